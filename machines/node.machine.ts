@@ -1,0 +1,145 @@
+/**
+ * The read-only state of one block node: the single definition of that behaviour in both models.
+ *
+ * The core's permission refresh drives it: `open` when a node is created, `perms.changed` with the
+ * node's new cumulative perm, `reopen.done` / `reopen.failed` once the core tried the reopen that a
+ * `reopening*` state asks for, `options.changed` when blockdev-reopen gives new read-only options,
+ * and `close` when the node goes. Tags say what the node shows: `read-only` is QMP's `ro`,
+ * `fd-read-write` is the open mode of a file node's descriptor (O_RDWR, else O_RDONLY).
+ */
+import { and, assign, not, setup } from 'xstate';
+import { hasWriters } from '../src/perms/writers.js';
+import type { PermSet } from '../src/perms/perm.js';
+
+export type Model = 'qemu-7.2' | 'dynamic';
+
+export interface NodeMachineContext {
+  readonly model: Model;
+  /** The node holds a file descriptor of its own (the file-posix protocol driver). */
+  readonly holdsFd: boolean;
+  readonly readOnly: boolean;
+  readonly autoReadOnly: boolean;
+}
+
+export type NodeMachineInput = NodeMachineContext;
+
+export type NodeEvent =
+  | { readonly type: 'open' }
+  | { readonly type: 'perms.changed'; readonly perm: PermSet }
+  | { readonly type: 'reopen.done' }
+  | { readonly type: 'reopen.failed' }
+  | { readonly type: 'options.changed'; readonly readOnly: boolean; readonly autoReadOnly: boolean }
+  | { readonly type: 'close' };
+
+export const NODE_TAGS = { readOnly: 'read-only', fdReadWrite: 'fd-read-write' } as const;
+
+export const nodeMachine = setup({
+  types: {} as { context: NodeMachineContext; input: NodeMachineInput; events: NodeEvent },
+  guards: {
+    readOnlyOption: ({ context }) => context.readOnly,
+    dynamicModel: ({ context }) => context.model === 'dynamic',
+    autoReadOnly: ({ context }) => context.autoReadOnly,
+    holdsFd: ({ context }) => context.holdsFd,
+    hasWriters: ({ context, event }) =>
+      event.type === 'perms.changed' && hasWriters(context.holdsFd, event.perm),
+  },
+  actions: {
+    takeOptions: assign(({ context, event }) =>
+      event.type === 'options.changed'
+        ? { ...context, readOnly: event.readOnly, autoReadOnly: event.autoReadOnly }
+        : context,
+    ),
+  },
+}).createMachine({
+  id: 'node',
+  initial: 'closed',
+  context: ({ input }) => input,
+  on: {
+    'options.changed': { target: '.routing', actions: 'takeOptions' },
+    close: { target: '.closed' },
+  },
+  states: {
+    closed: {
+      description: 'not open (yet, or any more)',
+      on: { open: 'routing' },
+    },
+    routing: {
+      description: 'the options decide: read-only, follows its writers, or read-write',
+      always: [
+        { guard: 'readOnlyOption', target: 'readOnly' },
+        { guard: and(['autoReadOnly', 'dynamicModel']), target: 'idle' },
+        { guard: and(['autoReadOnly', 'holdsFd']), target: 'fdIdle' },
+        { target: 'readWrite' },
+      ],
+    },
+    readOnly: {
+      description: 'read-only=on: read-only until a reopen says otherwise',
+      tags: [NODE_TAGS.readOnly],
+    },
+    readWrite: {
+      description: 'read-write, whatever its users',
+      tags: [NODE_TAGS.fdReadWrite],
+    },
+    idle: {
+      description: 'dynamic auto-read-only: no writer, so read-only',
+      tags: [NODE_TAGS.readOnly],
+      on: { 'perms.changed': { guard: 'hasWriters', target: 'reopeningReadWrite' } },
+    },
+    reopeningReadWrite: {
+      description: 'the first writer attached: reopening read-write',
+      tags: [NODE_TAGS.readOnly],
+      on: { 'reopen.done': 'active', 'reopen.failed': 'idle' },
+    },
+    active: {
+      description: 'dynamic auto-read-only with writers: read-write',
+      tags: [NODE_TAGS.fdReadWrite],
+      on: { 'perms.changed': { guard: not('hasWriters'), target: 'reopeningReadOnly' } },
+    },
+    reopeningReadOnly: {
+      description: 'the last writer detached: dropping back to read-only',
+      tags: [NODE_TAGS.fdReadWrite],
+      on: { 'reopen.done': 'idle', 'reopen.failed': 'active' },
+    },
+    fdIdle: {
+      description: 'QEMU 7.2 file-posix auto-read-only: node read-write, file open O_RDONLY',
+      on: { 'perms.changed': { guard: 'hasWriters', target: 'fdReopeningReadWrite' } },
+    },
+    fdReopeningReadWrite: {
+      description: 'a writer (write, write unchanged or resize) arrived: reopening the file O_RDWR',
+      on: { 'reopen.done': 'fdActive', 'reopen.failed': 'fdIdle' },
+    },
+    fdActive: {
+      description: 'QEMU 7.2 file-posix auto-read-only with writers: file open O_RDWR',
+      tags: [NODE_TAGS.fdReadWrite],
+      on: { 'perms.changed': { guard: not('hasWriters'), target: 'fdReopeningReadOnly' } },
+    },
+    fdReopeningReadOnly: {
+      description: 'the last writer left: reopening the file O_RDONLY (a failure is ignored)',
+      tags: [NODE_TAGS.fdReadWrite],
+      on: { 'reopen.done': 'fdIdle', 'reopen.failed': 'fdActive' },
+    },
+  },
+});
+
+export type NodeMachine = typeof nodeMachine;
+export type NodeStateName =
+  | 'closed'
+  | 'routing'
+  | 'readOnly'
+  | 'readWrite'
+  | 'idle'
+  | 'reopeningReadWrite'
+  | 'active'
+  | 'reopeningReadOnly'
+  | 'fdIdle'
+  | 'fdReopeningReadWrite'
+  | 'fdActive'
+  | 'fdReopeningReadOnly';
+
+/** States in which the machine waits for the core to try a reopen, and where it goes. */
+export const REOPENING: Readonly<Partial<Record<NodeStateName, 'read-write' | 'read-only'>>> = {
+  reopeningReadWrite: 'read-write',
+  reopeningReadOnly: 'read-only',
+  fdReopeningReadWrite: 'read-write',
+  fdReopeningReadOnly: 'read-only',
+};

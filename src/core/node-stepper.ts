@@ -1,0 +1,75 @@
+/**
+ * Advances a node's read-only machine as a pure function of (state, event).
+ *
+ * The machine is deterministic and its context is four flags, so every step is memoized: the
+ * refresh can ask it on every node whose perms changed without paying for an xstate transition
+ * each time. The machine stays the only place the behaviour is defined.
+ */
+import { initialTransition, transition } from 'xstate';
+import {
+  NODE_TAGS,
+  nodeMachine,
+  type NodeEvent,
+  type NodeMachine,
+  type NodeMachineContext,
+  type NodeStateName,
+} from '../../machines/node.machine.js';
+
+export interface NodeMachineState {
+  readonly value: NodeStateName;
+  readonly context: NodeMachineContext;
+}
+
+export interface NodeStep {
+  readonly state: NodeMachineState;
+  /** QMP's `ro`. */
+  readonly readOnly: boolean;
+  /** A file node's descriptor is open O_RDWR (else O_RDONLY). */
+  readonly fdReadWrite: boolean;
+}
+
+export interface NodeStepper {
+  readonly machine: NodeMachine;
+  initial(context: NodeMachineContext): NodeStep;
+  step(state: NodeMachineState, event: NodeEvent): NodeStep;
+}
+
+type Snapshot = ReturnType<NodeMachine['resolveState']>;
+
+function toStep(snapshot: Snapshot): NodeStep {
+  return {
+    state: { value: snapshot.value as NodeStateName, context: snapshot.context },
+    readOnly: snapshot.hasTag(NODE_TAGS.readOnly),
+    fdReadWrite: snapshot.hasTag(NODE_TAGS.fdReadWrite),
+  };
+}
+
+export function createNodeStepper(machine: NodeMachine = nodeMachine): NodeStepper {
+  const memo = new Map<string, NodeStep>();
+  return {
+    machine,
+    initial(context) {
+      const key = JSON.stringify(['init', context]);
+      let hit = memo.get(key);
+      if (!hit) {
+        const [snapshot] = initialTransition(machine, context);
+        hit = toStep(snapshot);
+        memo.set(key, hit);
+      }
+      return hit;
+    },
+    step(state, event) {
+      const key = JSON.stringify([state.value, state.context, event]);
+      let hit = memo.get(key);
+      if (!hit) {
+        const snapshot = machine.resolveState({ value: state.value, context: state.context });
+        const [next] = transition(machine, snapshot, event);
+        hit = toStep(next);
+        memo.set(key, hit);
+      }
+      return hit;
+    },
+  };
+}
+
+export const defaultNodeStepper: NodeStepper = createNodeStepper();

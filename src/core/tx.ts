@@ -1,0 +1,420 @@
+/**
+ * One graph-changing primitive, QEMU-style: change links first (the `*Noperm` methods), then
+ * `refresh()` the permissions of every node whose inputs changed, parents before children. It
+ * works on an immer draft of the snapshot, so a throw anywhere leaves the base untouched.
+ */
+import { produce, type Draft } from 'immer';
+import { REOPENING, type NodeEvent } from '../../machines/node.machine.js';
+import { cumulativePerm } from '../perms/cumulative.js';
+import { PERM_ALL, PERM_BITS, permNames, type PermSet } from '../perms/perm.js';
+import { WRITE_PERMS } from '../perms/writers.js';
+import { driverPolicy } from '../drivers/policies.js';
+import { describeParent, getNode, parentLabel } from '../graph/graph.js';
+import { deleteShard, getShard, setShard } from '../graph/shards.js';
+import type { Backend, BlockNode, Edge, EdgeId, FdMode, Graph, NodeName, ParentRef } from '../graph/types.js';
+import type { Storage } from '../storage/storage.js';
+import { fail, QmpError } from './errors.js';
+import type { GraphEvent } from './events.js';
+import { msg } from './messages.js';
+import type { NodeStep, NodeStepper } from './node-stepper.js';
+
+export interface TxEnv {
+  readonly storage: Storage;
+  readonly stepper: NodeStepper;
+}
+
+/** A refusal raised inside a transaction, with the events seen before it (reopen.failed, …). */
+export class TxError extends QmpError {
+  constructor(
+    cause: QmpError,
+    readonly events: readonly GraphEvent[],
+  ) {
+    super(cause.errorClass, cause.desc);
+  }
+}
+
+export interface TxResult {
+  readonly graph: Graph;
+  readonly events: readonly GraphEvent[];
+}
+
+/** Runs `recipe` on a draft of `base`: the new snapshot and its events, or a TxError. */
+export function transact(base: Graph, env: TxEnv, recipe: (tx: Tx) => void): TxResult {
+  let tx: Tx | undefined;
+  try {
+    const graph = produce(base, (draft) => {
+      tx = new Tx(draft, base, env);
+      recipe(tx);
+      tx.refresh();
+    });
+    return { graph, events: tx!.events };
+  } catch (error) {
+    if (error instanceof QmpError) throw new TxError(error, tx?.events ?? []);
+    throw error;
+  }
+}
+
+type DraftNode = Draft<BlockNode>;
+type DraftEdge = Draft<Edge>;
+
+export class Tx {
+  readonly events: GraphEvent[] = [];
+  private readonly dirty = new Set<NodeName>();
+
+  constructor(
+    readonly g: Draft<Graph>,
+    readonly base: Graph,
+    readonly env: TxEnv,
+  ) {}
+
+  // ---------------------------------------------------------------- lookups
+
+  node(name: NodeName): DraftNode | undefined {
+    return getShard(this.g.nodes, name);
+  }
+
+  mustNode(name: NodeName): DraftNode {
+    const node = this.node(name);
+    if (!node) throw new Error(`internal: node '${name}' is missing`);
+    return node;
+  }
+
+  edge(id: EdgeId): DraftEdge {
+    const edge = getShard(this.g.edges, String(id));
+    if (!edge) throw new Error(`internal: edge ${id} is missing`);
+    return edge;
+  }
+
+  backend(id: number): Draft<Backend> | undefined {
+    return getShard(this.g.backends, String(id));
+  }
+
+  emit(event: GraphEvent): void {
+    this.events.push(event);
+  }
+
+  nextSeq(): number {
+    return this.g.counters.seq++;
+  }
+
+  // ---------------------------------------------------------------- nodes
+
+  addNode(node: BlockNode): void {
+    setShard(this.g.nodes, node.name, node);
+    if (node.file) {
+      const users = getShard(this.g.fileUsers, node.file.identity) ?? [];
+      setShard(this.g.fileUsers, node.file.identity, [...users, node.name]);
+    }
+    this.emit({ type: 'node.added', node: node.name, driver: node.driver });
+    this.stepMachine(this.mustNode(node.name), { type: 'open' });
+    this.dirty.add(node.name);
+  }
+
+  /** Closes a node that has no parents left: its children are detached first. */
+  removeNode(name: NodeName): void {
+    const node = this.mustNode(name);
+    if (node.parents.length > 0) throw new Error(`internal: removing '${name}' with parents`);
+    for (const id of [...node.children]) this.detachNoperm(id);
+    this.stepMachine(node, { type: 'close' });
+    if (node.file) {
+      const users = (getShard(this.g.fileUsers, node.file.identity) ?? []).filter((n) => n !== name);
+      if (users.length) setShard(this.g.fileUsers, node.file.identity, users);
+      else deleteShard(this.g.fileUsers, node.file.identity);
+    }
+    deleteShard(this.g.nodes, name);
+    this.dirty.delete(name);
+    this.emit({ type: 'node.removed', node: name });
+  }
+
+  /** Marks a node for the next refresh (its options or parents changed). */
+  touch(name: NodeName): void {
+    this.dirty.add(name);
+  }
+
+  /** Sends a node's machine an event; records it when the state changes. */
+  stepMachine(node: DraftNode, event: NodeEvent): NodeStep {
+    const from = node.machine;
+    const step = this.env.stepper.step(from, event);
+    const to = step.state;
+    if (
+      to.value !== from.value ||
+      to.context.readOnly !== from.context.readOnly ||
+      to.context.autoReadOnly !== from.context.autoReadOnly
+    ) {
+      this.emit({ type: 'node.machine', node: node.name, event, from: from.value, to: to.value });
+    }
+    node.machine = to;
+    node.readOnly = step.readOnly;
+    return step;
+  }
+
+  // ---------------------------------------------------------------- edges
+
+  /** bdrv_attach_child_noperm(): a new edge at the head of both lists. */
+  attachNoperm(parent: ParentRef, child: NodeName, name: string, role: number, perm: PermSet, shared: PermSet): DraftEdge {
+    const childNode = this.mustNode(child);
+    if (parent.kind === 'node') this.checkNoCycle(parent.node, childNode, name);
+    const id = ++this.g.counters.edge;
+    const edge: Edge = { id, parent, child, name, role, perm, shared };
+    setShard(this.g.edges, String(id), edge);
+    childNode.parents.unshift(id);
+    if (parent.kind === 'node') {
+      const parentNode = this.mustNode(parent.node);
+      parentNode.children.unshift(id);
+      this.raiseHeight(parentNode, childNode.height + 1);
+      this.dirty.add(parent.node);
+    } else if (parent.kind === 'backend') {
+      const backend = this.backend(parent.backend);
+      if (backend) backend.edge = id;
+    }
+    this.dirty.add(child);
+    this.emit({ type: 'edge.attached', edge: id, parent: parentLabel(this.g, parent), child, name });
+    return this.edge(id);
+  }
+
+  /** A node-parent's new child edge, with the perms its driver asks for (bdrv_attach_child()). */
+  attachChild(parent: NodeName, child: NodeName, name: string, role: number): DraftEdge {
+    const parentNode = this.mustNode(parent);
+    const { perm, shared } = cumulativePerm(parentNode.parents.map((id) => this.edge(id)));
+    const want = this.childPerm(parentNode, { name, role, child }, perm, shared);
+    return this.attachNoperm({ kind: 'node', node: parent }, child, name, role, want.perm, want.shared);
+  }
+
+  /** bdrv_detach_child(): unlinks an edge; the old child is refreshed. */
+  detachNoperm(id: EdgeId): void {
+    const edge = this.edge(id);
+    const child = this.node(edge.child);
+    if (child) {
+      child.parents.splice(child.parents.indexOf(id), 1);
+      this.dirty.add(child.name);
+    }
+    if (edge.parent.kind === 'node') {
+      const parent = this.node(edge.parent.node);
+      if (parent) {
+        parent.children.splice(parent.children.indexOf(id), 1);
+        this.lowerHeight(parent);
+      }
+    } else if (edge.parent.kind === 'backend') {
+      const backend = this.backend(edge.parent.backend);
+      if (backend) backend.edge = null;
+    }
+    this.emit({
+      type: 'edge.detached',
+      edge: id,
+      parent: parentLabel(this.g, edge.parent),
+      child: edge.child,
+      name: edge.name,
+    });
+    deleteShard(this.g.edges, String(id));
+  }
+
+  setEdgePerm(edge: DraftEdge, perm: PermSet, shared: PermSet): void {
+    if (edge.perm === perm && edge.shared === shared) return;
+    const previous = { perm: edge.perm, shared: edge.shared };
+    edge.perm = perm;
+    edge.shared = shared;
+    this.dirty.add(edge.child);
+    this.emit({
+      type: 'perms.changed',
+      edge: edge.id,
+      parent: parentLabel(this.g, edge.parent),
+      child: edge.child,
+      name: edge.name,
+      perm,
+      shared,
+      previous,
+    });
+  }
+
+  private checkNoCycle(parent: NodeName, child: DraftNode, edgeName: string): void {
+    const parentNode = this.mustNode(parent);
+    if (parent === child.name) fail(msg.wouldCreateCycle(child.name, edgeName, parent));
+    if (parentNode.parents.length === 0) return;
+    // parent is a descendant of child only if it stands lower: prune everything below it
+    const seen = new Set<NodeName>();
+    const stack = [child.name];
+    while (stack.length) {
+      const name = stack.pop()!;
+      if (name === parent) fail(msg.wouldCreateCycle(child.name, edgeName, parent));
+      const node = this.mustNode(name);
+      if (seen.has(name) || node.height < parentNode.height) continue;
+      seen.add(name);
+      for (const id of node.children) stack.push(this.edge(id).child);
+    }
+  }
+
+  private raiseHeight(node: DraftNode, height: number): void {
+    if (height <= node.height) return;
+    node.height = height;
+    for (const id of node.parents) {
+      const parent = this.edge(id).parent;
+      if (parent.kind === 'node') this.raiseHeight(this.mustNode(parent.node), height + 1);
+    }
+  }
+
+  private lowerHeight(node: DraftNode): void {
+    const height = node.children.reduce((h, id) => Math.max(h, this.mustNode(this.edge(id).child).height + 1), 0);
+    if (height >= node.height) return;
+    node.height = height;
+    for (const id of node.parents) {
+      const parent = this.edge(id).parent;
+      if (parent.kind === 'node') this.lowerHeight(this.mustNode(parent.node));
+    }
+  }
+
+  // ---------------------------------------------------------------- refresh
+
+  /**
+   * bdrv_list_refresh_perms() restricted to what changed: every dirty node, highest first (a
+   * parent always stands higher than its children, so this is a topological order), and each
+   * child whose edge got new perms on the way. Nodes whose inputs did not change would pass
+   * QEMU's checks exactly as they did before, so skipping them gives QEMU's result.
+   */
+  refresh(): void {
+    const queue = new HeightQueue();
+    for (const name of this.dirty) queue.push(name, this.node(name)?.height ?? 0);
+    this.dirty.clear();
+    for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+      const node = this.node(name);
+      if (!node) continue;
+      this.refreshNode(node);
+      for (const changed of this.dirty) queue.push(changed, this.node(changed)?.height ?? 0);
+      this.dirty.clear();
+    }
+  }
+
+  private refreshNode(node: DraftNode): void {
+    const parents = node.parents.map((id) => this.edge(id));
+    this.checkParentConflicts(node, parents);
+    const { perm, shared } = cumulativePerm(parents);
+    this.followWriters(node, perm);
+    if (perm & WRITE_PERMS && node.readOnly) {
+      const before = getNode(this.base, node.name);
+      fail(before && !before.readOnly ? msg.readOnlyWithWriters(node.name) : msg.nodeReadOnly());
+    }
+    if (node.file) this.checkFileLocks(node, perm, shared);
+    for (const id of node.children) {
+      const edge = this.edge(id);
+      const want = this.childPerm(node, edge, perm, shared);
+      this.setEdgePerm(edge, want.perm, want.shared);
+    }
+  }
+
+  /** bdrv_parent_perms_conflict(): every ordered pair of parents, in list order. */
+  private checkParentConflicts(node: DraftNode, parents: readonly DraftEdge[]): void {
+    for (const a of parents) {
+      for (const b of parents) {
+        if (a === b) continue;
+        const clash = b.perm & ~a.shared & PERM_ALL;
+        if (clash) {
+          fail(
+            msg.permissionConflict(
+              node.name,
+              permNames(clash),
+              describeParent(this.g, b.parent),
+              b.name,
+              describeParent(this.g, a.parent),
+              a.name,
+            ),
+          );
+        }
+      }
+    }
+  }
+
+  /** The node machine decides the read-only state; the core carries out the reopens it asks for. */
+  private followWriters(node: DraftNode, perm: PermSet): void {
+    let step = this.stepMachine(node, { type: 'perms.changed', perm });
+    const direction = REOPENING[step.state.value];
+    if (direction) {
+      this.emit({ type: 'reopen.started', node: node.name, direction });
+      const mode: FdMode = direction === 'read-write' ? 'O_RDWR' : 'O_RDONLY';
+      const error = node.file ? this.env.storage.openError(node.file.path, mode) : null;
+      step = this.stepMachine(node, { type: error ? 'reopen.failed' : 'reopen.done' });
+      if (error) {
+        this.emit({ type: 'reopen.failed', node: node.name, direction, reason: error });
+        if (direction === 'read-write') {
+          const filename = node.file!.path;
+          fail(
+            this.g.model === 'dynamic'
+              ? msg.dynamicReopenFailed(node.name, filename, error)
+              : msg.couldNotOpen(filename, error),
+          );
+        }
+      } else {
+        this.emit({ type: 'reopen.done', node: node.name, direction });
+        if (node.file) node.file.mode = mode;
+      }
+    }
+    if (node.file) {
+      const want: FdMode = step.fdReadWrite ? 'O_RDWR' : 'O_RDONLY';
+      if (want !== node.file.mode) {
+        const error = this.env.storage.openError(node.file.path, want);
+        if (!error) node.file.mode = want;
+        else if (want === 'O_RDWR') fail(msg.couldNotOpen(node.file.path, error));
+        // going back to O_RDONLY may fail: the descriptor stays O_RDWR, as in QEMU
+      }
+    }
+  }
+
+  /** raw_check_lock_bytes(): this node's new lock bytes against the other users of its file. */
+  private checkFileLocks(node: DraftNode, perm: PermSet, shared: PermSet): void {
+    const file = node.file!;
+    if (file.perm === perm && file.shared === shared) return;
+    if (file.locking) {
+      const others = (getShard(this.g.fileUsers, file.identity) ?? [])
+        .filter((name) => name !== node.name)
+        .map((name) => this.mustNode(name).file!)
+        .filter((other) => other.locking);
+      for (const bit of PERM_BITS) {
+        if (perm & bit && others.some((o) => !(o.shared & bit))) fail(msg.lockFailed(permNames(bit)));
+      }
+      for (const bit of PERM_BITS) {
+        if (!(shared & bit) && others.some((o) => o.perm & bit)) fail(msg.sharedLockFailed(permNames(bit)));
+      }
+    }
+    file.perm = perm;
+    file.shared = shared;
+  }
+
+  /** bdrv_child_perm(): the parent driver's rule, then the child's force-share override. */
+  childPerm(
+    parent: BlockNode,
+    edge: { readonly name: string; readonly role: number; readonly child: NodeName },
+    perm: PermSet,
+    shared: PermSet,
+  ): { perm: PermSet; shared: PermSet } {
+    const rule = driverPolicy(parent.driver).childPerm;
+    if (!rule) throw new Error(`internal: driver ${parent.driver} has no children`);
+    const want = rule({ perm, shared, role: edge.role, parentWritable: !parent.readOnly, edgeName: edge.name });
+    const child = this.node(edge.child);
+    return child?.forceShare ? { perm: want.perm, shared: PERM_ALL } : want;
+  }
+}
+
+/** Nodes by height, highest first; first come, first served within a height. */
+class HeightQueue {
+  private readonly levels: NodeName[][] = [];
+  private readonly queued = new Set<NodeName>();
+  private top = -1;
+
+  push(name: NodeName, height: number): void {
+    if (this.queued.has(name)) return;
+    this.queued.add(name);
+    (this.levels[height] ??= []).push(name);
+    if (height > this.top) this.top = height;
+  }
+
+  pop(): NodeName | undefined {
+    while (this.top >= 0) {
+      const level = this.levels[this.top];
+      const name = level?.shift();
+      if (name !== undefined) {
+        this.queued.delete(name);
+        return name;
+      }
+      this.top--;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,100 @@
+/** Reading a graph snapshot: lookups, iteration and descriptions. Pure; never mutates. */
+import { emptyShards, getShard, shardValues } from './shards.js';
+import type { Backend, BlockExport, BlockNode, Edge, EdgeId, Graph, Model, NodeName, ParentRef } from './types.js';
+
+export function emptyGraph(model: Model): Graph {
+  return {
+    model,
+    nodes: emptyShards(),
+    edges: emptyShards(),
+    backends: emptyShards(),
+    exports: emptyShards(),
+    nbdServer: null,
+    throttleGroups: {},
+    fileUsers: emptyShards(),
+    counters: { edge: 0, backend: 0, seq: 0, generatedName: 0 },
+  };
+}
+
+export const getNode = (g: Graph, name: NodeName): BlockNode | undefined => getShard(g.nodes, name);
+export const getEdge = (g: Graph, id: EdgeId): Edge | undefined => getShard(g.edges, String(id));
+export const getBackend = (g: Graph, id: number): Backend | undefined => getShard(g.backends, String(id));
+export const getExport = (g: Graph, id: string): BlockExport | undefined => getShard(g.exports, id);
+
+export function mustEdge(g: Graph, id: EdgeId): Edge {
+  const edge = getEdge(g, id);
+  if (!edge) throw new Error(`internal: edge ${id} is missing`);
+  return edge;
+}
+
+/** Nodes in the order their names were assigned (graph_bdrv_states). */
+export function nodesInOrder(g: Graph): BlockNode[] {
+  return [...shardValues(g.nodes)].sort((a, b) => a.seq - b.seq);
+}
+
+export function backendsInOrder(g: Graph): Backend[] {
+  return [...shardValues(g.backends)].sort((a, b) => a.id - b.id);
+}
+
+/** Exports newest first (block_exports is a list QEMU inserts at the head of). */
+export function exportsInOrder(g: Graph): BlockExport[] {
+  return [...shardValues(g.exports)].sort((a, b) => b.seq - a.seq);
+}
+
+export function allEdges(g: Graph): Edge[] {
+  return [...shardValues(g.edges)].sort((a, b) => a.id - b.id);
+}
+
+export function parentEdges(g: Graph, node: BlockNode): Edge[] {
+  return node.parents.map((id) => mustEdge(g, id));
+}
+
+export function childEdges(g: Graph, node: BlockNode): Edge[] {
+  return node.children.map((id) => mustEdge(g, id));
+}
+
+/** The child edge of a node by its name (`file`, `backing`). */
+export function childByName(g: Graph, node: BlockNode, name: string): Edge | undefined {
+  return childEdges(g, node).find((e) => e.name === name);
+}
+
+/** get_parent_desc(): how QEMU's error messages name the holder of an edge. */
+export function describeParent(g: Graph, parent: ParentRef): string {
+  switch (parent.kind) {
+    case 'node':
+      return `node '${parent.node}'`;
+    case 'job':
+      return `${parent.jobType} job '${parent.job}'`;
+    case 'backend': {
+      const backend = getBackend(g, parent.backend);
+      if (backend?.name) return `block device '${backend.name}'`;
+      if (backend?.owner.kind === 'device') return `block device '${backend.owner.id}'`;
+      return 'an unnamed block device';
+    }
+  }
+}
+
+/** A short label for traces and events: `q1`, `export e1`, `job j1`. */
+export function parentLabel(g: Graph, parent: ParentRef): string {
+  switch (parent.kind) {
+    case 'node':
+      return parent.node;
+    case 'job':
+      return `job ${parent.job}`;
+    case 'backend': {
+      const owner = getBackend(g, parent.backend)?.owner;
+      if (!owner) return `backend ${parent.backend}`;
+      return owner.kind === 'internal' ? `backend ${parent.backend} (${owner.purpose})` : `${owner.kind} ${owner.id}`;
+    }
+  }
+}
+
+export function hasBackendParent(g: Graph, node: BlockNode): boolean {
+  return parentEdges(g, node).some((e) => e.parent.kind === 'backend');
+}
+
+export function nodeCount(g: Graph): number {
+  let n = 0;
+  for (const _ of shardValues(g.nodes)) n++;
+  return n;
+}

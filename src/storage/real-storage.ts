@@ -1,0 +1,61 @@
+/**
+ * Storage backed by the real files: opened (and closed at once) to learn whether the process may
+ * open them in a mode, stat'ed and their header read. Never written.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import type { FdMode } from '../graph/types.js';
+import { parseQcow2Header } from './qcow2-header.js';
+import { ERRNO_TEXT, type FileFacts, type Storage } from './storage.js';
+
+const HEADER_BYTES = 64 * 1024;
+
+function errnoText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code && code in ERRNO_TEXT) return ERRNO_TEXT[code as keyof typeof ERRNO_TEXT];
+  return (error as Error).message;
+}
+
+export function createRealStorage(): Storage {
+  return {
+    openError(path: string, mode: FdMode) {
+      try {
+        closeSync(openSync(path, mode === 'O_RDWR' ? constants.O_RDWR : constants.O_RDONLY));
+        return null;
+      } catch (error) {
+        return errnoText(error);
+      }
+    },
+    inspect(path: string): FileFacts | { error: string } {
+      let fd: number;
+      try {
+        fd = openSync(path, constants.O_RDONLY);
+      } catch (error) {
+        return { error: errnoText(error) };
+      }
+      try {
+        const stat = fstatSync(fd);
+        const buf = Buffer.alloc(stat.isFile() ? Math.min(HEADER_BYTES, stat.size) : 0);
+        if (buf.length > 0) readSync(fd, buf, 0, buf.length, 0);
+        const header = parseQcow2Header(buf) ?? { format: 'raw' as const, virtualSize: stat.size };
+        return {
+          regular: stat.isFile(),
+          size: stat.size,
+          header,
+          identity: `${stat.dev}:${stat.ino}`,
+        };
+      } finally {
+        closeSync(fd);
+      }
+    },
+  };
+}
+
+/** Whether a real path exists (for callers that pick a storage). */
+export function pathExists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * What the simulator asks of the storage under file nodes. It only ever inspects: nothing is
+ * written. Errors are the C library's strerror() texts, which QEMU puts into its messages.
+ */
+import type { FdMode } from '../graph/types.js';
+
+export type ImageFormat = 'raw' | 'qcow2';
+
+export interface ImageHeader {
+  readonly format: ImageFormat;
+  /** The size the guest sees (the qcow2 header's size, or the file's size for raw). */
+  readonly virtualSize: number;
+  /** The backing file named in a qcow2 header, as written there. */
+  readonly backingFile?: string;
+  readonly backingFormat?: string;
+}
+
+export interface FileFacts {
+  /** Regular file (QEMU's `file` driver refuses anything else). */
+  readonly regular: boolean;
+  readonly size: number;
+  readonly header: ImageHeader;
+  /** Same value for two names of one file (their locks meet). */
+  readonly identity: string;
+}
+
+export interface Storage {
+  /** Why open(path, mode) would fail (strerror text), or null when it would succeed. */
+  openError(path: string, mode: FdMode): string | null;
+  /** What the file holds, or the strerror text of why it cannot be looked at. */
+  inspect(path: string): FileFacts | { readonly error: string };
+}
+
+export const ERRNO_TEXT = {
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  EROFS: 'Read-only file system',
+  EPERM: 'Operation not permitted',
+  EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory',
+  ELOOP: 'Too many levels of symbolic links',
+  ENAMETOOLONG: 'File name too long',
+} as const;
