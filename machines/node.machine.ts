@@ -31,7 +31,12 @@ export type NodeEvent =
   | { readonly type: 'options.changed'; readonly readOnly: boolean; readonly autoReadOnly: boolean }
   | { readonly type: 'close' };
 
-export const NODE_TAGS = { readOnly: 'read-only', fdReadWrite: 'fd-read-write' } as const;
+export const NODE_TAGS = {
+  readOnly: 'read-only',
+  fdReadWrite: 'fd-read-write',
+  /** Read-only now, but the first writer reopens it read-write. */
+  followsWriters: 'follows-writers',
+} as const;
 
 export const nodeMachine = setup({
   types: {} as { context: NodeMachineContext; input: NodeMachineInput; events: NodeEvent },
@@ -82,22 +87,22 @@ export const nodeMachine = setup({
     },
     idle: {
       description: 'dynamic auto-read-only: no writer, so read-only',
-      tags: [NODE_TAGS.readOnly],
+      tags: [NODE_TAGS.readOnly, NODE_TAGS.followsWriters],
       on: { 'perms.changed': { guard: 'hasWriters', target: 'reopeningReadWrite' } },
     },
     reopeningReadWrite: {
       description: 'the first writer attached: reopening read-write',
-      tags: [NODE_TAGS.readOnly],
+      tags: [NODE_TAGS.readOnly, NODE_TAGS.followsWriters],
       on: { 'reopen.done': 'active', 'reopen.failed': 'idle' },
     },
     active: {
       description: 'dynamic auto-read-only with writers: read-write',
-      tags: [NODE_TAGS.fdReadWrite],
+      tags: [NODE_TAGS.fdReadWrite, NODE_TAGS.followsWriters],
       on: { 'perms.changed': { guard: not('hasWriters'), target: 'reopeningReadOnly' } },
     },
     reopeningReadOnly: {
       description: 'the last writer detached: dropping back to read-only',
-      tags: [NODE_TAGS.fdReadWrite],
+      tags: [NODE_TAGS.fdReadWrite, NODE_TAGS.followsWriters],
       on: { 'reopen.done': 'idle', 'reopen.failed': 'active' },
     },
     fdIdle: {

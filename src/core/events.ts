@@ -1,12 +1,18 @@
 /** What happens in a graph, as typed events (published by the runtime's events$). */
-import type { NodeEvent, NodeStateName } from '../../machines/node.machine.js';
+import type { NodeEvent, NodeMachineContext, NodeStateName } from '../../machines/node.machine.js';
 import type { PermSet } from '../perms/perm.js';
 import type { DriverName, EdgeId, NodeName } from '../graph/types.js';
 
 export type ReopenDirection = 'read-write' | 'read-only';
 
 export type GraphEvent =
-  | { readonly type: 'node.added'; readonly node: NodeName; readonly driver: DriverName }
+  | {
+      readonly type: 'node.added';
+      readonly node: NodeName;
+      readonly driver: DriverName;
+      /** The machine's context at open (what a node actor starts from). */
+      readonly machine: NodeMachineContext;
+    }
   | { readonly type: 'node.removed'; readonly node: NodeName }
   | {
       readonly type: 'edge.attached' | 'edge.detached';

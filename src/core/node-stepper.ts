@@ -26,11 +26,15 @@ export interface NodeStep {
   readonly readOnly: boolean;
   /** A file node's descriptor is open O_RDWR (else O_RDONLY). */
   readonly fdReadWrite: boolean;
+  /** Read-only only for want of a writer: a writer would reopen it read-write. */
+  readonly followsWriters: boolean;
 }
 
 export interface NodeStepper {
   readonly machine: NodeMachine;
   initial(context: NodeMachineContext): NodeStep;
+  /** What a state shows (its tags), without an event. */
+  describe(state: NodeMachineState): NodeStep;
   step(state: NodeMachineState, event: NodeEvent): NodeStep;
 }
 
@@ -41,6 +45,7 @@ function toStep(snapshot: Snapshot): NodeStep {
     state: { value: snapshot.value as NodeStateName, context: snapshot.context },
     readOnly: snapshot.hasTag(NODE_TAGS.readOnly),
     fdReadWrite: snapshot.hasTag(NODE_TAGS.fdReadWrite),
+    followsWriters: snapshot.hasTag(NODE_TAGS.followsWriters),
   };
 }
 
@@ -52,8 +57,17 @@ export function createNodeStepper(machine: NodeMachine = nodeMachine): NodeStepp
       const key = JSON.stringify(['init', context]);
       let hit = memo.get(key);
       if (!hit) {
-        const [snapshot] = initialTransition(machine, context);
+        const [snapshot] = initialTransition(machine, { ...context });
         hit = toStep(snapshot);
+        memo.set(key, hit);
+      }
+      return hit;
+    },
+    describe(state) {
+      const key = JSON.stringify(['describe', state.value, state.context]);
+      let hit = memo.get(key);
+      if (!hit) {
+        hit = toStep(machine.resolveState({ value: state.value, context: { ...state.context } }));
         memo.set(key, hit);
       }
       return hit;
@@ -62,8 +76,9 @@ export function createNodeStepper(machine: NodeMachine = nodeMachine): NodeStepp
       const key = JSON.stringify([state.value, state.context, event]);
       let hit = memo.get(key);
       if (!hit) {
-        const snapshot = machine.resolveState({ value: state.value, context: state.context });
-        const [next] = transition(machine, snapshot, event);
+        // plain copies: the state may be read from an immer draft that is revoked later
+        const snapshot = machine.resolveState({ value: state.value, context: { ...state.context } });
+        const [next] = transition(machine, snapshot, { ...event });
         hit = toStep(next);
         memo.set(key, hit);
       }

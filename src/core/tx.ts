@@ -101,13 +101,17 @@ export class Tx {
 
   addNode(node: BlockNode): void {
     setShard(this.g.nodes, node.name, node);
-    if (node.file) {
-      const users = getShard(this.g.fileUsers, node.file.identity) ?? [];
-      setShard(this.g.fileUsers, node.file.identity, [...users, node.name]);
-    }
-    this.emit({ type: 'node.added', node: node.name, driver: node.driver });
+    if (node.file) this.indexFile(node.name);
+    this.emit({ type: 'node.added', node: node.name, driver: node.driver, machine: node.machine.context });
     this.stepMachine(this.mustNode(node.name), { type: 'open' });
     this.dirty.add(node.name);
+  }
+
+  /** Records a file node among the users of its file (their lock bytes meet). */
+  indexFile(name: NodeName): void {
+    const identity = this.mustNode(name).file!.identity;
+    const users = getShard(this.g.fileUsers, identity) ?? [];
+    setShard(this.g.fileUsers, identity, [...users, name]);
   }
 
   /** Closes a node that has no parents left: its children are detached first. */

@@ -1,0 +1,27 @@
+/** What every command handler is: a pure function from a snapshot and arguments to a result. */
+import type { GraphEvent } from '../core/events.js';
+import type { TxEnv } from '../core/tx.js';
+import type { Graph } from '../graph/types.js';
+import type { QapiType } from '../qapi/schema.js';
+
+export interface CommandResult {
+  readonly graph: Graph;
+  readonly events: readonly GraphEvent[];
+  readonly reply: unknown;
+}
+
+export type CommandArgs = Readonly<Record<string, unknown>>;
+
+export interface Command {
+  /** The arguments' QAPI type (checked before the handler runs); none = no arguments. */
+  readonly args?: QapiType;
+  /** Arguments handed over boxed (blockdev-add takes BlockdevOptions itself). */
+  readonly boxed?: boolean;
+  run(graph: Graph, args: CommandArgs, env: TxEnv): CommandResult;
+}
+
+/** A command that only reads. */
+export const query = (args: QapiType | undefined, answer: (graph: Graph, args: CommandArgs) => unknown): Command => ({
+  ...(args ? { args } : {}),
+  run: (graph, a) => ({ graph, events: [], reply: answer(graph, a) }),
+});

@@ -1,0 +1,100 @@
+/**
+ * NBD server and block exports (blockdev-nbd.c, block/export/export.c, nbd/server.c).
+ */
+import { insertBackend, removeBackend, setBackendPerm } from '../core/backends.js';
+import { fail } from '../core/errors.js';
+import type { GraphEvent } from '../core/events.js';
+import { msg } from '../core/messages.js';
+import { isWellFormedId } from '../core/open.js';
+import { transact, type Tx } from '../core/tx.js';
+import { exportsInOrder, getExport, getNode } from '../graph/graph.js';
+import { deleteShard, getShard, setShard } from '../graph/shards.js';
+import type { Graph } from '../graph/types.js';
+import { Perm, PERM_ALL } from '../perms/perm.js';
+import { blockExportOptions, socketAddressLegacy } from '../qapi/block-schema.js';
+import { enumOf, opt, req, str, struct, uint64 } from '../qapi/schema.js';
+import type { Command } from './command.js';
+
+/** NBD_MAX_STRING_SIZE */
+const NBD_MAX_STRING = 4096;
+
+export const nbdServerStart: Command = {
+  args: struct(req('addr', socketAddressLegacy), opt('tls-creds', str), opt('tls-authz', str), opt('max-connections', uint64)),
+  run(graph, args, env) {
+    if (graph.nbdServer) fail(msg.nbdServerAlreadyRunning());
+    return { ...transact(graph, env, (tx) => void (tx.g.nbdServer = { addr: args['addr'] })), reply: {} };
+  },
+};
+
+/** Shuts an export down: its backend lets go and BLOCK_EXPORT_DELETED is sent. */
+function deleteExport(tx: Tx, id: string): void {
+  const exp = getShard(tx.g.exports, id);
+  if (!exp) return;
+  removeBackend(tx, exp.backend);
+  deleteShard(tx.g.exports, id);
+  tx.emit({ type: 'qmp.event', event: 'BLOCK_EXPORT_DELETED', data: { id } });
+}
+
+export const nbdServerStop: Command = {
+  run(graph, _args, env) {
+    if (!graph.nbdServer) fail(msg.nbdServerNotRunning());
+    const result = transact(graph, env, (tx) => {
+      for (const exp of exportsInOrder(tx.g as Graph)) if (exp.type === 'nbd') deleteExport(tx, exp.id);
+      tx.g.nbdServer = null;
+    });
+    return { ...result, reply: {} };
+  },
+};
+
+export const blockExportAdd: Command = {
+  args: blockExportOptions,
+  boxed: true,
+  run(graph, args, env) {
+    const id = args['id'] as string;
+    const nodeName = args['node-name'] as string;
+    const writable = args['writable'] === true;
+    if (!isWellFormedId(id)) fail(msg.invalidExportId());
+    if (getExport(graph, id)) fail(msg.exportIdInUse(id));
+    if (args['type'] !== 'nbd') fail('No driver found for the requested export type');
+    const node = getNode(graph, nodeName);
+    if (!node) fail(msg.cannotFindDevice('', nodeName));
+    if (writable && node.readOnly && !env.stepper.describe(node.machine).followsWriters) {
+      fail(msg.exportReadOnlyWritable());
+    }
+    const result = transact(graph, env, (tx) => {
+      const perm = Perm.CONSISTENT_READ | (writable ? Perm.WRITE : 0);
+      const backend = insertBackend(tx, { kind: 'export', id }, nodeName, perm, PERM_ALL);
+      // nbd_export_create()
+      if (!tx.g.nbdServer) fail(msg.nbdServerNotRunning());
+      const name = (args['name'] as string | undefined) ?? nodeName;
+      if (name.length > NBD_MAX_STRING) fail(`export name '${name}' too long`);
+      if (exportsInOrder(tx.g as Graph).some((e) => e.name === name)) fail(msg.nbdExportNameInUse(name));
+      setBackendPerm(tx, backend, perm, PERM_ALL & ~Perm.RESIZE);
+      setShard(tx.g.exports, id, { id, type: 'nbd', nodeName, name, writable, backend, seq: tx.nextSeq() });
+    });
+    return { ...result, reply: {} };
+  },
+};
+
+export const blockExportDel: Command = {
+  args: struct(req('id', str), opt('mode', enumOf('BlockExportRemoveMode', ['safe', 'hard']))),
+  run(graph, args, env) {
+    const id = args['id'] as string;
+    if (!getExport(graph, id)) fail(msg.exportNotFound(id));
+    const result = transact(graph, env, (tx) => deleteExport(tx, id));
+    return { ...result, reply: {} };
+  },
+};
+
+export const queryBlockExports: Command = {
+  run: (graph) => ({
+    graph,
+    events: [] as GraphEvent[],
+    reply: exportsInOrder(graph).map((e) => ({
+      id: e.id,
+      type: e.type,
+      'node-name': e.nodeName,
+      'shutting-down': false,
+    })),
+  }),
+};

@@ -1,0 +1,117 @@
+/** The read-only queries: what QMP shows of a graph (block/qapi.c, block.c: bdrv_get_xdbg_block_graph()). */
+import { allEdges, backendsInOrder, childByName, getNode, nodesInOrder, parentEdges } from '../graph/graph.js';
+import type { BlockNode, Edge, Graph } from '../graph/types.js';
+import { PERM_BITS, QMP_PERM_NAMES, qmpPermList } from '../perms/perm.js';
+import { bool, opt, struct } from '../qapi/schema.js';
+import { query, type Command } from './command.js';
+
+function backingDepth(graph: Graph, node: BlockNode): number {
+  let depth = 0;
+  for (let edge = childByName(graph, node, 'backing'); edge; depth++) {
+    edge = childByName(graph, getNode(graph, edge.child)!, 'backing');
+  }
+  return depth;
+}
+
+function nodeInfo(graph: Graph, node: BlockNode): Record<string, unknown> {
+  const backing = childByName(graph, node, 'backing');
+  const backingNode = backing ? getNode(graph, backing.child) : undefined;
+  return {
+    'node-name': node.name,
+    drv: node.driver,
+    ro: node.readOnly,
+    file: node.filename,
+    ...(backingNode ? { backing_file: backingNode.filename } : {}),
+    backing_file_depth: backingDepth(graph, node),
+    encrypted: false,
+    detect_zeroes: (node.options['detect-zeroes'] as string | undefined) ?? 'off',
+    cache: { writeback: true, direct: false, 'no-flush': false },
+    image: {
+      filename: node.filename,
+      format: node.driver,
+      'virtual-size': node.size,
+      ...(backingNode ? { 'backing-filename': backingNode.filename } : {}),
+      'dirty-flag': false,
+    },
+    bps: 0, bps_rd: 0, bps_wr: 0, iops: 0, iops_rd: 0, iops_wr: 0,
+    write_threshold: 0,
+  };
+}
+
+/** query-named-block-nodes: newest first. */
+export const queryNamedBlockNodes: Command = query(struct(opt('flat', bool)), (graph) =>
+  nodesInOrder(graph).reverse().map((node) => nodeInfo(graph, node)),
+);
+
+type XdbgNode = { id: number; type: 'block-backend' | 'block-job' | 'block-driver'; name: string };
+
+/** x-debug-query-block-graph: ids in order of first meeting, both lists built by prepending. */
+export function xdbgBlockGraph(graph: Graph): { nodes: XdbgNode[]; edges: Record<string, unknown>[] } {
+  const ids = new Map<string, number>();
+  const nodes: XdbgNode[] = [];
+  const edges: Record<string, unknown>[] = [];
+  const idOf = (key: string): number => {
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size + 1));
+    return id;
+  };
+  const addNode = (key: string, type: XdbgNode['type'], name: string): void => {
+    nodes.unshift({ id: idOf(key), type, name });
+  };
+  const addEdge = (parentKey: string, edge: Edge): void => {
+    edges.unshift({
+      parent: idOf(parentKey),
+      child: idOf(`node:${edge.child}`),
+      name: edge.name,
+      perm: qmpPermList(edge.perm),
+      'shared-perm': qmpPermList(edge.shared),
+    });
+  };
+  const byId = new Map(allEdges(graph).map((e) => [e.id, e]));
+  for (const backend of backendsInOrder(graph)) {
+    const key = `backend:${backend.id}`;
+    addNode(key, 'block-backend', backend.name || (backend.owner.kind === 'device' ? backend.owner.id : ''));
+    if (backend.edge !== null) addEdge(key, byId.get(backend.edge)!);
+  }
+  const jobEdges = new Map<string, { type: string; edges: Edge[] }>();
+  for (const edge of allEdges(graph)) {
+    if (edge.parent.kind !== 'job') continue;
+    const entry = jobEdges.get(edge.parent.job) ?? { type: edge.parent.jobType, edges: [] };
+    entry.edges.push(edge);
+    jobEdges.set(edge.parent.job, entry);
+  }
+  for (const [job, { edges: owned }] of jobEdges) {
+    addNode(`job:${job}`, 'block-job', job);
+    for (const edge of owned) addEdge(`job:${job}`, edge);
+  }
+  for (const node of nodesInOrder(graph)) {
+    addNode(`node:${node.name}`, 'block-driver', node.name);
+    for (const id of node.children) addEdge(`node:${node.name}`, byId.get(id)!);
+  }
+  return { nodes, edges };
+}
+
+export const xDebugQueryBlockGraph: Command = query(undefined, xdbgBlockGraph);
+
+/**
+ * x-permgraph-query-open-files: each file a file node holds open, its mode and its lock bytes
+ * (`perm:X` for each perm its parents hold, `unshared:X` for each they do not all share).
+ */
+export function openFiles(graph: Graph): { path: string; mode: string; locks: string[] }[] {
+  return nodesInOrder(graph).flatMap((node) => {
+    const file = node.file;
+    if (!file) return [];
+    const locks = !file.locking
+      ? []
+      : PERM_BITS.flatMap((bit, i) => [
+          ...(file.perm & bit ? [`perm:${QMP_PERM_NAMES[i]}`] : []),
+          ...(file.shared & bit ? [] : [`unshared:${QMP_PERM_NAMES[i]}`]),
+        ]).sort();
+    return [{ path: file.path, mode: file.mode, locks }];
+  });
+}
+
+export const xPermgraphQueryOpenFiles: Command = query(undefined, openFiles);
+
+/** Parents of a node in list order, for tools that explain conflicts. */
+export const parentsOf = parentEdges;

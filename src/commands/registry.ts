@@ -1,0 +1,25 @@
+/** Every QMP command the simulator answers, by name. */
+import { blockdevAdd, blockdevDel } from './blockdev.js';
+import type { Command } from './command.js';
+import { blockExportAdd, blockExportDel, nbdServerStart, nbdServerStop, queryBlockExports } from './exports.js';
+import { objectAdd, objectDel } from './objects.js';
+import { queryNamedBlockNodes, xDebugQueryBlockGraph, xPermgraphQueryOpenFiles } from './queries.js';
+import { blockdevReopen } from './reopen.js';
+import { blockResize } from './resize.js';
+
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  'blockdev-add': blockdevAdd,
+  'blockdev-del': blockdevDel,
+  'blockdev-reopen': blockdevReopen,
+  block_resize: blockResize,
+  'nbd-server-start': nbdServerStart,
+  'nbd-server-stop': nbdServerStop,
+  'block-export-add': blockExportAdd,
+  'block-export-del': blockExportDel,
+  'object-add': objectAdd,
+  'object-del': objectDel,
+  'query-named-block-nodes': queryNamedBlockNodes,
+  'query-block-exports': queryBlockExports,
+  'x-debug-query-block-graph': xDebugQueryBlockGraph,
+  'x-permgraph-query-open-files': xPermgraphQueryOpenFiles,
+};

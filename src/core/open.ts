@@ -1,0 +1,232 @@
+/**
+ * Opening a node the way bdrv_open_inherit() does: an inline `file` child first, then the node's
+ * own checks (force-share, its name), the driver's open (the file descriptor, or the child edge
+ * and the image header), then the backing file. Each child attach refreshes at once, as in QEMU,
+ * so the first failure is QEMU's first failure.
+ */
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { driverPolicy } from '../drivers/policies.js';
+import { Role } from '../drivers/roles.js';
+import type { BlockNode, DriverName, FdMode, NodeName } from '../graph/types.js';
+import type { ImageHeader } from '../storage/storage.js';
+import { fail } from './errors.js';
+import { msg } from './messages.js';
+import type { Tx } from './tx.js';
+
+export type BlockdevOptions = Readonly<Record<string, unknown>>;
+
+/** Drivers the simulator models. */
+export const SIMULATED_DRIVERS: readonly DriverName[] = ['file', 'null-co', 'raw', 'qcow2', 'throttle', 'copy-on-read'];
+
+export interface OpenContext {
+  /** blockdev-add at the top level: the monitor holds a reference. */
+  readonly monitorOwned: boolean;
+  readonly inheritsFrom: NodeName | null;
+  /** Defaults handed down by the parent (bdrv_inherited_options, bdrv_backing_options). */
+  readonly inherited: { readonly readOnly?: boolean; readonly autoReadOnly?: boolean };
+}
+
+const NODE_NAME_MAX = 31;
+const NULL_DEFAULT_SIZE = 1 << 30;
+
+/** id_wellformed(): a letter, then letters, digits, '-', '.', '_'. */
+export function isWellFormedId(id: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9._-]*$/.test(id);
+}
+
+const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+
+function generateName(tx: Tx): NodeName {
+  const n = tx.g.counters.generatedName++;
+  return `#block${n}${String((n * 37 + 11) % 100).padStart(2, '0')}`;
+}
+
+function assignNodeName(tx: Tx, name: string): void {
+  if (!isWellFormedId(name)) fail(msg.invalidNodeName(name));
+  if (tx.node(name)) fail(msg.duplicateNode(name));
+  if (name.length > NODE_NAME_MAX) fail(msg.nodeNameTooLong());
+}
+
+/** A child given as a reference (`"file": "f0"`) or inline (`"file": {…}`). */
+function openChildRef(tx: Tx, ref: unknown, parentFlags: Inherited, inheritsFrom: NodeName | null): NodeName {
+  if (typeof ref === 'string') {
+    if (!tx.node(ref)) fail(msg.cannotFindDevice(ref, ref));
+    return ref;
+  }
+  return openBlockdev(tx, ref as BlockdevOptions, { monitorOwned: false, inheritsFrom, inherited: parentFlags });
+}
+
+interface Inherited {
+  readonly readOnly?: boolean;
+  readonly autoReadOnly?: boolean;
+}
+
+/** Opens a node (and what it opens inline) into the transaction; returns its name. */
+export function openBlockdev(tx: Tx, options: BlockdevOptions, ctx: OpenContext): NodeName {
+  const driver = options['driver'] as string;
+  if (!(SIMULATED_DRIVERS as readonly string[]).includes(driver)) {
+    fail(`Driver '${driver}' is not simulated by permgraph (simulated: ${SIMULATED_DRIVERS.join(', ')})`);
+  }
+  const policy = driverPolicy(driver as DriverName);
+  const readOnly = bool(options['read-only']) ?? ctx.inherited.readOnly ?? false;
+  const autoReadOnly = bool(options['auto-read-only']) ?? ctx.inherited.autoReadOnly ?? false;
+  const flags: Inherited = { readOnly, autoReadOnly };
+  const givenName = options['node-name'] as string | undefined;
+
+  // bdrv_open_inherit(): a format or filter node opens its `file` child before itself (probing)
+  const fileChild = policy.childPerm ? openChildRef(tx, options['file'], flags, givenName ?? null) : null;
+
+  const forceShare = bool(options['force-share']) ?? false;
+  if (forceShare && !readOnly) fail(msg.forceShareReadWrite());
+  const name = givenName ?? generateName(tx);
+  if (givenName !== undefined) assignNodeName(tx, givenName);
+
+  const stepper = tx.env.stepper;
+  const node: BlockNode = {
+    name,
+    generated: givenName === undefined,
+    seq: tx.nextSeq(),
+    driver: driver as DriverName,
+    options,
+    readOnlyOption: readOnly,
+    autoReadOnly,
+    forceShare,
+    monitorOwned: ctx.monitorOwned,
+    inheritsFrom: ctx.inheritsFrom,
+    implicit: false,
+    machine: stepper.initial({ model: tx.g.model, holdsFd: policy.holdsFd, readOnly, autoReadOnly }).state,
+    readOnly,
+    file: null,
+    filename: '',
+    size: 0,
+    parents: [],
+    children: [],
+    height: 0,
+  };
+  tx.addNode(node);
+  const opened = tx.mustNode(name);
+
+  switch (driver as DriverName) {
+    case 'file':
+      openFile(tx, opened, options);
+      break;
+    case 'null-co':
+      opened.filename = 'null-co://';
+      opened.size = typeof options['size'] === 'number' ? options['size'] : NULL_DEFAULT_SIZE;
+      break;
+    case 'raw':
+      openRaw(tx, opened.name, fileChild!, options);
+      break;
+    case 'qcow2':
+      openQcow2(tx, opened.name, fileChild!, options, flags);
+      break;
+    case 'throttle':
+      attachFile(tx, name, fileChild!, Role.FILTERED | Role.PRIMARY);
+      if (!tx.g.throttleGroups[options['throttle-group'] as string]) {
+        fail(msg.throttleGroupMissing(options['throttle-group'] as string));
+      }
+      break;
+    case 'copy-on-read':
+      attachFile(tx, name, fileChild!, Role.FILTERED | Role.PRIMARY);
+      break;
+  }
+  return name;
+}
+
+function openFile(tx: Tx, node: ReturnType<Tx['mustNode']>, options: BlockdevOptions): void {
+  const path = options['filename'] as string;
+  const mode: FdMode = tx.env.stepper.describe(node.machine).fdReadWrite ? 'O_RDWR' : 'O_RDONLY';
+  const openError = tx.env.storage.openError(path, mode);
+  if (openError) fail(msg.couldNotOpen(path, openError));
+  const facts = tx.env.storage.inspect(path);
+  if ('error' in facts) fail(msg.couldNotOpen(path, facts.error));
+  if (!facts.regular) fail(msg.notRegularFile(path));
+  node.filename = path;
+  node.size = facts.size;
+  node.file = {
+    path,
+    identity: facts.identity,
+    mode,
+    perm: 0,
+    shared: 0x0f,
+    locking: options['locking'] !== 'off',
+  };
+  tx.indexFile(node.name);
+}
+
+function attachFile(tx: Tx, parent: NodeName, child: NodeName, role: number): void {
+  tx.attachChild(parent, child, 'file', role);
+  tx.refresh();
+  const node = tx.mustNode(parent);
+  const childNode = tx.mustNode(child);
+  node.filename = childNode.filename;
+  node.size = childNode.size;
+}
+
+function openRaw(tx: Tx, name: NodeName, child: NodeName, options: BlockdevOptions): void {
+  const slice = options['offset'] !== undefined || options['size'] !== undefined;
+  attachFile(tx, name, child, slice ? Role.DATA | Role.PRIMARY : Role.FILTERED | Role.PRIMARY);
+  const node = tx.mustNode(name);
+  const offset = (options['offset'] as number | undefined) ?? 0;
+  const fileSize = node.size;
+  if (offset > fileSize) fail(`Offset (${offset}) cannot be greater than size of image (${fileSize})`);
+  const size = (options['size'] as number | undefined) ?? fileSize - offset;
+  if (offset + size > fileSize) {
+    fail(
+      `The sum of offset (${offset}) and size (${size}) has to be smaller or equal to the  actual size of the containing file (${fileSize})`,
+    );
+  }
+  node.size = size;
+}
+
+/** The image header under a node's data: through raw and filters down to a file. */
+function headerBelow(tx: Tx, name: NodeName): ImageHeader | undefined {
+  const node = tx.mustNode(name);
+  if (node.file) {
+    const facts = tx.env.storage.inspect(node.file.path);
+    return 'error' in facts ? undefined : facts.header;
+  }
+  if (node.driver === 'qcow2' || node.driver === 'null-co') return undefined;
+  if (node.driver === 'raw' && node.options['offset'] !== undefined) return undefined;
+  const file = node.children.map((id) => tx.edge(id)).find((e) => e.name === 'file');
+  return file ? headerBelow(tx, file.child) : undefined;
+}
+
+function openQcow2(tx: Tx, name: NodeName, child: NodeName, options: BlockdevOptions, flags: Inherited): void {
+  attachFile(tx, name, child, Role.IMAGE);
+  const header = headerBelow(tx, child);
+  if (header?.format !== 'qcow2') fail(msg.notQcow2());
+  const node = tx.mustNode(name);
+  node.size = header.virtualSize;
+  openBacking(tx, name, options, header, flags);
+}
+
+/** bdrv_open_backing_file(): by reference, inline, none (null) or the file the header names. */
+function openBacking(tx: Tx, name: NodeName, options: BlockdevOptions, header: ImageHeader, flags: Inherited): void {
+  const backing = options['backing'];
+  if (backing === null) return;
+  const backingDefaults: Inherited = { readOnly: true, autoReadOnly: false };
+  let target: NodeName;
+  if (typeof backing === 'string' || (typeof backing === 'object' && backing !== null)) {
+    target = openChildRef(tx, backing, backingDefaults, name);
+  } else if (header.backingFile) {
+    const overlay = tx.mustNode(name).filename;
+    const path = isAbsolute(header.backingFile) ? header.backingFile : resolve(dirname(overlay), header.backingFile);
+    const format = header.backingFormat ?? headerOf(tx, path) ?? 'raw';
+    target = openBlockdev(
+      tx,
+      { driver: format, file: { driver: 'file', filename: path } },
+      { monitorOwned: false, inheritsFrom: name, inherited: backingDefaults },
+    );
+  } else {
+    return;
+  }
+  void flags;
+  tx.attachChild(name, target, 'backing', Role.COW);
+  tx.refresh();
+}
+
+function headerOf(tx: Tx, path: string): string | undefined {
+  const facts = tx.env.storage.inspect(path);
+  return 'error' in facts ? undefined : facts.header.format;
+}

@@ -1,0 +1,52 @@
+/**
+ * QAPI types as data, enough to check QMP arguments the way QEMU's generated visitors do
+ * (qapi/qobject-input-visitor.c): members in schema order, the first failure wins, and a struct's
+ * unexpected members are reported only after all its known members were visited.
+ */
+export type QapiType =
+  | { readonly kind: 'str' }
+  | { readonly kind: 'bool' }
+  | { readonly kind: 'int' }
+  | { readonly kind: 'uint64' }
+  | { readonly kind: 'size' }
+  | { readonly kind: 'number' }
+  | { readonly kind: 'any' }
+  | { readonly kind: 'null' }
+  | { readonly kind: 'enum'; readonly name: string; readonly values: readonly string[] }
+  | { readonly kind: 'struct'; readonly members: readonly Member[] }
+  | {
+      readonly kind: 'union';
+      readonly base: readonly Member[];
+      readonly discriminator: string;
+      readonly variants: Readonly<Record<string, readonly Member[]>>;
+    }
+  | {
+      readonly kind: 'alternate';
+      readonly name: string;
+      readonly string?: QapiType;
+      readonly object?: QapiType;
+      readonly null?: true;
+      readonly bool?: QapiType;
+      readonly number?: QapiType;
+    }
+  | { readonly kind: 'list'; readonly of: QapiType };
+
+export interface Member {
+  readonly name: string;
+  readonly type: QapiType;
+  readonly optional?: boolean;
+}
+
+export const str: QapiType = { kind: 'str' };
+export const bool: QapiType = { kind: 'bool' };
+export const int: QapiType = { kind: 'int' };
+export const uint64: QapiType = { kind: 'uint64' };
+export const size: QapiType = { kind: 'size' };
+export const number: QapiType = { kind: 'number' };
+export const any: QapiType = { kind: 'any' };
+
+export const enumOf = (name: string, values: readonly string[]): QapiType => ({ kind: 'enum', name, values });
+export const struct = (...members: Member[]): QapiType => ({ kind: 'struct', members });
+export const listOf = (of: QapiType): QapiType => ({ kind: 'list', of });
+export const req = (name: string, type: QapiType): Member => ({ name, type });
+export const opt = (name: string, type: QapiType): Member => ({ name, type, optional: true });

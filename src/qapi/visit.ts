@@ -1,0 +1,104 @@
+/**
+ * Checks a QMP value against a QAPI type with QEMU's error texts and full names
+ * (`options[0].file`). Returns nothing: the value is used as it is once it passed.
+ */
+import { fail } from '../core/errors.js';
+import { msg } from '../core/messages.js';
+import type { Member, QapiType } from './schema.js';
+
+type Path = readonly (string | number)[];
+
+/** full_name(): `a.b[2].c`, or the bare name at the top. */
+function fullName(path: Path): string {
+  return path.reduce<string>((acc, part) => {
+    if (typeof part === 'number') return `${acc}[${part}]`;
+    return acc ? `${acc}.${part}` : part;
+  }, '');
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function visitMembers(value: Record<string, unknown>, members: readonly Member[], path: Path, visited: Set<string>): void {
+  for (const member of members) {
+    visited.add(member.name);
+    if (!(member.name in value)) {
+      if (!member.optional) fail(msg.missingParameter(fullName([...path, member.name])));
+      continue;
+    }
+    visit(value[member.name], member.type, [...path, member.name]);
+  }
+}
+
+function checkUnexpected(value: Record<string, unknown>, visited: Set<string>, path: Path): void {
+  for (const key of Object.keys(value)) {
+    if (!visited.has(key)) fail(msg.unexpectedParameter(fullName([...path, key])));
+  }
+}
+
+export function visit(value: unknown, type: QapiType, path: Path = []): void {
+  const name = fullName(path);
+  const leaf = String(path.at(-1) ?? 'null');
+  switch (type.kind) {
+    case 'any':
+      return;
+    case 'null':
+      if (value !== null) fail(msg.invalidParameterType(name, 'null'));
+      return;
+    case 'str':
+      if (typeof value !== 'string') fail(msg.invalidParameterType(name, 'string'));
+      return;
+    case 'bool':
+      if (typeof value !== 'boolean') fail(msg.invalidParameterType(name, 'boolean'));
+      return;
+    case 'number':
+      if (typeof value !== 'number') fail(msg.invalidParameterType(name, 'number'));
+      return;
+    case 'int':
+      if (typeof value !== 'number' || !Number.isInteger(value)) fail(msg.invalidParameterType(name, 'integer'));
+      return;
+    case 'uint64':
+    case 'size':
+      if (typeof value !== 'number' || !Number.isInteger(value)) {
+        fail(`Parameter '${name}' expects ${type.kind}`);
+      }
+      return;
+    case 'enum':
+      if (typeof value !== 'string') fail(msg.invalidParameterType(name, 'string'));
+      if (!type.values.includes(value)) fail(msg.invalidEnumValue(leaf, value));
+      return;
+    case 'list':
+      if (!Array.isArray(value)) fail(msg.invalidParameterType(name, 'array'));
+      value.forEach((item, i) => visit(item, type.of, [...path, i]));
+      return;
+    case 'struct': {
+      if (!isObject(value)) fail(msg.invalidParameterType(name, 'object'));
+      const visited = new Set<string>();
+      visitMembers(value, type.members, path, visited);
+      checkUnexpected(value, visited, path);
+      return;
+    }
+    case 'union': {
+      if (!isObject(value)) fail(msg.invalidParameterType(name, 'object'));
+      const visited = new Set<string>();
+      visitMembers(value, type.base, path, visited);
+      const tag = value[type.discriminator];
+      const variant = typeof tag === 'string' ? type.variants[tag] : undefined;
+      if (variant) visitMembers(value, variant, path, visited);
+      checkUnexpected(value, visited, path);
+      return;
+    }
+    case 'alternate': {
+      const branch =
+        typeof value === 'string' ? type.string
+        : isObject(value) ? type.object
+        : typeof value === 'boolean' ? type.bool
+        : typeof value === 'number' ? type.number
+        : value === null && type.null ? ({ kind: 'null' } as const)
+        : undefined;
+      if (!branch) fail(msg.invalidParameterType(leaf, type.name));
+      visit(value, branch, path);
+      return;
+    }
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The live simulator: holds the current snapshot, runs QMP-shaped commands through the pure
+ * core, and publishes what happened. `graph$` replays the current snapshot to new subscribers;
+ * unchanged nodes keep their identity from one snapshot to the next.
+ */
+import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import { nodeMachine, type NodeMachine } from '../../machines/node.machine.js';
+import { dispatch, type QmpCommand, type QmpReply } from '../core/dispatch.js';
+import type { GraphEvent } from '../core/events.js';
+import { createNodeStepper } from '../core/node-stepper.js';
+import type { TxEnv } from '../core/tx.js';
+import { emptyGraph } from '../graph/graph.js';
+import type { Graph, Model, NodeName } from '../graph/types.js';
+import { createRealStorage } from '../storage/real-storage.js';
+import type { Storage } from '../storage/storage.js';
+import { NodeActors, type NodeActor } from './node-actors.js';
+
+export interface PermgraphOptions {
+  /** `dynamic` (default): read-only follows the writers on every node; `qemu-7.2`: as QEMU 7.2. */
+  readonly model?: Model;
+  /** Where file nodes' files are looked at; the real files by default. */
+  readonly storage?: Storage;
+  /** The node machine (a variant of machines/node.machine.ts, e.g. with other guards). */
+  readonly nodeMachine?: NodeMachine;
+  /** Keep one live xstate actor per node for inspection (default true). */
+  readonly nodeActors?: boolean;
+}
+
+export interface Permgraph {
+  readonly model: Model;
+  /** The current snapshot. */
+  readonly graph: Graph;
+  readonly graph$: Observable<Graph>;
+  readonly events$: Observable<GraphEvent>;
+  /** Runs one command; never throws for a refused command (that is an error reply). */
+  execute(command: QmpCommand): QmpReply;
+  /** The live actor of a node's read-only machine. */
+  nodeActor(name: NodeName): NodeActor | undefined;
+  readonly nodeActorCount: number;
+  /** Stops the actors and completes the streams. */
+  dispose(): void;
+}
+
+export function createPermgraph(options: PermgraphOptions = {}): Permgraph {
+  const model = options.model ?? 'dynamic';
+  const machine = options.nodeMachine ?? nodeMachine;
+  const env: TxEnv = {
+    storage: options.storage ?? createRealStorage(),
+    stepper: createNodeStepper(machine),
+  };
+  const graph$ = new BehaviorSubject<Graph>(emptyGraph(model));
+  const events$ = new Subject<GraphEvent>();
+  const actors = options.nodeActors === false ? null : new NodeActors(machine);
+
+  return {
+    model,
+    get graph() {
+      return graph$.value;
+    },
+    graph$: graph$.asObservable(),
+    events$: events$.asObservable(),
+    execute(command) {
+      const result = dispatch(graph$.value, env, command);
+      actors?.apply(result.events);
+      if (result.graph !== graph$.value) graph$.next(result.graph);
+      for (const event of result.events) events$.next(event);
+      return result.reply;
+    },
+    nodeActor: (name) => actors?.get(name),
+    get nodeActorCount() {
+      return actors?.size ?? 0;
+    },
+    dispose() {
+      actors?.stopAll();
+      graph$.complete();
+      events$.complete();
+    },
+  };
+}
