@@ -1,5 +1,5 @@
 /** The read-only queries: what QMP shows of a graph (block/qapi.c, block.c: bdrv_get_xdbg_block_graph()). */
-import { allEdges, backendsInOrder, childByName, getNode, nodesInOrder, parentEdges } from '../graph/graph.js';
+import { allEdges, backendsInOrder, childByName, getNode, nodesInOrder } from '../graph/graph.js';
 import type { BlockNode, Edge, Graph } from '../graph/types.js';
 import { PERM_BITS, QMP_PERM_NAMES, qmpPermList } from '../perms/perm.js';
 import { bool, opt, struct } from '../qapi/schema.js';
@@ -113,5 +113,5 @@ export function openFiles(graph: Graph): { path: string; mode: string; locks: st
 
 export const xPermgraphQueryOpenFiles: Command = query(undefined, openFiles);
 
-/** Parents of a node in list order, for tools that explain conflicts. */
-export const parentsOf = parentEdges;
+/** query-jobs: no job can exist before block jobs are modelled. */
+export const queryJobs: Command = query(undefined, () => []);

@@ -3,7 +3,7 @@ import { blockdevAdd, blockdevDel } from './blockdev.js';
 import type { Command } from './command.js';
 import { blockExportAdd, blockExportDel, nbdServerStart, nbdServerStop, queryBlockExports } from './exports.js';
 import { objectAdd, objectDel } from './objects.js';
-import { queryNamedBlockNodes, xDebugQueryBlockGraph, xPermgraphQueryOpenFiles } from './queries.js';
+import { queryJobs, queryNamedBlockNodes, xDebugQueryBlockGraph, xPermgraphQueryOpenFiles } from './queries.js';
 import { blockdevReopen } from './reopen.js';
 import { blockResize } from './resize.js';
 
@@ -21,5 +21,6 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'query-named-block-nodes': queryNamedBlockNodes,
   'query-block-exports': queryBlockExports,
   'x-debug-query-block-graph': xDebugQueryBlockGraph,
+  'query-jobs': queryJobs,
   'x-permgraph-query-open-files': xPermgraphQueryOpenFiles,
 };

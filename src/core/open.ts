@@ -7,7 +7,8 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { driverPolicy } from '../drivers/policies.js';
 import { Role } from '../drivers/roles.js';
-import type { BlockNode, DriverName, FdMode, NodeName } from '../graph/types.js';
+import type { BlockNode, DriverName, FdMode, Graph, NodeName } from '../graph/types.js';
+import { nodeFilename } from './filename.js';
 import type { ImageHeader } from '../storage/storage.js';
 import { fail } from './errors.js';
 import { msg } from './messages.js';
@@ -158,9 +159,8 @@ function attachFile(tx: Tx, parent: NodeName, child: NodeName, role: number): vo
   tx.attachChild(parent, child, 'file', role);
   tx.refresh();
   const node = tx.mustNode(parent);
-  const childNode = tx.mustNode(child);
-  node.filename = childNode.filename;
-  node.size = childNode.size;
+  node.filename = nodeFilename(tx.g as Graph, node);
+  node.size = tx.mustNode(child).size;
 }
 
 function openRaw(tx: Tx, name: NodeName, child: NodeName, options: BlockdevOptions): void {

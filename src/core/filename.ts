@@ -1,0 +1,43 @@
+/**
+ * The filename QMP shows for a node (block.c: bdrv_refresh_filename()): protocol nodes their
+ * file, format nodes their file child's, filters a `json:{…}` of their full options (their own
+ * strong options and their children's), implicit job filters their child's.
+ */
+import type { BlockNode, Graph } from '../graph/types.js';
+import { childByName, getNode } from '../graph/graph.js';
+
+type Full = { readonly [key: string]: string | number | Full };
+
+/** QEMU's JSON writer: `{"a": "b", "c": {…}}`. */
+function qjson(value: string | number | Full): string {
+  if (typeof value !== 'object') return JSON.stringify(value);
+  return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${qjson(v)}`).join(', ')}}`;
+}
+
+const STRONG_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  file: ['filename'],
+  raw: ['offset', 'size'],
+  throttle: ['throttle-group'],
+};
+
+function fullOptions(graph: Graph, node: BlockNode): Full {
+  const full: Record<string, string | number | Full> = { driver: node.driver };
+  for (const key of STRONG_OPTIONS[node.driver] ?? []) {
+    const value = node.options[key];
+    if (typeof value === 'string' || typeof value === 'number') full[key] = value;
+  }
+  const file = childByName(graph, node, 'file');
+  if (file) full['file'] = fullOptions(graph, getNode(graph, file.child)!);
+  return full;
+}
+
+const FILTERS = new Set(['throttle', 'copy-on-read']);
+
+export function nodeFilename(graph: Graph, node: BlockNode): string {
+  if (node.driver === 'file') return node.options['filename'] as string;
+  if (node.driver === 'null-co') return 'null-co://';
+  const file = childByName(graph, node, 'file') ?? childByName(graph, node, 'backing');
+  const child = file ? getNode(graph, file.child) : undefined;
+  if (FILTERS.has(node.driver) && !node.implicit) return `json:${qjson(fullOptions(graph, node))}`;
+  return child ? nodeFilename(graph, child) : '';
+}

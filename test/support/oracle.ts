@@ -1,0 +1,268 @@
+/**
+ * Replays a shared oracle scenario (../shared/oracle/scenarios) through permgraph's execute() on
+ * real files, observes after each step what the oracle's driver observes, and normalizes both
+ * sides the way qsd_oracle.py does (fd numbers, generated names and anonymous backend ids left
+ * out; lists sorted).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createPermgraph } from '../../src/index.js';
+import type { Model, QmpReply } from '../../src/index.js';
+
+export const ORACLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/oracle');
+export const SCENARIO_DIR = join(ORACLE_DIR, 'scenarios');
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+export interface Scenario {
+  readonly name: string;
+  readonly setup?: readonly JsonObject[];
+  readonly steps: readonly JsonObject[];
+}
+
+export function loadScenario(name: string): { scenario: Scenario; trace: JsonObject } {
+  const scenario = JSON.parse(readFileSync(join(SCENARIO_DIR, `${name}.json`), 'utf8')) as Scenario;
+  const trace = JSON.parse(readFileSync(join(SCENARIO_DIR, `${name}.trace.json`), 'utf8')) as JsonObject;
+  return { scenario, trace };
+}
+
+function subst<T extends Json>(value: T, workdir: string): T {
+  return JSON.parse(JSON.stringify(value).replaceAll('$W', workdir)) as T;
+}
+
+/** Runs the setup steps for real (qemu-img, qemu-io, chmod, mkdir, touch, copy). */
+export function runSetup(steps: readonly JsonObject[], workdir: string): void {
+  for (const raw of steps) {
+    const step = subst(raw, workdir);
+    const [op, arg] = Object.entries(step)[0] as [string, Json];
+    const args = (Array.isArray(arg) ? arg : [arg]) as string[];
+    switch (op) {
+      case 'qemu-img':
+      case 'qemu-io':
+        execFileSync(op, args, { stdio: 'pipe' });
+        break;
+      case 'chmod':
+        chmodSync(args[0]!, parseInt(args[1]!, 8));
+        break;
+      case 'mkdir':
+        mkdirSync(args[0]!, { recursive: true });
+        break;
+      case 'touch':
+        writeFileSync(args[0]!, '', { flag: 'a' });
+        break;
+      case 'copy':
+        copyFileSync(args[0]!, args[1]!);
+        break;
+      default:
+        throw new Error(`setup step '${op}' is not supported by the replay`);
+    }
+  }
+}
+
+const IMPLICIT = /#block\d+/g;
+const sortByJson = <T>(items: T[]): T[] =>
+  items.sort((a, b) => (JSON.stringify(sortKeys(a)) < JSON.stringify(sortKeys(b)) ? -1 : 1));
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+  }
+  return value;
+}
+
+function nn<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value ?? null).replace(IMPLICIT, '#implicit')) as T;
+}
+
+/** qsd_oracle.normalize() of one observation. */
+export function normalizeObs(obs: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  const nodes = obs['nodes'];
+  if (Array.isArray(nodes)) out['nodes'] = sortByJson(nn(nodes));
+  else if (nodes !== undefined) out['nodes'] = nodes;
+  const graph = obs['graph'] as JsonObject | undefined;
+  if (graph && Array.isArray(graph['nodes']) && Array.isArray(graph['edges'])) {
+    const lab = (l: string): string => (/^block-backend#\d+$/.test(l) ? 'block-backend' : nn(l));
+    out['graph'] = {
+      nodes: (graph['nodes'] as string[]).map(lab).sort(),
+      edges: sortByJson(
+        (graph['edges'] as JsonObject[]).map((e) => ({
+          parent: lab(e['parent'] as string),
+          child: lab(e['child'] as string),
+          name: e['name']!,
+          perm: e['perm']!,
+          'shared-perm': e['shared-perm']!,
+        })),
+      ),
+    };
+  } else if (graph !== undefined) out['graph'] = graph;
+  for (const key of ['jobs', 'exports']) if (key in obs) out[key] = nn(obs[key]!);
+  const fds = obs['fds'];
+  if (Array.isArray(fds)) {
+    out['fds'] = (fds as JsonObject[])
+      .map((f) => `${f['path']} ${f['mode']} ${(f['locks'] as string[]).join(',')}`)
+      .sort();
+  }
+  return out;
+}
+
+const STEP_KEYS = ['execute', 'arguments', 'error', 'wait-event', 'wait-job', 'status', 'sleep', 'observe', 'failed', 'timeout'];
+
+/** qsd_oracle.normalize() of a trace's steps. */
+export function normalizeSteps(steps: readonly JsonObject[]): JsonObject[] {
+  return steps.map((st) => {
+    const rec: JsonObject = {};
+    for (const key of STEP_KEYS) if (key in st) rec[key] = nn(st[key]!);
+    if ('return' in st) {
+      const name = (st['execute'] as string | undefined) ?? '';
+      rec['return'] = /^(block|job|nbd)/.test(name) ? nn(st['return']!) : 'ok';
+    }
+    if (st['obs']) rec['obs'] = normalizeObs(st['obs'] as JsonObject);
+    return rec;
+  });
+}
+
+type Execute = (execute: string, args?: JsonObject) => QmpReply;
+
+/** The oracle driver's observe(), through QMP queries instead of /proc. */
+export function observe(execute: Execute): JsonObject {
+  const ret = (r: QmpReply): Json => ('return' in r ? (r.return as Json) : (r as unknown as Json));
+  const nodes = ret(execute('query-named-block-nodes', { flat: true })) as JsonObject[];
+  const graph = ret(execute('x-debug-query-block-graph')) as { nodes: JsonObject[]; edges: JsonObject[] };
+  const label = new Map<number, string>();
+  for (const n of graph.nodes) {
+    const name = n['name'] as string;
+    label.set(n['id'] as number, name ? `${n['type']}:${name}` : `${n['type']}#${n['id']}`);
+  }
+  const jobs = ret(execute('query-jobs'));
+  const exports = ret(execute('query-block-exports')) as JsonObject[];
+  const files = ret(execute('x-permgraph-query-open-files')) as JsonObject[];
+  return {
+    nodes: nodes.map((n) => ({ 'node-name': n['node-name']!, drv: n['drv']!, ro: n['ro']!, file: n['file']! })),
+    graph: {
+      nodes: graph.nodes.map((n) => label.get(n['id'] as number)!),
+      edges: graph.edges.map((e) => ({
+        parent: label.get(e['parent'] as number)!,
+        child: label.get(e['child'] as number)!,
+        name: e['name']!,
+        perm: [...(e['perm'] as string[])].sort(),
+        'shared-perm': [...(e['shared-perm'] as string[])].sort(),
+      })),
+    },
+    jobs: Array.isArray(jobs)
+      ? (jobs as JsonObject[])
+          .map((j) => ({ id: j['id']!, type: j['type']!, status: j['status']! }))
+          .sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1))
+      : [],
+    exports: [...exports].sort((a, b) => ((a['id'] as string) < (b['id'] as string) ? -1 : 1)).map((e) => ({
+      id: e['id']!,
+      type: e['type']!,
+      'node-name': e['node-name']!,
+      'shutting-down': e['shutting-down']!,
+    })),
+    fds: files.map((f) => ({ path: f['path']!, mode: f['mode']!, locks: [...(f['locks'] as string[])].sort() })),
+  };
+}
+
+/** Replays a scenario in-process on real files under `workdir`; the normalized steps. */
+export function replay(name: string, model: Model, workdir: string): JsonObject[] {
+  const { scenario } = loadScenario(name);
+  rmSync(workdir, { recursive: true, force: true });
+  mkdirSync(workdir, { recursive: true });
+  try {
+    runSetup(scenario.setup ?? [], workdir);
+    const pg = createPermgraph({ model });
+    const pending: JsonObject[] = [];
+    const sub = pg.events$.subscribe((e) => {
+      if (e.type === 'qmp.event') pending.push({ event: e.event, data: e.data as JsonObject });
+    });
+    const execute: Execute = (cmd, args) => pg.execute({ execute: cmd, ...(args ? { arguments: args } : {}) });
+    const steps: JsonObject[] = [];
+    for (const raw of scenario.steps) {
+      const step = subst(raw, workdir);
+      const rec: JsonObject = {};
+      if (typeof step['execute'] === 'string') {
+        rec['execute'] = step['execute'];
+        if (step['arguments'] !== undefined) rec['arguments'] = step['arguments'];
+        const reply = execute(step['execute'], step['arguments'] as JsonObject | undefined);
+        if ('return' in reply) rec['return'] = reply.return as Json;
+        else rec['error'] = reply.error as unknown as JsonObject;
+      } else if (typeof step['wait-event'] === 'string') {
+        rec['wait-event'] = step['wait-event'];
+        const want = JSON.stringify(step['data'] ?? {});
+        const at = pending.findIndex(
+          (e) => e['event'] === step['wait-event'] && JSON.stringify(e['data']).includes(want.slice(1, -1)),
+        );
+        if (at < 0) rec['failed'] = `event ${step['wait-event']} never came`;
+        else pending.splice(at, 1);
+      } else {
+        throw new Error(`step kind not supported by the replay: ${JSON.stringify(step)}`);
+      }
+      if (step['observe'] !== false) rec['obs'] = observe(execute);
+      steps.push(rec);
+    }
+    sub.unsubscribe();
+    pg.dispose();
+    return normalizeSteps(steps);
+  } finally {
+    rmSync(workdir, { recursive: true, force: true });
+  }
+}
+
+/** The recorded trace's normalized steps, with its scratch directory swapped for `workdir`. */
+export function recorded(name: string, workdir: string): JsonObject[] {
+  const { trace } = loadScenario(name);
+  const text = JSON.stringify(trace['steps']).replaceAll(trace['workdir'] as string, workdir);
+  return normalizeSteps(JSON.parse(text) as JsonObject[]);
+}
+
+/** qsd_oracle.diff_normalized(), elementwise: one line per difference. */
+export function diffSteps(want: JsonObject[], got: JsonObject[]): string[] {
+  const out: string[] = [];
+  const walk = (a: unknown, b: unknown, path: string): void => {
+    if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+      for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+        const ra = (a as Record<string, unknown>)[key];
+        const rb = (b as Record<string, unknown>)[key];
+        if (ra === undefined) out.push(`${path}.${key}: only in permgraph: ${JSON.stringify(rb)}`);
+        else if (rb === undefined) out.push(`${path}.${key}: only in recorded: ${JSON.stringify(ra)}`);
+        else walk(ra, rb, `${path}.${key}`);
+      }
+    } else if (JSON.stringify(sortKeys(a)) !== JSON.stringify(sortKeys(b))) {
+      out.push(`${path}: recorded ${JSON.stringify(a)} != permgraph ${JSON.stringify(b)}`);
+    }
+  };
+  want.forEach((step, i) => walk(step, got[i], `steps[${i}]`));
+  if (got.length !== want.length) out.push(`steps: recorded ${want.length} steps, permgraph ${got.length}`);
+  return out;
+}
+
+export const scenarioExists = (name: string): boolean => existsSync(join(SCENARIO_DIR, `${name}.json`));
+
+/**
+ * Replays a scenario in a child process as the scenario's user (the recordings were made as
+ * `nobody`, for whom a 0444 file is really unwritable); as the current user when not root.
+ */
+export function replayAsScenarioUser(name: string, model: Model): JsonObject[] {
+  const workdir = `/tmp/permgraph-oracle-${process.pid}/${name}-${model}`;
+  const worker = fileURLToPath(new URL('./replay-worker.ts', import.meta.url));
+  const node = [process.execPath, '--import', 'tsx', worker, name, model, workdir];
+  const argv = process.getuid?.() === 0
+    ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...node]
+    : node;
+  mkdirSync(dirname(workdir), { recursive: true, mode: 0o777 });
+  chmodSync(dirname(workdir), 0o777);
+  const run = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', cwd: resolve(dirname(worker), '../..') });
+  if (run.status !== 0) throw new Error(`replay of ${name} failed: ${run.stderr || run.error}`);
+  const steps = JSON.parse(run.stdout) as JsonObject[];
+  return JSON.parse(JSON.stringify(steps).replaceAll(workdir, '$W')) as JsonObject[];
+}
+
+/** The recorded trace, normalized, with its scratch directory written as $W. */
+export function recordedSteps(name: string): JsonObject[] {
+  return recorded(name, '$W');
+}
