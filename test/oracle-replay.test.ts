@@ -2,9 +2,10 @@
  * The shared oracle scenarios replayed through execute() on real files: in model qemu-7.2 every
  * observation equals what qemu-storage-daemon 7.2 was recorded doing.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { missing } from './support/environment.js';
-import { diffSteps, recordedSteps, replayAsScenarioUser } from './support/oracle.js';
+import { compactDifferences, diffSteps, loadScenario, recordedSteps, replayAsScenarioUser } from './support/oracle.js';
 
 export const CORE_SCENARIOS = [
   'a1_auto_ro_raw_export',
@@ -26,3 +27,54 @@ describe.skipIf(why)(`oracle scenarios, model qemu-7.2${why ? ` (skipped: ${why}
     });
   }
 });
+
+/**
+ * The same scenarios in model dynamic. What differs from the recording is exactly what the model
+ * implies, reviewed and frozen in test/fixtures/dynamic-vs-qemu-7.2.json:
+ * - an auto-read-only node with no writer shows ro:true (QEMU 7.2 keeps ro:false and only its
+ *   file descriptor follows the writers);
+ * - an auto-read-only qcow2 with no writer is read-only, so it takes no write or resize on its
+ *   file, and the file stays O_RDONLY;
+ * - a writer that the storage cannot serve is refused with a text naming the node and the file.
+ */
+describe.skipIf(why)(`oracle scenarios, model dynamic${why ? ` (skipped: ${why})` : ''}`, () => {
+  const expected = JSON.parse(
+    readFileSync(new URL('./fixtures/dynamic-vs-qemu-7.2.json', import.meta.url), 'utf8'),
+  ) as Record<string, string[]>;
+
+  for (const name of CORE_SCENARIOS) {
+    it(`${name} differs from QEMU 7.2 only as the dynamic model implies`, () => {
+      const differences = compactDifferences(recordedSteps(name), replayAsScenarioUser(name, 'dynamic'));
+      expect(differences).toEqual(expected[name]);
+      const autoReadOnly = autoReadOnlyNodes(name);
+      for (const line of differences) {
+        const ro = /^\[\d+\] ro (\S+): false -> true$/.exec(line);
+        if (ro) expect(autoReadOnly, line).toContain(ro[1] === '#implicit' ? 'inline' : ro[1]);
+        else expect(line).toMatch(/fmt1|a\.qcow2 O_RDONLY perm:consistent-read,unshared|Cannot reopen node '\w+' read-write for a writer: could not open/);
+      }
+    });
+  }
+});
+
+/** Nodes a scenario opens with auto-read-only (inline children count as 'inline'). */
+function autoReadOnlyNodes(name: string): string[] {
+  const { scenario } = loadScenario(name);
+  const names: string[] = [];
+  const walk = (options: Record<string, unknown>, inline: boolean): void => {
+    if (options['auto-read-only'] === true) names.push(inline ? 'inline' : String(options['node-name']));
+    for (const child of ['file', 'backing']) {
+      const value = options[child];
+      if (value && typeof value === 'object') {
+        if (options['auto-read-only'] === true && !('auto-read-only' in value)) names.push('inline');
+        walk(value as Record<string, unknown>, true);
+      }
+    }
+  };
+  for (const step of scenario.steps) {
+    if (step['execute'] === 'blockdev-add') walk(step['arguments'] as Record<string, unknown>, false);
+    if (step['execute'] === 'blockdev-reopen') {
+      for (const o of (step['arguments'] as { options: Record<string, unknown>[] }).options) walk(o, false);
+    }
+  }
+  return names;
+}

@@ -266,3 +266,47 @@ export function replayAsScenarioUser(name: string, model: Model): JsonObject[] {
 export function recordedSteps(name: string): JsonObject[] {
   return recorded(name, '$W');
 }
+
+const letters = (perms: Json | undefined): string => {
+  const set = new Set((perms as string[] | undefined) ?? []);
+  const out = ['consistent-read', 'write', 'write-unchanged', 'resize']
+    .map((p, i) => (set.has(p) ? 'CWUR'[i] : ''))
+    .join('');
+  return out || '-';
+};
+
+/**
+ * The differences between two normalized traces, one short line each: `[3] ro f0: false -> true`,
+ * `[5] edge q -file-> f: perm CWR -> C`, `[5] fd $W/a.img: O_RDWR … -> O_RDONLY …`,
+ * `[7] reply: … -> …`. For stating what a model changes against the recording.
+ */
+export function compactDifferences(before: JsonObject[], after: JsonObject[]): string[] {
+  const out: string[] = [];
+  before.forEach((a, i) => {
+    const b = after[i] ?? {};
+    const replyOf = (s: JsonObject): string => JSON.stringify(s['error'] ?? s['return'] ?? s['failed'] ?? null);
+    if (replyOf(a) !== replyOf(b)) out.push(`[${i}] reply: ${replyOf(a)} -> ${replyOf(b)}`);
+    const oa = (a['obs'] ?? {}) as JsonObject;
+    const ob = (b['obs'] ?? {}) as JsonObject;
+    const ro = (o: JsonObject): Map<string, Json> =>
+      new Map(((o['nodes'] as JsonObject[] | undefined) ?? []).map((n) => [n['node-name'] as string, n['ro']!]));
+    const [ra, rb] = [ro(oa), ro(ob)];
+    for (const name of new Set([...ra.keys(), ...rb.keys()])) {
+      if (ra.get(name) !== rb.get(name)) out.push(`[${i}] ro ${name}: ${ra.get(name)} -> ${rb.get(name)}`);
+    }
+    const edges = (o: JsonObject): Map<string, string> =>
+      new Map(
+        (((o['graph'] as JsonObject | undefined)?.['edges'] as JsonObject[] | undefined) ?? []).map((e) => [
+          `${e['parent']} -${e['name']}-> ${e['child']}`.replaceAll('block-driver:', ''),
+          `${letters(e['perm'])}/${letters(e['shared-perm'])}`,
+        ]),
+      );
+    const [ea, eb] = [edges(oa), edges(ob)];
+    for (const key of new Set([...ea.keys(), ...eb.keys()])) {
+      if (ea.get(key) !== eb.get(key)) out.push(`[${i}] edge ${key}: ${ea.get(key) ?? 'none'} -> ${eb.get(key) ?? 'none'}`);
+    }
+    const fds = (o: JsonObject): string => JSON.stringify(o['fds'] ?? []);
+    if (fds(oa) !== fds(ob)) out.push(`[${i}] fds: ${fds(oa)} -> ${fds(ob)}`);
+  });
+  return out;
+}
