@@ -1,0 +1,69 @@
+/** A run as a readable trace, or as JSON. */
+import type { Change } from './diff.js';
+import type { RunResult, StepRecord } from './run.js';
+
+function stepTitle(record: StepRecord): string {
+  const { step } = record;
+  if ('execute' in step) return `${step.execute}${step.arguments ? ` ${JSON.stringify(step.arguments)}` : ''}`;
+  if ('wait-event' in step) return `wait-event ${step['wait-event']}${step.data ? ` ${JSON.stringify(step.data)}` : ''}`;
+  if ('wait-job' in step) return `wait-job ${step['wait-job']} ${step.status.join('|')}`;
+  if ('advance' in step) return `advance ${step.advance}s`;
+  return `sleep ${step.sleep}s`;
+}
+
+function changeLine(change: Change): string {
+  switch (change.kind) {
+    case 'node-added':
+      return `+ node ${change.node} (${change.driver})`;
+    case 'node-removed':
+      return `- node ${change.node} (${change.driver})`;
+    case 'ro':
+      return `ro   ${change.node}: ${change.from} -> ${change.to} [${change.state}]`;
+    case 'open-mode':
+      return `open ${change.path} (${change.node}): ${change.from} -> ${change.to}`;
+    case 'edge':
+      return `edge ${change.edge}: ${change.from ?? 'none'} -> ${change.to ?? 'gone'}`;
+  }
+}
+
+export function formatText(result: RunResult, file: string): string {
+  const lines = [`# ${file} (model ${result.model})`];
+  for (const record of result.steps) {
+    if (record.step.note) lines.push(`  # ${record.step.note}`);
+    lines.push(`[${record.index}] ${stepTitle(record)}`);
+    const reply = record.reply;
+    if (reply) {
+      lines.push(
+        'error' in reply
+          ? `    => error ${reply.error.class}: ${reply.error.desc}`
+          : `    => ${JSON.stringify(reply.return) === '{}' ? 'ok' : JSON.stringify(reply.return)}`,
+      );
+    }
+    for (const e of record.events) lines.push(`    event ${e.event} ${JSON.stringify(e.data)}`);
+    for (const change of record.changes) lines.push(`    ${changeLine(change)}`);
+    if (record.check) lines.push(`    ${record.check.ok ? 'ok' : 'FAILED'}: ${record.check.message}`);
+  }
+  const failed = result.steps.filter((s) => s.check?.ok === false).length;
+  lines.push(`${result.steps.length} steps, ${failed} expectation${failed === 1 ? '' : 's'} failed`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatJson(result: RunResult, file: string): string {
+  return `${JSON.stringify(
+    {
+      file,
+      model: result.model,
+      ok: result.ok,
+      steps: result.steps.map(({ index, step, reply, events, changes, check }) => ({
+        index,
+        step,
+        ...(reply ? { reply } : {}),
+        events,
+        changes,
+        ...(check ? { check } : {}),
+      })),
+    },
+    null,
+    1,
+  )}\n`;
+}

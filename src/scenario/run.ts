@@ -1,0 +1,106 @@
+/**
+ * Plays a scenario on a fresh permgraph and records, for every step, the command, its reply, the
+ * QMP events it caused, what changed in the graph, and whether its expectation held.
+ */
+import type { QmpReply } from '../core/dispatch.js';
+import type { Model } from '../graph/types.js';
+import { createPermgraph, type Permgraph } from '../runtime/permgraph.js';
+import type { Storage } from '../storage/storage.js';
+import { diffGraphs, type Change } from './diff.js';
+import type { Expectation, Scenario, Step } from './schema.js';
+import { substitute } from './virtual-setup.js';
+
+export interface QmpEventRecord {
+  readonly event: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface StepRecord {
+  readonly index: number;
+  readonly step: Step;
+  readonly reply?: QmpReply;
+  readonly events: readonly QmpEventRecord[];
+  readonly changes: readonly Change[];
+  /** Set when the step carried an expectation or waited for something. */
+  readonly check?: { readonly ok: boolean; readonly message: string };
+}
+
+export interface RunResult {
+  readonly model: Model;
+  readonly steps: readonly StepRecord[];
+  readonly ok: boolean;
+  readonly permgraph: Permgraph;
+}
+
+function checkExpectation(expect: Expectation, reply: QmpReply): { ok: boolean; message: string } {
+  const verdict = judge(expect, reply);
+  return verdict.ok ? { ok: true, message: 'as expected' } : verdict;
+}
+
+function judge(expect: Expectation, reply: QmpReply): { ok: boolean; message: string } {
+  const got = 'error' in reply ? `error ${reply.error.class}: ${reply.error.desc}` : `return ${JSON.stringify(reply.return)}`;
+  if ('ok' in expect) return { ok: 'return' in reply, message: `expected success, got ${got}` };
+  if ('return' in expect) {
+    const ok = 'return' in reply && JSON.stringify(reply.return) === JSON.stringify(expect.return);
+    return { ok, message: `expected return ${JSON.stringify(expect.return)}, got ${got}` };
+  }
+  if ('desc_contains' in expect) {
+    const ok = 'error' in reply && reply.error.desc.includes(expect.desc_contains);
+    return { ok, message: `expected an error containing '${expect.desc_contains}', got ${got}` };
+  }
+  const ok = 'error' in reply && reply.error.desc === expect.desc && (!expect.class || reply.error.class === expect.class);
+  return { ok, message: `expected error ${expect.class ?? 'GenericError'}: ${expect.desc}, got ${got}` };
+}
+
+const matches = (data: Readonly<Record<string, unknown>>, want: Record<string, unknown> | undefined): boolean =>
+  !want || Object.entries(want).every(([k, v]) => JSON.stringify(data[k]) === JSON.stringify(v));
+
+export interface RunOptions {
+  readonly model: Model;
+  readonly storage: Storage;
+  /** What `$W` stands for in the scenario. */
+  readonly workdir: string;
+}
+
+export function runScenario(scenario: Scenario, options: RunOptions): RunResult {
+  const permgraph = createPermgraph({ model: options.model, storage: options.storage });
+  const pending: QmpEventRecord[] = [];
+  let stepEvents: QmpEventRecord[] = [];
+  permgraph.events$.subscribe((e) => {
+    if (e.type !== 'qmp.event') return;
+    pending.push({ event: e.event, data: e.data });
+    stepEvents.push({ event: e.event, data: e.data });
+  });
+  const steps: StepRecord[] = [];
+  substitute(scenario.steps, options.workdir).forEach((step, index) => {
+    stepEvents = [];
+    const before = permgraph.graph;
+    let reply: QmpReply | undefined;
+    let check: StepRecord['check'];
+    if ('execute' in step) {
+      reply = permgraph.execute({ execute: step.execute, ...(step.arguments ? { arguments: step.arguments } : {}) });
+      if (step.expect) check = checkExpectation(step.expect, reply);
+    } else if ('wait-event' in step) {
+      const at = pending.findIndex((e) => e.event === step['wait-event'] && matches(e.data, step.data));
+      check = at >= 0
+        ? { ok: true, message: `${step['wait-event']} arrived` }
+        : { ok: false, message: `${step['wait-event']} never arrived` };
+      if (at >= 0) pending.splice(at, 1);
+    } else if ('wait-job' in step) {
+      const jobs = permgraph.execute({ execute: 'query-jobs' });
+      const list = 'return' in jobs ? (jobs.return as { id: string; status: string }[]) : [];
+      const status = list.find((j) => j.id === step['wait-job'])?.status ?? 'absent';
+      const ok = step.status.includes(status);
+      check = { ok, message: `job ${step['wait-job']} is ${status}${ok ? '' : `, not ${step.status.join(' or ')}`}` };
+    }
+    steps.push({
+      index,
+      step,
+      ...(reply ? { reply } : {}),
+      events: stepEvents,
+      changes: diffGraphs(before, permgraph.graph),
+      ...(check ? { check } : {}),
+    });
+  });
+  return { model: options.model, steps, ok: steps.every((s) => s.check?.ok !== false), permgraph };
+}

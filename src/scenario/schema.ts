@@ -1,0 +1,79 @@
+/**
+ * The scenario file format: a superset of the shared oracle's (name, description, setup, steps),
+ * in JSON or YAML. Checked with zod; every issue carries the path of the field it is about.
+ */
+import { z } from 'zod';
+
+const json = z.record(z.string(), z.unknown());
+
+export const virtualFileSchema = z.strictObject({
+  format: z.enum(['raw', 'qcow2']).optional(),
+  size: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+[kKMGT]?$/, 'a size like 64M')]).optional(),
+  'backing-file': z.string().optional(),
+  'backing-format': z.enum(['raw', 'qcow2']).optional(),
+  writable: z.union([z.boolean(), z.string()]).optional(),
+  readable: z.union([z.boolean(), z.string()]).optional(),
+});
+
+const expectSchema = z.union([
+  z.strictObject({ ok: z.literal(true) }),
+  z.strictObject({ class: z.string().optional(), desc: z.string() }),
+  z.strictObject({ desc_contains: z.string() }),
+  z.strictObject({ return: z.unknown() }),
+]);
+
+const common = { note: z.string().optional(), observe: z.boolean().optional(), timeout: z.number().positive().optional() };
+
+export const qmpStepSchema = z.strictObject({
+  execute: z.string().min(1),
+  arguments: json.optional(),
+  expect: expectSchema.optional(),
+  ...common,
+});
+
+export const waitEventStepSchema = z.strictObject({
+  'wait-event': z.string().min(1),
+  data: json.optional(),
+  ...common,
+});
+
+export const waitJobStepSchema = z.strictObject({
+  'wait-job': z.string().min(1),
+  status: z.array(z.string()).min(1),
+  ...common,
+});
+
+export const advanceStepSchema = z.strictObject({ advance: z.number().nonnegative(), ...common });
+export const sleepStepSchema = z.strictObject({ sleep: z.number().nonnegative(), ...common });
+
+export const stepSchema = z.union([qmpStepSchema, waitEventStepSchema, waitJobStepSchema, advanceStepSchema, sleepStepSchema]);
+
+const argv = z.union([z.array(z.string()), z.string()]);
+
+export const setupStepSchema = z.union([
+  z.strictObject({ 'qemu-img': z.array(z.string()).min(1) }),
+  z.strictObject({ 'qemu-io': z.array(z.string()).min(1) }),
+  z.strictObject({ chmod: z.tuple([z.string(), z.string().regex(/^[0-7]{3,4}$/, 'an octal mode like 0444')]) }),
+  z.strictObject({ chown: z.array(z.string()) }),
+  z.strictObject({ mkdir: argv }),
+  z.strictObject({ touch: argv }),
+  z.strictObject({ copy: z.tuple([z.string(), z.string()]) }),
+  z.strictObject({ 'ro-bind-mount': z.tuple([z.string(), z.string()]) }),
+  z.strictObject({ 'chattr-immutable': z.string() }),
+  z.strictObject({ 'qemu-nbd': z.array(z.string()) }),
+]);
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  as_user: z.string().optional(),
+  model: z.enum(['qemu-7.2', 'dynamic']).optional(),
+  files: z.record(z.string(), virtualFileSchema).optional(),
+  setup: z.array(setupStepSchema).optional(),
+  steps: z.array(stepSchema),
+});
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type Step = z.infer<typeof stepSchema>;
+export type SetupStep = z.infer<typeof setupStepSchema>;
+export type Expectation = z.infer<typeof expectSchema>;

@@ -1,0 +1,121 @@
+/**
+ * Setup steps read as facts about virtual files, so a scenario written for the real daemon runs on
+ * the simulator alone: `qemu-img create -f qcow2 -b base -F qcow2 top 64M` declares an image,
+ * `chmod F 0444` makes it unwritable, a read-only bind mount or `chattr +i` refuse writes with
+ * their own errno texts. Nothing touches the disk.
+ */
+import { dirname, isAbsolute, join } from 'node:path';
+import { createVirtualStorage, type VirtualFile, type VirtualStorage } from '../storage/virtual-storage.js';
+import { ERRNO_TEXT } from '../storage/storage.js';
+import type { Scenario, SetupStep } from './schema.js';
+import { ScenarioError } from './load.js';
+
+const UNITS: Readonly<Record<string, number>> = { '': 1, k: 1024, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
+export function parseSize(text: string | number): number {
+  if (typeof text === 'number') return text;
+  const m = /^(\d+(?:\.\d+)?)([kKMGT]?)$/.exec(text);
+  if (!m) throw new Error(`invalid size '${text}'`);
+  return Math.round(Number(m[1]) * UNITS[m[2]!]!);
+}
+
+/** `$W` in a scenario stands for its scratch directory. */
+export function substitute<T>(value: T, workdir: string): T {
+  return JSON.parse(JSON.stringify(value).replaceAll('$W', workdir)) as T;
+}
+
+function qemuImg(storage: VirtualStorage, args: readonly string[], where: string): void {
+  const [sub, ...rest] = args;
+  const opts: Record<string, string> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (/^-[fbFo]$/.test(arg)) opts[arg] = rest[++i] ?? '';
+    else if (arg === '-q' || arg === '-u') continue;
+    else positional.push(arg);
+  }
+  const [file, size] = positional;
+  if (!file) throw new ScenarioError(`${where}: qemu-img ${sub} needs a file name`);
+  if (sub === 'create') {
+    const format = (opts['-f'] ?? 'raw') as 'raw' | 'qcow2';
+    if (format !== 'raw' && format !== 'qcow2') throw new ScenarioError(`${where}: only raw and qcow2 images can be simulated, not '${format}'`);
+    const backing = opts['-b'];
+    const backingPath = backing && !isAbsolute(backing) ? join(dirname(file), backing) : backing;
+    const inherited = backingPath ? storage.files.get(backingPath)?.size : undefined;
+    if (!size && inherited === undefined) throw new ScenarioError(`${where}: qemu-img create needs a size`);
+    storage.put(file, {
+      format,
+      size: size ? parseSize(size) : inherited!,
+      ...(backing ? { backingFile: backing } : {}),
+      ...(opts['-F'] ? { backingFormat: opts['-F'] } : {}),
+    });
+  } else if (sub === 'resize') {
+    storage.update(file, { size: parseSize(positional[1] ?? '0') });
+  } else {
+    throw new ScenarioError(`${where}: 'qemu-img ${sub}' cannot be simulated`);
+  }
+}
+
+/** chmod as the daemon's unprivileged user would feel it: owner bits decide. */
+function chmod(storage: VirtualStorage, file: string, mode: string): void {
+  const bits = parseInt(mode, 8);
+  storage.update(file, { readable: (bits & 0o400) !== 0, writable: (bits & 0o200) !== 0 });
+}
+
+function applyStep(storage: VirtualStorage, step: SetupStep, where: string): void {
+  const [op, raw] = Object.entries(step)[0] as [string, string | string[]];
+  const args = Array.isArray(raw) ? raw : [raw];
+  const need = (file: string): VirtualFile => {
+    const found = storage.files.get(file);
+    if (!found) throw new ScenarioError(`${where}: ${op}: no such file '${file}'`);
+    return found;
+  };
+  switch (op) {
+    case 'qemu-img':
+      return qemuImg(storage, args, where);
+    case 'qemu-io':
+    case 'mkdir':
+    case 'chown':
+      return; // data and directories do not change what the permission model sees
+    case 'touch':
+      for (const file of args) if (!storage.files.has(file)) storage.put(file, { format: 'raw', size: 0 });
+      return;
+    case 'chmod':
+      need(args[0]!);
+      return chmod(storage, args[0]!, args[1]!);
+    case 'copy':
+      storage.put(args[1]!, need(args[0]!));
+      return;
+    case 'ro-bind-mount': {
+      const [source, target] = args as [string, string];
+      for (const [path, file] of [...storage.files]) {
+        if (path.startsWith(`${source}/`)) {
+          storage.put(`${target}${path.slice(source.length)}`, { ...file, writable: ERRNO_TEXT.EROFS });
+        }
+      }
+      return;
+    }
+    case 'chattr-immutable':
+      need(args[0]!);
+      return storage.update(args[0]!, { writable: ERRNO_TEXT.EPERM });
+    default:
+      throw new ScenarioError(`${where}: setup step '${op}' cannot be simulated`);
+  }
+}
+
+/** The virtual files a scenario declares and its setup steps make. */
+export function virtualStorageFor(scenario: Scenario, workdir: string, file: string): VirtualStorage {
+  const storage = createVirtualStorage();
+  for (const [path, spec] of Object.entries(substitute(scenario.files ?? {}, workdir))) {
+    storage.put(path, {
+      ...(spec.format ? { format: spec.format } : {}),
+      ...(spec.size !== undefined ? { size: parseSize(spec.size) } : {}),
+      ...(spec['backing-file'] ? { backingFile: spec['backing-file'] } : {}),
+      ...(spec['backing-format'] ? { backingFormat: spec['backing-format'] } : {}),
+      ...(spec.writable !== undefined ? { writable: spec.writable } : {}),
+      ...(spec.readable !== undefined ? { readable: spec.readable } : {}),
+    });
+  }
+  substitute(scenario.setup ?? [], workdir).forEach((step, i) => applyStep(storage, step, `${file}: setup[${i}]`));
+  return storage;
+}
