@@ -5,7 +5,8 @@
  * out; lists sorted).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPermgraph } from '../../src/index.js';
@@ -248,15 +249,16 @@ export const scenarioExists = (name: string): boolean => existsSync(join(SCENARI
  * `nobody`, for whom a 0444 file is really unwritable); as the current user when not root.
  */
 export function replayAsScenarioUser(name: string, model: Model): JsonObject[] {
-  const workdir = `/tmp/permgraph-oracle-${process.pid}/${name}-${model}`;
+  const scratch = mkdtempSync(join(tmpdir(), 'permgraph-oracle-'));
+  const workdir = join(scratch, `${name}-${model}`);
   const worker = fileURLToPath(new URL('./replay-worker.ts', import.meta.url));
   const node = [process.execPath, '--import', 'tsx', worker, name, model, workdir];
   const argv = process.getuid?.() === 0
     ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...node]
     : node;
-  mkdirSync(dirname(workdir), { recursive: true, mode: 0o777 });
-  chmodSync(dirname(workdir), 0o777);
+  chmodSync(scratch, 0o777);
   const run = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', cwd: resolve(dirname(worker), '../..') });
+  rmSync(scratch, { recursive: true, force: true });
   if (run.status !== 0) throw new Error(`replay of ${name} failed: ${run.stderr || run.error}`);
   const steps = JSON.parse(run.stdout) as JsonObject[];
   return JSON.parse(JSON.stringify(steps).replaceAll(workdir, '$W')) as JsonObject[];
