@@ -3,8 +3,9 @@ import { fail } from '../core/errors.js';
 import { msg } from '../core/messages.js';
 import { openBlockdev } from '../core/open.js';
 import { transact, type Tx } from '../core/tx.js';
-import { getNode, hasBackendParent, parentEdges } from '../graph/graph.js';
-import type { BlockNode, Graph, NodeName } from '../graph/types.js';
+import { getNode, hasBackendParent } from '../graph/graph.js';
+import type { NodeName } from '../graph/types.js';
+import { opBlocked } from '../jobs/blockers.js';
 import { blockdevOptions } from '../qapi/block-schema.js';
 import { req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
@@ -39,7 +40,7 @@ export const blockdevDel: Command = {
     const node = getNode(graph, name);
     if (!node) fail(msg.failedToFindNode(name));
     if (hasBackendParent(graph, node)) fail(msg.nodeInUse(name));
-    const blocker = opBlocker(graph, node);
+    const blocker = opBlocked(graph, name, 'drive-del');
     if (blocker) fail(blocker);
     if (!node.monitorOwned) fail(msg.notOwnedByMonitor(name));
     if (node.parents.length > 0) fail(msg.blockDeviceInUse(name));
@@ -48,10 +49,3 @@ export const blockdevDel: Command = {
   },
 };
 
-/** bdrv_op_is_blocked(bs, BLOCK_OP_TYPE_DRIVE_DEL): a backing node is blocked by its overlay. */
-function opBlocker(graph: Graph, node: BlockNode): string | null {
-  const overlay = parentEdges(graph, node).find((e) => e.name === 'backing' && e.parent.kind === 'node');
-  return overlay?.parent.kind === 'node'
-    ? `Node '${node.name}' is busy: node is used as backing hd of '${overlay.parent.node}'`
-    : null;
-}

@@ -1,5 +1,5 @@
 /** The read-only queries: what QMP shows of a graph (block/qapi.c, block.c: bdrv_get_xdbg_block_graph()). */
-import { allEdges, backendsInOrder, childByName, getNode, nodesInOrder } from '../graph/graph.js';
+import { allEdges, backendsInOrder, childByName, getNode, jobsInOrder, nodesInOrder } from '../graph/graph.js';
 import type { BlockNode, Edge, Graph } from '../graph/types.js';
 import { PERM_BITS, QMP_PERM_NAMES, qmpPermList } from '../perms/perm.js';
 import { bool, opt, struct } from '../qapi/schema.js';
@@ -73,16 +73,10 @@ export function xdbgBlockGraph(graph: Graph): { nodes: XdbgNode[]; edges: Record
     addNode(key, 'block-backend', backend.name || (backend.owner.kind === 'device' ? backend.owner.id : ''));
     if (backend.edge !== null) addEdge(key, byId.get(backend.edge)!);
   }
-  const jobEdges = new Map<string, { type: string; edges: Edge[] }>();
-  for (const edge of allEdges(graph)) {
-    if (edge.parent.kind !== 'job') continue;
-    const entry = jobEdges.get(edge.parent.job) ?? { type: edge.parent.jobType, edges: [] };
-    entry.edges.push(edge);
-    jobEdges.set(edge.parent.job, entry);
-  }
-  for (const [job, { edges: owned }] of jobEdges) {
-    addNode(`job:${job}`, 'block-job', job);
-    for (const edge of owned) addEdge(`job:${job}`, edge);
+  for (const job of jobsInOrder(graph)) {
+    addNode(`job:${job.id}`, 'block-job', job.id);
+    // job->nodes is built by prepending: newest edge first
+    for (const id of [...job.edges].reverse()) addEdge(`job:${job.id}`, byId.get(id)!);
   }
   for (const node of nodesInOrder(graph)) {
     addNode(`node:${node.name}`, 'block-driver', node.name);
@@ -113,5 +107,3 @@ export function openFiles(graph: Graph): { path: string; mode: string; locks: st
 
 export const xPermgraphQueryOpenFiles: Command = query(undefined, openFiles);
 
-/** query-jobs: no job can exist before block jobs are modelled. */
-export const queryJobs: Command = query(undefined, () => []);

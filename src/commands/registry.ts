@@ -1,9 +1,10 @@
 /** Every QMP command the simulator answers, by name. */
 import { blockdevAdd, blockdevDel } from './blockdev.js';
-import type { Command } from './command.js';
+import { query, type Command } from './command.js';
+import { blockJobInfo, JOB_COMMANDS, jobInfo } from './jobs.js';
 import { blockExportAdd, blockExportDel, nbdServerStart, nbdServerStop, queryBlockExports } from './exports.js';
 import { objectAdd, objectDel } from './objects.js';
-import { queryJobs, queryNamedBlockNodes, xDebugQueryBlockGraph, xPermgraphQueryOpenFiles } from './queries.js';
+import { queryNamedBlockNodes, xDebugQueryBlockGraph, xPermgraphQueryOpenFiles } from './queries.js';
 import { blockdevReopen } from './reopen.js';
 import { blockResize } from './resize.js';
 
@@ -21,6 +22,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'query-named-block-nodes': queryNamedBlockNodes,
   'query-block-exports': queryBlockExports,
   'x-debug-query-block-graph': xDebugQueryBlockGraph,
-  'query-jobs': queryJobs,
+  'query-jobs': query(undefined, jobInfo),
+  'query-block-jobs': query(undefined, blockJobInfo),
+  ...JOB_COMMANDS,
   'x-permgraph-query-open-files': xPermgraphQueryOpenFiles,
 };

@@ -120,6 +120,38 @@ function relink(tx: Tx, name: NodeName, link: 'backing' | 'file', value: unknown
   if (value !== null) tx.attachChild(name, value, link, role);
 }
 
+/** bdrv_reopen_multiple(): prepare every entry, then take the new options; the caller refreshes. */
+function reopenMultiple(tx: Tx, queue: ReadonlyMap<NodeName, QueueEntry>): void {
+  for (const entry of queue.values()) prepare(tx, entry);
+  for (const entry of queue.values()) {
+    const node = tx.node(entry.name);
+    if (!node) continue;
+    const flags = flagsOf(entry);
+    node.options = entry.options;
+    node.readOnlyOption = flags.readOnly;
+    node.autoReadOnly = flags.autoReadOnly;
+    tx.stepMachine(node, { type: 'options.changed', readOnly: flags.readOnly, autoReadOnly: flags.autoReadOnly });
+    tx.touch(entry.name);
+  }
+}
+
+/**
+ * bdrv_reopen_set_read_only(): what block jobs do to a base or device node. Keeps the other
+ * options; inline children follow; the refresh runs at once.
+ */
+export function reopenSetReadOnly(tx: Tx, name: NodeName, readOnly: boolean): void {
+  const node = tx.mustNode(name);
+  const queue = new Map<NodeName, QueueEntry>();
+  enqueue(tx.g as Graph, queue, {
+    name,
+    options: { ...node.options, 'read-only': readOnly },
+    keepOld: true,
+    inherited: {},
+  });
+  reopenMultiple(tx, queue);
+  tx.refresh();
+}
+
 export const blockdevReopen: Command = {
   args: struct(req('options', listOf(blockdevOptions))),
   run(graph, args, env) {
@@ -130,19 +162,7 @@ export const blockdevReopen: Command = {
       if (!getNode(graph, name)) fail(msg.failedToFindNode(name));
       enqueue(graph, queue, { name, options, keepOld: false, inherited: {} });
     }
-    const result = transact(graph, env, (tx) => {
-      for (const entry of queue.values()) prepare(tx, entry);
-      for (const entry of queue.values()) {
-        const node = tx.node(entry.name);
-        if (!node) continue;
-        const flags = flagsOf(entry);
-        node.options = entry.options;
-        node.readOnlyOption = flags.readOnly;
-        node.autoReadOnly = flags.autoReadOnly;
-        tx.stepMachine(node, { type: 'options.changed', readOnly: flags.readOnly, autoReadOnly: flags.autoReadOnly });
-        tx.touch(entry.name);
-      }
-    });
+    const result = transact(graph, env, (tx) => reopenMultiple(tx, queue));
     return { ...result, reply: {} };
   },
 };

@@ -22,6 +22,14 @@ export type GraphEvent =
       readonly name: string;
     }
   | {
+      readonly type: 'edge.moved';
+      readonly edge: EdgeId;
+      readonly parent: string;
+      readonly name: string;
+      readonly from: NodeName;
+      readonly to: NodeName;
+    }
+  | {
       readonly type: 'perms.changed';
       readonly edge: EdgeId;
       readonly parent: string;

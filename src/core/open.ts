@@ -37,12 +37,14 @@ export function isWellFormedId(id: string): boolean {
 
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 
-function generateName(tx: Tx): NodeName {
+/** id_generate(ID_BLOCK): `#block` + a counter + two more digits. */
+export function generateName(tx: Tx): NodeName {
   const n = tx.g.counters.generatedName++;
   return `#block${n}${String((n * 37 + 11) % 100).padStart(2, '0')}`;
 }
 
-function assignNodeName(tx: Tx, name: string): void {
+/** bdrv_assign_node_name()'s checks. */
+export function assignNodeName(tx: Tx, name: string): void {
   if (!isWellFormedId(name)) fail(msg.invalidNodeName(name));
   if (tx.node(name)) fail(msg.duplicateNode(name));
   if (name.length > NODE_NAME_MAX) fail(msg.nodeNameTooLong());

@@ -212,6 +212,38 @@ export class Tx {
     deleteShard(this.g.edges, String(id));
   }
 
+  /** bdrv_replace_child_noperm(): the edge keeps its parent and now points at `to`. */
+  moveEdgeNoperm(id: EdgeId, to: NodeName): void {
+    const edge = this.edge(id);
+    const from = this.mustNode(edge.child);
+    const target = this.mustNode(to);
+    if (edge.parent.kind === 'node') this.checkNoCycle(edge.parent.node, target, edge.name);
+    from.parents.splice(from.parents.indexOf(id), 1);
+    target.parents.unshift(id);
+    edge.child = to;
+    if (edge.parent.kind === 'node') {
+      const parent = this.mustNode(edge.parent.node);
+      this.raiseHeight(parent, target.height + 1);
+      this.lowerHeight(parent);
+    }
+    this.dirty.add(from.name);
+    this.dirty.add(to);
+    this.emit({ type: 'edge.moved', edge: id, parent: parentLabel(this.g, edge.parent), name: edge.name, from: from.name, to });
+  }
+
+  /**
+   * bdrv_replace_node(): every parent of `from` now points at `to`, except job edges (they stay
+   * at their node) and `to`'s own edges (which would make a loop).
+   */
+  replaceNodeNoperm(from: NodeName, to: NodeName): void {
+    for (const id of [...this.mustNode(from).parents]) {
+      const edge = this.edge(id);
+      if (edge.parent.kind === 'job') continue;
+      if (edge.parent.kind === 'node' && edge.parent.node === to) continue;
+      this.moveEdgeNoperm(id, to);
+    }
+  }
+
   setEdgePerm(edge: DraftEdge, perm: PermSet, shared: PermSet): void {
     if (edge.perm === perm && edge.shared === shared) return;
     const previous = { perm: edge.perm, shared: edge.shared };
@@ -390,7 +422,7 @@ export class Tx {
   ): { perm: PermSet; shared: PermSet } {
     const rule = driverPolicy(parent.driver).childPerm;
     if (!rule) throw new Error(`internal: driver ${parent.driver} has no children`);
-    const want = rule({ perm, shared, role: edge.role, parentWritable: !parent.readOnly, edgeName: edge.name });
+    const want = rule({ perm, shared, role: edge.role, parentWritable: !parent.readOnly, edgeName: edge.name, parent });
     const child = this.node(edge.child);
     return child?.forceShare ? { perm: want.perm, shared: PERM_ALL } : want;
   }

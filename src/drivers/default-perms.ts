@@ -3,6 +3,7 @@
  * child's role, given the parent's own cumulative perm and shared.
  */
 import { Perm, PERM_ALL, type PermSet } from '../perms/perm.js';
+import type { BlockNode } from '../graph/types.js';
 import type { PermPair } from '../perms/cumulative.js';
 import { Role } from './roles.js';
 
@@ -14,6 +15,8 @@ export interface ChildPermInput {
   /** The parent node is writable (after the pending reopen, if any). */
   readonly parentWritable: boolean;
   readonly edgeName: string;
+  /** The parent node itself (for drivers whose rule depends on its state). */
+  readonly parent: BlockNode;
 }
 
 /** bdrv_filter_default_perms(): PASSTHROUGH is ALL and UNCHANGED is none, so an identity. */

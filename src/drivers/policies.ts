@@ -6,6 +6,7 @@ import { Perm, PERM_ALL, type PermSet } from '../perms/perm.js';
 import type { PermPair } from '../perms/cumulative.js';
 import type { DriverName } from '../graph/types.js';
 import { defaultPerms, type ChildPermInput } from './default-perms.js';
+import { Role } from './roles.js';
 
 export interface DriverPolicy {
   readonly name: DriverName;
@@ -31,6 +32,37 @@ function corChildPerm({ perm, shared }: ChildPermInput): PermPair {
   };
 }
 
+/** bdrv_commit_top_child_perm(): the commit filter takes nothing and shares everything. */
+function commitTopChildPerm(): PermPair {
+  return { perm: 0, shared: PERM_ALL };
+}
+
+/**
+ * bdrv_mirror_top_child_perm(): nothing once the job is stopping; else the default rule, and for
+ * active commit no consistent read and write shared (or the job would block itself at the base).
+ */
+function mirrorTopChildPerm(input: ChildPermInput): PermPair {
+  if (input.parent.options['x-stopping'] === true) return { perm: 0, shared: PERM_ALL };
+  const base = defaultPerms(input);
+  if (input.parent.options['x-is-commit'] !== true) return base;
+  return { perm: base.perm & ~Perm.CONSISTENT_READ, shared: base.shared | Perm.WRITE };
+}
+
+/**
+ * cbw_child_perm(): the target is written and shared except for resize; the source gets the
+ * default rule, plus consistent read under a writer and no write or resize shared once the
+ * filter has parents.
+ */
+function cbwChildPerm(input: ChildPermInput): PermPair {
+  if (!(input.role & Role.FILTERED)) return { perm: Perm.WRITE, shared: PERM_ALL & ~Perm.RESIZE };
+  const base = defaultPerms(input);
+  if (input.parent.parents.length === 0) return base;
+  return {
+    perm: base.perm | (input.perm & Perm.WRITE ? Perm.CONSISTENT_READ : 0),
+    shared: base.shared & ~(Perm.WRITE | Perm.RESIZE),
+  };
+}
+
 export const DRIVERS: Readonly<Record<DriverName, DriverPolicy>> = {
   file: { name: 'file', holdsFd: true },
   'null-co': { name: 'null-co', holdsFd: false },
@@ -38,6 +70,9 @@ export const DRIVERS: Readonly<Record<DriverName, DriverPolicy>> = {
   qcow2: { name: 'qcow2', holdsFd: false, childPerm: defaultPerms },
   throttle: { name: 'throttle', holdsFd: false, childPerm: defaultPerms },
   'copy-on-read': { name: 'copy-on-read', holdsFd: false, childPerm: corChildPerm },
+  commit_top: { name: 'commit_top', holdsFd: false, childPerm: commitTopChildPerm },
+  mirror_top: { name: 'mirror_top', holdsFd: false, childPerm: mirrorTopChildPerm },
+  'copy-before-write': { name: 'copy-before-write', holdsFd: false, childPerm: cbwChildPerm },
 };
 
 export function driverPolicy(name: DriverName): DriverPolicy {

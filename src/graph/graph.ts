@@ -1,6 +1,6 @@
 /** Reading a graph snapshot: lookups, iteration and descriptions. Pure; never mutates. */
 import { emptyShards, getShard, shardValues } from './shards.js';
-import type { Backend, BlockExport, BlockNode, Edge, EdgeId, Graph, Model, NodeName, ParentRef } from './types.js';
+import type { Backend, BlockExport, BlockNode, Edge, EdgeId, Graph, Job, Model, NodeName, ParentRef } from './types.js';
 
 export function emptyGraph(model: Model): Graph {
   return {
@@ -12,6 +12,8 @@ export function emptyGraph(model: Model): Graph {
     nbdServer: null,
     throttleGroups: {},
     fileUsers: emptyShards(),
+    jobs: {},
+    clock: 0,
     counters: { edge: 0, backend: 0, seq: 0, generatedName: 0 },
   };
 }
@@ -91,6 +93,11 @@ export function parentLabel(g: Graph, parent: ParentRef): string {
 
 export function hasBackendParent(g: Graph, node: BlockNode): boolean {
   return parentEdges(g, node).some((e) => e.parent.kind === 'backend');
+}
+
+/** Jobs in creation order (the job list QEMU walks). */
+export function jobsInOrder(g: Graph): Job[] {
+  return Object.values(g.jobs).sort((a, b) => a.seq - b.seq);
 }
 
 export function nodeCount(g: Graph): number {

@@ -12,7 +12,16 @@ export type { Model };
 export type NodeName = string;
 export type EdgeId = number;
 export type BackendId = number;
-export type DriverName = 'file' | 'null-co' | 'raw' | 'qcow2' | 'throttle' | 'copy-on-read';
+export type DriverName =
+  | 'file'
+  | 'null-co'
+  | 'raw'
+  | 'qcow2'
+  | 'throttle'
+  | 'copy-on-read'
+  | 'commit_top'
+  | 'mirror_top'
+  | 'copy-before-write';
 export type FdMode = 'O_RDONLY' | 'O_RDWR';
 
 /** Who holds an edge: a node (child_of_bds), a BlockBackend (child_root) or a block job (child_job). */
@@ -115,6 +124,83 @@ export interface ThrottleGroup {
   readonly limits: Readonly<Record<string, unknown>>;
 }
 
+export type JobType = 'commit' | 'stream' | 'mirror' | 'backup';
+
+/** QAPI JobStatus. */
+export type JobStatus =
+  | 'undefined'
+  | 'created'
+  | 'running'
+  | 'paused'
+  | 'ready'
+  | 'standby'
+  | 'waiting'
+  | 'pending'
+  | 'aborting'
+  | 'concluded'
+  | 'null';
+
+/** What a job does to the graph, and what it must undo or finish. */
+export type JobPlan =
+  | {
+      /** block-commit below the active layer (block/commit.c). */
+      readonly kind: 'commit';
+      readonly top: NodeName;
+      readonly base: NodeName;
+      readonly baseWasReadOnly: boolean;
+    }
+  | {
+      /** block-commit of the active layer, and blockdev-mirror / drive-mirror (block/mirror.c). */
+      readonly kind: 'mirror';
+      readonly source: NodeName;
+      readonly target: NodeName;
+      readonly isCommit: boolean;
+      readonly baseWasReadOnly: boolean;
+      readonly replaces: NodeName | null;
+    }
+  | {
+      /** block-stream (block/stream.c). */
+      readonly kind: 'stream';
+      readonly device: NodeName;
+      readonly base: NodeName | null;
+      readonly deviceWasReadOnly: boolean;
+    }
+  | {
+      /** blockdev-backup / drive-backup (block/backup.c). */
+      readonly kind: 'backup';
+      readonly source: NodeName;
+      readonly target: NodeName;
+    };
+
+export interface Job {
+  readonly id: string;
+  readonly type: JobType;
+  readonly status: JobStatus;
+  readonly seq: number;
+  readonly autoFinalize: boolean;
+  readonly autoDismiss: boolean;
+  /** Bytes per second; 0 = unlimited. */
+  readonly speed: number;
+  /** Work in bytes (the image's virtual size) and how much is done. */
+  readonly len: number;
+  readonly offset: number;
+  /** Pauses asked by the user (job-pause) that no resume undid yet. */
+  readonly userPaused: boolean;
+  /** block-job-cancel / job-cancel was asked (force, or before ready). */
+  readonly cancelled: boolean;
+  /** A mirror asked to finish (block-job-complete) or cancelled in ready state without force. */
+  readonly completing: 'pivot' | 'no-pivot' | null;
+  readonly plan: JobPlan;
+  /** The node named as `device` (the job's BlockBackend-less main node). */
+  readonly device: NodeName;
+  /** The filter the job inserted, if it is still there. */
+  readonly filter: NodeName | null;
+  /** The job's own edges (block_job_add_bdrv), oldest first. */
+  readonly edges: readonly EdgeId[];
+  /** Internal BlockBackends the job holds. */
+  readonly backends: readonly BackendId[];
+}
+
 export interface Graph {
   readonly model: Model;
   readonly nodes: Shards<BlockNode>;
@@ -125,6 +211,9 @@ export interface Graph {
   readonly throttleGroups: Readonly<Record<string, ThrottleGroup>>;
   /** File nodes by the identity of the file they hold open (for lock conflicts). */
   readonly fileUsers: Shards<readonly NodeName[]>;
+  readonly jobs: Readonly<Record<string, Job>>;
+  /** The simulated clock, in seconds: jobs progress with it. */
+  readonly clock: number;
   readonly counters: {
     readonly edge: number;
     readonly backend: number;

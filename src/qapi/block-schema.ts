@@ -6,7 +6,6 @@ import {
   listOf,
   opt,
   req,
-  size,
   str,
   struct,
   uint64,
@@ -152,4 +151,3 @@ export const objectOptions: QapiType = {
   },
 };
 
-export { size };

@@ -8,8 +8,9 @@ import { nodeMachine, type NodeMachine } from '../../machines/node.machine.js';
 import { dispatch, type QmpCommand, type QmpReply } from '../core/dispatch.js';
 import type { GraphEvent } from '../core/events.js';
 import { createNodeStepper } from '../core/node-stepper.js';
-import type { TxEnv } from '../core/tx.js';
-import { emptyGraph } from '../graph/graph.js';
+import { transact, type TxEnv } from '../core/tx.js';
+import { advanceJobs, nextJobDeadline } from '../jobs/lifecycle.js';
+import { emptyGraph, jobsInOrder } from '../graph/graph.js';
 import type { Graph, Model, NodeName } from '../graph/types.js';
 import { createRealStorage } from '../storage/real-storage.js';
 import type { Storage } from '../storage/storage.js';
@@ -34,6 +35,10 @@ export interface Permgraph {
   readonly events$: Observable<GraphEvent>;
   /** Runs one command; never throws for a refused command (that is an error reply). */
   execute(command: QmpCommand): QmpReply;
+  /** Moves the simulated clock on: running jobs make progress and may finish. */
+  advance(seconds: number): void;
+  /** Seconds until the next running job finishes its work (Infinity when none will). */
+  nextJobDeadline(): number;
   /** The live actor of a node's read-only machine. */
   nodeActor(name: NodeName): NodeActor | undefined;
   readonly nodeActorCount: number;
@@ -52,6 +57,12 @@ export function createPermgraph(options: PermgraphOptions = {}): Permgraph {
   const events$ = new Subject<GraphEvent>();
   const actors = options.nodeActors === false ? null : new NodeActors(machine);
 
+  const publish = (result: { graph: Graph; events: readonly GraphEvent[] }): void => {
+    actors?.apply(result.events);
+    if (result.graph !== graph$.value) graph$.next(result.graph);
+    for (const event of result.events) events$.next(event);
+  };
+
   return {
     model,
     get graph() {
@@ -61,11 +72,14 @@ export function createPermgraph(options: PermgraphOptions = {}): Permgraph {
     events$: events$.asObservable(),
     execute(command) {
       const result = dispatch(graph$.value, env, command);
-      actors?.apply(result.events);
-      if (result.graph !== graph$.value) graph$.next(result.graph);
-      for (const event of result.events) events$.next(event);
+      publish(result);
       return result.reply;
     },
+    advance(seconds) {
+      if (Object.keys(graph$.value.jobs).length === 0) return;
+      publish(transact(graph$.value, env, (tx) => advanceJobs(tx, seconds)));
+    },
+    nextJobDeadline: () => nextJobDeadline(jobsInOrder(graph$.value)),
     nodeActor: (name) => actors?.get(name),
     get nodeActorCount() {
       return actors?.size ?? 0;

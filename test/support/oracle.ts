@@ -200,6 +200,21 @@ export function replay(name: string, model: Model, workdir: string): JsonObject[
         );
         if (at < 0) rec['failed'] = `event ${step['wait-event']} never came`;
         else pending.splice(at, 1);
+      } else if (typeof step['wait-job'] === 'string') {
+        rec['wait-job'] = step['wait-job'];
+        const id = step['wait-job'];
+        const wanted = step['status'] as string[];
+        const statusOf = (): string => pg.graph.jobs[id]?.status ?? 'absent';
+        for (let i = 0; i < 1000 && !wanted.includes(statusOf()); i++) {
+          const deadline = pg.nextJobDeadline();
+          if (deadline === Infinity) break;
+          pg.advance(deadline);
+        }
+        rec['status'] = statusOf();
+        if (!wanted.includes(statusOf())) rec['failed'] = `job ${id} is ${statusOf()}`;
+      } else if (typeof step['sleep'] === 'number') {
+        rec['sleep'] = step['sleep'];
+        pg.advance(step['sleep']);
       } else {
         throw new Error(`step kind not supported by the replay: ${JSON.stringify(step)}`);
       }

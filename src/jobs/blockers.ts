@@ -1,0 +1,44 @@
+/**
+ * Op blockers (block.c: bdrv_op_block_all(), bdrv_op_is_blocked()), derived from the graph rather
+ * than stored: an overlay blocks most operations on its backing node, and a block job blocks every
+ * operation on each node it holds an edge on. The newest blocker is the one QEMU reports.
+ */
+import { getEdge, getNode } from '../graph/graph.js';
+import type { Graph, NodeName } from '../graph/types.js';
+
+export type BlockOp =
+  | 'backup-source'
+  | 'backup-target'
+  | 'change'
+  | 'commit-source'
+  | 'commit-target'
+  | 'drive-del'
+  | 'eject'
+  | 'external-snapshot'
+  | 'mirror-source'
+  | 'mirror-target'
+  | 'resize'
+  | 'stream';
+
+/** What bdrv_backing_attach() unblocks on a backing node again. */
+const ALLOWED_ON_BACKING: ReadonlySet<BlockOp> = new Set(['commit-target', 'stream', 'backup-source', 'backup-target']);
+
+/** The reason the newest blocker of `op` gives, or null. */
+export function opBlockerReason(graph: Graph, name: NodeName, op: BlockOp): string | null {
+  const node = getNode(graph, name);
+  if (!node) return null;
+  const edges = node.parents.map((id) => getEdge(graph, id)!).sort((a, b) => b.id - a.id);
+  for (const edge of edges) {
+    if (edge.parent.kind === 'job') return `block device is in use by block job: ${edge.parent.jobType}`;
+    if (edge.parent.kind === 'node' && edge.name === 'backing' && !ALLOWED_ON_BACKING.has(op)) {
+      return `node is used as backing hd of '${edge.parent.node}'`;
+    }
+  }
+  return null;
+}
+
+/** bdrv_op_is_blocked() with its error text: `Node 'x' is busy: …`. */
+export function opBlocked(graph: Graph, name: NodeName, op: BlockOp): string | null {
+  const reason = opBlockerReason(graph, name, op);
+  return reason ? `Node '${name}' is busy: ${reason}` : null;
+}

@@ -1,0 +1,116 @@
+/**
+ * What block jobs do to the graph, as transaction steps: their own edges and internal
+ * BlockBackends, the filter nodes they put in and take out, and their status changes with the QMP
+ * events QEMU sends for them.
+ */
+import { JOB_TRANSITIONS } from './job-tables.js';
+import { insertBackend, removeBackend } from '../core/backends.js';
+import type { Tx } from '../core/tx.js';
+import type { BackendOwner, Job, JobStatus, NodeName } from '../graph/types.js';
+import type { PermSet } from '../perms/perm.js';
+import { closeNode } from '../commands/blockdev.js';
+import { assignNodeName, generateName } from '../core/open.js';
+
+type DraftJob = { -readonly [K in keyof Job]: Job[K] extends readonly (infer T)[] ? T[] : Job[K] };
+
+export function draftJob(tx: Tx, id: string): DraftJob {
+  const job = tx.g.jobs[id];
+  if (!job) throw new Error(`internal: job '${id}' is missing`);
+  return job as unknown as DraftJob;
+}
+
+/** job_state_transition(): checked against QEMU's table, announced with JOB_STATUS_CHANGE. */
+export function setJobStatus(tx: Tx, id: string, status: JobStatus): void {
+  const job = draftJob(tx, id);
+  if (!(JOB_TRANSITIONS[job.status] as readonly string[]).includes(status)) {
+    throw new Error(`internal: job '${id}' cannot go from ${job.status} to ${status}`);
+  }
+  job.status = status;
+  tx.emit({ type: 'qmp.event', event: 'JOB_STATUS_CHANGE', data: { id, status } });
+}
+
+/** The data of BLOCK_JOB_READY / COMPLETED / CANCELLED / PENDING events. */
+export function blockJobEventData(job: Job): Record<string, unknown> {
+  return { type: job.type, device: job.id, len: job.len, offset: job.offset, speed: job.speed };
+}
+
+export function emitBlockJobEvent(tx: Tx, event: string, job: Job, extra: Record<string, unknown> = {}): void {
+  const data = event === 'BLOCK_JOB_PENDING' ? { type: job.type, id: job.id } : { ...blockJobEventData(job), ...extra };
+  tx.emit({ type: 'qmp.event', event, data });
+}
+
+/** block_job_add_bdrv(): a job edge (no role bits) with the perms asked; refreshed at once. */
+export function addJobEdge(tx: Tx, id: string, name: string, node: NodeName, perm: PermSet, shared: PermSet): void {
+  const job = draftJob(tx, id);
+  const edge = tx.attachNoperm({ kind: 'job', job: id, jobType: job.type }, node, name, 0, perm, shared);
+  job.edges.push(edge.id);
+  tx.refresh();
+}
+
+/** block_job_remove_all_bdrv(): the job lets go of every node. */
+export function removeJobEdges(tx: Tx, id: string): void {
+  const job = draftJob(tx, id);
+  for (const edge of job.edges) tx.detachNoperm(edge);
+  job.edges = [];
+}
+
+export function addJobBackend(tx: Tx, id: string, node: NodeName, perm: PermSet, shared: PermSet): number {
+  const owner: BackendOwner = { kind: 'job', id };
+  const backend = insertBackend(tx, owner, node, perm, shared);
+  draftJob(tx, id).backends.push(backend);
+  return backend;
+}
+
+export function removeJobBackends(tx: Tx, id: string): void {
+  const job = draftJob(tx, id);
+  for (const backend of job.backends) removeBackend(tx, backend);
+  job.backends = [];
+}
+
+/**
+ * A job's filter node (commit_top, mirror_top, copy-on-read, copy-before-write), named by the
+ * user's filter-node-name or generated, implicit when generated.
+ */
+export function newFilterNode(
+  tx: Tx,
+  driver: 'commit_top' | 'mirror_top' | 'copy-on-read' | 'copy-before-write',
+  filterName: string | undefined,
+  readOnly: boolean,
+  options: Record<string, unknown> = {},
+): NodeName {
+  if (filterName !== undefined) assignNodeName(tx, filterName);
+  const name = filterName ?? generateName(tx);
+  tx.addNode({
+    name,
+    generated: filterName === undefined,
+    seq: tx.nextSeq(),
+    driver,
+    options: { driver, ...options },
+    readOnlyOption: readOnly,
+    autoReadOnly: false,
+    forceShare: false,
+    monitorOwned: false,
+    inheritsFrom: null,
+    implicit: filterName === undefined,
+    machine: tx.env.stepper.initial({ model: tx.g.model, holdsFd: false, readOnly, autoReadOnly: false }).state,
+    readOnly,
+    file: null,
+    filename: '',
+    size: 0,
+    parents: [],
+    children: [],
+    height: 0,
+  });
+  return name;
+}
+
+/** bdrv_replace_node(filter, child) and the filter's end: it goes once nothing holds it. */
+export function dropFilter(tx: Tx, filter: NodeName): void {
+  const node = tx.node(filter);
+  if (!node) return;
+  const below = node.children.map((id) => tx.edge(id)).find((e) => e.name === 'backing' || e.name === 'file');
+  if (below) tx.replaceNodeNoperm(filter, below.child);
+  tx.refresh();
+  if (tx.mustNode(filter).parents.length === 0) closeNode(tx, filter);
+  tx.refresh();
+}

@@ -1,0 +1,187 @@
+/**
+ * A job's life after its start (job.c, blockjob.c and each job's prepare/commit/abort/clean):
+ * progress on the clock, ready, pending, finalize, cancel, dismiss, and what each does to the
+ * graph. QEMU 7.2's quirk stays in its model: an active commit that ends leaves its base
+ * read-write; the dynamic model lets the base drop back.
+ */
+import type { Tx } from '../core/tx.js';
+import type { Job, NodeName } from '../graph/types.js';
+import { WRITE_PERMS } from '../perms/writers.js';
+import { cumulativePerm } from '../perms/cumulative.js';
+import { closeNode } from '../commands/blockdev.js';
+import { reopenSetReadOnly } from '../commands/reopen.js';
+import { Role } from '../drivers/roles.js';
+import {
+  draftJob,
+  dropFilter,
+  emitBlockJobEvent,
+  removeJobBackends,
+  removeJobEdges,
+  setJobStatus,
+} from './job-graph.js';
+
+const job = (tx: Tx, id: string): Job => tx.g.jobs[id] as Job;
+
+/** Back to read-only after a job, unless a writer is still there (QEMU ignores that failure). */
+function restoreReadOnly(tx: Tx, name: NodeName): void {
+  const node = tx.node(name);
+  if (!node || node.readOnlyOption) return;
+  const { perm } = cumulativePerm(node.parents.map((id) => tx.edge(id)));
+  if (perm & WRITE_PERMS) return;
+  reopenSetReadOnly(tx, name, true);
+}
+
+/** What a job does to the graph when it ends: `success` = its .prepare ran and succeeded. */
+function finishGraph(tx: Tx, id: string, success: boolean): void {
+  const { plan, filter } = job(tx, id);
+  switch (plan.kind) {
+    case 'commit':
+      if (filter && tx.node(filter)) {
+        tx.replaceNodeNoperm(filter, success ? plan.base : plan.top);
+        tx.refresh();
+        closeNode(tx, filter);
+      }
+      removeJobBackends(tx, id);
+      tx.refresh();
+      if (plan.baseWasReadOnly) restoreReadOnly(tx, plan.base);
+      break;
+    case 'mirror': {
+      const pivot = success && job(tx, id).completing !== 'no-pivot';
+      if (filter && tx.node(filter)) {
+        const node = tx.mustNode(filter);
+        node.options = { ...node.options, 'x-stopping': true };
+        tx.touch(filter);
+        tx.refresh();
+      }
+      if (pivot) {
+        const replaced = plan.replaces ?? plan.source;
+        const readOnly = tx.mustNode(replaced).readOnly;
+        if (tx.mustNode(plan.target).readOnly !== readOnly) reopenSetReadOnly(tx, plan.target, readOnly);
+        tx.replaceNodeNoperm(replaced, plan.target);
+        tx.refresh();
+      }
+      removeJobEdges(tx, id);
+      if (filter) dropFilter(tx, filter);
+      removeJobBackends(tx, id);
+      tx.refresh();
+      // QEMU 7.2 leaves the base of an active commit read-write; the dynamic model does not
+      if (plan.baseWasReadOnly && !pivot && tx.g.model === 'dynamic') restoreReadOnly(tx, plan.target);
+      break;
+    }
+    case 'stream':
+      if (success) setBacking(tx, plan.device, plan.base);
+      if (filter) dropFilter(tx, filter);
+      removeJobBackends(tx, id);
+      tx.refresh();
+      if (plan.deviceWasReadOnly) restoreReadOnly(tx, plan.device);
+      break;
+    case 'backup':
+      if (filter) dropFilter(tx, filter);
+      tx.refresh();
+      break;
+  }
+  draftJob(tx, id).filter = null;
+}
+
+/** bdrv_set_backing_hd(): stream's end, `device` now backed by `base` directly. */
+function setBacking(tx: Tx, device: NodeName, base: NodeName | null): void {
+  const node = tx.mustNode(device);
+  const old = node.children.map((e) => tx.edge(e)).find((e) => e.name === 'backing');
+  if (old) {
+    const child = old.child;
+    tx.detachNoperm(old.id);
+    const orphan = tx.node(child);
+    if (orphan && !orphan.monitorOwned && orphan.parents.length === 0) closeNode(tx, child);
+  }
+  if (base) tx.attachChild(device, base, 'backing', Role.COW);
+  tx.refresh();
+}
+
+function conclude(tx: Tx, id: string): void {
+  setJobStatus(tx, id, 'concluded');
+  if (job(tx, id).autoDismiss) dismissJob(tx, id);
+}
+
+/** job_do_dismiss(): the job lets go of its nodes and is gone. */
+export function dismissJob(tx: Tx, id: string): void {
+  removeJobEdges(tx, id);
+  removeJobBackends(tx, id);
+  tx.refresh();
+  setJobStatus(tx, id, 'null');
+  delete tx.g.jobs[id];
+}
+
+/** job_finalize_single() on success: prepare, clean, BLOCK_JOB_COMPLETED, concluded. */
+export function finalizeJob(tx: Tx, id: string): void {
+  finishGraph(tx, id, true);
+  emitBlockJobEvent(tx, 'BLOCK_JOB_COMPLETED', job(tx, id));
+  conclude(tx, id);
+}
+
+/** job_completed_txn_success(): waiting, pending, and on to finalize when that is automatic. */
+export function completeJob(tx: Tx, id: string): void {
+  setJobStatus(tx, id, 'waiting');
+  setJobStatus(tx, id, 'pending');
+  if (!job(tx, id).autoFinalize) emitBlockJobEvent(tx, 'BLOCK_JOB_PENDING', job(tx, id));
+  else finalizeJob(tx, id);
+}
+
+/** job_completed_txn_abort(): aborting, the graph restored, BLOCK_JOB_CANCELLED, concluded. */
+export function abortJob(tx: Tx, id: string): void {
+  draftJob(tx, id).cancelled = true;
+  setJobStatus(tx, id, 'aborting');
+  finishGraph(tx, id, false);
+  emitBlockJobEvent(tx, 'BLOCK_JOB_CANCELLED', job(tx, id));
+  conclude(tx, id);
+}
+
+/** job_cancel(): a ready mirror cancelled without force completes without switching over. */
+export function cancelJob(tx: Tx, id: string, force: boolean): void {
+  const current = job(tx, id);
+  if (current.status === 'concluded') return dismissJob(tx, id);
+  if (current.plan.kind === 'mirror' && current.status === 'ready' && !force) {
+    draftJob(tx, id).completing = 'no-pivot';
+    return completeJob(tx, id);
+  }
+  abortJob(tx, id);
+}
+
+/** The job's work is done: mirrors become ready, others complete. */
+function workDone(tx: Tx, id: string): void {
+  const current = job(tx, id);
+  if (current.plan.kind === 'mirror' && current.completing === null) {
+    setJobStatus(tx, id, 'ready');
+    emitBlockJobEvent(tx, 'BLOCK_JOB_READY', job(tx, id));
+  } else {
+    completeJob(tx, id);
+  }
+}
+
+/** block-job-complete on a ready mirror: it switches over and ends. */
+export function completeMirror(tx: Tx, id: string): void {
+  draftJob(tx, id).completing = 'pivot';
+  completeJob(tx, id);
+}
+
+/** Moves the clock on by `seconds`: running jobs copy at their speed (0 = at once). */
+export function advanceJobs(tx: Tx, seconds: number): void {
+  tx.g.clock += seconds;
+  for (const id of Object.keys(tx.g.jobs)) {
+    const current = job(tx, id);
+    if (current.status !== 'running') continue;
+    const offset = current.speed === 0 ? current.len : Math.min(current.len, current.offset + current.speed * seconds);
+    draftJob(tx, id).offset = offset;
+    if (offset >= current.len) workDone(tx, id);
+  }
+}
+
+/** Seconds until some running job finishes its work at its speed (Infinity if none will). */
+export function nextJobDeadline(jobs: readonly Job[]): number {
+  let soonest = Infinity;
+  for (const current of jobs) {
+    if (current.status !== 'running') continue;
+    const left = current.speed === 0 ? 0 : (current.len - current.offset) / current.speed;
+    soonest = Math.min(soonest, left);
+  }
+  return soonest;
+}

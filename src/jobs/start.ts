@@ -1,0 +1,212 @@
+/**
+ * Starting block jobs, step by step as QEMU 7.2 does (block/commit.c: commit_start(),
+ * block/mirror.c: commit_active_start() and mirror_start_job(), block/stream.c: stream_start(),
+ * block/backup.c: backup_job_create()). Each runs inside one transaction: any refusal on the way
+ * undoes everything before it.
+ */
+import { castDraft } from 'immer';
+import { fail } from '../core/errors.js';
+import { msg } from '../core/messages.js';
+import { isWellFormedId } from '../core/open.js';
+import type { Tx } from '../core/tx.js';
+import { Role } from '../drivers/roles.js';
+import { childByName, getNode } from '../graph/graph.js';
+import type { Graph, Job, JobPlan, JobType, NodeName } from '../graph/types.js';
+import { Perm, PERM_ALL, type PermSet } from '../perms/perm.js';
+import { reopenSetReadOnly } from '../commands/reopen.js';
+import { addJobBackend, addJobEdge, draftJob, newFilterNode, setJobStatus } from './job-graph.js';
+
+export interface JobOptions {
+  readonly id: string;
+  readonly speed: number;
+  readonly autoFinalize: boolean;
+  readonly autoDismiss: boolean;
+  readonly filterNodeName?: string;
+}
+
+const { CONSISTENT_READ: CR, WRITE: W, WRITE_UNCHANGED: WU, RESIZE: RS } = Perm;
+
+/** The next node down a chain: a filter's child or an image's backing (bdrv_filter_or_cow_bs). */
+export function belowInChain(graph: Graph, name: NodeName): NodeName | null {
+  const node = getNode(graph, name);
+  if (!node) return null;
+  const edge = childByName(graph, node, 'backing') ?? (isFilter(node.driver) ? childByName(graph, node, 'file') : undefined);
+  return edge?.child ?? null;
+}
+
+export function isFilter(driver: string): boolean {
+  return ['throttle', 'copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write'].includes(driver);
+}
+
+/** Writable now, or a node of the dynamic model that a writer would reopen read-write. */
+function needsReopen(tx: Tx, name: NodeName): boolean {
+  const node = tx.mustNode(name);
+  return node.readOnly && !tx.env.stepper.describe(node.machine).followsWriters;
+}
+
+/** job_create(): the job exists (status created) with its main node edge. */
+function createJob(tx: Tx, options: JobOptions, type: JobType, device: NodeName, main: NodeName, perm: PermSet, shared: PermSet, plan: JobPlan, len: number): void {
+  if (!isWellFormedId(options.id)) fail(`Invalid job ID '${options.id}'`);
+  if (tx.g.jobs[options.id]) fail(`Job ID '${options.id}' already in use`);
+  const job: Job = {
+    id: options.id,
+    type,
+    status: 'undefined',
+    seq: tx.nextSeq(),
+    autoFinalize: options.autoFinalize,
+    autoDismiss: options.autoDismiss,
+    speed: options.speed,
+    len,
+    offset: 0,
+    userPaused: false,
+    cancelled: false,
+    completing: null,
+    plan,
+    device,
+    filter: null,
+    edges: [],
+    backends: [],
+  };
+  tx.g.jobs[options.id] = castDraft(job);
+  setJobStatus(tx, options.id, 'created');
+  addJobEdge(tx, options.id, 'main node', main, perm, shared);
+}
+
+/** bdrv_append(): a new filter takes `top` as its backing child and `top`'s parents move to it. */
+function appendFilter(tx: Tx, filter: NodeName, top: NodeName, role: number): void {
+  tx.attachChild(filter, top, 'backing', role);
+  tx.replaceNodeNoperm(top, filter);
+  tx.refresh();
+}
+
+/** bdrv_insert_node(): a new filter opens `node` as its `file` child and takes its parents. */
+function insertFilter(tx: Tx, filter: NodeName, node: NodeName): void {
+  tx.attachChild(filter, node, 'file', Role.FILTERED | Role.PRIMARY);
+  tx.refresh();
+  tx.replaceNodeNoperm(node, filter);
+  tx.refresh();
+}
+
+function finishFilter(tx: Tx, filter: NodeName, below: NodeName): void {
+  const node = tx.mustNode(filter);
+  const child = tx.mustNode(below);
+  node.size = child.size;
+  node.filename = node.implicit ? child.filename : `json:{"driver": "${node.driver}"}`;
+}
+
+/** commit_start(): block-commit of a node below the active layer. */
+export function startCommit(tx: Tx, options: JobOptions, device: NodeName, top: NodeName, base: NodeName): void {
+  if (top === base) fail('Invalid files for merge: top and base are the same');
+  const baseSize = tx.mustNode(base).size;
+  const topSize = tx.mustNode(top).size;
+  const basePerm = CR | W | (baseSize < topSize ? RS : 0);
+  const baseWasReadOnly = needsReopen(tx, base);
+  createJob(tx, options, 'commit', device, device, 0, PERM_ALL, { kind: 'commit', top, base, baseWasReadOnly }, topSize);
+  if (baseWasReadOnly) reopenSetReadOnly(tx, base, false);
+  const filter = newFilterNode(tx, 'commit_top', options.filterNodeName, true);
+  appendFilter(tx, filter, top, Role.FILTERED | Role.PRIMARY);
+  finishFilter(tx, filter, top);
+  draftJob(tx, options.id).filter = filter;
+  for (let iter: NodeName | null = top; iter && iter !== base; iter = belowInChain(tx.g as Graph, iter)) {
+    const shared = W | WU | (belowInChain(tx.g as Graph, iter) === base && isFilter(tx.mustNode(iter).driver) ? CR : 0);
+    addJobEdge(tx, options.id, 'intermediate node', iter, 0, shared);
+  }
+  addJobEdge(tx, options.id, 'base', base, 0, PERM_ALL);
+  addJobBackend(tx, options.id, base, basePerm, CR | WU);
+  addJobBackend(tx, options.id, top, 0, PERM_ALL);
+  setJobStatus(tx, options.id, 'running');
+}
+
+/**
+ * mirror_start_job(), for block-commit of the active layer (commit_active_start(): base reopened
+ * read-write first) and for blockdev-mirror / drive-mirror.
+ */
+export function startMirror(
+  tx: Tx,
+  options: JobOptions,
+  type: 'commit' | 'mirror',
+  source: NodeName,
+  target: NodeName,
+  replaces: NodeName | null,
+): void {
+  const isCommit = chainContains(tx.g as Graph, source, target);
+  const baseWasReadOnly = type === 'commit' && needsReopen(tx, target);
+  if (baseWasReadOnly) reopenSetReadOnly(tx, target, false);
+  if (source === target) fail("Can't mirror node into itself");
+  const filter = newFilterNode(tx, 'mirror_top', options.filterNodeName, false, { 'x-is-commit': isCommit });
+  appendFilter(tx, filter, source, Role.FILTERED | Role.PRIMARY);
+  finishFilter(tx, filter, source);
+  const plan: JobPlan = { kind: 'mirror', source, target, isCommit, baseWasReadOnly, replaces };
+  createJob(tx, options, type, source, filter, CR, CR | WU | W, plan, tx.mustNode(source).size);
+  draftJob(tx, options.id).filter = filter;
+  let targetPerm = W;
+  let targetShared = WU;
+  if (isCommit) {
+    if (tx.mustNode(target).size < tx.mustNode(source).size) targetPerm |= RS;
+    targetShared |= CR | W;
+  } else if (chainContains(tx.g as Graph, source, skipFilters(tx.g as Graph, target))) {
+    fail("Cannot mirror to a filter on top of a node in the source's backing chain");
+  }
+  addJobBackend(tx, options.id, target, targetPerm, targetShared);
+  addJobEdge(tx, options.id, 'source', source, 0, WU | W | CR);
+  addJobEdge(tx, options.id, 'target', target, 0, PERM_ALL);
+  if (isCommit) {
+    for (let iter = belowInChain(tx.g as Graph, source); iter && iter !== target; iter = belowInChain(tx.g as Graph, iter)) {
+      const shared = W | WU | (belowInChain(tx.g as Graph, iter) === target && isFilter(tx.mustNode(iter).driver) ? CR : 0);
+      addJobEdge(tx, options.id, 'intermediate node', iter, 0, shared);
+    }
+  }
+  setJobStatus(tx, options.id, 'running');
+}
+
+/** stream_start(): block-stream of `device` down to `base` (null: the whole chain). */
+export function startStream(tx: Tx, options: JobOptions, device: NodeName, base: NodeName | null): void {
+  const deviceWasReadOnly = needsReopen(tx, device);
+  if (deviceWasReadOnly) reopenSetReadOnly(tx, device, false);
+  const filter = newFilterNode(tx, 'copy-on-read', options.filterNodeName, false);
+  insertFilter(tx, filter, device);
+  finishFilter(tx, filter, device);
+  createJob(tx, options, 'stream', device, filter, 0, PERM_ALL, { kind: 'stream', device, base, deviceWasReadOnly }, tx.mustNode(device).size);
+  draftJob(tx, options.id).filter = filter;
+  addJobBackend(tx, options.id, filter, CR, CR | WU | W);
+  addJobEdge(tx, options.id, 'active node', device, 0, CR | WU | W);
+  for (let iter = belowInChain(tx.g as Graph, device); iter && iter !== base; iter = belowInChain(tx.g as Graph, iter)) {
+    addJobEdge(tx, options.id, 'intermediate node', iter, 0, CR | WU);
+  }
+  setJobStatus(tx, options.id, 'running');
+}
+
+/** backup_job_create(): a copy-before-write filter above the source, writing to the target. */
+export function startBackup(tx: Tx, options: JobOptions, source: NodeName, target: NodeName): void {
+  if (source === target) fail('Source and target cannot be the same');
+  if (tx.mustNode(source).size !== tx.mustNode(target).size) fail('Source and target image have different sizes');
+  const filter = newFilterNode(tx, 'copy-before-write', options.filterNodeName, false);
+  tx.attachChild(filter, source, 'file', Role.FILTERED | Role.PRIMARY);
+  tx.refresh();
+  tx.attachChild(filter, target, 'target', Role.DATA);
+  tx.refresh();
+  tx.replaceNodeNoperm(source, filter);
+  tx.refresh();
+  finishFilter(tx, filter, source);
+  createJob(tx, options, 'backup', source, filter, 0, PERM_ALL, { kind: 'backup', source, target }, tx.mustNode(source).size);
+  draftJob(tx, options.id).filter = filter;
+  addJobEdge(tx, options.id, 'target', target, 0, PERM_ALL);
+  setJobStatus(tx, options.id, 'running');
+}
+
+/** bdrv_chain_contains(): `node` is `top` or below it in its chain. */
+export function chainContains(graph: Graph, top: NodeName, node: NodeName): boolean {
+  for (let iter: NodeName | null = top; iter; iter = belowInChain(graph, iter)) if (iter === node) return true;
+  return false;
+}
+
+function skipFilters(graph: Graph, name: NodeName): NodeName {
+  let iter = name;
+  for (;;) {
+    const node = getNode(graph, iter);
+    if (!node || !isFilter(node.driver)) return iter;
+    const below = belowInChain(graph, iter);
+    if (!below) return iter;
+    iter = below;
+  }
+}

@@ -1,0 +1,51 @@
+/** QAPI arguments of the block job commands (qapi/block-core.json, qapi/job.json, QEMU 7.2). */
+import { bool, enumOf, int, opt, req, str, struct, type Member, type QapiType } from './schema.js';
+
+const onError = enumOf('BlockdevOnError', ['report', 'ignore', 'enospc', 'stop', 'auto']);
+const syncMode = enumOf('MirrorSyncMode', ['top', 'full', 'none', 'incremental', 'bitmap']);
+const jobCommon: Member[] = [opt('auto-finalize', bool), opt('auto-dismiss', bool)];
+
+export const blockCommitArgs: QapiType = struct(
+  opt('job-id', str), req('device', str), opt('base-node', str), opt('base', str), opt('top-node', str),
+  opt('top', str), opt('backing-file', str), opt('speed', int), opt('on-error', onError),
+  opt('filter-node-name', str), ...jobCommon,
+);
+
+export const blockStreamArgs: QapiType = struct(
+  opt('job-id', str), req('device', str), opt('base', str), opt('base-node', str), opt('backing-file', str),
+  opt('bottom', str), opt('speed', int), opt('on-error', onError), opt('filter-node-name', str), ...jobCommon,
+);
+
+const mirrorCommon: Member[] = [
+  opt('replaces', str), req('sync', syncMode), opt('speed', int), opt('granularity', int),
+  opt('buf-size', int), opt('on-source-error', onError), opt('on-target-error', onError),
+];
+
+export const blockdevMirrorArgs: QapiType = struct(
+  opt('job-id', str), req('device', str), req('target', str), ...mirrorCommon,
+  opt('filter-node-name', str), opt('copy-mode', enumOf('MirrorCopyMode', ['background', 'write-blocking'])), ...jobCommon,
+);
+
+const newImageMode = enumOf('NewImageMode', ['existing', 'absolute-paths']);
+
+export const driveMirrorArgs: QapiType = struct(
+  opt('job-id', str), req('device', str), req('target', str), opt('format', str), opt('node-name', str),
+  ...mirrorCommon, opt('mode', newImageMode), opt('unmap', bool),
+  opt('copy-mode', enumOf('MirrorCopyMode', ['background', 'write-blocking'])), ...jobCommon,
+);
+
+const backupCommon: Member[] = [
+  opt('job-id', str), req('device', str), req('sync', syncMode), opt('speed', int), opt('bitmap', str),
+  opt('bitmap-mode', enumOf('BitmapSyncMode', ['on-success', 'never', 'always'])), opt('compress', bool),
+  opt('on-source-error', onError), opt('on-target-error', onError), ...jobCommon,
+  opt('filter-node-name', str), opt('x-perf', struct(opt('use-copy-range', bool), opt('max-workers', int), opt('max-chunk', int))),
+];
+
+export const blockdevBackupArgs: QapiType = struct(...backupCommon, req('target', str));
+export const driveBackupArgs: QapiType = struct(...backupCommon, req('target', str), opt('format', str), opt('mode', newImageMode));
+
+export const deviceArg: QapiType = struct(req('device', str));
+export const idArg: QapiType = struct(req('id', str));
+export const setSpeedArgs: QapiType = struct(req('device', str), req('speed', int));
+export const cancelArgs: QapiType = struct(req('device', str), opt('force', bool));
+
