@@ -26,10 +26,11 @@ import {
 } from '../qapi/job-schema.js';
 import type { TxEnv } from '../core/tx.js';
 import type { Command, CommandArgs, CommandResult } from './command.js';
+import { driveBackup, driveMirror } from './drive-jobs.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-function jobOptions(args: CommandArgs, fallbackId: string): JobOptions {
+export function jobOptions(args: CommandArgs, fallbackId: string): JobOptions {
   const filter = str(args['filter-node-name']);
   return {
     id: str(args['job-id']) ?? fallbackId,
@@ -44,7 +45,7 @@ function jobOptions(args: CommandArgs, fallbackId: string): JobOptions {
 const deviceName = (): string => '';
 
 /** qmp_get_root_bs(): a node that only root users (backends, jobs) hold. */
-function rootNode(graph: Graph, device: string): NodeName {
+export function rootNode(graph: Graph, device: string): NodeName {
   const node = getNode(graph, device);
   if (!node) fail(msg.cannotFindDevice(device, device));
   if (parentEdges(graph, node).some((e) => e.parent.kind === 'node' || e.parent.kind === 'job')) fail('Need a root block node');
@@ -55,6 +56,9 @@ function blocked(graph: Graph, node: NodeName, op: BlockOp): void {
   const reason = opBlocked(graph, node, op);
   if (reason) fail(reason);
 }
+
+/** bdrv_lookup_bs(device, device). */
+export const lookupDevice = (graph: Graph, name: string): NodeName => lookup(graph, name, true);
 
 /** bdrv_lookup_bs(device, node): by node name only, or (device = node) by either. */
 function lookup(graph: Graph, name: string, asDevice = false): NodeName {
@@ -214,6 +218,8 @@ export const JOB_COMMANDS: Readonly<Record<string, Command>> = {
   'block-stream': blockStream,
   'blockdev-mirror': blockdevMirror,
   'blockdev-backup': blockdevBackup,
+  'drive-mirror': driveMirror,
+  'drive-backup': driveBackup,
   'block-job-set-speed': verbCommand(setSpeedArgs, blockJob, 'device', 'set-speed', (_job, args) => {
     if ((args['speed'] as number) < 0) fail("Invalid parameter 'speed'");
   }, (tx, job, args) => {

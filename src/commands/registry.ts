@@ -7,6 +7,9 @@ import { objectAdd, objectDel } from './objects.js';
 import { queryNamedBlockNodes, xDebugQueryBlockGraph, xPermgraphQueryOpenFiles } from './queries.js';
 import { blockdevReopen } from './reopen.js';
 import { blockResize } from './resize.js';
+import { blockdevSnapshot } from './snapshot.js';
+import { deviceAdd, deviceDel } from './devices.js';
+import { qmpCapabilities, queryVersion, quit } from './session.js';
 
 export const COMMANDS: Readonly<Record<string, Command>> = {
   'blockdev-add': blockdevAdd,
@@ -22,6 +25,12 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'query-named-block-nodes': queryNamedBlockNodes,
   'query-block-exports': queryBlockExports,
   'x-debug-query-block-graph': xDebugQueryBlockGraph,
+  'blockdev-snapshot': blockdevSnapshot,
+  device_add: deviceAdd,
+  device_del: deviceDel,
+  'query-version': queryVersion,
+  quit,
+  qmp_capabilities: qmpCapabilities,
   'query-jobs': query(undefined, jobInfo),
   'query-block-jobs': query(undefined, blockJobInfo),
   ...JOB_COMMANDS,

@@ -53,6 +53,7 @@ export type GraphEvent =
       readonly direction: ReopenDirection;
       readonly reason: string;
     }
+  | { readonly type: 'shutdown' }
   | { readonly type: 'qmp.event'; readonly event: string; readonly data: Readonly<Record<string, unknown>> }
   | {
       readonly type: 'command.rejected';

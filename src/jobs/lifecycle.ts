@@ -66,6 +66,7 @@ function finishGraph(tx: Tx, id: string, success: boolean): void {
       tx.refresh();
       // QEMU 7.2 leaves the base of an active commit read-write; the dynamic model does not
       if (plan.baseWasReadOnly && !pivot && tx.g.model === 'dynamic') restoreReadOnly(tx, plan.target);
+      closeIfOrphan(tx, plan.target);
       break;
     }
     case 'stream':
@@ -81,6 +82,15 @@ function finishGraph(tx: Tx, id: string, success: boolean): void {
       break;
   }
   draftJob(tx, id).filter = null;
+}
+
+/** A target that drive-mirror / drive-backup opened goes when nothing holds it any more. */
+function closeIfOrphan(tx: Tx, name: NodeName): void {
+  const node = tx.node(name);
+  if (node && !node.monitorOwned && node.parents.length === 0) {
+    closeNode(tx, name);
+    tx.refresh();
+  }
 }
 
 /** bdrv_set_backing_hd(): stream's end, `device` now backed by `base` directly. */
@@ -107,6 +117,8 @@ export function dismissJob(tx: Tx, id: string): void {
   removeJobEdges(tx, id);
   removeJobBackends(tx, id);
   tx.refresh();
+  const { plan } = job(tx, id);
+  if (plan.kind === 'backup') closeIfOrphan(tx, plan.target);
   setJobStatus(tx, id, 'null');
   delete tx.g.jobs[id];
 }

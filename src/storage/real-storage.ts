@@ -5,7 +5,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { FdMode } from '../graph/types.js';
 import { parseQcow2Header } from './qcow2-header.js';
-import { ERRNO_TEXT, type FileFacts, type Storage } from './storage.js';
+import { ERRNO_TEXT, type FileFacts, type ImageHeader, type Storage } from './storage.js';
 
 const HEADER_BYTES = 64 * 1024;
 
@@ -16,8 +16,14 @@ function errnoText(error: unknown): string {
 }
 
 export function createRealStorage(): Storage {
+  /** Images the simulated QEMU created: they exist for the simulator only. */
+  const created = new Map<string, ImageHeader>();
   return {
+    create(path, header) {
+      created.set(path, header);
+    },
     openError(path: string, mode: FdMode) {
+      if (created.has(path)) return null;
       try {
         closeSync(openSync(path, mode === 'O_RDWR' ? constants.O_RDWR : constants.O_RDONLY));
         return null;
@@ -26,6 +32,8 @@ export function createRealStorage(): Storage {
       }
     },
     inspect(path: string): FileFacts | { error: string } {
+      const made = created.get(path);
+      if (made) return { regular: true, size: made.virtualSize, header: made, identity: `created:${path}` };
       let fd: number;
       try {
         fd = openSync(path, constants.O_RDONLY);

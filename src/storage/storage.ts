@@ -29,6 +29,11 @@ export interface Storage {
   openError(path: string, mode: FdMode): string | null;
   /** What the file holds, or the strerror text of why it cannot be looked at. */
   inspect(path: string): FileFacts | { readonly error: string };
+  /**
+   * A new image as drive-mirror / drive-backup would create it (bdrv_img_create()). Kept by the
+   * storage in memory: real files are never written.
+   */
+  create(path: string, header: ImageHeader): void;
 }
 
 export const ERRNO_TEXT = {

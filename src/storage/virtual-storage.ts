@@ -53,6 +53,14 @@ export function createVirtualStorage(
     remove(path) {
       table.delete(path);
     },
+    create(path, header) {
+      table.set(path, {
+        format: header.format,
+        size: header.virtualSize,
+        ...(header.backingFile !== undefined ? { backingFile: header.backingFile } : {}),
+        ...(header.backingFormat !== undefined ? { backingFormat: header.backingFormat } : {}),
+      });
+    },
     openError(path: string, mode: FdMode) {
       const file = table.get(path);
       if (!file) return ERRNO_TEXT.ENOENT;

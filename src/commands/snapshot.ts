@@ -1,0 +1,40 @@
+/**
+ * blockdev-snapshot: libvirt's external snapshot (blockdev.c: external_snapshot_prepare() and
+ * external_snapshot_commit()). The overlay takes the node as its backing file and the node's
+ * users; the old node is then reopened read-only.
+ */
+import { fail } from '../core/errors.js';
+import { msg } from '../core/messages.js';
+import { transact } from '../core/tx.js';
+import { Role } from '../drivers/roles.js';
+import { childByName, getNode } from '../graph/graph.js';
+import { opBlocked } from '../jobs/blockers.js';
+import { req, str, struct } from '../qapi/schema.js';
+import type { Command } from './command.js';
+import { reopenSetReadOnly } from './reopen.js';
+
+export const blockdevSnapshot: Command = {
+  args: struct(req('node', str), req('overlay', str)),
+  run(graph, args, env) {
+    const name = args['node'] as string;
+    const overlayName = args['overlay'] as string;
+    if (!getNode(graph, name)) fail(msg.cannotFindDevice(name, name));
+    const blockedOld = opBlocked(graph, name, 'external-snapshot');
+    if (blockedOld) fail(blockedOld);
+    const overlay = getNode(graph, overlayName);
+    if (!overlay) fail(msg.cannotFindDevice(overlayName, overlayName));
+    if (overlay.parents.length > 0) fail('The overlay is already in use');
+    const blockedNew = opBlocked(graph, overlayName, 'external-snapshot');
+    if (blockedNew) fail(blockedNew);
+    if (childByName(graph, overlay, 'backing')) fail('The overlay already has a backing image');
+    if (overlay.driver !== 'qcow2') fail('The overlay does not support backing images');
+    const result = transact(graph, env, (tx) => {
+      // bdrv_append(): the overlay takes the node as backing, then the node's parents
+      tx.attachChild(overlayName, name, 'backing', Role.COW);
+      tx.replaceNodeNoperm(name, overlayName);
+      tx.refresh();
+      reopenSetReadOnly(tx, name, true);
+    });
+    return { ...result, reply: {} };
+  },
+};
