@@ -7,9 +7,9 @@ import type { GraphEvent } from '../core/events.js';
 import { msg } from '../core/messages.js';
 import { isWellFormedId } from '../core/open.js';
 import { transact, type Tx } from '../core/tx.js';
-import { exportsInOrder, getExport, getNode } from '../graph/graph.js';
+import { exportsInOrder, getBackend, getEdge, getExport, getNode } from '../graph/graph.js';
 import { deleteShard, getShard, setShard } from '../graph/shards.js';
-import type { Graph } from '../graph/types.js';
+import type { BlockExport, Graph } from '../graph/types.js';
 import { Perm, PERM_ALL } from '../perms/perm.js';
 import { blockExportOptions, socketAddressLegacy } from '../qapi/block-schema.js';
 import { enumOf, opt, req, str, struct, uint64 } from '../qapi/schema.js';
@@ -86,6 +86,12 @@ export const blockExportDel: Command = {
   },
 };
 
+/** The node an export's backend is attached to now (jobs and snapshots move it). */
+function exportedNode(graph: Graph, exp: BlockExport): string {
+  const edge = getBackend(graph, exp.backend)?.edge;
+  return (edge !== null && edge !== undefined ? getEdge(graph, edge)?.child : undefined) ?? exp.nodeName;
+}
+
 export const queryBlockExports: Command = {
   run: (graph) => ({
     graph,
@@ -93,7 +99,7 @@ export const queryBlockExports: Command = {
     reply: exportsInOrder(graph).map((e) => ({
       id: e.id,
       type: e.type,
-      'node-name': e.nodeName,
+      'node-name': exportedNode(graph, e),
       'shutting-down': false,
     })),
   }),

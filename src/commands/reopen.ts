@@ -60,14 +60,16 @@ function enqueue(graph: Graph, queue: Map<NodeName, QueueEntry>, entry: QueueEnt
     const child = getNode(graph, edge.child)!;
     if (child.inheritsFrom !== node.name) continue;
     const ref = entry.options[edge.name];
-    if (ref !== undefined && ref !== child.name) continue;
+    const inline = typeof ref === 'object' && ref !== null;
+    // a reference must name the current child; inline options are the child's new options
+    if (ref !== undefined && !inline && ref !== child.name) continue;
     const inherited = edge.role & Role.COW ? { readOnly: true, autoReadOnly: false } : parentFlags;
-    enqueue(graph, queue, {
-      name: child.name,
-      options: ref === undefined ? { driver: child.driver, ...pickChildOptions(child.options) } : child.options,
-      keepOld: ref !== undefined,
-      inherited,
-    });
+    const options: BlockdevOptions = inline
+      ? { ...(ref as BlockdevOptions), 'node-name': child.name }
+      : ref === undefined
+        ? { driver: child.driver, ...pickChildOptions(child.options) }
+        : child.options;
+    enqueue(graph, queue, { name: child.name, options, keepOld: ref !== undefined && !inline, inherited });
   }
 }
 

@@ -86,7 +86,8 @@ export function parentLabel(g: Graph, parent: ParentRef): string {
     case 'backend': {
       const owner = getBackend(g, parent.backend)?.owner;
       if (!owner) return `backend ${parent.backend}`;
-      return owner.kind === 'internal' ? `backend ${parent.backend} (${owner.purpose})` : `${owner.kind} ${owner.id}`;
+      if (owner.kind === 'internal') return `backend ${parent.backend} (${owner.purpose})`;
+      return owner.kind === 'job' ? `job ${owner.id} backend` : `${owner.kind} ${owner.id}`;
     }
   }
 }

@@ -47,11 +47,14 @@ export function addJobEdge(tx: Tx, id: string, name: string, node: NodeName, per
   tx.refresh();
 }
 
-/** block_job_remove_all_bdrv(): the job lets go of every node. */
+/** block_job_remove_all_bdrv(): the job lets go of every node; those only it held go too. */
 export function removeJobEdges(tx: Tx, id: string): void {
   const job = draftJob(tx, id);
+  const held = job.edges.map((edge) => tx.edge(edge).child);
   for (const edge of job.edges) tx.detachNoperm(edge);
   job.edges = [];
+  tx.refresh();
+  for (const name of held) closeIfOrphan(tx, name);
 }
 
 export function addJobBackend(tx: Tx, id: string, node: NodeName, perm: PermSet, shared: PermSet): number {
@@ -104,13 +107,28 @@ export function newFilterNode(
   return name;
 }
 
-/** bdrv_replace_node(filter, child) and the filter's end: it goes once nothing holds it. */
+/**
+ * bdrv_drop_filter(): the filter's parents move to the node below it and, in the same step, the
+ * filter lets go of that node. The filter itself goes once nothing holds it (a job's main node
+ * edge may still do so until the job is dismissed).
+ */
 export function dropFilter(tx: Tx, filter: NodeName): void {
   const node = tx.node(filter);
   if (!node) return;
   const below = node.children.map((id) => tx.edge(id)).find((e) => e.name === 'backing' || e.name === 'file');
-  if (below) tx.replaceNodeNoperm(filter, below.child);
+  if (below) {
+    tx.replaceNodeNoperm(filter, below.child);
+    tx.detachNoperm(below.id);
+  }
   tx.refresh();
-  if (tx.mustNode(filter).parents.length === 0) closeNode(tx, filter);
-  tx.refresh();
+  closeIfOrphan(tx, filter);
+}
+
+/** A node only a job or a filter held (not the monitor) goes when nothing holds it any more. */
+export function closeIfOrphan(tx: Tx, name: NodeName): void {
+  const node = tx.node(name);
+  if (node && !node.monitorOwned && node.parents.length === 0) {
+    closeNode(tx, name);
+    tx.refresh();
+  }
 }

@@ -12,6 +12,7 @@ import { closeNode } from '../commands/blockdev.js';
 import { reopenSetReadOnly } from '../commands/reopen.js';
 import { Role } from '../drivers/roles.js';
 import {
+  closeIfOrphan,
   draftJob,
   dropFilter,
   emitBlockJobEvent,
@@ -53,6 +54,9 @@ function finishGraph(tx: Tx, id: string, success: boolean): void {
         tx.touch(filter);
         tx.refresh();
       }
+      // mirror_exit_common(): the target's backend goes before anything moves onto the target
+      removeJobBackends(tx, id);
+      tx.refresh();
       if (pivot) {
         const replaced = plan.replaces ?? plan.source;
         const readOnly = tx.mustNode(replaced).readOnly;
@@ -62,8 +66,6 @@ function finishGraph(tx: Tx, id: string, success: boolean): void {
       }
       removeJobEdges(tx, id);
       if (filter) dropFilter(tx, filter);
-      removeJobBackends(tx, id);
-      tx.refresh();
       // QEMU 7.2 leaves the base of an active commit read-write; the dynamic model does not
       if (plan.baseWasReadOnly && !pivot && tx.g.model === 'dynamic') restoreReadOnly(tx, plan.target);
       closeIfOrphan(tx, plan.target);
@@ -84,14 +86,6 @@ function finishGraph(tx: Tx, id: string, success: boolean): void {
   draftJob(tx, id).filter = null;
 }
 
-/** A target that drive-mirror / drive-backup opened goes when nothing holds it any more. */
-function closeIfOrphan(tx: Tx, name: NodeName): void {
-  const node = tx.node(name);
-  if (node && !node.monitorOwned && node.parents.length === 0) {
-    closeNode(tx, name);
-    tx.refresh();
-  }
-}
 
 /** bdrv_set_backing_hd(): stream's end, `device` now backed by `base` directly. */
 function setBacking(tx: Tx, device: NodeName, base: NodeName | null): void {
@@ -117,8 +111,7 @@ export function dismissJob(tx: Tx, id: string): void {
   removeJobEdges(tx, id);
   removeJobBackends(tx, id);
   tx.refresh();
-  const { plan } = job(tx, id);
-  if (plan.kind === 'backup') closeIfOrphan(tx, plan.target);
+
   setJobStatus(tx, id, 'null');
   delete tx.g.jobs[id];
 }

@@ -11,6 +11,7 @@ export type Change =
   | { readonly kind: 'node-added' | 'node-removed'; readonly node: string; readonly driver: string }
   | { readonly kind: 'ro'; readonly node: string; readonly from: boolean; readonly to: boolean; readonly state: string }
   | { readonly kind: 'open-mode'; readonly node: string; readonly path: string; readonly from: string; readonly to: string }
+  | { readonly kind: 'edge-moved'; readonly edge: string; readonly to: string; readonly perms: string }
   | {
       readonly kind: 'edge';
       readonly edge: string;
@@ -47,7 +48,9 @@ export function diffGraphs(before: Graph, after: Graph): Change[] {
     edgesBefore.delete(edge.id);
     if (old === edge) continue;
     if (!old) changes.push({ kind: 'edge', edge: edgeLabel(after, edge), from: null, to: permsOf(edge) });
-    else if (old.perm !== edge.perm || old.shared !== edge.shared) {
+    else if (old.child !== edge.child) {
+      changes.push({ kind: 'edge-moved', edge: edgeLabel(before, old), to: edge.child, perms: permsOf(edge) });
+    } else if (old.perm !== edge.perm || old.shared !== edge.shared) {
       changes.push({ kind: 'edge', edge: edgeLabel(after, edge), from: permsOf(old), to: permsOf(edge) });
     }
   }

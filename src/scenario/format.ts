@@ -21,6 +21,8 @@ function changeLine(change: Change): string {
       return `ro   ${change.node}: ${change.from} -> ${change.to} [${change.state}]`;
     case 'open-mode':
       return `open ${change.path} (${change.node}): ${change.from} -> ${change.to}`;
+    case 'edge-moved':
+      return `edge ${change.edge} now -> ${change.to} (${change.perms})`;
     case 'edge':
       return `edge ${change.edge}: ${change.from ?? 'none'} -> ${change.to ?? 'gone'}`;
   }
