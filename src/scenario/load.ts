@@ -33,6 +33,30 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${where(issue.path) || '(top)'}: ${issue.message}`;
 }
 
+const STEP_KINDS = ['execute', 'wait-event', 'wait-job', 'advance', 'sleep'];
+const SETUP_KINDS = ['qemu-img', 'qemu-io', 'chmod', 'chown', 'mkdir', 'touch', 'copy', 'ro-bind-mount', 'chattr-immutable', 'qemu-nbd'];
+
+/** A step or setup step that is none of the known kinds gets a message that lists them. */
+function checkKinds(data: unknown, file: string): void {
+  if (!data || typeof data !== 'object') return;
+  const { steps, setup } = data as { steps?: unknown; setup?: unknown };
+  if (Array.isArray(steps)) {
+    steps.forEach((step, i) => {
+      if (step && typeof step === 'object' && !Array.isArray(step) && !STEP_KINDS.some((k) => k in step)) {
+        throw new ScenarioError(`${file}: steps[${i}]: not a step: give one of ${STEP_KINDS.join(', ')}`);
+      }
+    });
+  }
+  if (Array.isArray(setup)) {
+    setup.forEach((step, i) => {
+      if (step && typeof step === 'object' && !Array.isArray(step) && !SETUP_KINDS.some((k) => k in step)) {
+        const [op] = Object.keys(step);
+        throw new ScenarioError(`${file}: setup[${i}]: unknown setup step '${op ?? ''}' (known: ${SETUP_KINDS.join(', ')})`);
+      }
+    });
+  }
+}
+
 export function parseScenario(text: string, file: string): Scenario {
   let data: unknown;
   try {
@@ -41,6 +65,7 @@ export function parseScenario(text: string, file: string): Scenario {
     const message = (error as Error).message.split('\n')[0];
     throw new ScenarioError(`${file}: not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${message}`);
   }
+  checkKinds(data, file);
   const result = scenarioSchema.safeParse(data);
   if (!result.success) throw new ScenarioError(`${file}: ${describeIssue(result.error.issues[0]!)}`);
   return result.data;
