@@ -7,7 +7,9 @@
 import { jobVerbError, type JobVerb } from '../jobs/job-tables.js';
 import { fail, QmpError } from '../core/errors.js';
 import { msg } from '../core/messages.js';
-import { transact, type Tx } from '../core/tx.js';
+import { transact, TxError, type Tx } from '../core/tx.js';
+import { insertBackend } from '../core/backends.js';
+import { Perm } from '../perms/perm.js';
 import { getNode, jobsInOrder, parentEdges } from '../graph/graph.js';
 import type { Graph, Job, NodeName } from '../graph/types.js';
 import { opBlocked, type BlockOp } from '../jobs/blockers.js';
@@ -29,6 +31,7 @@ import type { Command, CommandArgs, CommandResult } from './command.js';
 import { driveBackup, driveMirror } from './drive-jobs.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const { CONSISTENT_READ: CR, WRITE: W, WRITE_UNCHANGED: WU } = Perm;
 
 export function jobOptions(args: CommandArgs, fallbackId: string): JobOptions {
   const filter = str(args['filter-node-name']);
@@ -123,7 +126,17 @@ export const blockStream: Command = {
     if (base && (!chainContains(graph, bs, base) || base === bs)) fail(`Node '${base}' is not a backing image of '${bs}'`);
     for (let iter: NodeName | null = bs; iter && iter !== base; iter = belowInChain(graph, iter)) blocked(graph, iter, 'stream');
     const options = jobOptions(args, deviceName());
-    return started(graph, env, (tx) => startStream(tx, options, bs, base));
+    const progress = { backendMade: false };
+    try {
+      return started(graph, env, (tx) => startStream(tx, options, bs, base, progress));
+    } catch (error) {
+      if (!(error instanceof TxError) || !progress.backendMade || graph.model !== 'qemu-7.2') throw error;
+      // QEMU 7.2 quirk: the failed stream's backend stays behind on the device node
+      const leaked = transact(graph, env, (tx) => {
+        insertBackend(tx, { kind: 'internal', purpose: `leaked by block-stream ${options.id}` }, bs, CR, CR | WU | W);
+      });
+      throw new TxError(error, leaked.events, leaked.graph);
+    }
   },
 };
 

@@ -40,9 +40,14 @@ export function dispatch(graph: Graph, env: TxEnv, command: QmpCommand): Dispatc
     if (!(error instanceof QmpError)) throw error;
     const failure = { class: error.errorClass, desc: error.desc };
     const seen = error instanceof TxError ? error.events.filter((e) => e.type === 'reopen.failed') : [];
+    const residue = error instanceof TxError ? error.residue : undefined;
     return {
-      graph,
-      events: [...seen, { type: 'command.rejected', command: command.execute, error: failure }],
+      graph: residue ?? graph,
+      events: [
+        ...seen,
+        ...(residue && error instanceof TxError ? error.events : []),
+        { type: 'command.rejected', command: command.execute, error: failure },
+      ],
       reply: { error: failure },
     };
   }

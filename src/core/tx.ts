@@ -28,6 +28,8 @@ export class TxError extends QmpError {
   constructor(
     cause: QmpError,
     readonly events: readonly GraphEvent[],
+    /** What a refused command still leaves behind (only QEMU quirks do that); else none. */
+    readonly residue?: Graph,
   ) {
     super(cause.errorClass, cause.desc);
   }

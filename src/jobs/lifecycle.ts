@@ -9,6 +9,7 @@ import type { Job, NodeName } from '../graph/types.js';
 import { WRITE_PERMS } from '../perms/writers.js';
 import { cumulativePerm } from '../perms/cumulative.js';
 import { closeNode } from '../commands/blockdev.js';
+import { removeBackend } from '../core/backends.js';
 import { reopenSetReadOnly } from '../commands/reopen.js';
 import { Role } from '../drivers/roles.js';
 import {
@@ -36,16 +37,30 @@ function restoreReadOnly(tx: Tx, name: NodeName): void {
 function finishGraph(tx: Tx, id: string, success: boolean): void {
   const { plan, filter } = job(tx, id);
   switch (plan.kind) {
-    case 'commit':
-      if (filter && tx.node(filter)) {
-        tx.replaceNodeNoperm(filter, success ? plan.base : plan.top);
+    case 'commit': {
+      // commit_prepare() / commit_abort(): the base's writer goes before the chain changes
+      const [baseBackend, ...rest] = job(tx, id).backends;
+      if (baseBackend !== undefined) {
+        removeBackend(tx, baseBackend);
+        draftJob(tx, id).backends = rest;
         tx.refresh();
-        closeNode(tx, filter);
       }
+      if (success && filter && tx.node(filter)) {
+        // bdrv_drop_intermediate(): whatever used the commit filter now uses the base
+        tx.replaceNodeNoperm(filter, plan.base);
+        tx.refresh();
+        closeIfOrphan(tx, filter);
+      } else if (filter) {
+        // the job's blockers go first so that consistent read can be granted again
+        removeJobEdges(tx, id);
+        dropFilter(tx, filter);
+      }
+      // commit_clean()
+      if (plan.baseWasReadOnly) restoreReadOnly(tx, plan.base);
       removeJobBackends(tx, id);
       tx.refresh();
-      if (plan.baseWasReadOnly) restoreReadOnly(tx, plan.base);
       break;
+    }
     case 'mirror': {
       const pivot = success && job(tx, id).completing !== 'no-pivot';
       if (filter && tx.node(filter)) {

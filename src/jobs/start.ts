@@ -159,8 +159,17 @@ export function startMirror(
   setJobStatus(tx, options.id, 'running');
 }
 
-/** stream_start(): block-stream of `device` down to `base` (null: the whole chain). */
-export function startStream(tx: Tx, options: JobOptions, device: NodeName, base: NodeName | null): void {
+/**
+ * stream_start(): block-stream of `device` down to `base` (null: the whole chain). `progress`
+ * learns whether the job's backend was made before a refusal (QEMU 7.2 leaks it then).
+ */
+export function startStream(
+  tx: Tx,
+  options: JobOptions,
+  device: NodeName,
+  base: NodeName | null,
+  progress: { backendMade: boolean } = { backendMade: false },
+): void {
   const deviceWasReadOnly = needsReopen(tx, device);
   if (deviceWasReadOnly) reopenSetReadOnly(tx, device, false);
   const filter = newFilterNode(tx, 'copy-on-read', options.filterNodeName, false);
@@ -169,6 +178,7 @@ export function startStream(tx: Tx, options: JobOptions, device: NodeName, base:
   createJob(tx, options, 'stream', device, filter, 0, PERM_ALL, { kind: 'stream', device, base, deviceWasReadOnly }, tx.mustNode(device).size);
   draftJob(tx, options.id).filter = filter;
   addJobBackend(tx, options.id, filter, CR, CR | WU | W);
+  progress.backendMade = true;
   addJobEdge(tx, options.id, 'active node', device, 0, CR | WU | W);
   for (let iter = belowInChain(tx.g as Graph, device); iter && iter !== base; iter = belowInChain(tx.g as Graph, iter)) {
     addJobEdge(tx, options.id, 'intermediate node', iter, 0, CR | WU);
