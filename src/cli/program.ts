@@ -6,6 +6,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ScenarioError } from '../scenario/load.js';
 import { runCommand } from './run-command.js';
+import { createPermgraph } from '../runtime/permgraph.js';
+import { startQmpServer } from '../server/qmp-server.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -44,7 +46,35 @@ export function buildProgram(io: CliIo, setExit: (code: number | LongRunning) =>
       setExit(runCommand(file, options, io.stdout));
     });
 
+  program
+    .command('qmp')
+    .description('serve QMP like qemu-storage-daemon, on a unix socket or on stdin/stdout')
+    .addOption(new Option('--socket <path>', 'listen on this unix socket').conflicts('stdio'))
+    .addOption(new Option('--stdio', 'speak QMP on stdin and stdout'))
+    .addOption(new Option('--model <model>', 'read-only model').choices(MODELS).default('dynamic'))
+    .action((options: { socket?: string; stdio?: boolean; model: ModelName }) => {
+      if (!options.socket && !options.stdio) throw new UsageError('qmp: give --socket PATH or --stdio');
+      setExit(serveQmp(options));
+    });
+
   return program;
+}
+
+/** A mistake in how the command line was used. */
+export class UsageError extends Error {}
+
+async function serveQmp(options: { socket?: string; stdio?: boolean; model: ModelName }): Promise<number> {
+  const permgraph = createPermgraph({ model: options.model });
+  const server = await startQmpServer({
+    permgraph,
+    ...(options.socket ? { socketPath: options.socket } : { stdio: { input: process.stdin, output: process.stdout } }),
+  });
+  const stop = (): void => void server.close();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  await server.closed;
+  permgraph.dispose();
+  return 0;
 }
 
 /** Runs the command line; resolves to the exit status. */
@@ -57,12 +87,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     program.parse([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof ScenarioError) {
+    if (error instanceof ScenarioError || error instanceof UsageError) {
       io.stderr(`permgraph: ${error.message}\n`);
       return 2;
     }
     io.stderr(`permgraph: internal error: ${(error as Error).message}\n`);
     return 2;
   }
-  return exit;
+  try {
+    return await exit;
+  } catch (error) {
+    io.stderr(`permgraph: ${(error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'socket in use' : (error as Error).message}\n`);
+    return 2;
+  }
 }

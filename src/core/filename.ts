@@ -5,14 +5,10 @@
  */
 import type { BlockNode, Graph } from '../graph/types.js';
 import { childByName, getNode } from '../graph/graph.js';
+import { qjson } from '../util/qjson.js';
 
 type Full = { readonly [key: string]: string | number | Full };
 
-/** QEMU's JSON writer: `{"a": "b", "c": {…}}`. */
-function qjson(value: string | number | Full): string {
-  if (typeof value !== 'object') return JSON.stringify(value);
-  return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${qjson(v)}`).join(', ')}}`;
-}
 
 const STRONG_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   file: ['filename'],

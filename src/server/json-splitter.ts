@@ -1,0 +1,70 @@
+/**
+ * Splits a QMP byte stream into JSON values the way QEMU's json-streamer does: braces and
+ * brackets are counted across lines (outside strings), a value ends when they balance, and an
+ * error resets the stream so the connection stays usable. Limits are QEMU's (json-streamer.c).
+ */
+export const MAX_TOKEN_SIZE = 64 * 1024 * 1024;
+export const MAX_NESTING = 1024;
+
+export type Piece = { readonly value: unknown } | { readonly error: string };
+
+export class JsonSplitter {
+  private text = '';
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  private started = false;
+
+  /** Feeds more input; returns the values (or parse errors) it completed. */
+  push(chunk: string): Piece[] {
+    const out: Piece[] = [];
+    for (const ch of chunk) {
+      if (!this.started) {
+        if (/\s/.test(ch)) continue;
+        this.started = true;
+      }
+      this.text += ch;
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (ch === '\\') this.escaped = true;
+        else if (ch === '"') this.inString = false;
+      } else if (ch === '"') {
+        this.inString = true;
+      } else if (ch === '{' || ch === '[') {
+        this.depth++;
+        if (this.depth > MAX_NESTING) out.push(this.fail('JSON nesting depth limit exceeded'));
+      } else if (ch === '}' || ch === ']') {
+        this.depth--;
+        if (this.depth < 0) out.push(this.fail('JSON parse error, expecting value'));
+        else if (this.depth === 0) out.push(this.emit());
+      } else if (this.depth === 0 && /\s/.test(ch)) {
+        out.push(this.emit());
+      }
+      if (this.text.length > MAX_TOKEN_SIZE) out.push(this.fail('JSON token size limit exceeded'));
+    }
+    return out;
+  }
+
+  private emit(): Piece {
+    const text = this.text;
+    this.reset();
+    try {
+      return { value: JSON.parse(text) };
+    } catch {
+      return { error: 'JSON parse error, expecting value' };
+    }
+  }
+
+  private fail(error: string): Piece {
+    this.reset();
+    return { error };
+  }
+
+  private reset(): void {
+    this.text = '';
+    this.depth = 0;
+    this.inString = false;
+    this.escaped = false;
+    this.started = false;
+  }
+}
