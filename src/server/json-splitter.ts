@@ -11,7 +11,8 @@ export type Piece = { readonly value: unknown } | { readonly error: string };
 export class JsonSplitter {
   private text = '';
   private depth = 0;
-  private inString = false;
+  /** The quote that opened the string being read ('"', or QEMU's "'"), or null. */
+  private quote: string | null = null;
   private escaped = false;
   private started = false;
 
@@ -24,12 +25,12 @@ export class JsonSplitter {
         this.started = true;
       }
       this.text += ch;
-      if (this.inString) {
+      if (this.quote) {
         if (this.escaped) this.escaped = false;
         else if (ch === '\\') this.escaped = true;
-        else if (ch === '"') this.inString = false;
-      } else if (ch === '"') {
-        this.inString = true;
+        else if (ch === this.quote) this.quote = null;
+      } else if (ch === '"' || ch === "'") {
+        this.quote = ch;
       } else if (ch === '{' || ch === '[') {
         this.depth++;
         if (this.depth > MAX_NESTING) out.push(this.fail('JSON nesting depth limit exceeded'));
@@ -49,7 +50,7 @@ export class JsonSplitter {
     const text = this.text;
     this.reset();
     try {
-      return { value: JSON.parse(text) };
+      return { value: JSON.parse(doubleQuoted(text)) };
     } catch {
       return { error: 'JSON parse error, expecting value' };
     }
@@ -63,8 +64,31 @@ export class JsonSplitter {
   private reset(): void {
     this.text = '';
     this.depth = 0;
-    this.inString = false;
+    this.quote = null;
     this.escaped = false;
     this.started = false;
   }
+}
+
+/** QEMU's JSON parser also takes 'single-quoted' strings: rewrite them for JSON.parse. */
+function doubleQuoted(text: string): string {
+  if (!text.includes("'")) return text;
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '"' || ch === "'") {
+      let body = '';
+      let j = i + 1;
+      for (; j < text.length && text[j] !== ch; j++) {
+        if (text[j] === '\\') body += text[j++]! + (text[j] ?? '');
+        else body += text[j];
+      }
+      const unescaped = ch === "'" ? body.replaceAll("\\'", "'").replaceAll('"', '\\"') : body;
+      out += `"${unescaped}"`;
+      i = j;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
 }

@@ -33,6 +33,7 @@ interface Connection {
 export async function startQmpServer(options: QmpServerOptions): Promise<QmpServer> {
   const { permgraph } = options;
   const connections = new Set<Connection>();
+  const sockets = new Set<Socket>();
   const clock = startWallClock(permgraph);
   let server: Server | undefined;
   let quitRequested = false;
@@ -50,7 +51,9 @@ export async function startQmpServer(options: QmpServerOptions): Promise<QmpServ
     clock.stop();
     events.unsubscribe();
     if (server) {
-      await new Promise<void>((resolve) => server!.close(() => resolve()));
+      const stopped = new Promise<void>((resolve) => server!.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await stopped;
       if (options.socketPath) rmSync(options.socketPath, { force: true });
     }
     resolveClosed();
@@ -105,6 +108,7 @@ export async function startQmpServer(options: QmpServerOptions): Promise<QmpServ
     const path = options.socketPath;
     rmSync(path, { force: true });
     server = createServer((socket: Socket) => {
+      sockets.add(socket);
       socket.setEncoding('utf8');
       let gone = false;
       const { onData, connection } = attach(
@@ -116,6 +120,7 @@ export async function startQmpServer(options: QmpServerOptions): Promise<QmpServ
       const forget = (): void => {
         gone = true;
         connections.delete(connection);
+        sockets.delete(socket);
       };
       socket.on('data', (chunk: string) => onData(chunk));
       socket.on('error', forget);

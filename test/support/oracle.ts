@@ -5,7 +5,7 @@
  * out; lists sorted).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,14 @@ import type { Model, QmpReply } from '../../src/index.js';
 
 export const ORACLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/oracle');
 export const SCENARIO_DIR = join(ORACLE_DIR, 'scenarios');
+
+/** Every scenario the shared oracle ships with a recorded trace. */
+export const ORACLE_SCENARIOS: readonly string[] = existsSync(SCENARIO_DIR)
+  ? readdirSync(SCENARIO_DIR)
+      .filter((f) => f.endsWith('.trace.json'))
+      .map((f) => f.replace(/\.trace\.json$/, ''))
+      .sort()
+  : [];
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
