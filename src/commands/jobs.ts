@@ -4,7 +4,7 @@
  * qmp_block_job_*()). Lookups and checks run on the snapshot first, in QEMU's order; the start
  * itself is one transaction.
  */
-import { jobVerbError, type JobVerb } from '../jobs/job-tables.js';
+import { jobVerbError, type JobVerb } from '../../machines/job.machine.js';
 import { fail, QmpError } from '../core/errors.js';
 import { msg } from '../core/messages.js';
 import { transact, TxError, type Tx } from '../core/tx.js';
@@ -13,7 +13,7 @@ import { Perm } from '../perms/perm.js';
 import { getNode, jobsInOrder, parentEdges } from '../graph/graph.js';
 import type { Graph, Job, NodeName } from '../graph/types.js';
 import { opBlocked, type BlockOp } from '../jobs/blockers.js';
-import { abortJob, cancelJob, completeMirror, dismissJob, finalizeJob } from '../jobs/lifecycle.js';
+import { abortJob, cancelJob, completeJob, completeMirror, dismissJob, finalizeJob } from '../jobs/lifecycle.js';
 import { draftJob, setJobStatus } from '../jobs/job-graph.js';
 import { belowInChain, chainContains, startBackup, startCommit, startMirror, startStream, type JobOptions } from '../jobs/start.js';
 import {
@@ -213,7 +213,10 @@ const pause: VerbAction = (tx, job) => {
 const resume: VerbAction = (tx, job) => {
   draftJob(tx, job.id).userPaused = false;
   if (job.status === 'paused') setJobStatus(tx, job.id, 'running');
-  else if (job.status === 'standby') setJobStatus(tx, job.id, 'ready');
+  else if (job.status === 'standby') {
+    setJobStatus(tx, job.id, 'ready');
+    if (job.completing === 'pivot') completeJob(tx, job.id);
+  }
 };
 const resumeCheck = (job: Job): void => {
   if (!job.userPaused) fail("Can't resume a job that was not paused");

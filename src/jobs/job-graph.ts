@@ -3,7 +3,7 @@
  * BlockBackends, the filter nodes they put in and take out, and their status changes with the QMP
  * events QEMU sends for them.
  */
-import { JOB_TRANSITIONS } from './job-tables.js';
+import { JOB_TRANSITIONS } from '../../machines/job.machine.js';
 import { insertBackend, removeBackend } from '../core/backends.js';
 import type { Tx } from '../core/tx.js';
 import type { BackendOwner, Job, JobStatus, NodeName } from '../graph/types.js';

@@ -149,6 +149,10 @@ export function completeJob(tx: Tx, id: string): void {
 /** job_completed_txn_abort(): aborting, the graph restored, BLOCK_JOB_CANCELLED, concluded. */
 export function abortJob(tx: Tx, id: string): void {
   draftJob(tx, id).cancelled = true;
+  // job_cancel_async(): a job the user paused is resumed before it ends
+  const { status } = job(tx, id);
+  if (status === 'paused') setJobStatus(tx, id, 'running');
+  else if (status === 'standby') setJobStatus(tx, id, 'ready');
   setJobStatus(tx, id, 'aborting');
   finishGraph(tx, id, false);
   emitBlockJobEvent(tx, 'BLOCK_JOB_CANCELLED', job(tx, id));
@@ -180,7 +184,8 @@ function workDone(tx: Tx, id: string): void {
 /** block-job-complete on a ready mirror: it switches over and ends. */
 export function completeMirror(tx: Tx, id: string): void {
   draftJob(tx, id).completing = 'pivot';
-  completeJob(tx, id);
+  // a job in standby completes once resumed
+  if (job(tx, id).status === 'ready') completeJob(tx, id);
 }
 
 /** Moves the clock on by `seconds`: running jobs copy at their speed (0 = at once). */
