@@ -127,7 +127,12 @@ export const blockExportOptions: QapiType = {
     opt('writethrough', bool),
   ],
   variants: {
-    nbd: [opt('name', str), opt('description', str), opt('bitmaps', listOf(str)), opt('allocation-depth', bool)],
+    nbd: [
+      opt('name', str),
+      opt('description', str),
+      opt('bitmaps', listOf({ kind: 'alternate', name: 'BlockDirtyBitmapOrStr', string: str, object: any })),
+      opt('allocation-depth', bool),
+    ],
   },
 };
 

@@ -38,7 +38,9 @@ function checkUnexpected(value: Record<string, unknown>, visited: Set<string>, p
 
 export function visit(value: unknown, type: QapiType, path: Path = []): void {
   const name = fullName(path);
-  const leaf = String(path.at(-1) ?? 'null');
+  // enum and alternate errors name the member itself, and list elements (no name) as 'null'
+  const last = path.at(-1);
+  const leaf = typeof last === 'string' ? last : 'null';
   switch (type.kind) {
     case 'any':
       return;
