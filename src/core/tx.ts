@@ -38,6 +38,8 @@ export class TxError extends QmpError {
 export interface TxResult {
   readonly graph: Graph;
   readonly events: readonly GraphEvent[];
+  /** The nodes the refresh looked at, in order (what a change cost). */
+  readonly refreshed: readonly NodeName[];
 }
 
 /** Runs `recipe` on a draft of `base`: the new snapshot and its events, or a TxError. */
@@ -49,7 +51,7 @@ export function transact(base: Graph, env: TxEnv, recipe: (tx: Tx) => void): TxR
       recipe(tx);
       tx.refresh();
     });
-    return { graph, events: tx!.events };
+    return { graph, events: tx!.events, refreshed: tx!.refreshed };
   } catch (error) {
     if (error instanceof QmpError) throw new TxError(error, tx?.events ?? []);
     throw error;
@@ -61,6 +63,7 @@ type DraftEdge = Draft<Edge>;
 
 export class Tx {
   readonly events: GraphEvent[] = [];
+  readonly refreshed: NodeName[] = [];
   private readonly dirty = new Set<NodeName>();
 
   constructor(
@@ -315,6 +318,7 @@ export class Tx {
     for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
       const node = this.node(name);
       if (!node) continue;
+      this.refreshed.push(name);
       this.refreshNode(node);
       for (const changed of this.dirty) queue.push(changed, this.node(changed)?.height ?? 0);
       this.dirty.clear();
