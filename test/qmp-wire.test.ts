@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPermgraph, createVirtualStorage } from '../src/index.js';
+import { createPermgraph, createVirtualStorage, type Permgraph } from '../src/index.js';
 import { startQmpServer, type QmpServer } from '../src/server/qmp-server.js';
 import { MALFORMED_QMP } from './fixtures/malformed-qmp.js';
 
@@ -53,6 +53,7 @@ class Client {
 }
 
 let server: QmpServer | undefined;
+let served: Permgraph | undefined;
 let dir = '';
 afterEach(async () => {
   await server?.close();
@@ -63,7 +64,11 @@ afterEach(async () => {
 async function serve(): Promise<string> {
   dir = mkdtempSync(join(tmpdir(), 'permgraph-qmp-'));
   const socketPath = join(dir, 'qmp.sock');
-  const permgraph = createPermgraph({ model: 'qemu-7.2', storage: createVirtualStorage({ '/i/a.img': { format: 'raw' } }) });
+  const permgraph = createPermgraph({
+    model: 'qemu-7.2',
+    storage: createVirtualStorage({ '/i/a.img': { format: 'raw' }, '/i/b.qcow2': { format: 'qcow2', size: 1 << 20 } }),
+  });
+  served = permgraph;
   server = await startQmpServer({ permgraph, socketPath });
   return socketPath;
 }
@@ -107,7 +112,10 @@ describe('QMP server', () => {
     it('has a corpus', () => expect(MALFORMED_QMP.length).toBeGreaterThanOrEqual(12));
     it.each(MALFORMED_QMP.map((m) => [m.name, m] as const))('%s', async (_name, m) => {
       const client = await negotiated(await serve());
+      expect(await client.send('{"execute": "blockdev-add", "arguments": {"driver": "file", "node-name": "f", "filename": "/i/a.img"}}\n')).toEqual({ return: {} });
+      const before = served!.graph;
       expect(await client.send(m.input)).toEqual({ error: m.reply });
+      expect(served!.graph).toBe(before);
       expect(await client.send('{"execute": "query-jobs"}\n')).toEqual({ return: [] });
     });
   });
@@ -134,6 +142,24 @@ describe('QMP server', () => {
     gone.socket.destroy();
     const other = await negotiated(path);
     expect(await other.send('{"execute": "query-named-block-nodes"}\n')).toEqual({ return: [] });
+  });
+
+  it('runs jobs on the wall clock: speed 1 stays running, speed 0 finishes promptly', async () => {
+    const client = await negotiated(await serve());
+    await client.send('{"execute": "blockdev-add", "arguments": {"driver": "qcow2", "node-name": "q", "file": {"driver": "file", "filename": "/i/b.qcow2"}}}\n');
+    await client.send('{"execute": "blockdev-add", "arguments": {"driver": "null-co", "node-name": "t", "size": 1048576}}\n');
+    expect(await client.send('{"execute": "blockdev-backup", "arguments": {"job-id": "b", "device": "q", "target": "t", "sync": "full", "speed": 1}}\n')).toEqual({ return: {} });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await client.send('{"execute": "query-jobs"}\n')).toMatchObject({ return: [{ id: 'b', status: 'running' }] });
+    client.socket.write('{"execute": "block-job-set-speed", "arguments": {"device": "b", "speed": 0}}\n');
+    const statuses: string[] = [];
+    for (;;) {
+      const message = await client.json();
+      if (message['event'] === 'JOB_STATUS_CHANGE') statuses.push(String((message['data'] as { status: string }).status));
+      if (message['event'] === 'BLOCK_JOB_COMPLETED') statuses.push('COMPLETED');
+      if (statuses.at(-1) === 'null') break;
+    }
+    expect(statuses).toEqual(['waiting', 'pending', 'COMPLETED', 'concluded', 'null']);
   });
 
   it('quit replies, then closes the server and its socket', async () => {
