@@ -7,7 +7,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { driverPolicy } from '../drivers/policies.js';
 import { Role } from '../drivers/roles.js';
-import type { BlockNode, DriverName, FdMode, Graph, NodeName } from '../graph/types.js';
+import type { DriverName, FdMode, Graph, NodeName } from '../graph/types.js';
 import { nodeFilename } from './filename.js';
 import type { ImageHeader } from '../storage/storage.js';
 import { fail } from './errors.js';
@@ -84,29 +84,18 @@ export function openBlockdev(tx: Tx, options: BlockdevOptions, ctx: OpenContext)
   const name = givenName ?? generateName(tx);
   if (givenName !== undefined) assignNodeName(tx, givenName);
 
-  const stepper = tx.env.stepper;
-  const node: BlockNode = {
+  tx.openNode({
     name,
     generated: givenName === undefined,
-    seq: tx.nextSeq(),
     driver: driver as DriverName,
     options,
-    readOnlyOption: readOnly,
+    readOnly,
     autoReadOnly,
     forceShare,
     monitorOwned: ctx.monitorOwned,
     inheritsFrom: ctx.inheritsFrom,
     implicit: false,
-    machine: stepper.initial({ model: tx.g.model, holdsFd: policy.holdsFd, readOnly, autoReadOnly }).state,
-    readOnly,
-    file: null,
-    filename: '',
-    size: 0,
-    parents: [],
-    children: [],
-    height: 0,
-  };
-  tx.addNode(node);
+  });
   const opened = tx.mustNode(name);
 
   switch (driver as DriverName) {

@@ -61,6 +61,12 @@ export function transact(base: Graph, env: TxEnv, recipe: (tx: Tx) => void): TxR
 type DraftNode = Draft<BlockNode>;
 type DraftEdge = Draft<Edge>;
 
+/** What opening a node decides about it; the rest starts empty. */
+export type NewNode = Pick<
+  BlockNode,
+  'name' | 'generated' | 'driver' | 'options' | 'readOnly' | 'autoReadOnly' | 'forceShare' | 'monitorOwned' | 'inheritsFrom' | 'implicit'
+>;
+
 export class Tx {
   readonly events: GraphEvent[] = [];
   readonly refreshed: NodeName[] = [];
@@ -103,6 +109,27 @@ export class Tx {
   }
 
   // ---------------------------------------------------------------- nodes
+
+  /**
+   * Adds a node that was just opened: not yet linked, its machine at its start, with these
+   * options and flags. Sends the machine `open`.
+   */
+  openNode(fields: NewNode): void {
+    const { readOnly, autoReadOnly } = fields;
+    const holdsFd = driverPolicy(fields.driver).holdsFd;
+    this.addNode({
+      ...fields,
+      seq: this.nextSeq(),
+      readOnlyOption: readOnly,
+      machine: this.env.stepper.initial({ model: this.g.model, holdsFd, readOnly, autoReadOnly }).state,
+      file: null,
+      filename: '',
+      size: 0,
+      parents: [],
+      children: [],
+      height: 0,
+    });
+  }
 
   addNode(node: BlockNode): void {
     setShard(this.g.nodes, node.name, node);

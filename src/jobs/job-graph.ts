@@ -83,26 +83,17 @@ export function newFilterNode(
 ): NodeName {
   if (filterName !== undefined) assignNodeName(tx, filterName);
   const name = filterName ?? generateName(tx);
-  tx.addNode({
+  tx.openNode({
     name,
     generated: filterName === undefined,
-    seq: tx.nextSeq(),
     driver,
     options: { driver, ...options },
-    readOnlyOption: readOnly,
+    readOnly,
     autoReadOnly: false,
     forceShare: false,
     monitorOwned: false,
     inheritsFrom: null,
     implicit: filterName === undefined,
-    machine: tx.env.stepper.initial({ model: tx.g.model, holdsFd: false, readOnly, autoReadOnly: false }).state,
-    readOnly,
-    file: null,
-    filename: '',
-    size: 0,
-    parents: [],
-    children: [],
-    height: 0,
   });
   return name;
 }
