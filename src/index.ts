@@ -16,3 +16,8 @@ export { createVirtualStorage, type VirtualFile, type VirtualStorage } from './s
 export type { Storage, FileFacts, ImageHeader } from './storage/storage.js';
 export { nodeMachine, type NodeEvent, type NodeStateName } from '../machines/node.machine.js';
 export { openFiles, xdbgBlockGraph } from './commands/queries.js';
+export { startQmpServer, type QmpServer, type QmpServerOptions } from './server/qmp-server.js';
+export { loadScenario, parseScenario, ScenarioError } from './scenario/load.js';
+export { runScenario, type RunResult, type StepRecord } from './scenario/run.js';
+export { virtualStorageFor } from './scenario/virtual-setup.js';
+export { jobMachine, JOB_TRANSITIONS, JOB_VERB_ALLOWED, jobVerbError } from '../machines/job.machine.js';

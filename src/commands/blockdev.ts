@@ -12,7 +12,6 @@ import type { Command } from './command.js';
 
 export const blockdevAdd: Command = {
   args: blockdevOptions,
-  boxed: true,
   run(graph, args, env) {
     if (typeof args['node-name'] !== 'string') fail(msg.rootNeedsNodeName());
     const result = transact(graph, env, (tx) => {

@@ -15,8 +15,6 @@ export type CommandArgs = Readonly<Record<string, unknown>>;
 export interface Command {
   /** The arguments' QAPI type (checked before the handler runs); none = no arguments. */
   readonly args?: QapiType;
-  /** Arguments handed over boxed (blockdev-add takes BlockdevOptions itself). */
-  readonly boxed?: boolean;
   run(graph: Graph, args: CommandArgs, env: TxEnv): CommandResult;
 }
 

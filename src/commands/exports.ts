@@ -48,7 +48,6 @@ export const nbdServerStop: Command = {
 
 export const blockExportAdd: Command = {
   args: blockExportOptions,
-  boxed: true,
   run(graph, args, env) {
     const id = args['id'] as string;
     const nodeName = args['node-name'] as string;

@@ -9,14 +9,13 @@ import type { Command } from './command.js';
 
 export const objectAdd: Command = {
   args: objectOptions,
-  boxed: true,
   run(graph, args, env) {
     const id = args['id'] as string;
     if (!isWellFormedId(id)) fail("Parameter 'id' expects an identifier");
-    if (graph.throttleGroups[id]) fail(`attempt to add duplicate property '${id}' to object (type 'container')`);
-    const { 'qom-type': _type, id: _id, ...limits } = args;
+    if (graph.objects[id]) fail(`attempt to add duplicate property '${id}' to object (type 'container')`);
+    const { 'qom-type': qomType, id: _id, ...properties } = args;
     const result = transact(graph, env, (tx) => {
-      tx.g.throttleGroups[id] = { id, limits };
+      tx.g.objects[id] = { id, qomType: qomType as string, properties };
     });
     return { ...result, reply: {} };
   },
@@ -26,11 +25,11 @@ export const objectDel: Command = {
   args: struct(req('id', str)),
   run(graph, args, env) {
     const id = args['id'] as string;
-    if (!graph.throttleGroups[id]) fail(`object '${id}' not found`);
+    if (!graph.objects[id]) fail(`object '${id}' not found`);
     const user = nodesInOrder(graph).find((n) => n.driver === 'throttle' && n.options['throttle-group'] === id);
     if (user) fail(`object '${id}' is in use, can not be deleted`);
     const result = transact(graph, env, (tx) => {
-      delete tx.g.throttleGroups[id];
+      delete tx.g.objects[id];
     });
     return { ...result, reply: {} };
   },

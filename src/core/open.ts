@@ -114,7 +114,7 @@ export function openBlockdev(tx: Tx, options: BlockdevOptions, ctx: OpenContext)
       break;
     case 'throttle':
       attachFile(tx, name, fileChild!, Role.FILTERED | Role.PRIMARY);
-      if (!tx.g.throttleGroups[options['throttle-group'] as string]) {
+      if (tx.g.objects[options['throttle-group'] as string]?.qomType !== 'throttle-group') {
         fail(msg.throttleGroupMissing(options['throttle-group'] as string));
       }
       break;

@@ -10,7 +10,7 @@ export function emptyGraph(model: Model): Graph {
     backends: emptyShards(),
     exports: emptyShards(),
     nbdServer: null,
-    throttleGroups: {},
+    objects: {},
     fileUsers: emptyShards(),
     jobs: {},
     clock: 0,

@@ -119,9 +119,11 @@ export interface NbdServer {
   readonly addr: unknown;
 }
 
-export interface ThrottleGroup {
+/** A QOM object made by object-add (throttle groups are what block nodes use). */
+export interface UserObject {
   readonly id: string;
-  readonly limits: Readonly<Record<string, unknown>>;
+  readonly qomType: string;
+  readonly properties: Readonly<Record<string, unknown>>;
 }
 
 export type JobType = 'commit' | 'stream' | 'mirror' | 'backup';
@@ -208,7 +210,7 @@ export interface Graph {
   readonly backends: Shards<Backend>;
   readonly exports: Shards<BlockExport>;
   readonly nbdServer: NbdServer | null;
-  readonly throttleGroups: Readonly<Record<string, ThrottleGroup>>;
+  readonly objects: Readonly<Record<string, UserObject>>;
   /** File nodes by the identity of the file they hold open (for lock conflicts). */
   readonly fileUsers: Shards<readonly NodeName[]>;
   readonly jobs: Readonly<Record<string, Job>>;

@@ -58,7 +58,7 @@ const matches = (data: Readonly<Record<string, unknown>>, want: Record<string, u
 const MAX_WAKEUPS = 1000;
 
 /** Moves the virtual clock on, job deadline by job deadline, until the job has a wanted status. */
-function waitForJob(permgraph: Permgraph, id: string, wanted: readonly string[]): string {
+export function waitForJob(permgraph: Permgraph, id: string, wanted: readonly string[]): string {
   const statusOf = (): string => permgraph.graph.jobs[id]?.status ?? 'absent';
   for (let i = 0; i < MAX_WAKEUPS && !wanted.includes(statusOf()); i++) {
     const deadline = permgraph.nextJobDeadline();

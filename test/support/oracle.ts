@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPermgraph } from '../../src/index.js';
+import { waitForJob } from '../../src/scenario/run.js';
 import type { Model, QmpReply } from '../../src/index.js';
 
 export const ORACLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/oracle');
@@ -210,16 +211,10 @@ export function replay(name: string, model: Model, workdir: string): JsonObject[
         else pending.splice(at, 1);
       } else if (typeof step['wait-job'] === 'string') {
         rec['wait-job'] = step['wait-job'];
-        const id = step['wait-job'];
         const wanted = step['status'] as string[];
-        const statusOf = (): string => pg.graph.jobs[id]?.status ?? 'absent';
-        for (let i = 0; i < 1000 && !wanted.includes(statusOf()); i++) {
-          const deadline = pg.nextJobDeadline();
-          if (deadline === Infinity) break;
-          pg.advance(deadline);
-        }
-        rec['status'] = statusOf();
-        if (!wanted.includes(statusOf())) rec['failed'] = `job ${id} is ${statusOf()}`;
+        const status = waitForJob(pg, step['wait-job'], wanted);
+        rec['status'] = status;
+        if (!wanted.includes(status)) rec['failed'] = `job ${step['wait-job']} is ${status}`;
       } else if (typeof step['sleep'] === 'number') {
         rec['sleep'] = step['sleep'];
         pg.advance(step['sleep']);
