@@ -40,6 +40,16 @@ export interface NodeStepper {
 
 type Snapshot = ReturnType<NodeMachine['resolveState']>;
 
+/** A compact memo key: the machine sees only these. */
+function key(state: NodeMachineState, event: NodeEvent | { readonly type: string }): string {
+  const c = state.context;
+  const payload =
+    event.type === 'perms.changed' ? (event as { perm: number }).perm
+    : event.type === 'options.changed' ? `${(event as { readOnly: boolean }).readOnly}/${(event as { autoReadOnly: boolean }).autoReadOnly}`
+    : '';
+  return `${state.value}|${c.model}|${+c.holdsFd}${+c.readOnly}${+c.autoReadOnly}|${event.type}|${payload}`;
+}
+
 function toStep(snapshot: Snapshot): NodeStep {
   return {
     state: { value: snapshot.value as NodeStateName, context: snapshot.context },
@@ -54,33 +64,33 @@ export function createNodeStepper(machine: NodeMachine = nodeMachine): NodeStepp
   return {
     machine,
     initial(context) {
-      const key = JSON.stringify(['init', context]);
-      let hit = memo.get(key);
+      const k = key({ value: 'closed', context }, { type: 'init' });
+      let hit = memo.get(k);
       if (!hit) {
         const [snapshot] = initialTransition(machine, { ...context });
         hit = toStep(snapshot);
-        memo.set(key, hit);
+        memo.set(k, hit);
       }
       return hit;
     },
     describe(state) {
-      const key = JSON.stringify(['describe', state.value, state.context]);
-      let hit = memo.get(key);
+      const k = key(state, { type: 'describe' });
+      let hit = memo.get(k);
       if (!hit) {
         hit = toStep(machine.resolveState({ value: state.value, context: { ...state.context } }));
-        memo.set(key, hit);
+        memo.set(k, hit);
       }
       return hit;
     },
     step(state, event) {
-      const key = JSON.stringify([state.value, state.context, event]);
-      let hit = memo.get(key);
+      const k = key(state, event);
+      let hit = memo.get(k);
       if (!hit) {
         // plain copies: the state may be read from an immer draft that is revoked later
         const snapshot = machine.resolveState({ value: state.value, context: { ...state.context } });
         const [next] = transition(machine, snapshot, { ...event });
         hit = toStep(next);
-        memo.set(key, hit);
+        memo.set(k, hit);
       }
       return hit;
     },

@@ -1,13 +1,15 @@
 /**
- * A two-level sharded record: 64 × 64 buckets of plain records, keyed by a hash of the key.
- * Under immer a change copies two 64-slot arrays and one small bucket, so its cost does not
- * grow with the number of entries the way one flat record of all of them would.
+ * A three-level sharded record: 16 × 16 × 16 buckets of plain records, keyed by a hash of the
+ * key. Under immer a change copies three 16-slot arrays and one small bucket, so its cost does
+ * not grow with the number of entries the way one flat record of all of them would.
  */
 export type Bucket<T> = Readonly<Record<string, T>>;
-export type Shards<T> = readonly (readonly (Bucket<T> | undefined)[] | undefined)[];
-type MutableShards<T> = ((Record<string, T> | undefined)[] | undefined)[];
+type Level<T> = readonly (Bucket<T> | undefined)[];
+export type Shards<T> = readonly (readonly (Level<T> | undefined)[] | undefined)[];
+type MutableShards<T> = (((Record<string, T> | undefined)[] | undefined)[] | undefined)[];
 
-const FANOUT = 64;
+const FANOUT = 16;
+const slots = (h: number): [number, number, number] => [h & 15, (h >>> 4) & 15, (h >>> 8) & 15];
 
 function hash(key: string): number {
   let h = 0x811c9dc5;
@@ -23,33 +25,35 @@ export function emptyShards<T>(): Shards<T> {
 }
 
 export function getShard<T>(shards: Shards<T>, key: string): T | undefined {
-  const h = hash(key);
-  return shards[h % FANOUT]?.[(h >>> 6) % FANOUT]?.[key];
+  const [i, j, k] = slots(hash(key));
+  return shards[i]?.[j]?.[k]?.[key];
 }
+
+const emptyLevel = (): undefined[] => new Array<undefined>(FANOUT).fill(undefined);
 
 /** Sets `key` in a draft (or any mutable copy) of shards. */
 export function setShard<T>(shards: Shards<T>, key: string, value: T): void {
-  const h = hash(key);
+  const [i, j, k] = slots(hash(key));
   const top = shards as MutableShards<T>;
-  const i = h % FANOUT;
-  const j = (h >>> 6) % FANOUT;
-  const level = (top[i] ??= new Array<undefined>(FANOUT).fill(undefined));
-  const bucket = (level[j] ??= {});
+  const middle = (top[i] ??= emptyLevel());
+  const level = (middle[j] ??= emptyLevel());
+  const bucket = (level[k] ??= {});
   bucket[key] = value;
 }
 
 export function deleteShard<T>(shards: Shards<T>, key: string): void {
-  const h = hash(key);
-  const bucket = (shards as MutableShards<T>)[h % FANOUT]?.[(h >>> 6) % FANOUT];
+  const [i, j, k] = slots(hash(key));
+  const bucket = (shards as MutableShards<T>)[i]?.[j]?.[k];
   if (bucket) delete bucket[key];
 }
 
 export function* shardValues<T>(shards: Shards<T>): Generator<T> {
-  for (const level of shards) {
-    if (!level) continue;
-    for (const bucket of level) {
-      if (!bucket) continue;
-      for (const key in bucket) yield bucket[key]!;
+  for (const middle of shards) {
+    for (const level of middle ?? []) {
+      for (const bucket of level ?? []) {
+        if (!bucket) continue;
+        for (const key in bucket) yield bucket[key]!;
+      }
     }
   }
 }

@@ -20,16 +20,19 @@ describe('sharded records', () => {
       for (let i = 0; i < 10_000; i++) setShard(draft as Shards<number>, `k${i}`, i);
     });
     const next = produce(base, (draft) => setShard(draft as Shards<number>, 'k42', -1));
-    let changedTop = 0;
+    let changedMiddles = 0;
+    let changedLevels = 0;
     let changedBuckets = 0;
-    base.forEach((level, i) => {
-      if (level !== next[i]) changedTop++;
-      level?.forEach((bucket, j) => {
-        if (bucket !== next[i]?.[j]) changedBuckets++;
+    base.forEach((middle, i) => {
+      if (middle !== next[i]) changedMiddles++;
+      middle?.forEach((level, j) => {
+        if (level !== next[i]?.[j]) changedLevels++;
+        level?.forEach((bucket, k) => {
+          if (bucket !== next[i]?.[j]?.[k]) changedBuckets++;
+        });
       });
     });
-    expect(changedTop).toBe(1);
-    expect(changedBuckets).toBe(1);
+    expect([changedMiddles, changedLevels, changedBuckets]).toEqual([1, 1, 1]);
     expect(getShard(base, 'k42')).toBe(42);
   });
 });
