@@ -72,3 +72,18 @@ describe('node actors', () => {
     expect(pg.nodeActorCount).toBe(0);
   });
 });
+
+describe('lazy node actors', () => {
+  it('makes an actor only for a node asked about, in its current state, and keeps it in step', () => {
+    const pg = createPermgraph({ model: 'dynamic', storage: createVirtualStorage(files), nodeActors: 'lazy' });
+    pg.execute({ execute: 'blockdev-add', arguments: { driver: 'file', 'node-name': 'a', filename: '/i/a.img', 'auto-read-only': true } });
+    pg.execute({ execute: 'blockdev-add', arguments: { driver: 'file', 'node-name': 'b', filename: '/i/b.img' } });
+    expect(pg.nodeActorCount).toBe(0);
+    expect(pg.nodeActor('a')?.getSnapshot().value).toBe('idle');
+    expect(pg.nodeActorCount).toBe(1);
+    pg.execute({ execute: 'nbd-server-start', arguments: { addr: { type: 'unix', data: { path: '/tmp/s' } } } });
+    pg.execute({ execute: 'block-export-add', arguments: { type: 'nbd', id: 'e', 'node-name': 'a', writable: true } });
+    expect(pg.nodeActor('a')?.getSnapshot().value).toBe('active');
+    expect(pg.nodeActor('nope')).toBeUndefined();
+  });
+});

@@ -23,8 +23,11 @@ export interface PermgraphOptions {
   readonly storage?: Storage;
   /** The node machine (a variant of machines/node.machine.ts, e.g. with other guards). */
   readonly nodeMachine?: NodeMachine;
-  /** Keep one live xstate actor per node for inspection (default true). */
-  readonly nodeActors?: boolean;
+  /**
+   * Live xstate actors of the nodes' machines, for inspection: one per node from its open on
+   * (true, the default), only for the nodes asked about ('lazy'), or none (false).
+   */
+  readonly nodeActors?: boolean | 'lazy';
 }
 
 export interface Permgraph {
@@ -55,7 +58,10 @@ export function createPermgraph(options: PermgraphOptions = {}): Permgraph {
   };
   const graph$ = new BehaviorSubject<Graph>(emptyGraph(model));
   const events$ = new Subject<GraphEvent>();
-  const actors = options.nodeActors === false ? null : new NodeActors(machine);
+  const actors =
+    options.nodeActors === false
+      ? null
+      : new NodeActors(machine, options.nodeActors === 'lazy' ? 'lazy' : 'eager', () => graph$.value);
 
   const publish = (result: { graph: Graph; events: readonly GraphEvent[] }): void => {
     actors?.apply(result.events);
