@@ -32,6 +32,7 @@ function deleteExport(tx: Tx, id: string): void {
   if (!exp) return;
   removeBackend(tx, exp.backend);
   deleteShard(tx.g.exports, id);
+  deleteShard(tx.g.exportNames, exp.name);
   tx.emit({ type: 'qmp.event', event: 'BLOCK_EXPORT_DELETED', data: { id } });
 }
 
@@ -67,9 +68,10 @@ export const blockExportAdd: Command = {
       if (!tx.g.nbdServer) fail(msg.nbdServerNotRunning());
       const name = (args['name'] as string | undefined) ?? nodeName;
       if (name.length > NBD_MAX_STRING) fail(`export name '${name}' too long`);
-      if (exportsInOrder(tx.g as Graph).some((e) => e.name === name)) fail(msg.nbdExportNameInUse(name));
+      if (getShard(tx.g.exportNames, name) !== undefined) fail(msg.nbdExportNameInUse(name));
       setBackendPerm(tx, backend, perm, PERM_ALL & ~Perm.RESIZE);
       setShard(tx.g.exports, id, { id, type: 'nbd', nodeName, name, writable, backend, seq: tx.nextSeq() });
+      setShard(tx.g.exportNames, name, id);
     });
     return { ...result, reply: {} };
   },

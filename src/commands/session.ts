@@ -22,6 +22,7 @@ export const quit: Command = {
       for (const exp of exportsInOrder(graph)) {
         removeBackend(tx, exp.backend);
         deleteShard(tx.g.exports, exp.id);
+        deleteShard(tx.g.exportNames, exp.name);
         tx.emit({ type: 'qmp.event', event: 'BLOCK_EXPORT_DELETED', data: { id: exp.id } });
       }
       tx.emit({ type: 'shutdown' });

@@ -9,6 +9,7 @@ export function emptyGraph(model: Model): Graph {
     edges: emptyShards(),
     backends: emptyShards(),
     exports: emptyShards(),
+    exportNames: emptyShards(),
     nbdServer: null,
     objects: {},
     fileUsers: emptyShards(),

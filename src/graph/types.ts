@@ -209,6 +209,8 @@ export interface Graph {
   readonly edges: Shards<Edge>;
   readonly backends: Shards<Backend>;
   readonly exports: Shards<BlockExport>;
+  /** NBD export names in use, to the export id (names are unique per server). */
+  readonly exportNames: Shards<string>;
   readonly nbdServer: NbdServer | null;
   readonly objects: Readonly<Record<string, UserObject>>;
   /** File nodes by the identity of the file they hold open (for lock conflicts). */
