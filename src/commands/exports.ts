@@ -12,14 +12,14 @@ import { deleteShard, getShard, setShard } from '../graph/shards.js';
 import type { BlockExport, Graph } from '../graph/types.js';
 import { Perm, PERM_ALL } from '../perms/perm.js';
 import { blockExportOptions, socketAddressLegacy } from '../qapi/block-schema.js';
-import { enumOf, opt, req, str, struct, uint64 } from '../qapi/schema.js';
+import { enumOf, opt, req, str, struct, uint32 } from '../qapi/schema.js';
 import type { Command } from './command.js';
 
 /** NBD_MAX_STRING_SIZE */
 const NBD_MAX_STRING = 4096;
 
 export const nbdServerStart: Command = {
-  args: struct(req('addr', socketAddressLegacy), opt('tls-creds', str), opt('tls-authz', str), opt('max-connections', uint64)),
+  args: struct(req('addr', socketAddressLegacy), opt('tls-creds', str), opt('tls-authz', str), opt('max-connections', uint32)),
   run(graph, args, env) {
     if (graph.nbdServer) fail(msg.nbdServerAlreadyRunning());
     return { ...transact(graph, env, (tx) => void (tx.g.nbdServer = { addr: args['addr'] })), reply: {} };

@@ -26,7 +26,9 @@ export function emptyShards<T>(): Shards<T> {
 
 export function getShard<T>(shards: Shards<T>, key: string): T | undefined {
   const [i, j, k] = slots(hash(key));
-  return shards[i]?.[j]?.[k]?.[key];
+  const bucket = shards[i]?.[j]?.[k];
+  // own keys only: a node may be called 'constructor' or 'hasOwnProperty'
+  return bucket && Object.hasOwn(bucket, key) ? bucket[key] : undefined;
 }
 
 const emptyLevel = (): undefined[] => new Array<undefined>(FANOUT).fill(undefined);
@@ -37,7 +39,7 @@ export function setShard<T>(shards: Shards<T>, key: string, value: T): void {
   const top = shards as MutableShards<T>;
   const middle = (top[i] ??= emptyLevel());
   const level = (middle[j] ??= emptyLevel());
-  const bucket = (level[k] ??= {});
+  const bucket = (level[k] ??= Object.create(null) as Record<string, T>);
   bucket[key] = value;
 }
 

@@ -8,6 +8,7 @@ export type QapiType =
   | { readonly kind: 'bool' }
   | { readonly kind: 'int' }
   | { readonly kind: 'uint64' }
+  | { readonly kind: 'uint32' }
   | { readonly kind: 'size' }
   | { readonly kind: 'number' }
   | { readonly kind: 'any' }
@@ -41,6 +42,7 @@ export const str: QapiType = { kind: 'str' };
 export const bool: QapiType = { kind: 'bool' };
 export const int: QapiType = { kind: 'int' };
 export const uint64: QapiType = { kind: 'uint64' };
+export const uint32: QapiType = { kind: 'uint32' };
 export const size: QapiType = { kind: 'size' };
 export const number: QapiType = { kind: 'number' };
 export const any: QapiType = { kind: 'any' };

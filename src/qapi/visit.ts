@@ -61,9 +61,13 @@ export function visit(value: unknown, type: QapiType, path: Path = []): void {
       return;
     case 'uint64':
     case 'size':
-      if (typeof value !== 'number' || !Number.isInteger(value)) {
-        fail(`Parameter '${name}' expects ${type.kind}`);
-      }
+      // qobject_input_type_uint64() / _size() both say uint64
+      if (typeof value !== 'number' || !Number.isInteger(value)) fail(`Parameter '${name}' expects uint64`);
+      return;
+    case 'uint32':
+      // visit_type_uint32() range check
+      if (typeof value !== 'number' || !Number.isInteger(value)) fail(`Parameter '${name}' expects uint64`);
+      if (value < 0 || value > 0xffffffff) fail(`Parameter '${name}' expects uint32_t`);
       return;
     case 'enum':
       if (typeof value !== 'string') fail(msg.invalidParameterType(name, 'string'));

@@ -1,79 +1,296 @@
 /**
- * QEMU 7.2's permission error texts, reproduced through execute() where QEMU gave them: which
- * parent is "required by" and which "unshared by" follows the parent-list order (newest first).
+ * QEMU 7.2's error texts: every message of src/core/messages.ts built with sample arguments and
+ * compared with the literal text, then the texts reproduced through execute() where
+ * qemu-storage-daemon 7.2 gave them (spec §4.6, §7.3 and the oracle's FINDINGS).
  */
-import { describe, expect, it } from 'vitest';
-import { createPermgraph, createVirtualStorage } from '../../src/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { msg } from '../../src/core/messages.js';
+import { QmpError, fail } from '../../src/core/errors.js';
+import { createPermgraph, createRealStorage, createVirtualStorage, qemuMessages, type QmpReply } from '../../src/index.js';
 
-const files = { '/i/g.qcow2': { format: 'qcow2' as const }, '/i/t.qcow2': { format: 'qcow2' as const } };
+type Messages = typeof msg;
+/** For each message: sample arguments and the literal text QEMU 7.2 prints for them. */
+const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
+  permissionConflict: [
+    ['g', 'write, resize', "node 'q1'", 'file', "node 'q2'", 'file'],
+    "Permission conflict on node 'g': permissions 'write, resize' are both required by node 'q1' (uses node 'g' as 'file' child) and unshared by node 'q2' (uses node 'g' as 'file' child).",
+  ],
+  nodeReadOnly: [[], 'Block node is read-only'],
+  readOnlyWithWriters: [['f0'], "Read-only block node 'f0' cannot support read-write users"],
+  couldNotOpen: [['/img/a.img', 'Permission denied'], "Could not open '/img/a.img': Permission denied"],
+  notRegularFile: [['/tmp/d'], "'file' driver requires '/tmp/d' to be a regular file"],
+  lockFailed: [['write'], 'Failed to get "write" lock'],
+  sharedLockFailed: [['resize'], 'Failed to get shared "resize" lock'],
+  forceShareReadWrite: [[], 'force-share=on can only be used with read-only images'],
+  invalidNodeName: [['#bad'], "Invalid node-name: '#bad'"],
+  duplicateNode: [['f0'], "Duplicate nodes with node-name='f0'"],
+  nodeNameTooLong: [[], 'Node name too long'],
+  nodeNameIsDeviceId: [['disk0'], 'node-name=disk0 is conflicting with a device id'],
+  rootNeedsNodeName: [[], "'node-name' must be specified for the root node"],
+  cannotFindDevice: [['', 'coru'], "Cannot find device='' nor node-name='coru'"],
+  failedToFindNode: [['nosuch'], "Failed to find node with node-name='nosuch'"],
+  nodeInUse: [['raw0'], 'Node raw0 is in use'],
+  notOwnedByMonitor: [['q0-file'], 'Node q0-file is not owned by the monitor'],
+  blockDeviceInUse: [['f0'], 'Block device f0 is in use'],
+  wouldCreateCycle: [['tq', 'backing', 'bq'], "Making 'tq' a backing child of 'bq' would create a cycle"],
+  cannotChangeOption: [['filename'], "Cannot change the option 'filename'"],
+  nodeNameNotSpecified: [[], 'node-name not specified'],
+  backingMissing: [['tq'], "backing is missing for 'tq'"],
+  invalidExportId: [[], 'Invalid block export id'],
+  exportIdInUse: [['e1'], "Block export id 'e1' is already in use"],
+  exportReadOnlyWritable: [[], 'Cannot export read-only node as writable'],
+  exportNotFound: [['nosuch'], "Export 'nosuch' is not found"],
+  // block/export/export.c: qmp_block_export_del() (read from the source, not reached in a run)
+  exportShuttingDown: [['e'], "Export 'e' is already shutting down"],
+  nbdServerNotRunning: [[], 'NBD server not running'],
+  nbdServerAlreadyRunning: [[], 'NBD server already running'],
+  nbdExportNameInUse: [['raw0'], "NBD server already has export named 'raw0'"],
+  notQcow2: [[], 'Image is not in qcow2 format'],
+  throttleGroupMissing: [['g'], "Throttle group 'g' does not exist"],
+  throttleGroupRequired: [[], "Parameter 'throttle-group' is missing"],
+  imageReadOnly: [[], 'Image is read-only'],
+  missingParameter: [['options[0].file'], "Parameter 'options[0].file' is missing"],
+  invalidParameterType: [['file', 'BlockdevRef'], "Invalid parameter type for 'file', expected: BlockdevRef"],
+  unexpectedParameter: [['file.bogus'], "Parameter 'file.bogus' is unexpected"],
+  invalidEnumValue: [['driver', 'nope'], "Parameter 'driver' does not accept value 'nope'"],
+  commandNotFound: [['nope'], 'The command nope has not been found'],
+  // the dynamic model's own text (docs/architecture.md), not QEMU's
+  dynamicReopenFailed: [
+    ['f0', '/img/a.img', 'Permission denied'],
+    "Cannot reopen node 'f0' read-write for a writer: could not open '/img/a.img': Permission denied",
+  ],
+};
 
-function run(commands: [string, Record<string, unknown>][]) {
-  const pg = createPermgraph({ model: 'qemu-7.2', storage: createVirtualStorage(files) });
-  return commands.map(([execute, args]) => pg.execute({ execute, arguments: args }));
-}
-
-describe('conflict texts (spec §4.6, observed)', () => {
-  it('two format nodes on one file node: the newest edge is "unshared by"', () => {
-    const replies = run([
-      ['blockdev-add', { driver: 'file', 'node-name': 'g', filename: '/i/g.qcow2' }],
-      ['blockdev-add', { driver: 'qcow2', 'node-name': 'q1', file: 'g' }],
-      ['blockdev-add', { driver: 'qcow2', 'node-name': 'q2', file: 'g' }],
-    ]);
-    expect(replies[2]).toEqual({
-      error: {
-        class: 'GenericError',
-        desc: "Permission conflict on node 'g': permissions 'write, resize' are both required by node 'q1' (uses node 'g' as 'file' child) and unshared by node 'q2' (uses node 'g' as 'file' child).",
-      },
-    });
+describe('the message table (src/core/messages.ts)', () => {
+  it('has a literal text below for every message, and no other', () => {
+    expect(Object.keys(TABLE).sort()).toEqual(Object.keys(msg).sort());
   });
 
-  it('two backends on a mirror target', () => {
-    const replies = run([
-      ['blockdev-add', { driver: 'qcow2', 'node-name': 'src', file: { driver: 'file', filename: '/i/g.qcow2' } }],
-      ['blockdev-add', { driver: 'qcow2', 'node-name': 'tgt', backing: null, file: { driver: 'file', filename: '/i/t.qcow2' } }],
-      ['blockdev-mirror', { 'job-id': 'm', device: 'src', target: 'tgt', sync: 'full', speed: 1 }],
-      ['nbd-server-start', { addr: { type: 'unix', data: { path: '/s' } } }],
-      ['block-export-add', { type: 'nbd', id: 'e', 'node-name': 'tgt' }],
-    ]);
-    expect(replies[4]).toEqual({
-      error: {
-        class: 'GenericError',
-        desc: "Permission conflict on node 'tgt': permissions 'consistent read' are both required by an unnamed block device (uses node 'tgt' as 'root' child) and unshared by an unnamed block device (uses node 'tgt' as 'root' child).",
-      },
-    });
+  it.each(Object.entries(TABLE))('%s', (name, [args, text]) => {
+    const build = msg[name as keyof Messages] as (...a: string[]) => string;
+    expect(build(...(args as string[]))).toBe(text);
   });
 
-  it('when the new edge shares what the old one needs, the old one is "unshared by"', () => {
-    const replies = run([
-      ['blockdev-add', { driver: 'file', 'node-name': 'g', filename: '/i/g.qcow2', 'read-only': true }],
-      ['blockdev-add', { driver: 'qcow2', 'node-name': 'q1', file: 'g', 'read-only': true }],
-      ['blockdev-add', { driver: 'raw', 'node-name': 'r', file: 'g', 'read-only': true }],
-      ['nbd-server-start', { addr: { type: 'unix', data: { path: '/s' } } }],
-      ['block-export-add', { type: 'nbd', id: 'e', 'node-name': 'r' }],
-    ]);
-    expect(replies.map((r) => ('error' in r ? r.error.desc : 'ok'))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+  it('is the table the public API exports', () => {
+    expect(qemuMessages).toBe(msg);
   });
 });
 
-describe('message table', () => {
-  it('has QEMU 7.2 wording for every message the permission code gives', () => {
-    expect(msg.nodeReadOnly()).toBe('Block node is read-only');
-    expect(msg.readOnlyWithWriters('f0')).toBe("Read-only block node 'f0' cannot support read-write users");
-    expect(msg.couldNotOpen('/a', 'Permission denied')).toBe("Could not open '/a': Permission denied");
-    expect(msg.lockFailed('write')).toBe('Failed to get "write" lock');
-    expect(msg.sharedLockFailed('resize')).toBe('Failed to get shared "resize" lock');
-    expect(msg.forceShareReadWrite()).toBe('force-share=on can only be used with read-only images');
-    expect(msg.exportReadOnlyWritable()).toBe('Cannot export read-only node as writable');
-    expect(msg.wouldCreateCycle('q', 'backing', 'b')).toBe("Making 'q' a backing child of 'b' would create a cycle");
-    expect(msg.nodeInUse('raw0')).toBe('Node raw0 is in use');
-    expect(msg.blockDeviceInUse('f0')).toBe('Block device f0 is in use');
-    expect(msg.notOwnedByMonitor('q0-file')).toBe('Node q0-file is not owned by the monitor');
-    expect(msg.duplicateNode('f0')).toBe("Duplicate nodes with node-name='f0'");
-    expect(msg.invalidNodeName('#bad')).toBe("Invalid node-name: '#bad'");
-    expect(msg.nbdExportNameInUse('raw0')).toBe("NBD server already has export named 'raw0'");
-    expect(msg.exportIdInUse('e1')).toBe("Block export id 'e1' is already in use");
-    expect(msg.exportNotFound('nosuch')).toBe("Export 'nosuch' is not found");
-    expect(msg.cannotChangeOption('filename')).toBe("Cannot change the option 'filename'");
+describe('QmpError', () => {
+  it("carries QEMU's class and text; fail() throws it, GenericError unless told", () => {
+    const error = new QmpError('DeviceNotActive', "Block job 'j' not found");
+    expect([error.name, error.errorClass, error.desc, error.message]).toEqual(['QmpError', 'DeviceNotActive', "Block job 'j' not found", "Block job 'j' not found"]);
+    expect(() => fail('Block node is read-only')).toThrow(new QmpError('GenericError', 'Block node is read-only'));
+    try {
+      fail('x', 'CommandNotFound');
+    } catch (e) {
+      expect((e as QmpError).errorClass).toBe('CommandNotFound');
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Through execute()
+
+const FILES = {
+  '/i/a.img': { format: 'raw' as const, size: 1 << 20 },
+  '/i/ro.img': { format: 'raw' as const, writable: false },
+  '/i/g.qcow2': { format: 'qcow2' as const },
+  '/i/base.qcow2': { format: 'qcow2' as const },
+  '/i/mid.qcow2': { format: 'qcow2' as const },
+  '/i/top.qcow2': { format: 'qcow2' as const },
+  '/i/tgt.qcow2': { format: 'qcow2' as const },
+};
+
+type Step = [string, Record<string, unknown>?];
+const session = () => {
+  const pg = createPermgraph({ model: 'qemu-7.2', storage: createVirtualStorage(FILES) });
+  return (execute: string, args?: Record<string, unknown>): QmpReply => pg.execute({ execute, ...(args ? { arguments: args } : {}) });
+};
+const run = (steps: Step[]): QmpReply[] => {
+  const execute = session();
+  return steps.map(([name, args]) => execute(name, args));
+};
+const ok = { return: {} };
+const error = (desc: string) => ({ error: { class: 'GenericError', desc } });
+
+/** A chain base <- mid <- top of qcow2 nodes with inline files, all read-write, and an NBD server. */
+const CHAIN: Step[] = [
+  ['blockdev-add', { driver: 'qcow2', 'node-name': 'base', 'read-only': true, backing: null, file: { driver: 'file', filename: '/i/base.qcow2' } }],
+  ['blockdev-add', { driver: 'qcow2', 'node-name': 'mid', backing: 'base', file: { driver: 'file', filename: '/i/mid.qcow2' } }],
+  ['blockdev-add', { driver: 'qcow2', 'node-name': 'top', backing: 'mid', file: { driver: 'file', filename: '/i/top.qcow2' } }],
+  ['nbd-server-start', { addr: { type: 'unix', data: { path: '/i/nbd.sock' } } }],
+];
+
+describe('permission conflicts (bdrv_a_allow_b): the newest parent is tried first as "unshared by"', () => {
+  it('spec §4.6 example 1: a second qcow2 node on one file node is "unshared by"', () => {
+    expect(
+      run([
+        ['blockdev-add', { driver: 'file', 'node-name': 'g', filename: '/i/g.qcow2' }],
+        ['blockdev-add', { driver: 'qcow2', 'node-name': 'q1', file: 'g' }],
+        ['blockdev-add', { driver: 'qcow2', 'node-name': 'q2', file: 'g' }],
+      ]),
+    ).toEqual([
+      ok,
+      ok,
+      error("Permission conflict on node 'g': permissions 'write, resize' are both required by node 'q1' (uses node 'g' as 'file' child) and unshared by node 'q2' (uses node 'g' as 'file' child)."),
+    ]);
+  });
+
+  it('the reverse: a read-write qcow2 after a read-only one is "required by" (it shares what the old one takes; observed)', () => {
+    expect(
+      run([
+        ['blockdev-add', { driver: 'file', 'node-name': 'g', filename: '/i/g.qcow2' }],
+        ['blockdev-add', { driver: 'qcow2', 'node-name': 'q0', file: 'g', 'read-only': true }],
+        ['blockdev-add', { driver: 'qcow2', 'node-name': 'q1', file: 'g' }],
+      ]),
+    ).toEqual([
+      ok,
+      ok,
+      error("Permission conflict on node 'g': permissions 'write, resize' are both required by node 'q1' (uses node 'g' as 'file' child) and unshared by node 'q0' (uses node 'g' as 'file' child)."),
+    ]);
+  });
+
+  it("spec §4.6 example 2: a mirror's target backend (W, shares only WU) against a writable export", () => {
+    expect(
+      run([
+        ...CHAIN,
+        ['blockdev-add', { driver: 'qcow2', 'node-name': 'tgt', backing: null, file: { driver: 'file', filename: '/i/tgt.qcow2' } }],
+        ['block-export-add', { type: 'nbd', id: 'e-tgt', 'node-name': 'tgt', writable: true }],
+        ['blockdev-mirror', { 'job-id': 'm1', device: 'top', target: 'tgt', sync: 'full', speed: 1 }],
+      ]).at(-1),
+    ).toEqual(
+      error("Permission conflict on node 'tgt': permissions 'consistent read, write' are both required by an unnamed block device (uses node 'tgt' as 'root' child) and unshared by an unnamed block device (uses node 'tgt' as 'root' child)."),
+    );
+  });
+
+  it("spec §4.6 example 3: a stream job's new intermediate-node edge is \"unshared by\" against a writable export", () => {
+    expect(
+      run([
+        ...CHAIN,
+        ['block-export-add', { type: 'nbd', id: 'e-mid', 'node-name': 'mid', writable: true }],
+        ['block-stream', { 'job-id': 'j3', device: 'top', 'base-node': 'base', speed: 1 }],
+      ]).at(-1),
+    ).toEqual(
+      error("Permission conflict on node 'mid': permissions 'write' are both required by an unnamed block device (uses node 'mid' as 'root' child) and unshared by stream job 'j3' (uses node 'mid' as 'intermediate node' child)."),
+    );
+  });
+
+  it('a new read-only export on a commit\'s intermediate node is "required by", the older job edge "unshared by" (observed, d7)', () => {
+    const replies = run([
+      ['blockdev-add', { driver: 'file', 'node-name': 'base-file', filename: '/i/base.qcow2', 'auto-read-only': true, 'read-only': false }],
+      ['blockdev-add', { driver: 'qcow2', 'node-name': 'base', file: 'base-file', 'read-only': true, backing: null }],
+      ['blockdev-add', { driver: 'file', 'node-name': 'mid-file', filename: '/i/mid.qcow2', 'auto-read-only': true, 'read-only': false }],
+      ['blockdev-add', { driver: 'qcow2', 'node-name': 'mid', file: 'mid-file', 'read-only': true, backing: 'base' }],
+      ['blockdev-add', { driver: 'file', 'node-name': 'top-file', filename: '/i/top.qcow2', 'auto-read-only': true, 'read-only': false }],
+      ['blockdev-add', { driver: 'qcow2', 'node-name': 'top', file: 'top-file', backing: 'mid' }],
+      ['nbd-server-start', { addr: { type: 'unix', data: { path: '/i/nbd.sock' } } }],
+      ['block-commit', { 'job-id': 'c1', device: 'top', 'top-node': 'mid', 'base-node': 'base', speed: 1 }],
+      ['block-export-add', { type: 'nbd', id: 'e-base', 'node-name': 'base', writable: true }],
+      ['block-export-add', { type: 'nbd', id: 'e-mid', 'node-name': 'mid', writable: false }],
+    ]);
+    expect(replies.slice(-2)).toEqual([
+      error("Permission conflict on node 'base': permissions 'write' are both required by an unnamed block device (uses node 'base' as 'root' child) and unshared by an unnamed block device (uses node 'base' as 'root' child)."),
+      error("Permission conflict on node 'mid': permissions 'consistent read' are both required by an unnamed block device (uses node 'mid' as 'root' child) and unshared by commit job 'c1' (uses node 'mid' as 'intermediate node' child)."),
+    ]);
+  });
+});
+
+describe('read-only texts (observed)', () => {
+  it('Block node is read-only / Read-only block node ... cannot support read-write users', () => {
+    expect(
+      run([
+        ['blockdev-add', { driver: 'file', 'node-name': 'ro', filename: '/i/ro.img', 'read-only': true }],
+        ['blockdev-add', { driver: 'qcow2', 'node-name': 'q-over-ro', file: 'ro' }],
+        ['blockdev-add', { driver: 'file', 'node-name': 'f0', filename: '/i/a.img', 'auto-read-only': true, 'read-only': false }],
+        ['blockdev-add', { driver: 'raw', 'node-name': 'raw0', file: 'f0' }],
+        ['nbd-server-start', { addr: { type: 'unix', data: { path: '/i/nbd.sock' } } }],
+        ['block-export-add', { type: 'nbd', id: 'e1', 'node-name': 'raw0', writable: true }],
+        ['blockdev-reopen', { options: [{ driver: 'file', 'node-name': 'f0', filename: '/i/a.img', 'read-only': true }] }],
+        ['blockdev-reopen', { options: [{ driver: 'raw', 'node-name': 'raw0', file: 'f0', 'read-only': true }] }],
+        ['block-export-add', { type: 'nbd', id: 'e3', 'node-name': 'ro', writable: true }],
+        ['block-export-add', { type: 'nbd', id: 'e4', 'node-name': 'coru', writable: false }],
+        ['blockdev-add', { driver: 'file', 'node-name': 'u', filename: '/i/ro.img', 'read-only': false }],
+      ]),
+    ).toEqual([
+      ok,
+      error('Block node is read-only'),
+      ok,
+      ok,
+      ok,
+      ok,
+      error("Read-only block node 'f0' cannot support read-write users"),
+      error("Read-only block node 'raw0' cannot support read-write users"),
+      error('Cannot export read-only node as writable'),
+      error("Cannot find device='' nor node-name='coru'"),
+      error("Could not open '/i/ro.img': Permission denied"),
+    ]);
+  });
+});
+
+describe('a transcript of qemu-storage-daemon 7.2 (paths shortened), replayed', () => {
+  /** [command, arguments, QEMU's reply] in the order they were sent to one daemon. */
+  const TRANSCRIPT: [string, Record<string, unknown> | undefined, QmpReply][] = [
+    ['blockdev-add', { driver: 'null-co', 'node-name': 'abcdefghijabcdefghijabcdefghijab' }, error('Node name too long')],
+    ['blockdev-add', { driver: 'null-co', 'node-name': 'abcdefghijabcdefghijabcdefghija' }, ok],
+    ['blockdev-add', { driver: 'null-co' }, error("'node-name' must be specified for the root node")],
+    ['blockdev-add', { driver: 'file', 'node-name': 'f0', filename: '/i/a.img' }, ok],
+    ['blockdev-add', { driver: 'file', 'node-name': 'f2', filename: '/i/a.img', 'read-only': true }, ok],
+    ['blockdev-reopen', { options: [{ driver: 'file', filename: '/i/a.img' }] }, error('node-name not specified')],
+    ['blockdev-reopen', { options: [{ driver: 'file', 'node-name': 'f0', filename: '/i/g.qcow2' }] }, error("Cannot change the option 'filename'")],
+    ['blockdev-reopen', { options: [{ driver: 'file', 'node-name': 'nosuch', filename: '/i/g.qcow2' }] }, error("Failed to find node with node-name='nosuch'")],
+    ['blockdev-add', { driver: 'qcow2', 'node-name': 'bq', file: { driver: 'file', filename: '/i/base.qcow2' } }, ok],
+    ['blockdev-add', { driver: 'qcow2', 'node-name': 'tq', backing: 'bq', file: { driver: 'file', filename: '/i/top.qcow2' } }, ok],
+    ['blockdev-reopen', { options: [{ driver: 'qcow2', 'node-name': 'tq', file: { driver: 'file', filename: '/i/top.qcow2' } }] }, error("backing is missing for 'tq'")],
+    ['blockdev-add', { driver: 'qcow2', 'node-name': 'qr', file: 'f0' }, error('Image is not in qcow2 format')],
+    ['blockdev-add', { driver: 'throttle', 'node-name': 't', file: 'f0', 'throttle-group': 'g' }, error("Throttle group 'g' does not exist")],
+    ['blockdev-add', { driver: 'throttle', 'node-name': 't', file: 'f0' }, error("Parameter 'throttle-group' is missing")],
+    ['block-export-add', { type: 'nbd', id: 'e', 'node-name': 'f0' }, error('NBD server not running')],
+    ['nbd-server-start', { addr: { type: 'unix', data: { path: '/i/nbd.sock' } } }, ok],
+    ['nbd-server-start', { addr: { type: 'unix', data: { path: '/i/nbd2.sock' } } }, error('NBD server already running')],
+    ['block-export-add', { type: 'nbd', id: '#e', 'node-name': 'f0' }, error('Invalid block export id')],
+    ['block-export-add', { type: 'nbd', id: '', 'node-name': 'f0' }, error('Invalid block export id')],
+    ['nope', undefined, { error: { class: 'CommandNotFound', desc: 'The command nope has not been found' } }],
+    ['block_resize', { 'node-name': 'f2', size: 2097152 }, error('Image is read-only')],
+    ['blockdev-reopen', { options: [{ driver: 'qcow2', 'node-name': 'bq', backing: 'tq', file: { driver: 'file', filename: '/i/base.qcow2' } }] }, error("Making 'tq' a backing child of 'bq' would create a cycle")],
+    ['blockdev-add', { driver: 'file', 'node-name': 'fs', filename: '/i/a.img', 'force-share': true }, error('force-share=on can only be used with read-only images')],
+    ['blockdev-add', { driver: 'file', 'node-name': 'l0', filename: '/i/g.qcow2' }, ok],
+    ['blockdev-add', { driver: 'qcow2', 'node-name': 'ql0', file: 'l0' }, ok],
+    ['blockdev-add', { driver: 'file', 'node-name': 'l1', filename: '/i/g.qcow2' }, ok],
+    ['blockdev-add', { driver: 'qcow2', 'node-name': 'ql1', file: 'l1' }, error('Failed to get "write" lock')],
+    ['blockdev-add', { driver: 'qcow2', 'node-name': 'ql2', file: 'l1', 'read-only': true }, error('Failed to get shared "write" lock')],
+    ['block-export-add', { type: 'nbd', id: 'e1', 'node-name': 'f0' }, ok],
+    ['block-export-add', { type: 'nbd', id: 'e1', 'node-name': 'f2' }, error("Block export id 'e1' is already in use")],
+    ['block-export-add', { type: 'nbd', id: 'e2', 'node-name': 'f0' }, error("NBD server already has export named 'f0'")],
+    ['block-export-add', { type: 'nbd', id: 'e3', 'node-name': 'f2', writable: true }, error('Cannot export read-only node as writable')],
+    ['block-export-del', { id: 'nosuch' }, error("Export 'nosuch' is not found")],
+    ['blockdev-del', { 'node-name': 'f0' }, error('Node f0 is in use')],
+    ['blockdev-del', { 'node-name': 'l0' }, error('Block device l0 is in use')],
+    ['blockdev-del', { 'node-name': 'nosuch' }, error("Failed to find node with node-name='nosuch'")],
+    ['blockdev-add', { driver: 'qcow2', 'node-name': 'q9', file: { driver: 'file', filename: '/i/mid.qcow2', 'node-name': 'q9-file' } }, ok],
+    ['blockdev-del', { 'node-name': 'q9-file' }, error('Node q9-file is not owned by the monitor')],
+    ['blockdev-add', { driver: 'file', 'node-name': 'f0', filename: '/i/a.img' }, error("Duplicate nodes with node-name='f0'")],
+    ['blockdev-add', { driver: 'file', 'node-name': '#bad', filename: '/i/a.img' }, error("Invalid node-name: '#bad'")],
+  ];
+
+  it('gives every reply QEMU gave, in order', () => {
+    const execute = session();
+    const replies = TRANSCRIPT.map(([name, args]) => [name, execute(name, args)]);
+    expect(replies).toEqual(TRANSCRIPT.map(([name, , reply]) => [name, reply]));
+  });
+});
+
+describe('a directory as a file node, on real storage (observed)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'permgraph-errors-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('read-write: open(O_RDWR) fails first; read-only: the regular-file check', () => {
+    const pg = createPermgraph({ model: 'qemu-7.2', storage: createRealStorage() });
+    const add = (args: Record<string, unknown>) => pg.execute({ execute: 'blockdev-add', arguments: { driver: 'file', 'node-name': 'd', filename: dir, ...args } });
+    expect(add({})).toEqual(error(`Could not open '${dir}': Is a directory`));
+    expect(add({ 'read-only': true })).toEqual(error(`'file' driver requires '${dir}' to be a regular file`));
   });
 });

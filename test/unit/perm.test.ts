@@ -1,56 +1,120 @@
+/**
+ * Permission bits and their spellings (spec §1): include/block/block-common.h (BLK_PERM_*),
+ * block.c: bdrv_perm_names() for error texts, block.c: xdbg_graph_add_edge() for QMP lists.
+ */
 import { describe, expect, it } from 'vitest';
-import { Perm, PERM_ALL, permFromQmpName, permLetters, permNames, qmpPermList } from '../../src/perms/perm.js';
-import { cumulativePerm } from '../../src/perms/cumulative.js';
-import { hasWriters } from '../../src/perms/writers.js';
+import {
+  has,
+  hasAll,
+  isSubset,
+  minus,
+  Perm,
+  PERM_ALL,
+  PERM_BITS,
+  PERM_NONE,
+  permFromQmpName,
+  permLetters,
+  permNames,
+  QMP_PERM_NAMES,
+  qmpPermList,
+  union,
+} from '../../src/perms/perm.js';
 
-const NAMES = ['consistent read', 'write', 'write unchanged', 'resize'];
-const QMP = ['consistent-read', 'write', 'write-unchanged', 'resize'];
+/** Every set 0..15: bdrv_perm_names() text, x-debug-query-block-graph list, short letters. */
+const SETS: readonly [number, string, string[], string][] = [
+  [0x0, '', [], '-'],
+  [0x1, 'consistent read', ['consistent-read'], 'C'],
+  [0x2, 'write', ['write'], 'W'],
+  [0x3, 'consistent read, write', ['write', 'consistent-read'], 'CW'],
+  [0x4, 'write unchanged', ['write-unchanged'], 'U'],
+  [0x5, 'consistent read, write unchanged', ['write-unchanged', 'consistent-read'], 'CU'],
+  [0x6, 'write, write unchanged', ['write-unchanged', 'write'], 'WU'],
+  [0x7, 'consistent read, write, write unchanged', ['write-unchanged', 'write', 'consistent-read'], 'CWU'],
+  [0x8, 'resize', ['resize'], 'R'],
+  [0x9, 'consistent read, resize', ['resize', 'consistent-read'], 'CR'],
+  [0xa, 'write, resize', ['resize', 'write'], 'WR'],
+  [0xb, 'consistent read, write, resize', ['resize', 'write', 'consistent-read'], 'CWR'],
+  [0xc, 'write unchanged, resize', ['resize', 'write-unchanged'], 'UR'],
+  [0xd, 'consistent read, write unchanged, resize', ['resize', 'write-unchanged', 'consistent-read'], 'CUR'],
+  [0xe, 'write, write unchanged, resize', ['resize', 'write-unchanged', 'write'], 'WUR'],
+  [0xf, 'consistent read, write, write unchanged, resize', ['resize', 'write-unchanged', 'write', 'consistent-read'], 'CWUR'],
+];
 
-describe('permission bits (block-common.h, bdrv_perm_names)', () => {
-  it("has QEMU's values", () => {
+describe('permission bits (BLK_PERM_*)', () => {
+  it("has QEMU's values: 1, 2, 4, 8", () => {
     expect(Perm).toEqual({ CONSISTENT_READ: 1, WRITE: 2, WRITE_UNCHANGED: 4, RESIZE: 8 });
-    expect(PERM_ALL).toBe(15);
+    expect(PERM_ALL).toBe(0x0f);
+    expect(PERM_NONE).toBe(0);
   });
 
-  it('names every one of the 16 sets in bit order, joined by ", "', () => {
-    for (let set = 0; set < 16; set++) {
-      const expected = NAMES.filter((_, i) => set & (1 << i)).join(', ');
-      expect(permNames(set)).toBe(expected);
-    }
-    expect(permNames(Perm.WRITE | Perm.RESIZE)).toBe('write, resize');
-    expect(permNames(0)).toBe('');
+  it('walks the bits in the order CR, W, WU, RS', () => {
+    expect(PERM_BITS).toEqual([1, 2, 4, 8]);
+    expect(QMP_PERM_NAMES).toEqual(['consistent-read', 'write', 'write-unchanged', 'resize']);
   });
 
-  it('lists QMP names in descending bit order, as x-debug-query-block-graph prepends them', () => {
-    for (let set = 0; set < 16; set++) {
-      expect(qmpPermList(set)).toEqual(QMP.filter((_, i) => set & (1 << i)).reverse());
-    }
-    expect(qmpPermList(PERM_ALL)).toEqual(['resize', 'write-unchanged', 'write', 'consistent-read']);
+  it('covers all 16 sets in the table below', () => {
+    expect(SETS.map(([set]) => set)).toEqual(Array.from({ length: 16 }, (_, i) => i));
+  });
+});
+
+describe('permNames (bdrv_perm_names)', () => {
+  it.each(SETS)('set %i reads %j', (set, names) => {
+    expect(permNames(set)).toBe(names);
+  });
+});
+
+describe('qmpPermList (x-debug-query-block-graph: prepended, so descending bit order)', () => {
+  it.each(SETS)('set %i lists as given', (set, _names, list) => {
+    expect(qmpPermList(set)).toEqual(list);
   });
 
-  it('reads QMP names and writes the short letters', () => {
-    expect(QMP.map(permFromQmpName)).toEqual([1, 2, 4, 8]);
+  it('gives the order QEMU 7.2 showed for a qcow2 file child and a writable export', () => {
+    expect(qmpPermList(Perm.CONSISTENT_READ | Perm.WRITE | Perm.RESIZE)).toEqual(['resize', 'write', 'consistent-read']);
+    expect(qmpPermList(Perm.CONSISTENT_READ | Perm.WRITE | Perm.WRITE_UNCHANGED)).toEqual(['write-unchanged', 'write', 'consistent-read']);
+  });
+});
+
+describe('permLetters (the short notation C, W, U, R)', () => {
+  it.each(SETS)('set %i is written as given', (set, _names, _list, letters) => {
+    expect(permLetters(set)).toBe(letters);
+  });
+});
+
+describe('permFromQmpName', () => {
+  it('reads the four QAPI BlockPermission names', () => {
+    expect(['consistent-read', 'write', 'write-unchanged', 'resize'].map(permFromQmpName)).toEqual([1, 2, 4, 8]);
+  });
+
+  it('knows no other name: not graph-mod (gone after 6.1), not the display spelling', () => {
     expect(permFromQmpName('graph-mod')).toBeUndefined();
-    expect(permLetters(0)).toBe('-');
-    expect(permLetters(PERM_ALL)).toBe('CWUR');
-    expect(permLetters(Perm.CONSISTENT_READ | Perm.RESIZE)).toBe('CR');
+    expect(permFromQmpName('consistent read')).toBeUndefined();
+    expect(permFromQmpName('')).toBeUndefined();
   });
 });
 
-describe('cumulative perm and shared (bdrv_get_cumulative_perm)', () => {
-  it('is perm ALL-shared with no parent', () => expect(cumulativePerm([])).toEqual({ perm: 0, shared: PERM_ALL }));
-  it('ORs perms and ANDs shared', () => {
-    expect(cumulativePerm([{ perm: 1, shared: 7 }, { perm: 2, shared: 13 }])).toEqual({ perm: 3, shared: 5 });
-  });
-});
+describe('set helpers', () => {
+  const { CONSISTENT_READ: CR, WRITE: W, WRITE_UNCHANGED: WU, RESIZE: RS } = Perm;
 
-describe('who counts as a writer', () => {
-  it('for a file descriptor: write, write unchanged or resize', () => {
-    expect([Perm.WRITE, Perm.WRITE_UNCHANGED, Perm.RESIZE].every((p) => hasWriters(true, p))).toBe(true);
-    expect(hasWriters(true, Perm.CONSISTENT_READ)).toBe(false);
+  it('has: any of the bits', () => {
+    expect(has(CR | W, W | RS)).toBe(true);
+    expect(has(CR | W, WU | RS)).toBe(false);
+    expect(has(PERM_ALL, 0)).toBe(false);
   });
-  it('for other nodes: write or write unchanged, not resize', () => {
-    expect(hasWriters(false, Perm.RESIZE)).toBe(false);
-    expect(hasWriters(false, Perm.WRITE_UNCHANGED)).toBe(true);
+
+  it('hasAll: every one of the bits', () => {
+    expect(hasAll(CR | W | RS, W | RS)).toBe(true);
+    expect(hasAll(CR | W, W | RS)).toBe(false);
+    expect(hasAll(0, 0)).toBe(true);
+  });
+
+  it('union, minus and isSubset', () => {
+    expect(union()).toBe(0);
+    expect(union(CR, W, W, RS)).toBe(CR | W | RS);
+    expect(minus(PERM_ALL, W | RS)).toBe(CR | WU);
+    expect(minus(CR, W)).toBe(CR);
+    expect(minus(0xff, 0)).toBe(PERM_ALL);
+    expect(isSubset(CR | WU, CR | W | WU)).toBe(true);
+    expect(isSubset(CR | RS, CR | W | WU)).toBe(false);
+    expect(isSubset(0, 0)).toBe(true);
   });
 });
