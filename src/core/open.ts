@@ -110,7 +110,7 @@ export function openBlockdev(tx: Tx, options: BlockdevOptions, ctx: OpenContext)
       openRaw(tx, opened.name, fileChild!, options);
       break;
     case 'qcow2':
-      openQcow2(tx, opened.name, fileChild!, options, flags);
+      openQcow2(tx, opened.name, fileChild!, options);
       break;
     case 'throttle':
       attachFile(tx, name, fileChild!, Role.FILTERED | Role.PRIMARY);
@@ -183,17 +183,17 @@ function headerBelow(tx: Tx, name: NodeName): ImageHeader | undefined {
   return file ? headerBelow(tx, file.child) : undefined;
 }
 
-function openQcow2(tx: Tx, name: NodeName, child: NodeName, options: BlockdevOptions, flags: Inherited): void {
+function openQcow2(tx: Tx, name: NodeName, child: NodeName, options: BlockdevOptions): void {
   attachFile(tx, name, child, Role.IMAGE);
   const header = headerBelow(tx, child);
   if (header?.format !== 'qcow2') fail(msg.notQcow2());
   const node = tx.mustNode(name);
   node.size = header.virtualSize;
-  openBacking(tx, name, options, header, flags);
+  openBacking(tx, name, options, header);
 }
 
 /** bdrv_open_backing_file(): by reference, inline, none (null) or the file the header names. */
-function openBacking(tx: Tx, name: NodeName, options: BlockdevOptions, header: ImageHeader, flags: Inherited): void {
+function openBacking(tx: Tx, name: NodeName, options: BlockdevOptions, header: ImageHeader): void {
   const backing = options['backing'];
   if (backing === null) return;
   const backingDefaults: Inherited = { readOnly: true, autoReadOnly: false };
@@ -212,7 +212,6 @@ function openBacking(tx: Tx, name: NodeName, options: BlockdevOptions, header: I
   } else {
     return;
   }
-  void flags;
   tx.attachChild(name, target, 'backing', Role.COW);
   tx.refresh();
 }

@@ -6,7 +6,6 @@
  */
 import { castDraft } from 'immer';
 import { fail } from '../core/errors.js';
-import { msg } from '../core/messages.js';
 import { isWellFormedId } from '../core/open.js';
 import type { Tx } from '../core/tx.js';
 import { Role } from '../drivers/roles.js';
