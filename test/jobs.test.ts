@@ -201,3 +201,22 @@ describe('jobs as QEMU 7.2 showed them', () => {
     });
   });
 });
+
+describe('a job that fails while being created', () => {
+  it('is announced as created and then gone, as QEMU 7.2 does, and changes nothing', () => {
+    const pg = createPermgraph({ model: 'qemu-7.2', storage: createVirtualStorage(files) });
+    const ok = (execute: string, args: Record<string, unknown>) => expect(pg.execute({ execute, arguments: args })).toEqual({ return: {} });
+    ok('blockdev-add', { driver: 'file', 'node-name': 'base-file', filename: '/i/base.qcow2', 'read-only': true });
+    ok('blockdev-add', { driver: 'qcow2', 'node-name': 'base', file: 'base-file', 'read-only': true, backing: null });
+    ok('blockdev-add', { driver: 'qcow2', 'node-name': 'mid', 'read-only': true, backing: 'base', file: { driver: 'file', filename: '/i/mid.qcow2' } });
+    ok('blockdev-add', { driver: 'qcow2', 'node-name': 'top', backing: 'mid', file: { driver: 'file', filename: '/i/top.qcow2' } });
+    const before = pg.graph;
+    const events: unknown[] = [];
+    pg.events$.subscribe((e) => e.type === 'qmp.event' && events.push(e.data));
+    expect(pg.execute({ execute: 'block-commit', arguments: { 'job-id': 'c1', device: 'top', 'top-node': 'mid', 'base-node': 'base' } })).toEqual({
+      error: { class: 'GenericError', desc: 'Block node is read-only' },
+    });
+    expect(events).toEqual([{ id: 'c1', status: 'created' }, { id: 'c1', status: 'null' }]);
+    expect(pg.graph).toBe(before);
+  });
+});

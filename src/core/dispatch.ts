@@ -39,7 +39,7 @@ export function dispatch(graph: Graph, env: TxEnv, command: QmpCommand): Dispatc
   } catch (error) {
     if (!(error instanceof QmpError)) throw error;
     const failure = { class: error.errorClass, desc: error.desc };
-    const seen = error instanceof TxError ? error.events.filter((e) => e.type === 'reopen.failed') : [];
+    const seen = error instanceof TxError ? [...error.events.filter((e) => e.type === 'reopen.failed'), ...earlyFailedJobs(error.events)] : [];
     const residue = error instanceof TxError ? error.residue : undefined;
     return {
       graph: residue ?? graph,
@@ -51,4 +51,16 @@ export function dispatch(graph: Graph, env: TxEnv, command: QmpCommand): Dispatc
       reply: { error: failure },
     };
   }
+}
+
+/**
+ * job_early_fail(): a job that was created when its command then failed is announced as created
+ * and, at once, gone (JOB_STATUS_CHANGE created, null), as QEMU 7.2 does.
+ */
+function earlyFailedJobs(events: readonly GraphEvent[]): GraphEvent[] {
+  return events.flatMap((e) =>
+    e.type === 'qmp.event' && e.event === 'JOB_STATUS_CHANGE' && e.data['status'] === 'created'
+      ? [e, { type: 'qmp.event', event: 'JOB_STATUS_CHANGE', data: { id: e.data['id'], status: 'null' } } satisfies GraphEvent]
+      : [],
+  );
 }
