@@ -52,7 +52,7 @@ export class JsonSplitter {
     try {
       return { value: JSON.parse(doubleQuoted(text)) };
     } catch {
-      return { error: 'JSON parse error, expecting value' };
+      return { error: `JSON parse error, ${parseErrorDetail(text)}` };
     }
   }
 
@@ -91,4 +91,35 @@ function doubleQuoted(text: string): string {
     }
   }
   return out;
+}
+
+/**
+ * The detail QEMU's json-parser gives for the mistakes seen from qemu-storage-daemon 7.2: a word
+ * that is no keyword, an object key without its colon; any other mistake reads "expecting value".
+ */
+function parseErrorDetail(text: string): string {
+  const tokens = text.match(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[{}[\]:,]|[A-Za-z_]+|-?\d[\d.eE+-]*|\S/g) ?? [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (/^[A-Za-z_]+$/.test(token) && !['true', 'false', 'null'].includes(token)) return `invalid keyword '${token}'`;
+    const opensPair = tokens[i - 1] === '{' || tokens[i - 1] === ',';
+    if (/^["']/.test(token) && opensPair && tokens[i + 1] !== undefined && tokens[i + 1] !== ':' && inObject(tokens, i)) {
+      return 'missing : in object pair';
+    }
+  }
+  return 'expecting value';
+}
+
+/** Whether token `at` stands directly inside an object (not an array). */
+function inObject(tokens: readonly string[], at: number): boolean {
+  let depth = 0;
+  for (let i = at - 1; i >= 0; i--) {
+    const t = tokens[i]!;
+    if (t === '}' || t === ']') depth++;
+    else if (t === '{' || t === '[') {
+      if (depth === 0) return t === '{';
+      depth--;
+    }
+  }
+  return false;
 }
