@@ -12,7 +12,7 @@ const MODELS: readonly Model[] = ['dynamic', 'qemu-7.2'];
 
 function chartView(name: 'node' | 'job'): ChartView {
   const chart = chartOf(name);
-  return { dot: chartToDot(chart), states: chart.states.map((s) => s.id) };
+  return { dot: chartToDot(chart, { descriptions: false, rankdir: 'TB' }), states: chart.states.map((s) => s.id) };
 }
 
 /** Bad input throws ScenarioError (from loadScenario). */

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 
 export interface ViewServerOptions {
@@ -51,9 +51,11 @@ const SECURITY_HEADERS = {
   'Cache-Control': 'no-store',
 };
 
-export function startViewServer(options: ViewServerOptions): Promise<ViewServer> {
+export async function startViewServer(options: ViewServerOptions): Promise<ViewServer> {
+  if (!existsSync(join(options.webRoot, 'index.html'))) {
+    throw new Error(`the viewer is not built (no ${join(options.webRoot, 'index.html')}): run npm run build`);
+  }
   const files = listFiles(options.webRoot);
-  if (!files.has('/index.html')) throw new Error(`the viewer is not built (no ${join(options.webRoot, 'index.html')}): run npm run build`);
   const data = Buffer.from(JSON.stringify(options.data));
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';

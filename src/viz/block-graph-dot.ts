@@ -54,13 +54,17 @@ export function blockGraphDot(step: StepView, options: BlockGraphDotOptions = {}
   for (const job of step.jobs) {
     const id = `job:${job.id}`;
     if (job.gone || !shown(id)) continue;
-    const style = changedJobs.has(job.id) ? `, color="${CHANGED}", penwidth=2` : '';
+    const style = changedJobs.has(job.id) ? `, class="changed", color="${CHANGED}", penwidth=2` : '';
     lines.push(`  ${dotString(id)} [shape=box, label=${dotString(`${job.type} job (${job.id})\n${job.state}`)}${style}];`);
   }
   for (const node of step.nodes) {
     const id = nodeVertex(node.name);
     if (!shown(id)) continue;
-    const attrs = [`label=${dotString(nodeLabel(node))}`, 'shape=ellipse'];
+    const classes = ['block-node', node.ro ? 'ro' : 'rw'];
+    if (blamedNodes.has(node.name)) classes.push('blamed');
+    if (changedNodes.has(node.name)) classes.push('changed');
+    if (options.selected === node.name) classes.push('selected');
+    const attrs = [`label=${dotString(nodeLabel(node))}`, 'shape=ellipse', `class="${classes.join(' ')}"`];
     attrs.push(`fillcolor="${node.ro ? '#eceff1' : '#fff8e1'}"`);
     if (node.generated) attrs.push('style="filled,dashed"');
     if (blamedNodes.has(node.name)) attrs.push(`color="${BLAMED}"`, 'penwidth=3');
@@ -71,7 +75,8 @@ export function blockGraphDot(step: StepView, options: BlockGraphDotOptions = {}
   for (const edge of step.edges) {
     const child = nodeVertex(edge.child);
     if (!shown(edge.parent) || !shown(child)) continue;
-    const attrs = [`id=${dotString(`edge:${edge.id}`)}`, `label="${dotEscape(edge.name)}\\l${edge.perm}\\l${edge.shared}\\l"`];
+    const classes = [blamedEdges.has(edge.id) ? 'blamed' : '', changedEdges.has(edge.id) ? 'changed' : ''].filter(Boolean);
+    const attrs = [`id=${dotString(`edge:${edge.id}`)}`, `class="${classes.join(' ')}"`, `label="${dotEscape(edge.name)}\\l${edge.perm}\\l${edge.shared}\\l"`];
     if (blamedEdges.has(edge.id)) attrs.push(`color="${BLAMED}"`, `fontcolor="${BLAMED}"`, 'penwidth=2.5');
     else if (changedEdges.has(edge.id)) attrs.push(`color="${CHANGED}"`, `fontcolor="${CHANGED}"`, 'penwidth=2');
     lines.push(`  ${dotString(edge.parent)} -> ${dotString(child)} [${attrs.join(', ')}];`);

@@ -142,21 +142,26 @@ export function wrap(text: string, width = 28): string {
 export interface ChartDotOptions {
   /** The state to light. */
   readonly active?: string;
+  /** Descriptions in the states' labels (true), or only as tooltips (false: a compact chart). */
+  readonly descriptions?: boolean;
+  readonly rankdir?: 'LR' | 'TB';
 }
 
 /** The chart as DOT; each state's node id is its state name (the page finds it by `<title>`). */
 export function chartToDot(chart: Chart, options: ChartDotOptions = {}): string {
   const lines = [
     `digraph ${dotString(chart.id)} {`,
-    '  rankdir=LR; node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=11];',
+    `  rankdir=${options.rankdir ?? 'LR'}; node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=11];`,
     '  edge [fontname="Helvetica", fontsize=9];',
     '  "__initial" [shape=point, width=0.15, label=""];',
     `  "__initial" -> ${dotString(chart.initial)};`,
   ];
   for (const s of chart.states) {
-    const label = s.description ? `${s.id}\n${wrap(s.description)}` : s.id;
+    const inLabel = options.descriptions !== false && s.description;
+    const label = inLabel ? `${s.id}\n${wrap(s.description)}` : s.id;
+    const tooltip = !inLabel && s.description ? `, tooltip=${dotString(s.description)}` : '';
     const lit = s.id === options.active ? ', fillcolor="#ffd54f", penwidth=2.5' : '';
-    lines.push(`  ${dotString(s.id)} [label=${dotString(label)}${s.final ? ', peripheries=2' : ''}${lit}];`);
+    lines.push(`  ${dotString(s.id)} [label=${dotString(label)}${tooltip}${s.final ? ', peripheries=2' : ''}${lit}];`);
   }
   if (chart.transitions.some((t) => t.from === null)) {
     lines.push(`  "__any" [label=${dotString(ANY_STATE)}, shape=plaintext, style=""];`);
