@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -80,5 +81,33 @@ describe('the view server', () => {
     const empty = mkdtempSync(join(tmpdir(), 'permgraph-web-'));
     await expect(startViewServer({ webRoot: empty, data: {} })).rejects.toThrow(/the viewer is not built/);
     rmSync(empty, { recursive: true });
+  });
+});
+
+describe('permgraph view', () => {
+  it('prints the URL of the viewer it serves on 127.0.0.1, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'view', 'examples/commit-auto-read-only.yaml', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (out.includes('\n')) resolve(out.trim());
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+      });
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const port = Number(new URL(url).port);
+      expect((await get(port, '/')).body).toContain('<div id="graph"');
+      const data = JSON.parse((await get(port, '/data.json')).body) as { runs: { model: string }[] };
+      expect(data.runs.map((r) => r.model)).toEqual(['dynamic', 'qemu-7.2']);
+      expect((await get(port, '/../package.json')).status).toBe(404);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
   });
 });

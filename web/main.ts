@@ -11,7 +11,7 @@ import { renderDot, titleOf } from './graphviz.js';
 
 /** Above this many nodes the graph is drawn around the selected node only. */
 const LARGE = 60;
-const PLAY_INTERVAL_MS = 1200;
+const PLAY_INTERVAL_MS = 1000;
 
 interface ViewState {
   run: number;
@@ -194,8 +194,8 @@ function togglePlay(): void {
   if (state.step === currentRun().steps.length - 1) go({ step: 0 });
   button.textContent = '❚❚ pause';
   playing = setInterval(() => {
+    go({ step: state.step + 1 });
     if (state.step >= currentRun().steps.length - 1) togglePlay();
-    else go({ step: state.step + 1 });
   }, PLAY_INTERVAL_MS);
 }
 
