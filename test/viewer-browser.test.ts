@@ -79,7 +79,7 @@ describe.skipIf(why)(`the viewer in Chromium${why ? ` (skipped: ${why})` : ''}`,
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('dialog', (d) => {
       dialogs.push(d.message());

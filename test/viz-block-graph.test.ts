@@ -48,6 +48,17 @@ describe('the viewer data of a scenario', () => {
     expect(dot).toContain('"node:q1" -> "node:f" [id="edge:1", class="blamed", label="file\\lwr_s\\l_ru_\\l", color="#c62828"');
     expect(dot).toContain('"refused:0" -> "node:f" [style=dashed');
   });
+
+  it('blames the holders of a file lock, the node an error names, else the nodes the command names', () => {
+    const conflict = viewData('examples/conflict.yaml').runs[0]!.steps[5]!;
+    expect(conflict.blame).toEqual({ nodes: ['f', 'f2'], edges: [], refused: [] });
+    const reopen = viewData('examples/reopen.yaml').runs[0]!.steps;
+    expect(reopen[5]!.blame?.nodes).toEqual(['r']);
+    const backup = viewData('examples/backup.yaml').runs[0]!.steps[4]!;
+    expect(backup.reply).toEqual({ error: { class: 'GenericError', desc: 'Block node is read-only' } });
+    expect(backup.blame?.nodes).toEqual(['disk', 'target']);
+    expect(reopen[0]!.blame).toBeNull();
+  });
 });
 
 describe('the block graph as DOT', () => {

@@ -132,7 +132,7 @@ export function stepViews(result: RunResult): ModelRun {
       users: usersOf(graph),
       jobs,
       changed: changedBetween(previous, nodes, edges, jobs),
-      blame: blameFor(graph, record.reply),
+      blame: blameFor(graph, record.reply, 'execute' in record.step ? record.step.arguments : undefined),
     });
   }
   return { model: result.model, ok: result.ok, steps: views };

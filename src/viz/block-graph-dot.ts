@@ -91,9 +91,13 @@ export function blockGraphDot(step: StepView, options: BlockGraphDotOptions = {}
   return `${lines.join('\n')}\n`;
 }
 
+/** At most this many changed nodes join a neighbourhood (a step may add hundreds). */
+export const MAX_CHANGED_SHOWN = 40;
+
 /**
- * The vertices within `radius` edges of a node (either direction), plus what the step changed or
- * blames, so that a graph of hundreds of nodes can be drawn around the selection.
+ * The vertices within `radius` edges of a node (either direction), plus what the step blames and
+ * (up to MAX_CHANGED_SHOWN) what it changed, so that a graph of hundreds of nodes can be drawn
+ * around the selection.
  */
 export function neighbourhood(step: StepView, centre: string, radius: number): Set<VertexId> {
   const adjacent = new Map<VertexId, VertexId[]>();
@@ -109,6 +113,6 @@ export function neighbourhood(step: StepView, centre: string, radius: number): S
   for (let d = 0; d < radius; d++) {
     frontier = frontier.flatMap((v) => (adjacent.get(v) ?? []).filter((w) => !seen.has(w) && (seen.add(w), true)));
   }
-  for (const name of [...step.changed.nodes, ...(step.blame?.nodes ?? [])]) seen.add(nodeVertex(name));
+  for (const name of [...step.changed.nodes.slice(0, MAX_CHANGED_SHOWN), ...(step.blame?.nodes ?? [])]) seen.add(nodeVertex(name));
   return seen;
 }
