@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/program.js';
 import { startViewServer, type ViewServer } from '../src/view/view-server.js';
 
 /** A raw GET: the path goes on the wire exactly as given (fetch would normalise `..`). */
@@ -75,6 +76,15 @@ describe('the view server', () => {
     const reply = await get(server.port, path);
     expect(reply.status).toBe(404);
     expect(reply.body).toBe('not found\n');
+  });
+
+  it('says so when the port is taken, exit 2', async () => {
+    let err = '';
+    const code = await runCli(['view', 'examples/commit-auto-read-only.yaml', '--port', String(server.port)], {
+      stdout: () => {},
+      stderr: (t) => (err += t),
+    });
+    expect([code, err]).toEqual([2, `permgraph: view: port ${server.port} is in use\n`]);
   });
 
   it('refuses to start without a built viewer', async () => {

@@ -22,7 +22,10 @@ const COMMIT = 'examples/commit-auto-read-only.yaml';
 const UPDATE_DOCS = process.env['PERMGRAPH_UPDATE_DOCS'] === '1';
 
 interface RunJson {
-  readonly steps: readonly { readonly changes: readonly Change[] }[];
+  readonly steps: readonly {
+    readonly changes: readonly Change[];
+    readonly events: readonly { readonly event: string; readonly data: { readonly id?: string; readonly status?: string } }[];
+  }[];
 }
 
 async function cliRun(file: string, model: string): Promise<RunJson> {
@@ -98,6 +101,7 @@ describe.skipIf(why)(`the viewer in Chromium${why ? ` (skipped: ${why})` : ''}`,
     expect(await page.locator('#timeline button').count()).toBe(10);
     for (const [m, model] of ['dynamic', 'qemu-7.2'].entries()) {
       const run = await cliRun(COMMIT, model);
+      const jobStates = new Map<string, string>();
       if (m > 0) {
         await page.click(`#models button[data-model="${model}"]`);
         await page.click('#timeline button[data-step="0"]');
@@ -106,6 +110,11 @@ describe.skipIf(why)(`the viewer in Chromium${why ? ` (skipped: ${why})` : ''}`,
       for (const [index, step] of run.steps.entries()) {
         if (index > 0) await page.keyboard.press('ArrowRight');
         await atStep(model, index);
+        for (const e of step.events.filter((e) => e.event === 'JOB_STATUS_CHANGE')) jobStates.set(e.data.id!, e.data.status!);
+        for (const [job, status] of jobStates) {
+          expect(await page.locator(`#jobs [data-job="${job}"]`).getAttribute('data-active')).toBe(status);
+          expect(await page.locator(`#jobs [data-job="${job}"] g.node.active title`).textContent()).toBe(status);
+        }
         for (const change of step.changes) {
           if (change.kind === 'node-added') expect(await vertexText(`node:${change.node}`)).toContain(`${change.node} [${change.driver}]`);
           if (change.kind !== 'ro' && change.kind !== 'open-mode') continue;

@@ -23,7 +23,9 @@ export function viewCommand(file: string, options: ViewCommandOptions, write: (t
 }
 
 async function serve(data: unknown, port: number, write: (text: string) => void): Promise<number> {
-  const server = await startViewServer({ webRoot: webRoot(), data, port });
+  const server = await startViewServer({ webRoot: webRoot(), data, port }).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EADDRINUSE' ? new UsageError(`view: port ${port} is in use`) : error;
+  });
   write(`${server.url}\n`);
   await new Promise<void>((stopped) => {
     const stop = (): void => stopped();
