@@ -147,6 +147,12 @@ describe.skipIf(why)(`the viewer in Chromium${why ? ` (skipped: ${why})` : ''}`,
     await page.screenshot({ path: shot });
     expect(statSync(shot).size).toBeGreaterThan(10_000);
 
+    await page.locator('#graph g.node', { has: page.locator('title:text-is("node:mid-file")') }).click();
+    await expect.poll(() => page.textContent('#node-name')).toBe('mid-file');
+    await atStep('dynamic', 8);
+    expect([await field('ro'), await field('open mode')]).toEqual(['true', 'O_RDONLY']);
+    await page.selectOption('#node-select', 'base');
+
     await page.click('#next');
     await atStep('dynamic', 9);
     expect(await vertexText('node:base')).toContain('ro · idle');
