@@ -3,9 +3,12 @@
  * be run in-process. Bad input ends with one line on stderr that says where and what, and exit
  * status 2; never a stack trace.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { ScenarioError } from '../scenario/load.js';
 import { runCommand } from './run-command.js';
+import { chartCommand, type ChartFormat } from './chart-command.js';
+import { graphCommand } from './graph-command.js';
+import { viewCommand } from './view-command.js';
 import { createPermgraph } from '../runtime/permgraph.js';
 import { startQmpServer } from '../server/qmp-server.js';
 
@@ -55,6 +58,37 @@ export function buildProgram(io: CliIo, setExit: (code: number | LongRunning) =>
     .action((options: { socket?: string; stdio?: boolean; model: ModelName }) => {
       if (!options.socket && !options.stdio) throw new UsageError('qmp: give --socket PATH or --stdio');
       setExit(serveQmp(options));
+    });
+
+  program
+    .command('chart')
+    .description("draw a state machine (node: a block node's read-only state; job: a block job's life) from its definition")
+    .addArgument(new Argument('<machine>', 'which machine').choices(['node', 'job']))
+    .addOption(new Option('--format <format>', 'output').choices(['mermaid', 'dot', 'svg']).default('mermaid'))
+    .action((machine: 'node' | 'job', options: { format: ChartFormat }) => {
+      setExit(chartCommand(machine, options.format, io.stdout));
+    });
+
+  program
+    .command('graph')
+    .description('draw the block graph after a step of a scenario: nodes with ro, state and open mode, edges with perm and shared')
+    .argument('<file>', 'the scenario')
+    .option('--step <n>', 'after this step (0-based; default: the last)')
+    .addOption(new Option('--model <model>', "read-only model (default: the scenario's, else dynamic)").choices(MODELS))
+    .addOption(new Option('--format <format>', 'output').choices(['dot', 'svg']).default('svg'))
+    .addOption(new Option('--storage <kind>', 'virtual or real files, as for run').choices(['auto', 'virtual', 'real']).default('auto'))
+    .action((file: string, options: { step?: string; model?: ModelName; format: 'dot' | 'svg'; storage: 'auto' | 'virtual' | 'real' }) => {
+      setExit(graphCommand(file, options, io.stdout));
+    });
+
+  program
+    .command('view')
+    .description('serve a web viewer that steps through a scenario in both models, on 127.0.0.1; prints its URL')
+    .argument('<file>', 'the scenario')
+    .option('--port <n>', 'port (0: any free one)', '0')
+    .addOption(new Option('--storage <kind>', 'virtual or real files, as for run').choices(['auto', 'virtual', 'real']).default('auto'))
+    .action((file: string, options: { port: string; storage: 'auto' | 'virtual' | 'real' }) => {
+      setExit(viewCommand(file, options, io.stdout));
     });
 
   return program;

@@ -2,7 +2,7 @@
 import type { Change } from './diff.js';
 import type { RunResult, StepRecord } from './run.js';
 
-function stepTitle(record: StepRecord): string {
+export function stepTitle(record: StepRecord): string {
   const { step } = record;
   if ('execute' in step) return `${step.execute}${step.arguments ? ` ${JSON.stringify(step.arguments)}` : ''}`;
   if ('wait-event' in step) return `wait-event ${step['wait-event']}${step.data ? ` ${JSON.stringify(step.data)}` : ''}`;
@@ -11,7 +11,7 @@ function stepTitle(record: StepRecord): string {
   return `sleep ${step.sleep}s`;
 }
 
-function changeLine(change: Change): string {
+export function changeLine(change: Change): string {
   switch (change.kind) {
     case 'node-added':
       return `+ node ${change.node} (${change.driver})`;

@@ -3,7 +3,7 @@
  * QMP events it caused, what changed in the graph, and whether its expectation held.
  */
 import type { QmpReply } from '../core/dispatch.js';
-import type { Model } from '../graph/types.js';
+import type { Graph, Model } from '../graph/types.js';
 import { createPermgraph, type Permgraph } from '../runtime/permgraph.js';
 import type { Storage } from '../storage/storage.js';
 import { diffGraphs, type Change } from './diff.js';
@@ -21,6 +21,8 @@ export interface StepRecord {
   readonly reply?: QmpReply;
   readonly events: readonly QmpEventRecord[];
   readonly changes: readonly Change[];
+  /** The snapshot after the step. */
+  readonly graph: Graph;
   /** Set when the step carried an expectation or waited for something. */
   readonly check?: { readonly ok: boolean; readonly message: string };
 }
@@ -112,6 +114,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
       ...(reply ? { reply } : {}),
       events: stepEvents,
       changes: diffGraphs(before, permgraph.graph),
+      graph: permgraph.graph,
       ...(check ? { check } : {}),
     });
   });

@@ -16,10 +16,10 @@ export function hasCommand(cmd: string): boolean {
 }
 
 /** null when everything is there; else why not (and throws under PERMGRAPH_REQUIRE_ALL=1). */
-export function missing(commands: readonly string[]): string | null {
+export function missing(commands: readonly string[], install = 'apt-get install -y qemu-utils qemu-system-common'): string | null {
   const absent = commands.filter((c) => !hasCommand(c));
   if (absent.length === 0) return null;
-  const why = `needs ${absent.join(', ')} (apt-get install -y qemu-utils qemu-system-common)`;
+  const why = `needs ${absent.join(', ')} (${install})`;
   if (REQUIRE_ALL) throw new Error(`PERMGRAPH_REQUIRE_ALL=1 but this test ${why}`);
   return why;
 }

@@ -1,0 +1,37 @@
+/** `permgraph view FILE`: serves the web viewer for a scenario on 127.0.0.1 and prints its URL. */
+import { viewData } from '../view/view-data.js';
+import { startViewServer } from '../view/view-server.js';
+import { webRoot } from '../view/web-root.js';
+import type { StorageKind } from '../scenario/play.js';
+import { UsageError } from './program.js';
+
+export interface ViewCommandOptions {
+  readonly port: string;
+  readonly storage: StorageKind;
+}
+
+function portOf(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new UsageError(`view: --port ${text}: give a port from 0 to 65535`);
+  return Number(text);
+}
+
+/** Checks the arguments and loads the data at once (bad input is exit 2); resolves when stopped. */
+export function viewCommand(file: string, options: ViewCommandOptions, write: (text: string) => void): Promise<number> {
+  const port = portOf(options.port);
+  const data = viewData(file, options.storage);
+  return serve(data, port, write);
+}
+
+async function serve(data: unknown, port: number, write: (text: string) => void): Promise<number> {
+  const server = await startViewServer({ webRoot: webRoot(), data, port }).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EADDRINUSE' ? new UsageError(`view: port ${port} is in use`) : error;
+  });
+  write(`${server.url}\n`);
+  await new Promise<void>((stopped) => {
+    const stop = (): void => stopped();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  await server.close();
+  return 0;
+}

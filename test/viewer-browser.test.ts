@@ -1,0 +1,209 @@
+/**
+ * The viewer in Debian's Chromium, driven by playwright-core (no browser download): the bundled
+ * commit example stepped through in both models and checked against what `permgraph run` prints,
+ * markup in the data shown as text, and a graph of some hundred nodes drawn around the selection.
+ */
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/program.js';
+import type { Change } from '../src/scenario/diff.js';
+import { viewData } from '../src/view/view-data.js';
+import { startViewServer, type ViewServer } from '../src/view/view-server.js';
+import { missing } from './support/environment.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const why = missing([CHROMIUM], 'apt-get install -y chromium');
+const COMMIT = 'examples/commit-auto-read-only.yaml';
+/** PERMGRAPH_UPDATE_DOCS=1 also writes the screenshot in docs/. */
+const UPDATE_DOCS = process.env['PERMGRAPH_UPDATE_DOCS'] === '1';
+
+interface RunJson {
+  readonly steps: readonly {
+    readonly changes: readonly Change[];
+    readonly events: readonly { readonly event: string; readonly data: { readonly id?: string; readonly status?: string } }[];
+  }[];
+}
+
+async function cliRun(file: string, model: string): Promise<RunJson> {
+  let out = '';
+  const code = await runCli(['run', file, '--model', model, '--format', 'json'], { stdout: (t) => (out += t), stderr: () => {} });
+  expect(code).toBe(0);
+  return JSON.parse(out) as RunJson;
+}
+
+/** A chain of 300 raw nodes over a null-co node, in one blockdev-add, and one more on top. */
+function largeScenario(dir: string): string {
+  let file: Record<string, unknown> = { driver: 'null-co', 'node-name': 'n0' };
+  for (let i = 1; i < 300; i++) file = { driver: 'raw', 'node-name': `r${i}`, file };
+  const path = join(dir, 'large.json');
+  const steps = [
+    { execute: 'blockdev-add', arguments: file },
+    { execute: 'blockdev-add', arguments: { driver: 'raw', 'node-name': 'top', file: 'r299' } },
+  ];
+  writeFileSync(path, JSON.stringify({ name: 'large', steps }));
+  return path;
+}
+
+describe.skipIf(why)(`the viewer in Chromium${why ? ` (skipped: ${why})` : ''}`, () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'permgraph-viewer-'));
+  const servers: ViewServer[] = [];
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const dialogs: string[] = [];
+
+  const open = async (file: string): Promise<void> => {
+    const server = await startViewServer({ webRoot: join(scratch, 'web'), data: viewData(file) });
+    servers.push(server);
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-ready="true"]');
+  };
+
+  const atStep = (model: string, step: number) =>
+    page.waitForSelector(`body[data-ready="true"][data-model="${model}"][data-step="${step}"]`);
+
+  const field = (name: string) => page.locator(`#node-fields [data-field="${name}"]`).textContent();
+
+  /** The `<text>` lines Graphviz drew for a vertex of the block graph. */
+  const vertexText = (id: string) => page.locator('#graph g.node', { has: page.locator(`title:text-is("${id}")`) }).textContent();
+
+  beforeAll(async () => {
+    await build({
+      configFile: resolve('vite.config.ts'),
+      logLevel: 'silent',
+      build: { outDir: join(scratch, 'web'), emptyOutDir: true },
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const server of servers) await server.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('steps through the commit example as permgraph run says, in both models', async () => {
+    await open(COMMIT);
+    expect(await page.locator('#timeline button').count()).toBe(10);
+    for (const [m, model] of ['dynamic', 'qemu-7.2'].entries()) {
+      const run = await cliRun(COMMIT, model);
+      const jobStates = new Map<string, string>();
+      if (m > 0) {
+        await page.click(`#models button[data-model="${model}"]`);
+        await page.click('#timeline button[data-step="0"]');
+      }
+      await atStep(model, 0);
+      for (const [index, step] of run.steps.entries()) {
+        if (index > 0) await page.keyboard.press('ArrowRight');
+        await atStep(model, index);
+        for (const e of step.events.filter((e) => e.event === 'JOB_STATUS_CHANGE')) jobStates.set(e.data.id!, e.data.status!);
+        for (const [job, status] of jobStates) {
+          expect(await page.locator(`#jobs [data-job="${job}"]`).getAttribute('data-active')).toBe(status);
+          expect(await page.locator(`#jobs [data-job="${job}"] g.node.active title`).textContent()).toBe(status);
+        }
+        for (const change of step.changes) {
+          if (change.kind === 'node-added') expect(await vertexText(`node:${change.node}`)).toContain(`${change.node} [${change.driver}]`);
+          if (change.kind !== 'ro' && change.kind !== 'open-mode') continue;
+          await page.selectOption('#node-select', change.node);
+          await atStep(model, index);
+          if (change.kind === 'ro') {
+            expect(await field('ro')).toBe(String(change.to));
+            expect(await field('state')).toBe(change.state);
+            expect(await page.getAttribute('#node-chart', 'data-active')).toBe(change.state);
+            expect(await page.locator('#node-chart g.node.active title').textContent()).toBe(change.state);
+          } else expect(await field('open mode')).toBe(change.to);
+          expect(await page.locator('#graph g.node.changed', { has: page.locator(`title:text-is("node:${change.node}")`) }).count()).toBe(1);
+        }
+      }
+    }
+  });
+
+  it('shows base read-write with the commit running and read-only once it is gone (dynamic)', async () => {
+    await page.click('#models button[data-model="dynamic"]');
+    await page.click('#timeline button[data-step="8"]');
+    await atStep('dynamic', 8);
+    await page.selectOption('#node-select', 'base');
+    await atStep('dynamic', 8);
+    expect(await vertexText('node:base')).toContain('rw · active');
+    expect([await field('ro'), await field('state')]).toEqual(['false', 'active']);
+    expect(await page.locator('#jobs [data-job="c1"] g.node.active title').textContent()).toBe('running');
+    expect(await page.locator('#graph g.edge.changed').count()).toBeGreaterThan(0);
+    if (UPDATE_DOCS) await page.screenshot({ path: 'docs/viewer.png' });
+    const shot = join(scratch, 'viewer.png');
+    await page.screenshot({ path: shot });
+    expect(statSync(shot).size).toBeGreaterThan(10_000);
+
+    await page.locator('#graph g.node', { has: page.locator('title:text-is("node:mid-file")') }).click();
+    await expect.poll(() => page.textContent('#node-name')).toBe('mid-file');
+    await atStep('dynamic', 8);
+    expect([await field('ro'), await field('open mode')]).toEqual(['true', 'O_RDONLY']);
+    await page.selectOption('#node-select', 'base');
+
+    await page.click('#next');
+    await atStep('dynamic', 9);
+    expect(await vertexText('node:base')).toContain('ro · idle');
+    expect([await field('ro'), await field('state')]).toEqual(['true', 'idle']);
+    expect(await page.locator('#jobs [data-job="c1"]').getAttribute('data-active')).toBe('null');
+    expect(await page.locator('#changes').textContent()).toContain('ro   base: false -> true [idle]');
+
+    await page.click('#models button[data-model="qemu-7.2"]');
+    await atStep('qemu-7.2', 9);
+    expect(await vertexText('node:base')).toContain('rw · readWrite');
+    expect([await field('ro'), await field('state')]).toEqual(['false', 'readWrite']);
+  });
+
+  it('plays the steps on its own', async () => {
+    await page.click('#timeline button[data-step="8"]');
+    await atStep('qemu-7.2', 8);
+    await page.click('#play');
+    await page.waitForSelector('body[data-ready="true"][data-step="9"]', { timeout: 10_000 });
+    await expect.poll(() => page.textContent('#play')).toBe('▶ play');
+  });
+
+  it('shows markup in node data as text', async () => {
+    await open('test/fixtures/scenarios/html-names.yaml');
+    await page.click('#timeline button[data-step="4"]');
+    await atStep('dynamic', 4);
+    await page.selectOption('#node-select', 'f');
+    await atStep('dynamic', 4);
+    expect(await field('filename')).toBe('/scenario/html-names/<img src=x onerror=alert(1)>.qcow2');
+    expect(await vertexText('node:f')).toContain('<img src=x onerror=alert(1)>.qcow2');
+    expect(await vertexText('user:1')).toContain('nbd export e1 (<script>alert(2)</script>)');
+    expect(await page.locator('#command').textContent()).toContain('<script>alert(2)</script>');
+    expect(await page.locator('#timeline button[data-step="2"]').getAttribute('class')).toBe('refused');
+    await page.click('#timeline button[data-step="2"]');
+    await atStep('dynamic', 2);
+    expect(await page.locator('#reply').textContent()).toContain("Invalid node-name: '<b>bold</b>'");
+    expect(await page.locator('img, b, main script, aside script').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('draws some hundred nodes around the selection', async () => {
+    await open(largeScenario(scratch));
+    await page.click('#timeline button[data-step="1"]');
+    await atStep('dynamic', 1);
+    expect(await page.locator('#graph-note').textContent()).toBe('4 of 301 nodes: within 2 edges of n0, and what changed');
+    expect(await page.locator('#graph g.node').count()).toBe(4);
+    expect(await page.locator('#graph g.node.changed title').textContent()).toBe('node:top');
+    await page.selectOption('#node-select', 'r150');
+    await atStep('dynamic', 1);
+    expect(await vertexText('node:r150')).toContain('r150 [raw]');
+    expect(await page.locator('#graph g.node title:text-is("node:r148")').count()).toBe(1);
+    expect(await page.locator('#graph g.node title:text-is("node:r147")').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+});
