@@ -8,7 +8,7 @@ export { msg as qemuMessages } from './core/messages.js';
 export { Perm, PERM_ALL, permNames, qmpPermList, permLetters, type PermSet } from './perms/perm.js';
 export { cumulativePerm } from './perms/cumulative.js';
 export { Role } from './drivers/roles.js';
-export { DRIVERS, driverPolicy, type DriverPolicy } from './drivers/policies.js';
+export { DRIVERS, driverPolicy, type DriverPolicy, type DriverPolicies } from './drivers/policies.js';
 export * from './graph/graph.js';
 export type * from './graph/types.js';
 export { createRealStorage } from './storage/real-storage.js';
