@@ -8,6 +8,9 @@ import { ScenarioError } from '../scenario/load.js';
 import { runCommand } from './run-command.js';
 import { createPermgraph } from '../runtime/permgraph.js';
 import { startQmpServer } from '../server/qmp-server.js';
+import { formatViolation } from '../invariants/index.js';
+import { withInvariantChecks } from '../invariants/watch.js';
+import { createRealStorage } from '../storage/real-storage.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -42,7 +45,8 @@ export function buildProgram(io: CliIo, setExit: (code: number | LongRunning) =>
         .choices(['auto', 'virtual', 'real'])
         .default('auto'),
     )
-    .action((file: string, options: { model?: ModelName; format: 'text' | 'json'; storage: 'auto' | 'virtual' | 'real' }) => {
+    .option('--check-invariants', 'check the invariant catalogue after every step; a violation fails the run')
+    .action((file: string, options: { model?: ModelName; format: 'text' | 'json'; storage: 'auto' | 'virtual' | 'real'; checkInvariants?: boolean }) => {
       setExit(runCommand(file, options, io.stdout));
     });
 
@@ -52,9 +56,10 @@ export function buildProgram(io: CliIo, setExit: (code: number | LongRunning) =>
     .addOption(new Option('--socket <path>', 'listen on this unix socket').conflicts('stdio'))
     .addOption(new Option('--stdio', 'speak QMP on stdin and stdout'))
     .addOption(new Option('--model <model>', 'read-only model').choices(MODELS).default('dynamic'))
-    .action((options: { socket?: string; stdio?: boolean; model: ModelName }) => {
+    .option('--check-invariants', 'check the invariant catalogue after every command; violations go to stderr')
+    .action((options: { socket?: string; stdio?: boolean; model: ModelName; checkInvariants?: boolean }) => {
       if (!options.socket && !options.stdio) throw new UsageError('qmp: give --socket PATH or --stdio');
-      setExit(serveQmp(options));
+      setExit(serveQmp(options, io));
     });
 
   return program;
@@ -63,10 +68,16 @@ export function buildProgram(io: CliIo, setExit: (code: number | LongRunning) =>
 /** A mistake in how the command line was used. */
 export class UsageError extends Error {}
 
-async function serveQmp(options: { socket?: string; stdio?: boolean; model: ModelName }): Promise<number> {
-  const permgraph = createPermgraph({ model: options.model });
+async function serveQmp(options: { socket?: string; stdio?: boolean; model: ModelName; checkInvariants?: boolean }, io: CliIo): Promise<number> {
+  const storage = createRealStorage();
+  const permgraph = createPermgraph({ model: options.model, storage });
+  const served = options.checkInvariants
+    ? withInvariantChecks(permgraph, storage, (violations, after) => {
+        for (const v of violations) io.stderr(`permgraph: invariant broken after ${after}: ${formatViolation(v)}\n`);
+      })
+    : permgraph;
   const server = await startQmpServer({
-    permgraph,
+    permgraph: served,
     ...(options.socket ? { socketPath: options.socket } : { stdio: { input: process.stdin, output: process.stdout } }),
   });
   const stop = (): void => void server.close();

@@ -11,16 +11,17 @@ export interface RunCommandOptions {
   readonly model?: Model;
   readonly format: 'text' | 'json';
   readonly storage: 'auto' | 'virtual' | 'real';
+  readonly checkInvariants?: boolean;
 }
 
-/** Returns the exit code: 0 all good, 1 an expectation failed. Bad input throws ScenarioError. */
+/** Returns the exit code: 0 all good, 1 an expectation failed or an invariant broke. Bad input throws ScenarioError. */
 export function runCommand(file: string, options: RunCommandOptions, write: (text: string) => void): number {
   const scenario = loadScenario(file);
   const model = options.model ?? scenario.model ?? 'dynamic';
   const virtual = options.storage === 'virtual' || (options.storage === 'auto' && (scenario.files || scenario.setup));
   const workdir = virtual ? `/scenario/${scenario.name ?? basename(file).replace(/\.[^.]+$/, '')}` : process.cwd();
   const storage = virtual ? virtualStorageFor(scenario, workdir, file) : createRealStorage();
-  const result = runScenario(scenario, { model, storage, workdir });
+  const result = runScenario(scenario, { model, storage, workdir, checkInvariants: options.checkInvariants === true });
   write(options.format === 'json' ? formatJson(result, file) : formatText(result, file));
   result.permgraph.dispose();
   return result.ok ? 0 : 1;
