@@ -4,7 +4,7 @@
  * of the snapshot before and the reply), so any snapshot can be checked: by tests, by the bounded
  * explorer (`permgraph check`) and after every command with `--check-invariants`.
  */
-import { shardValues } from '../graph/shards.js';
+import { viewOf } from './view.js';
 import type { Graph } from '../graph/types.js';
 import type { QmpReply } from '../core/dispatch.js';
 import { firstDifference } from './deep-equal.js';
@@ -55,7 +55,7 @@ export function checkRefusedCommand(before: Graph, after: Graph, reply: QmpReply
   if (!('error' in reply) || before === after) return [];
   const where = firstDifference(before, after);
   if (where === null) return [];
-  const leak = after.model === 'qemu-7.2' && [...shardValues(after.backends)].some((b) => b.owner.kind === 'internal' && STREAM_LEAK.test(b.owner.purpose));
+  const leak = after.model === 'qemu-7.2' && viewOf(after).backends.some((b) => b.owner.kind === 'internal' && STREAM_LEAK.test(b.owner.purpose));
   return [
     {
       invariant: 'refused-command-unchanged',

@@ -4,10 +4,9 @@
  * whichever table the runtime ran with, so a wrong policy shows up as a wrong edge.
  */
 import { DRIVERS } from '../drivers/policies.js';
-import { describeParent, getBackend, getNode, parentEdges } from '../graph/graph.js';
-import { shardValues } from '../graph/shards.js';
+import { describeParent, getBackend, getNode } from '../graph/graph.js';
+import { viewOf } from './view.js';
 import type { BlockNode, Edge, Graph } from '../graph/types.js';
-import { cumulativePerm } from '../perms/cumulative.js';
 import { PERM_ALL, permNames } from '../perms/perm.js';
 import { WRITE_PERMS } from '../perms/writers.js';
 import type { SnapshotInvariant, Violation } from './types.js';
@@ -19,8 +18,8 @@ export const parentsShare: SnapshotInvariant = {
   fact: 'spec §4.3 step 1 and §10 inv. 4: every ordered pair of parents (a, b) has b.perm ⊆ a.shared (block.c: bdrv_parent_perms_conflict(), bdrv_a_allow_b())',
   check(g) {
     const out: Violation[] = [];
-    for (const node of shardValues(g.nodes)) {
-      const parents = parentEdges(g, node);
+    for (const node of viewOf(g).nodes) {
+      const parents = viewOf(g).parents(node);
       for (const a of parents) {
         if (a.perm & ~PERM_ALL || a.shared & ~PERM_ALL) {
           out.push({ invariant: 'parents-share', message: `${edgeLabel(g, a)} has perm bits outside ALL` });
@@ -44,7 +43,7 @@ export const parentsShare: SnapshotInvariant = {
 function expectedChildPerm(g: Graph, parent: BlockNode, edge: Edge): { perm: number; shared: number } | null {
   const rule = DRIVERS[parent.driver].childPerm;
   if (!rule) return null;
-  const { perm, shared } = cumulativePerm(parentEdges(g, parent));
+  const { perm, shared } = viewOf(g).cumulative(parent);
   const want = rule({ perm, shared, role: edge.role, parentWritable: !parent.readOnly, edgeName: edge.name, parent });
   return getNode(g, edge.child)?.forceShare ? { perm: want.perm, shared: PERM_ALL } : want;
 }
@@ -54,7 +53,7 @@ export const childPermsFollowDriver: SnapshotInvariant = {
   fact: "spec §3.5 and §10 inv. 6-7: a node-parent's edge carries what its driver's .bdrv_child_perm gives for the parent's own cumulative perm and shared, with the child's force-share (block.c: bdrv_child_perm(), bdrv_default_perms()); a BlockBackend's edge carries the perm and shared it asked for (block-backend.c: blk_insert_bs(), blk_set_perm())",
   check(g) {
     const out: Violation[] = [];
-    for (const edge of shardValues(g.edges)) {
+    for (const edge of viewOf(g).edges) {
       let want: { perm: number; shared: number } | null = null;
       if (edge.parent.kind === 'node') {
         const parent = getNode(g, edge.parent.node);
@@ -79,9 +78,9 @@ export const noWriteOnReadOnly: SnapshotInvariant = {
   fact: "spec §4.3 step 3 and §10 inv. 5: no parent holds write or write unchanged on a node whose `ro` is on (block.c: bdrv_node_refresh_perm(), 'Block node is read-only')",
   check(g) {
     const out: Violation[] = [];
-    for (const node of shardValues(g.nodes)) {
+    for (const node of viewOf(g).nodes) {
       if (!node.readOnly) continue;
-      const { perm } = cumulativePerm(parentEdges(g, node));
+      const { perm } = viewOf(g).cumulative(node);
       if (perm & WRITE_PERMS) {
         out.push({ invariant: 'no-write-on-read-only', message: `'${node.name}' is read-only but its parents hold '${permNames(perm & WRITE_PERMS)}'` });
       }

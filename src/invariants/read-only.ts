@@ -5,10 +5,8 @@
  */
 import { REOPENING } from '../../machines/node.machine.js';
 import { DRIVERS } from '../drivers/policies.js';
-import { parentEdges } from '../graph/graph.js';
-import { shardValues } from '../graph/shards.js';
+import { viewOf } from './view.js';
 import type { BlockNode, Graph } from '../graph/types.js';
-import { cumulativePerm } from '../perms/cumulative.js';
 import { permNames } from '../perms/perm.js';
 import { FD_WRITE_PERMS, hasWriters } from '../perms/writers.js';
 import type { InvariantContext, SnapshotInvariant, Violation } from './types.js';
@@ -22,9 +20,9 @@ export const fdFollowsWriters: SnapshotInvariant = {
   fact: 'spec §5.2 and §10 inv. 12: a file node is open O_RDWR exactly when it has auto-read-only and a parent holds write, write unchanged or resize, or has no auto-read-only and is not read-only (file-posix.c: raw_reconfigure_getfd(), raw_check_perm()); a failed drop to O_RDONLY leaves it O_RDWR (block.c: bdrv_child_try_set_perm() ignores loosening errors)',
   check(g, context) {
     const out: Violation[] = [];
-    for (const node of shardValues(g.nodes)) {
+    for (const node of viewOf(g).nodes) {
       if (!node.file) continue;
-      const { perm } = cumulativePerm(parentEdges(g, node));
+      const { perm } = viewOf(g).cumulative(node);
       const wantReadWrite = node.autoReadOnly ? (perm & FD_WRITE_PERMS) !== 0 : !node.readOnlyOption;
       const isReadWrite = node.file.mode === 'O_RDWR';
       if (wantReadWrite === isReadWrite) continue;
@@ -44,9 +42,9 @@ export const dynamicReadWriteIffWriter: SnapshotInvariant = {
   check(g, context) {
     if (g.model !== 'dynamic') return [];
     const out: Violation[] = [];
-    for (const node of shardValues(g.nodes)) {
+    for (const node of viewOf(g).nodes) {
       if (!node.autoReadOnly || node.readOnlyOption) continue;
-      const { perm } = cumulativePerm(parentEdges(g, node));
+      const { perm } = viewOf(g).cumulative(node);
       const writer = hasWriters(DRIVERS[node.driver].holdsFd, perm);
       if (writer === !node.readOnly) continue;
       if (!node.readOnly && readOnlyReopenRefused(node, context)) continue;
@@ -64,7 +62,7 @@ export const machineAtRest: SnapshotInvariant = {
   fact: 'spec §4.2 and §5.3: a reopen is decided inside the command that caused it (its check, then commit or abort), so between commands no node is half-way through one (block.c: bdrv_reopen_multiple(), tran_finalize())',
   check(g: Graph) {
     const out: Violation[] = [];
-    for (const node of shardValues(g.nodes)) {
+    for (const node of viewOf(g).nodes) {
       const value = node.machine.value;
       if (REOPENING[value] || value === 'routing' || value === 'closed') {
         out.push({ invariant: 'machine-at-rest', message: `'${node.name}' rests in machine state '${value}'` });

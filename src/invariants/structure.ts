@@ -4,7 +4,8 @@
  */
 import { JOB_TRANSITIONS } from '../../machines/job.machine.js';
 import { getBackend, getEdge, getExport, getNode } from '../graph/graph.js';
-import { getShard, shardValues } from '../graph/shards.js';
+import { getShard } from '../graph/shards.js';
+import { valuesOf, viewOf } from './view.js';
 import type { Edge, Graph, JobStatus, NodeName } from '../graph/types.js';
 import type { SnapshotInvariant, Violation } from './types.js';
 
@@ -17,22 +18,22 @@ export const namesUnique: SnapshotInvariant = {
     const out: Violation[] = [];
     const v = (message: string): void => void out.push({ invariant: 'names-unique', message });
     const seen = new Set<string>();
-    for (const node of shardValues(g.nodes)) {
+    for (const node of viewOf(g).nodes) {
       if (seen.has(node.name)) v(`two nodes are named '${node.name}'`);
       seen.add(node.name);
       if (getNode(g, node.name) !== node) v(`node '${node.name}' is not found under its own name`);
     }
-    for (const backend of shardValues(g.backends)) {
+    for (const backend of viewOf(g).backends) {
       if (backend.owner.kind === 'device' && seen.has(backend.owner.id)) v(`device id '${backend.owner.id}' is also a node name`);
     }
     const exportNames = new Set<string>();
-    for (const exp of shardValues(g.exports)) {
+    for (const exp of viewOf(g).exports) {
       if (getExport(g, exp.id) !== exp) v(`export '${exp.id}' is not found under its own id`);
       if (exportNames.has(exp.name)) v(`two exports are named '${exp.name}'`);
       exportNames.add(exp.name);
       if (getShard(g.exportNames, exp.name) !== exp.id) v(`NBD export name '${exp.name}' does not lead to export '${exp.id}'`);
     }
-    for (const id of shardValues(g.exportNames)) {
+    for (const id of valuesOf(g.exportNames)) {
       if (!getExport(g, id)) v(`an NBD export name leads to a missing export '${id}'`);
     }
     return out;
@@ -45,7 +46,7 @@ export const edgesPointAtLiveNodes: SnapshotInvariant = {
   check(g) {
     const out: Violation[] = [];
     const v = (message: string): void => void out.push({ invariant: 'edges-point-at-live-nodes', message });
-    for (const edge of shardValues(g.edges)) {
+    for (const edge of viewOf(g).edges) {
       const child = getNode(g, edge.child);
       if (!child) v(`edge ${edge.id} ('${edge.name}') points at the deleted node '${edge.child}'`);
       else if (!once(child.parents, edge.id)) v(`edge ${edge.id} ('${edge.name}') is not listed once among '${edge.child}''s parents`);
@@ -60,17 +61,17 @@ export const edgesPointAtLiveNodes: SnapshotInvariant = {
         v(`edge ${edge.id} ('${edge.name}') is held by job '${p.job}', which does not list it`);
       }
     }
-    for (const node of shardValues(g.nodes)) {
+    for (const node of viewOf(g).nodes) {
       for (const id of node.parents) if (getEdge(g, id)?.child !== node.name) v(`'${node.name}' lists parent edge ${id}, which does not point at it`);
       for (const id of node.children) {
         const parent = getEdge(g, id)?.parent;
         if (parent?.kind !== 'node' || parent.node !== node.name) v(`'${node.name}' lists child edge ${id}, which it does not hold`);
       }
     }
-    for (const backend of shardValues(g.backends)) {
+    for (const backend of viewOf(g).backends) {
       if (backend.edge !== null && !getEdge(g, backend.edge)) v(`backend ${backend.id} holds the missing edge ${backend.edge}`);
     }
-    for (const exp of shardValues(g.exports)) {
+    for (const exp of viewOf(g).exports) {
       if (!getNode(g, exp.nodeName)) v(`export '${exp.id}' exports the deleted node '${exp.nodeName}'`);
       if (!getBackend(g, exp.backend)) v(`export '${exp.id}' has lost its backend ${exp.backend}`);
     }
@@ -96,7 +97,7 @@ export const acyclic: SnapshotInvariant = {
       for (const edge of children(name)) visit(edge.child, [...path, name]);
       state.set(name, 'done');
     };
-    for (const node of shardValues(g.nodes)) {
+    for (const node of viewOf(g).nodes) {
       visit(node.name, []);
       for (const edge of children(node.name)) {
         const child = getNode(g, edge.child);
@@ -132,10 +133,10 @@ export const jobsConsistent: SnapshotInvariant = {
       }
       if (job.filter !== null && !getNode(g, job.filter)) v(`job '${job.id}' lists the deleted filter '${job.filter}'`);
     }
-    for (const edge of shardValues(g.edges)) {
+    for (const edge of viewOf(g).edges) {
       if (edge.parent.kind === 'job' && !g.jobs[edge.parent.job]) v(`edge ${edge.id} ('${edge.name}' on '${edge.child}') is held by the missing job '${edge.parent.job}'`);
     }
-    for (const backend of shardValues(g.backends)) {
+    for (const backend of viewOf(g).backends) {
       if (backend.owner.kind !== 'job') continue;
       if (!g.jobs[backend.owner.id]?.backends.includes(backend.id)) v(`backend ${backend.id} belongs to job '${backend.owner.id}', which does not list it`);
     }
