@@ -3,9 +3,10 @@
  * be run in-process. Bad input ends with one line on stderr that says where and what, and exit
  * status 2; never a stack trace.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ScenarioError } from '../scenario/load.js';
 import { runCommand } from './run-command.js';
+import { checkCommand, DEFAULT_DEPTH, type CheckCommandOptions } from './check-command.js';
 import { createPermgraph } from '../runtime/permgraph.js';
 import { startQmpServer } from '../server/qmp-server.js';
 import { formatViolation } from '../invariants/index.js';
@@ -62,7 +63,24 @@ export function buildProgram(io: CliIo, setExit: (code: number | LongRunning) =>
       setExit(serveQmp(options, io));
     });
 
+  program
+    .command('check')
+    .description('explore every command sequence of a universe up to a depth and check the invariants in every state')
+    .addOption(new Option('--model <model>', "read-only model (default: the universe's, else dynamic)").choices(MODELS))
+    .addOption(new Option('--depth <n>', 'longest command sequence explored').argParser(depthArg).default(DEFAULT_DEPTH))
+    .option('--universe <file>', 'the universe (JSON or YAML); default: the libvirt chain with an export and a commit')
+    .option('--out <file>', "where a counterexample scenario is written ('-' for stdout; default <universe>.counterexample.yaml)")
+    .option('--print-universe', 'print the universe (e.g. the default one, to start your own from) and stop')
+    .action((options: CheckCommandOptions) => {
+      setExit(checkCommand(options, io.stdout));
+    });
+
   return program;
+}
+
+function depthArg(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a whole number of commands');
+  return Number(value);
 }
 
 /** A mistake in how the command line was used. */
