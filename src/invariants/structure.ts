@@ -72,8 +72,11 @@ export const edgesPointAtLiveNodes: SnapshotInvariant = {
       if (backend.edge !== null && !getEdge(g, backend.edge)) v(`backend ${backend.id} holds the missing edge ${backend.edge}`);
     }
     for (const exp of viewOf(g).exports) {
-      if (!getNode(g, exp.nodeName)) v(`export '${exp.id}' exports the deleted node '${exp.nodeName}'`);
-      if (!getBackend(g, exp.backend)) v(`export '${exp.id}' has lost its backend ${exp.backend}`);
+      // the export follows its backend (jobs and snapshots move it): node-name is only where it began
+      const backend = getBackend(g, exp.backend);
+      if (!backend) v(`export '${exp.id}' has lost its backend ${exp.backend}`);
+      else if (backend.owner.kind !== 'export' || backend.owner.id !== exp.id) v(`export '${exp.id}' uses backend ${exp.backend}, owned by someone else`);
+      else if (backend.edge === null) v(`export '${exp.id}' exports no node (its backend has no edge)`);
     }
     return out;
   },
