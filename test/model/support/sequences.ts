@@ -82,7 +82,8 @@ export function checkSequences(universe: Universe, worldOptions: WorldOptions, o
   if (!details.failed) return { runs: details.numRuns };
 
   // replay the shrunk sequence to its first broken step
-  const shrunk = [...(details.counterexample?.[0] ?? [])] as UniverseStep[];
+  // fast-check hands back its own wrappers ({cmd, hasRan}) around our commands
+  const shrunk = [...(details.counterexample?.[0] ?? [])].map((c) => ('cmd' in c ? (c as { cmd: UniverseStep }).cmd : (c as UniverseStep)));
   const path: number[] = [];
   let state = world.initial;
   let violations: readonly Violation[] = [];
