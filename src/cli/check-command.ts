@@ -21,14 +21,21 @@ export interface CheckCommandOptions {
   /** Where the counterexample goes ('-' for stdout). */
   readonly out?: string;
   readonly printUniverse?: boolean;
+  /** Go on past QEMU 7.2's own documented breaks of an invariant (reported as quirks). */
+  readonly allowQuirks?: boolean;
+}
+
+/** Where the progress line is drawn: a terminal only. */
+export interface ProgressStream extends NodeJS.WritableStream {
+  readonly isTTY?: boolean;
 }
 
 export const DEFAULT_DEPTH = 8;
 
-function progressBar(depth: number): { update(p: Progress): void; stop(): void } | null {
-  if (!process.stderr.isTTY) return null;
+function progressBar(depth: number, stream: ProgressStream): { update(p: Progress): void; stop(): void } | null {
+  if (!stream.isTTY) return null;
   const bar = new SingleBar({
-    stream: process.stderr,
+    stream,
     format: 'exploring | depth {value}/{total} | {states} states | {transitions} transitions | {rate} states/s',
     hideCursor: true,
   });
@@ -47,7 +54,7 @@ function summary(result: ExploreResult, depth: number): string {
 }
 
 /** Returns the exit status: 0 nothing broke, 1 a counterexample was found. Bad input throws ScenarioError. */
-export function checkCommand(options: CheckCommandOptions, write: (text: string) => void): number {
+export function checkCommand(options: CheckCommandOptions, write: (text: string) => void, progress: ProgressStream = process.stderr): number {
   const universe = options.universe ? loadUniverse(options.universe) : DEFAULT_UNIVERSE;
   if (options.printUniverse) {
     write(stringify(universe, { lineWidth: 0 }));
@@ -56,8 +63,9 @@ export function checkCommand(options: CheckCommandOptions, write: (text: string)
   const model = options.model ?? universe.model ?? 'dynamic';
   const world = new World(universe, { model });
   write(`# universe ${universe.name} (model ${model}): ${world.commands.length} commands, depth ${options.depth}\n`);
-  const bar = progressBar(options.depth);
-  const result = explore(world, { depth: options.depth, ...(bar ? { onProgress: bar.update } : {}) });
+  const bar = progressBar(options.depth, progress);
+  const result = explore(world, { depth: options.depth, allowQuirks: options.allowQuirks === true, ...(bar ? { onProgress: bar.update } : {}) });
+  bar?.update({ states: result.states, transitions: result.transitions, depth: result.depthReached, elapsedMs: result.elapsedMs });
   bar?.stop();
   write(`${summary(result, options.depth)}\n`);
   if (!result.found) {

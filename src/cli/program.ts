@@ -70,6 +70,7 @@ export function buildProgram(io: CliIo, setExit: (code: number | LongRunning) =>
     .addOption(new Option('--depth <n>', 'longest command sequence explored').argParser(depthArg).default(DEFAULT_DEPTH))
     .option('--universe <file>', 'the universe (JSON or YAML); default: the libvirt chain with an export and a commit')
     .option('--out <file>', "where a counterexample scenario is written ('-' for stdout; default <universe>.counterexample.yaml)")
+    .option('--allow-quirks', "go on past QEMU 7.2's own documented breaks of an invariant (the failed stream's leaked backend)")
     .option('--print-universe', 'print the universe (e.g. the default one, to start your own from) and stop')
     .action((options: CheckCommandOptions) => {
       setExit(checkCommand(options, io.stdout));

@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_UNIVERSE } from '../../src/check/default-universe.js';
 import { explore, type Progress } from '../../src/check/explore.js';
@@ -12,6 +13,7 @@ import { stateKey, stateText } from '../../src/check/state-key.js';
 import { parseUniverse } from '../../src/check/universe.js';
 import { World } from '../../src/check/world.js';
 import { runCli } from '../../src/cli/program.js';
+import { checkCommand } from '../../src/cli/check-command.js';
 import type { Model } from '../../src/graph/types.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -115,6 +117,24 @@ describe('permgraph check', () => {
     const { code, out } = await cli('check', '--universe', 'test/model/fixtures/stream-leak.yaml', '--model', 'qemu-7.2', '--out', '-');
     expect(code).toBe(1);
     expect(out).toContain('# Replay with: permgraph run FILE\nname: stream-leak\n');
+  });
+
+  it('goes on past the quirk with --allow-quirks', async () => {
+    const { code, out } = await cli('check', '--universe', 'test/model/fixtures/stream-leak.yaml', '--model', 'qemu-7.2', '--allow-quirks');
+    expect(code).toBe(0);
+    expect(out).toContain('no invariant broken');
+  });
+
+  it('draws its progress line on a terminal, and nothing elsewhere', () => {
+    const drawn = (isTTY: boolean): string => {
+      const stream = Object.assign(new PassThrough(), { isTTY, columns: 200 });
+      let text = '';
+      stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      expect(checkCommand({ depth: 3 }, () => {}, stream)).toBe(0);
+      return text;
+    };
+    expect(drawn(true)).toMatch(/exploring \| depth 3\/3 \| \d+ states \| \d+ transitions \| \d+ states\/s/);
+    expect(drawn(false)).toBe('');
   });
 
   it('finds nothing in the dynamic model, which has no such leak', async () => {
