@@ -17,7 +17,7 @@ const readOnlyReopenRefused = (node: BlockNode, context: InvariantContext): bool
 
 export const fdFollowsWriters: SnapshotInvariant = {
   name: 'fd-follows-writers',
-  fact: 'spec §5.2 and §10 inv. 12: a file node is open O_RDWR exactly when it has auto-read-only and a parent holds write, write unchanged or resize, or has no auto-read-only and is not read-only (file-posix.c: raw_reconfigure_getfd(), raw_check_perm()); a failed drop to O_RDONLY leaves it O_RDWR (block.c: bdrv_child_try_set_perm() ignores loosening errors)',
+  fact: 'spec §5.2 and §10 inv. 12: a file node is open O_RDWR exactly when it has auto-read-only and a parent holds write, write unchanged or resize, or has no auto-read-only and is not read-only (file-posix.c: raw_parse_flags() as raw_reconfigure_getfd() calls it from raw_check_perm()); a failed drop to O_RDONLY leaves it O_RDWR (block.c: bdrv_child_try_set_perm() ignores loosening errors)',
   check(g, context) {
     const out: Violation[] = [];
     for (const node of viewOf(g).nodes) {
