@@ -11,6 +11,10 @@ import { DEFAULT_UNIVERSE } from '../../src/check/default-universe.js';
 import { explore, type Progress } from '../../src/check/explore.js';
 import { stateKey, stateText } from '../../src/check/state-key.js';
 import { parseUniverse } from '../../src/check/universe.js';
+import { counterexampleScenario, scenarioYaml } from '../../src/check/counterexample.js';
+import { parseScenario } from '../../src/scenario/load.js';
+import { runScenario } from '../../src/scenario/run.js';
+import { virtualStorageFor } from '../../src/scenario/virtual-setup.js';
 import { World } from '../../src/check/world.js';
 import { runCli } from '../../src/cli/program.js';
 import { checkCommand } from '../../src/cli/check-command.js';
@@ -64,6 +68,26 @@ describe('canonical state keys', () => {
     for (const c of [commit, cancel, advance, dismiss, commit]) twice = world.step(twice, c).state;
     expect(stateText(once.graph, '')).toMatch(/#commit_top>mid/);
     expect(stateText(twice.graph, '')).toBe(stateText(once.graph, ''));
+  });
+});
+
+describe('counterexample scenarios', () => {
+  it('replay every kind of command with the replies the explorer saw', () => {
+    const world = new World(DEFAULT_UNIVERSE, { model: 'qemu-7.2' });
+    const chmod = world.commands.findIndex((c) => 'chmod' in c);
+    const advance = world.commands.findIndex((c) => 'advance' in c);
+    const dismiss = command(world, 'job-dismiss');
+    const path = [command(world, 'block-commit'), dismiss, chmod, command(world, 'blockdev-reopen'), advance, dismiss, command(world, 'block-export-add', 'guest')];
+    const file = join(scratch, 'replay.yaml');
+    const text = scenarioYaml(counterexampleScenario(world, path, []), file);
+    expect(text).toContain("chmod:\n      - $W/base.qcow2\n      - \"0444\"");
+    const scenario = parseScenario(text, file);
+    const result = runScenario(scenario, { model: 'qemu-7.2', storage: virtualStorageFor(scenario, world.workdir, file), workdir: world.workdir });
+    result.permgraph.dispose();
+    expect(result.invariantsChecked).toBe(true);
+    expect(result.steps.filter((s) => s.check && !s.check.ok).map((s) => s.check?.message)).toEqual([]);
+    expect(result.steps.some((s) => s.reply && 'error' in s.reply)).toBe(true);
+    expect(result.ok).toBe(true);
   });
 });
 
