@@ -17,6 +17,7 @@ import { runScenario } from '../../src/scenario/run.js';
 import { virtualStorageFor } from '../../src/scenario/virtual-setup.js';
 import { World } from '../../src/check/world.js';
 import { runCli } from '../../src/cli/program.js';
+import { CHAIN3 } from './support/universes.js';
 import { checkCommand } from '../../src/cli/check-command.js';
 import type { Model } from '../../src/graph/types.js';
 
@@ -105,6 +106,14 @@ describe('the default universe', () => {
       expect(seen.every((p, i) => i === 0 || p.states >= seen[i - 1]!.states)).toBe(true);
     });
   }
+
+  it('and the three-image chain with a stream too, in both models', () => {
+    for (const model of MODELS) {
+      const result = explore(new World(CHAIN3, { model }), { depth: 20 });
+      expect(result).toMatchObject({ exhausted: true, states: 540 });
+      expect(result.found).toBeUndefined();
+    }
+  });
 
   it('stops at its depth bound', () => {
     const result = explore(new World(DEFAULT_UNIVERSE, { model: 'dynamic' }), { depth: 2 });
