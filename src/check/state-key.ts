@@ -104,7 +104,7 @@ export function stateText(g: Graph, storageKey: string): string {
   for (const b of view.backends) rest.push(backendFragment(b));
   for (const x of view.exports) rest.push(`x:${x.id}|${x.nodeName}|${x.name}|${+x.writable}`);
   for (const j of Object.values(g.jobs)) rest.push(jobFragment(j));
-  const text = `${nodes.sort().join('\n')}\n${edges.sort().join('\n')}\n${rest.sort().join('\n')}\n${g.nbdServer ? 'nbd' : ''}|${Object.keys(g.objects).sort().join(',')}|${storageKey}`;
+  const text = `${nodes.sort().join('\n')}\n${edges.sort().join('\n')}\n${rest.sort().join('\n')}\n${g.nbdServer ? 'nbd' : ''}|${Object.keys(g.objects).length ? JSON.stringify(g.objects) : ''}|${storageKey}`;
   if (generated.length === 0) return text;
   const names = generatedNames(g, generated);
   return text.replace(GENERATED, (m) => names.get(m) ?? m);
