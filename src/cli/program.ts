@@ -3,14 +3,18 @@
  * be run in-process. Bad input ends with one line on stderr that says where and what, and exit
  * status 2; never a stack trace.
  */
-import { Argument, Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ScenarioError } from '../scenario/load.js';
 import { runCommand } from './run-command.js';
 import { chartCommand, type ChartFormat } from './chart-command.js';
 import { graphCommand } from './graph-command.js';
 import { viewCommand } from './view-command.js';
+import { checkCommand, DEFAULT_DEPTH, type CheckCommandOptions } from './check-command.js';
 import { createPermgraph } from '../runtime/permgraph.js';
 import { startQmpServer } from '../server/qmp-server.js';
+import { formatViolation } from '../invariants/index.js';
+import { withInvariantChecks } from '../invariants/watch.js';
+import { createRealStorage } from '../storage/real-storage.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -45,7 +49,8 @@ export function buildProgram(io: CliIo, setExit: (code: number | LongRunning) =>
         .choices(['auto', 'virtual', 'real'])
         .default('auto'),
     )
-    .action((file: string, options: { model?: ModelName; format: 'text' | 'json'; storage: 'auto' | 'virtual' | 'real' }) => {
+    .option('--check-invariants', 'check the invariant catalogue after every step; a violation fails the run')
+    .action((file: string, options: { model?: ModelName; format: 'text' | 'json'; storage: 'auto' | 'virtual' | 'real'; checkInvariants?: boolean }) => {
       setExit(runCommand(file, options, io.stdout));
     });
 
@@ -55,9 +60,23 @@ export function buildProgram(io: CliIo, setExit: (code: number | LongRunning) =>
     .addOption(new Option('--socket <path>', 'listen on this unix socket').conflicts('stdio'))
     .addOption(new Option('--stdio', 'speak QMP on stdin and stdout'))
     .addOption(new Option('--model <model>', 'read-only model').choices(MODELS).default('dynamic'))
-    .action((options: { socket?: string; stdio?: boolean; model: ModelName }) => {
+    .option('--check-invariants', 'check the invariant catalogue after every command; violations go to stderr')
+    .action((options: { socket?: string; stdio?: boolean; model: ModelName; checkInvariants?: boolean }) => {
       if (!options.socket && !options.stdio) throw new UsageError('qmp: give --socket PATH or --stdio');
-      setExit(serveQmp(options));
+      setExit(serveQmp(options, io));
+    });
+
+  program
+    .command('check')
+    .description('explore every command sequence of a universe up to a depth and check the invariants in every state')
+    .addOption(new Option('--model <model>', "read-only model (default: the universe's, else dynamic)").choices(MODELS))
+    .addOption(new Option('--depth <n>', 'longest command sequence explored').argParser(depthArg).default(DEFAULT_DEPTH))
+    .option('--universe <file>', 'the universe (JSON or YAML); default: the libvirt chain with an export and a commit')
+    .option('--out <file>', "where a counterexample scenario is written ('-' for stdout; default <universe>.counterexample.yaml)")
+    .option('--allow-quirks', "go on past QEMU 7.2's own documented breaks of an invariant (the failed stream's leaked backend)")
+    .option('--print-universe', 'print the universe (e.g. the default one, to start your own from) and stop')
+    .action((options: CheckCommandOptions) => {
+      setExit(checkCommand(options, io.stdout));
     });
 
   program
@@ -94,13 +113,24 @@ export function buildProgram(io: CliIo, setExit: (code: number | LongRunning) =>
   return program;
 }
 
+function depthArg(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a whole number of commands');
+  return Number(value);
+}
+
 /** A mistake in how the command line was used. */
 export class UsageError extends Error {}
 
-async function serveQmp(options: { socket?: string; stdio?: boolean; model: ModelName }): Promise<number> {
-  const permgraph = createPermgraph({ model: options.model });
+async function serveQmp(options: { socket?: string; stdio?: boolean; model: ModelName; checkInvariants?: boolean }, io: CliIo): Promise<number> {
+  const storage = createRealStorage();
+  const permgraph = createPermgraph({ model: options.model, storage });
+  const served = options.checkInvariants
+    ? withInvariantChecks(permgraph, storage, (violations, after) => {
+        for (const v of violations) io.stderr(`permgraph: invariant broken after ${after}: ${formatViolation(v)}\n`);
+      })
+    : permgraph;
   const server = await startQmpServer({
-    permgraph,
+    permgraph: served,
     ...(options.socket ? { socketPath: options.socket } : { stdio: { input: process.stdin, output: process.stdout } }),
   });
   const stop = (): void => void server.close();

@@ -5,7 +5,6 @@
  * so the first failure is QEMU's first failure.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { driverPolicy } from '../drivers/policies.js';
 import { Role } from '../drivers/roles.js';
 import type { DriverName, FdMode, Graph, NodeName } from '../graph/types.js';
 import { nodeFilename } from './filename.js';
@@ -70,7 +69,7 @@ export function openBlockdev(tx: Tx, options: BlockdevOptions, ctx: OpenContext)
   if (!(SIMULATED_DRIVERS as readonly string[]).includes(driver)) {
     fail(`Driver '${driver}' is not simulated by permgraph (simulated: ${SIMULATED_DRIVERS.join(', ')})`);
   }
-  const policy = driverPolicy(driver as DriverName);
+  const policy = tx.policy(driver as DriverName);
   const readOnly = bool(options['read-only']) ?? ctx.inherited.readOnly ?? false;
   const autoReadOnly = bool(options['auto-read-only']) ?? ctx.inherited.autoReadOnly ?? false;
   const flags: Inherited = { readOnly, autoReadOnly };

@@ -8,10 +8,10 @@ import { REOPENING, type NodeEvent } from '../../machines/node.machine.js';
 import { cumulativePerm } from '../perms/cumulative.js';
 import { PERM_ALL, PERM_BITS, permNames, type PermSet } from '../perms/perm.js';
 import { WRITE_PERMS } from '../perms/writers.js';
-import { driverPolicy } from '../drivers/policies.js';
+import { DRIVERS, type DriverPolicies, type DriverPolicy } from '../drivers/policies.js';
 import { describeParent, getNode, parentLabel } from '../graph/graph.js';
 import { deleteShard, getShard, setShard } from '../graph/shards.js';
-import type { Backend, BlockNode, Edge, EdgeId, FdMode, Graph, NodeName, ParentRef } from '../graph/types.js';
+import type { Backend, BlockNode, DriverName, Edge, EdgeId, FdMode, Graph, NodeName, ParentRef } from '../graph/types.js';
 import type { Storage } from '../storage/storage.js';
 import { fail, QmpError } from './errors.js';
 import type { GraphEvent } from './events.js';
@@ -21,6 +21,8 @@ import type { NodeStep, NodeStepper } from './node-stepper.js';
 export interface TxEnv {
   readonly storage: Storage;
   readonly stepper: NodeStepper;
+  /** The driver policies (DRIVERS unless a variant is given). */
+  readonly drivers?: DriverPolicies;
 }
 
 /** A refusal raised inside a transaction, with the events seen before it (reopen.failed, …). */
@@ -100,6 +102,10 @@ export class Tx {
     return getShard(this.g.backends, String(id));
   }
 
+  policy(driver: DriverName): DriverPolicy {
+    return (this.env.drivers ?? DRIVERS)[driver];
+  }
+
   emit(event: GraphEvent): void {
     this.events.push(event);
   }
@@ -116,7 +122,7 @@ export class Tx {
    */
   openNode(fields: NewNode): void {
     const { readOnly, autoReadOnly } = fields;
-    const holdsFd = driverPolicy(fields.driver).holdsFd;
+    const holdsFd = this.policy(fields.driver).holdsFd;
     this.addNode({
       ...fields,
       seq: this.nextSeq(),
@@ -453,7 +459,7 @@ export class Tx {
     perm: PermSet,
     shared: PermSet,
   ): { perm: PermSet; shared: PermSet } {
-    const rule = driverPolicy(parent.driver).childPerm;
+    const rule = this.policy(parent.driver).childPerm;
     if (!rule) throw new Error(`internal: driver ${parent.driver} has no children`);
     const want = rule({ perm, shared, role: edge.role, parentWritable: !parent.readOnly, edgeName: edge.name, parent });
     const child = this.node(edge.child);

@@ -63,7 +63,10 @@ function cbwChildPerm(input: ChildPermInput): PermPair {
   };
 }
 
-export const DRIVERS: Readonly<Record<DriverName, DriverPolicy>> = {
+/** A policy for every driver: the table the core looks drivers up in. */
+export type DriverPolicies = Readonly<Record<DriverName, DriverPolicy>>;
+
+export const DRIVERS: DriverPolicies = {
   file: { name: 'file', holdsFd: true },
   'null-co': { name: 'null-co', holdsFd: false },
   raw: { name: 'raw', holdsFd: false, childPerm: rawChildPerm },

@@ -8,6 +8,7 @@ import { nodeMachine, type NodeMachine } from '../../machines/node.machine.js';
 import { dispatch, type QmpCommand, type QmpReply } from '../core/dispatch.js';
 import type { GraphEvent } from '../core/events.js';
 import { createNodeStepper } from '../core/node-stepper.js';
+import type { DriverPolicies } from '../drivers/policies.js';
 import { transact, type TxEnv } from '../core/tx.js';
 import { advanceJobs, nextJobDeadline } from '../jobs/lifecycle.js';
 import { emptyGraph, jobsInOrder } from '../graph/graph.js';
@@ -23,6 +24,8 @@ export interface PermgraphOptions {
   readonly storage?: Storage;
   /** The node machine (a variant of machines/node.machine.ts, e.g. with other guards). */
   readonly nodeMachine?: NodeMachine;
+  /** The driver policies (a variant of DRIVERS in src/drivers/policies.ts, e.g. with another rule). */
+  readonly driverPolicies?: DriverPolicies;
   /**
    * Live xstate actors of the nodes' machines, for inspection: one per node from its open on
    * (true, the default), only for the nodes asked about ('lazy'), or none (false).
@@ -55,6 +58,7 @@ export function createPermgraph(options: PermgraphOptions = {}): Permgraph {
   const env: TxEnv = {
     storage: options.storage ?? createRealStorage(),
     stepper: createNodeStepper(machine),
+    ...(options.driverPolicies ? { drivers: options.driverPolicies } : {}),
   };
   const graph$ = new BehaviorSubject<Graph>(emptyGraph(model));
   const events$ = new Subject<GraphEvent>();

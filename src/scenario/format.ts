@@ -1,4 +1,5 @@
 /** A run as a readable trace, or as JSON. */
+import { formatViolation } from '../invariants/index.js';
 import type { Change } from './diff.js';
 import type { RunResult, StepRecord } from './run.js';
 
@@ -8,6 +9,7 @@ export function stepTitle(record: StepRecord): string {
   if ('wait-event' in step) return `wait-event ${step['wait-event']}${step.data ? ` ${JSON.stringify(step.data)}` : ''}`;
   if ('wait-job' in step) return `wait-job ${step['wait-job']} ${step.status.join('|')}`;
   if ('advance' in step) return `advance ${step.advance}s`;
+  if ('chmod' in step) return `chmod ${step.chmod[0]} ${step.chmod[1]}`;
   return `sleep ${step.sleep}s`;
 }
 
@@ -44,9 +46,14 @@ export function formatText(result: RunResult, file: string): string {
     for (const e of record.events) lines.push(`    event ${e.event} ${JSON.stringify(e.data)}`);
     for (const change of record.changes) lines.push(`    ${changeLine(change)}`);
     if (record.check) lines.push(`    ${record.check.ok ? 'ok' : 'FAILED'}: ${record.check.message}`);
+    for (const v of record.violations ?? []) lines.push(`    INVARIANT ${formatViolation(v)}`);
   }
   const failed = result.steps.filter((s) => s.check?.ok === false).length;
-  lines.push(`${result.steps.length} steps, ${failed} expectation${failed === 1 ? '' : 's'} failed`);
+  const broken = result.steps.reduce((n, s) => n + (s.violations?.length ?? 0), 0);
+  lines.push(
+    `${result.steps.length} steps, ${failed} expectation${failed === 1 ? '' : 's'} failed` +
+      (result.invariantsChecked ? `, ${broken} invariant violation${broken === 1 ? '' : 's'}` : ''),
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -56,13 +63,14 @@ export function formatJson(result: RunResult, file: string): string {
       file,
       model: result.model,
       ok: result.ok,
-      steps: result.steps.map(({ index, step, reply, events, changes, check }) => ({
+      steps: result.steps.map(({ index, step, reply, events, changes, check, violations }) => ({
         index,
         step,
         ...(reply ? { reply } : {}),
         events,
         changes,
         ...(check ? { check } : {}),
+        ...(violations?.length ? { violations } : {}),
       })),
     },
     null,

@@ -33,7 +33,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${where(issue.path) || '(top)'}: ${issue.message}`;
 }
 
-const STEP_KINDS = ['execute', 'wait-event', 'wait-job', 'advance', 'sleep'];
+const STEP_KINDS = ['execute', 'wait-event', 'wait-job', 'advance', 'sleep', 'chmod'];
 const SETUP_KINDS = ['qemu-img', 'qemu-io', 'chmod', 'chown', 'mkdir', 'touch', 'copy', 'ro-bind-mount', 'chattr-immutable', 'qemu-nbd'];
 
 /** A step or setup step that is none of the known kinds gets a message that lists them. */

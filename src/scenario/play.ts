@@ -8,9 +8,15 @@ import { virtualStorageFor } from './virtual-setup.js';
 
 export type StorageKind = 'auto' | 'virtual' | 'real';
 
-export function playScenario(scenario: Scenario, file: string, model: Model, storageKind: StorageKind): RunResult {
+export function playScenario(
+  scenario: Scenario,
+  file: string,
+  model: Model,
+  storageKind: StorageKind,
+  checkInvariants = false,
+): RunResult {
   const virtual = storageKind === 'virtual' || (storageKind === 'auto' && (scenario.files || scenario.setup));
   const workdir = virtual ? `/scenario/${scenario.name ?? basename(file).replace(/\.[^.]+$/, '')}` : process.cwd();
   const storage = virtual ? virtualStorageFor(scenario, workdir, file) : createRealStorage();
-  return runScenario(scenario, { model, storage, workdir });
+  return runScenario(scenario, { model, storage, workdir, checkInvariants });
 }

@@ -4,11 +4,14 @@
  */
 import type { QmpReply } from '../core/dispatch.js';
 import type { Graph, Model } from '../graph/types.js';
-import { createPermgraph, type Permgraph } from '../runtime/permgraph.js';
+import { checkStep, type Violation } from '../invariants/index.js';
+import { createPermgraph, type Permgraph, type PermgraphOptions } from '../runtime/permgraph.js';
 import type { Storage } from '../storage/storage.js';
+import type { VirtualStorage } from '../storage/virtual-storage.js';
 import { diffGraphs, type Change } from './diff.js';
 import type { Expectation, Scenario, Step } from './schema.js';
-import { substitute } from './virtual-setup.js';
+import { ScenarioError } from './load.js';
+import { chmodVirtual, substitute } from './virtual-setup.js';
 
 export interface QmpEventRecord {
   readonly event: string;
@@ -25,12 +28,15 @@ export interface StepRecord {
   readonly graph: Graph;
   /** Set when the step carried an expectation or waited for something. */
   readonly check?: { readonly ok: boolean; readonly message: string };
+  /** Invariants broken after the step (when they are checked). */
+  readonly violations?: readonly Violation[];
 }
 
 export interface RunResult {
   readonly model: Model;
   readonly steps: readonly StepRecord[];
   readonly ok: boolean;
+  readonly invariantsChecked: boolean;
   readonly permgraph: Permgraph;
 }
 
@@ -59,6 +65,17 @@ const matches = (data: Readonly<Record<string, unknown>>, want: Record<string, u
 
 const MAX_WAKEUPS = 1000;
 
+const stepName = (step: Step): string =>
+  'execute' in step ? step.execute : 'wait-event' in step ? 'wait-event' : 'wait-job' in step ? 'wait-job' : 'chmod' in step ? 'chmod' : 'advance';
+
+/** A `chmod` step: only virtual files can change under the simulator. */
+function changeStorage(storage: Storage, file: string, mode: string, index: number): void {
+  if (!('update' in storage) || !('files' in storage)) throw new ScenarioError(`steps[${index}]: chmod needs virtual storage (--storage virtual)`);
+  const virtual = storage as VirtualStorage;
+  if (!virtual.files.has(file)) throw new ScenarioError(`steps[${index}]: chmod: no such file '${file}'`);
+  chmodVirtual(virtual, file, mode);
+}
+
 /** Moves the virtual clock on, job deadline by job deadline, until the job has a wanted status. */
 export function waitForJob(permgraph: Permgraph, id: string, wanted: readonly string[]): string {
   const statusOf = (): string => permgraph.graph.jobs[id]?.status ?? 'absent';
@@ -75,10 +92,15 @@ export interface RunOptions {
   readonly storage: Storage;
   /** What `$W` stands for in the scenario. */
   readonly workdir: string;
+  /** Check the invariant catalogue after every step (also when the scenario asks for it). */
+  readonly checkInvariants?: boolean;
+  /** Variants of the runtime's parts (a different node machine or driver table). */
+  readonly runtime?: Pick<PermgraphOptions, 'nodeMachine' | 'driverPolicies'>;
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions): RunResult {
-  const permgraph = createPermgraph({ model: options.model, storage: options.storage });
+  const permgraph = createPermgraph({ ...options.runtime, model: options.model, storage: options.storage });
+  const checking = options.checkInvariants === true || scenario['check-invariants'] === true;
   const pending: QmpEventRecord[] = [];
   let stepEvents: QmpEventRecord[] = [];
   permgraph.events$.subscribe((e) => {
@@ -105,9 +127,14 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
       const status = waitForJob(permgraph, step['wait-job'], step.status);
       const ok = step.status.includes(status);
       check = { ok, message: `job ${step['wait-job']} is ${status}${ok ? '' : `, not ${step.status.join(' or ')}`}` };
+    } else if ('chmod' in step) {
+      changeStorage(options.storage, step.chmod[0], step.chmod[1], index);
     } else {
       permgraph.advance('advance' in step ? step.advance : step.sleep);
     }
+    const violations = checking
+      ? checkStep(before, permgraph.graph, { command: stepName(step), ...(reply ? { reply } : {}) }, { storage: options.storage })
+      : [];
     steps.push({
       index,
       step,
@@ -116,7 +143,9 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
       changes: diffGraphs(before, permgraph.graph),
       graph: permgraph.graph,
       ...(check ? { check } : {}),
+      ...(violations.length ? { violations } : {}),
     });
   });
-  return { model: options.model, steps, ok: steps.every((s) => s.check?.ok !== false), permgraph };
+  const ok = steps.every((s) => s.check?.ok !== false && !s.violations?.length);
+  return { model: options.model, steps, ok, invariantsChecked: checking, permgraph };
 }

@@ -45,8 +45,13 @@ export const waitJobStepSchema = z.strictObject({
 
 export const advanceStepSchema = z.strictObject({ advance: z.number().nonnegative(), ...common });
 export const sleepStepSchema = z.strictObject({ sleep: z.number().nonnegative(), ...common });
+/** The storage changing under a running daemon (as `chmod` in setup, but between commands). */
+export const chmodStepSchema = z.strictObject({
+  chmod: z.tuple([z.string(), z.string().regex(/^[0-7]{3,4}$/, 'an octal mode like 0444')]),
+  ...common,
+});
 
-export const stepSchema = z.union([qmpStepSchema, waitEventStepSchema, waitJobStepSchema, advanceStepSchema, sleepStepSchema]);
+export const stepSchema = z.union([qmpStepSchema, waitEventStepSchema, waitJobStepSchema, advanceStepSchema, sleepStepSchema, chmodStepSchema]);
 
 const argv = z.union([z.array(z.string()), z.string()]);
 
@@ -68,6 +73,8 @@ export const scenarioSchema = z.strictObject({
   description: z.string().optional(),
   as_user: z.string().optional(),
   model: z.enum(['qemu-7.2', 'dynamic']).optional(),
+  /** Check the invariant catalogue after every step (as `permgraph run --check-invariants`). */
+  'check-invariants': z.boolean().optional(),
   files: z.record(z.string(), virtualFileSchema).optional(),
   setup: z.array(setupStepSchema).optional(),
   steps: z.array(stepSchema),

@@ -57,7 +57,7 @@ function qemuImg(storage: VirtualStorage, args: readonly string[], where: string
 }
 
 /** chmod as the daemon's unprivileged user would feel it: owner bits decide. */
-function chmod(storage: VirtualStorage, file: string, mode: string): void {
+export function chmodVirtual(storage: VirtualStorage, file: string, mode: string): void {
   const bits = parseInt(mode, 8);
   storage.update(file, { readable: (bits & 0o400) !== 0, writable: (bits & 0o200) !== 0 });
 }
@@ -82,7 +82,7 @@ function applyStep(storage: VirtualStorage, step: SetupStep, where: string): voi
       return;
     case 'chmod':
       need(args[0]!);
-      return chmod(storage, args[0]!, args[1]!);
+      return chmodVirtual(storage, args[0]!, args[1]!);
     case 'copy':
       storage.put(args[1]!, need(args[0]!));
       return;

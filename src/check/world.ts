@@ -1,0 +1,119 @@
+/**
+ * The explorer's world: a universe's commands as a pure step function over (snapshot, storage).
+ * Snapshots are immutable and storage states are values (one per combination of file modes,
+ * made once), so stepping from any state never disturbs another: branching is free.
+ */
+import type { NodeMachine } from '../../machines/node.machine.js';
+import { dispatch, type QmpReply } from '../core/dispatch.js';
+import { createNodeStepper, type NodeStepper } from '../core/node-stepper.js';
+import { transact, type TxEnv } from '../core/tx.js';
+import type { DriverPolicies } from '../drivers/policies.js';
+import { emptyGraph } from '../graph/graph.js';
+import type { Graph, Model } from '../graph/types.js';
+import { advanceJobs } from '../jobs/lifecycle.js';
+import { ScenarioError } from '../scenario/load.js';
+import { chmodVirtual, substitute, virtualStorageFor } from '../scenario/virtual-setup.js';
+import { createVirtualStorage, type VirtualFile, type VirtualStorage } from '../storage/virtual-storage.js';
+import { commandLabel, type Universe, type UniverseCommand } from './universe.js';
+
+export interface WorldOptions {
+  readonly model: Model;
+  /** Variants of the runtime's parts, as createPermgraph takes them. */
+  readonly nodeMachine?: NodeMachine;
+  readonly driverPolicies?: DriverPolicies;
+}
+
+/** One combination of file modes: its storage and the environment commands run in. */
+export interface StorageState {
+  /** Which files differ from the universe's setup, and how ('' when none do). */
+  readonly key: string;
+  readonly storage: VirtualStorage;
+  readonly env: TxEnv;
+}
+
+export interface WorldState {
+  readonly graph: Graph;
+  readonly storage: StorageState;
+}
+
+export interface Stepped {
+  readonly state: WorldState;
+  /** The QMP reply (none for a clock advance or a storage change). */
+  readonly reply?: QmpReply;
+}
+
+const flags = (file: VirtualFile | undefined): string => `${file?.readable === undefined || file.readable === true ? 'r' : '-'}${file?.writable === undefined || file.writable === true ? 'w' : '-'}`;
+
+export class World {
+  /** The commands with `$W` replaced by the workdir. */
+  readonly commands: readonly UniverseCommand[];
+  readonly initial: WorldState;
+  readonly workdir: string;
+  private readonly stepper: NodeStepper;
+  private readonly setupFiles: ReadonlyMap<string, VirtualFile>;
+  private readonly storages = new Map<string, StorageState>();
+
+  constructor(
+    readonly universe: Universe,
+    readonly options: WorldOptions,
+  ) {
+    this.workdir = `/scenario/${universe.name}`;
+    this.stepper = createNodeStepper(options.nodeMachine);
+    const setup = virtualStorageFor({ steps: [], ...universe }, this.workdir, universe.name);
+    this.setupFiles = new Map(setup.files);
+    this.commands = substitute(universe.commands, this.workdir);
+    let state: WorldState = { graph: emptyGraph(options.model), storage: this.storageFor(setup) };
+    substitute(universe.start, this.workdir).forEach((command, i) => {
+      const stepped = this.run(state, command);
+      if (stepped.reply && 'error' in stepped.reply) {
+        throw new ScenarioError(`${universe.name}: start[${i}] (${commandLabel(command)}) failed: ${stepped.reply.error.desc}`);
+      }
+      state = stepped.state;
+    });
+    this.initial = state;
+  }
+
+  /** Takes the universe's command number `index` from `state`. */
+  step(state: WorldState, index: number): Stepped {
+    return this.run(state, this.commands[index]!);
+  }
+
+  run(state: WorldState, command: UniverseCommand): Stepped {
+    if ('execute' in command) {
+      const result = dispatch(state.graph, state.storage.env, {
+        execute: command.execute,
+        ...(command.arguments ? { arguments: command.arguments } : {}),
+      });
+      return { state: result.graph === state.graph ? state : { graph: result.graph, storage: state.storage }, reply: result.reply };
+    }
+    if ('advance' in command) {
+      if (Object.keys(state.graph.jobs).length === 0) return { state };
+      const { graph } = transact(state.graph, state.storage.env, (tx) => advanceJobs(tx, command.advance));
+      return { state: { graph, storage: state.storage } };
+    }
+    const [path, mode] = command.chmod;
+    const next = createVirtualStorage(Object.fromEntries(state.storage.storage.files));
+    if (!next.files.has(path)) throw new ScenarioError(`${this.universe.name}: chmod: no such file '${path}'`);
+    chmodVirtual(next, path, mode);
+    const storage = this.storageFor(next);
+    return { state: storage === state.storage ? state : { graph: state.graph, storage } };
+  }
+
+  /** The one StorageState for these file modes. */
+  private storageFor(storage: VirtualStorage): StorageState {
+    const changed: string[] = [];
+    for (const [path, file] of storage.files) {
+      const was = flags(this.setupFiles.get(path));
+      const now = flags(file);
+      if (was !== now) changed.push(`${path}:${now}`);
+    }
+    const key = changed.sort().join(',');
+    let found = this.storages.get(key);
+    if (!found) {
+      const env: TxEnv = { storage, stepper: this.stepper, ...(this.options.driverPolicies ? { drivers: this.options.driverPolicies } : {}) };
+      found = { key, storage, env };
+      this.storages.set(key, found);
+    }
+    return found;
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The invariant catalogue: named properties of the permission graph, each resting on a QEMU fact
+ * (docs/invariants.md). All are pure functions of a snapshot (and, for the refused-command one,
+ * of the snapshot before and the reply), so any snapshot can be checked: by tests, by the bounded
+ * explorer (`permgraph check`) and after every command with `--check-invariants`.
+ */
+import { viewOf } from './view.js';
+import type { Graph } from '../graph/types.js';
+import type { QmpReply } from '../core/dispatch.js';
+import { firstDifference } from './deep-equal.js';
+import { childPermsFollowDriver, noWriteOnReadOnly, parentsShare } from './perms.js';
+import { dynamicReadWriteIffWriter, fdFollowsWriters, machineAtRest } from './read-only.js';
+import { acyclic, edgesPointAtLiveNodes, jobsConsistent, namesUnique } from './structure.js';
+import type { InvariantContext, InvariantName, SnapshotInvariant, Violation } from './types.js';
+
+export type { InvariantContext, InvariantName, SnapshotInvariant, Violation } from './types.js';
+
+/** Every snapshot invariant, structure first (the others assume live links). */
+export const SNAPSHOT_INVARIANTS: readonly SnapshotInvariant[] = [
+  namesUnique,
+  edgesPointAtLiveNodes,
+  acyclic,
+  parentsShare,
+  childPermsFollowDriver,
+  noWriteOnReadOnly,
+  fdFollowsWriters,
+  dynamicReadWriteIffWriter,
+  machineAtRest,
+  jobsConsistent,
+];
+
+export const REFUSED_COMMAND_FACT =
+  'spec §4.1, §4.7 and §10 inv. 14: a refused command leaves edges, perms, `ro` and descriptors as they were; the graph change and its refresh are one transaction that aborts as a whole (util/transactions.c: tran_abort(); block.c: bdrv_list_refresh_perms()). QEMU 7.2 breaks it once: a block-stream refused after its BlockBackend was made leaves that backend behind (block/stream.c: stream_start())';
+
+/** The catalogue as (name, fact) rows, for documentation and `permgraph check --help`. */
+export const INVARIANT_FACTS: readonly { readonly name: InvariantName; readonly fact: string }[] = [
+  ...SNAPSHOT_INVARIANTS.map(({ name, fact }) => ({ name, fact })),
+  { name: 'refused-command-unchanged', fact: REFUSED_COMMAND_FACT },
+];
+
+/** Every snapshot invariant on one snapshot; the broken ones, structure first. */
+export function checkSnapshot(graph: Graph, context: InvariantContext = {}): Violation[] {
+  const out: Violation[] = [];
+  for (const invariant of SNAPSHOT_INVARIANTS) {
+    out.push(...invariant.check(graph, context));
+    if (out.length && invariant === acyclic) return out; // the rest would walk broken links
+  }
+  return out;
+}
+
+const STREAM_LEAK = /^leaked by block-stream /;
+
+/** A refused command left the snapshot as it was (QEMU 7.2's stream leak is marked as its quirk). */
+export function checkRefusedCommand(before: Graph, after: Graph, reply: QmpReply, command: string): Violation[] {
+  if (!('error' in reply) || before === after) return [];
+  const path = firstDifference(before, after);
+  if (path === null) return [];
+  // a sharded record's path (.nodes.1.2.3.top.parents) read as its key (nodes[top].parents)
+  const where = path.replace(/^\.(\w+)\.\d+\.\d+\.\d+\.([^.]+)/, '$1[$2]').replace(/^\./, '');
+  const leak = after.model === 'qemu-7.2' && viewOf(after).backends.some((b) => b.owner.kind === 'internal' && STREAM_LEAK.test(b.owner.purpose));
+  return [
+    {
+      invariant: 'refused-command-unchanged',
+      message: `refused ${command} (${reply.error.desc}) changed the graph at ${where}`,
+      ...(leak ? { quirk: 'QEMU 7.2 leaves the BlockBackend of a failed block-stream on the device node (spec §3.7)' } : {}),
+    },
+  ];
+}
+
+/** The invariants after one command: the refused-command check, then the snapshot's own. */
+export function checkStep(
+  before: Graph,
+  after: Graph,
+  step: { readonly command: string; readonly reply?: QmpReply },
+  context: InvariantContext = {},
+): Violation[] {
+  const refused = step.reply ? checkRefusedCommand(before, after, step.reply, step.command) : [];
+  return [...refused, ...checkSnapshot(after, context)];
+}
+
+/** One line per violation: `invariant: message`. */
+export const formatViolation = (v: Violation): string => `${v.invariant}: ${v.message}${v.quirk ? ` [QEMU 7.2 quirk: ${v.quirk}]` : ''}`;

@@ -1,0 +1,13 @@
+/**
+ * Small universes for the property tests (and for `permgraph check --universe`):
+ * - chain2: base <- top over auto-read-only file nodes; a guest disk and a CD-ROM, an export,
+ *   reopen, an active commit, top deleted and re-added, both images turning read-only;
+ * - chain3: the explorer's default universe (the libvirt chain) with a stream added.
+ */
+import { fileURLToPath } from 'node:url';
+import { loadUniverse, type Universe } from '../../../src/check/universe.js';
+
+const fixture = (name: string): Universe => loadUniverse(fileURLToPath(new URL(`../fixtures/${name}.yaml`, import.meta.url)));
+
+export const CHAIN2: Universe = fixture('chain2');
+export const CHAIN3: Universe = fixture('chain3');
