@@ -1,7 +1,8 @@
 /**
  * The filename QMP shows for a node (block.c: bdrv_refresh_filename()): protocol nodes their
  * file, format nodes their file child's, filters a `json:{…}` of their full options (their own
- * strong options and their children's), implicit job filters their child's.
+ * strong options and their children's), as do format nodes over a format node; implicit job
+ * filters their child's.
  */
 import type { BlockNode, Graph } from '../graph/types.js';
 import { childByName, getNode } from '../graph/graph.js';
@@ -28,6 +29,7 @@ function fullOptions(graph: Graph, node: BlockNode): Full {
 }
 
 const FILTERS = new Set(['throttle', 'copy-on-read']);
+const PROTOCOLS = new Set(['file', 'null-co', 'nbd']);
 
 export function nodeFilename(graph: Graph, node: BlockNode): string {
   if (node.driver === 'file') return node.options['filename'] as string;
@@ -35,5 +37,7 @@ export function nodeFilename(graph: Graph, node: BlockNode): string {
   const file = childByName(graph, node, 'file') ?? childByName(graph, node, 'backing');
   const child = file ? getNode(graph, file.child) : undefined;
   if (FILTERS.has(node.driver) && !node.implicit) return `json:${qjson(fullOptions(graph, node))}`;
+  // a format node names its file only when that file is a protocol node (a format over a format cannot be probed)
+  if (file?.name === 'file' && child && !node.implicit && !PROTOCOLS.has(child.driver)) return `json:${qjson(fullOptions(graph, node))}`;
   return child ? nodeFilename(graph, child) : '';
 }
