@@ -227,6 +227,9 @@ const resume: VerbAction = (tx, job) => {
     if (job.completing === 'pivot') completeJob(tx, job.id);
   }
 };
+const pauseCheck = (job: Job): void => {
+  if (job.userPaused) fail('Job is already paused');
+};
 const resumeCheck = (job: Job): void => {
   if (!job.userPaused) fail("Can't resume a job that was not paused");
 };
@@ -254,11 +257,11 @@ export const JOB_COMMANDS: Readonly<Record<string, Command>> = {
     if (job.userPaused && args['force'] !== true) fail(`The block job for device '${job.id}' is currently paused`);
   }, cancel),
   'block-job-complete': verbCommand(deviceArg, blockJob, 'device', 'complete', noCheck, complete),
-  'block-job-pause': verbCommand(deviceArg, blockJob, 'device', 'pause', noCheck, pause),
+  'block-job-pause': verbCommand(deviceArg, blockJob, 'device', 'pause', pauseCheck, pause),
   'block-job-resume': verbCommand(deviceArg, blockJob, 'device', 'resume', resumeCheck, resume),
   'block-job-finalize': verbCommand(idArg, blockJob, 'id', 'finalize', noCheck, finalize),
   'block-job-dismiss': verbCommand(idArg, blockJob, 'id', 'dismiss', noCheck, dismiss),
-  'job-pause': verbCommand(idArg, anyJob, 'id', 'pause', noCheck, pause),
+  'job-pause': verbCommand(idArg, anyJob, 'id', 'pause', pauseCheck, pause),
   'job-resume': verbCommand(idArg, anyJob, 'id', 'resume', resumeCheck, resume),
   'job-cancel': verbCommand(idArg, anyJob, 'id', 'cancel', noCheck, (tx, job) => cancelJob(tx, job.id, true)),
   'job-complete': verbCommand(idArg, anyJob, 'id', 'complete', noCheck, complete),
