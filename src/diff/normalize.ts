@@ -63,7 +63,8 @@ export function normalizeObservation(obs: Observation | null | undefined): JsonO
   return out;
 }
 
-function normalizeStep(step: TraceStep): JsonObject {
+/** One step's normalized form (its paths as they are). */
+export function normalizeStep(step: TraceStep): JsonObject {
   const rec: JsonObject = {};
   for (const key of STEP_KEYS) if (step[key] !== undefined) rec[key] = implicit(step[key] as Json);
   if (step.return !== undefined) rec['return'] = COMPARED_RETURNS.test(step.execute ?? '') ? implicit(step.return) : 'ok';
