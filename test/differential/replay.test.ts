@@ -4,6 +4,7 @@
  * differences docs/fidelity.md lists.
  */
 import { describe, expect, it } from 'vitest';
+import { runCommand } from '../../src/cli/run-command.js';
 import { CORPUS, KNOWN_DIFFERENCES, permgraphDifferences } from '../support/corpus.js';
 
 describe('the recorded corpus replayed on permgraph --model qemu-7.2', () => {
@@ -23,4 +24,11 @@ describe('the recorded corpus replayed on permgraph --model qemu-7.2', () => {
       expect(permgraphDifferences(entry, entry.trace)).toEqual(KNOWN_DIFFERENCES[entry.name] ?? []);
     });
   }
+});
+
+describe('the corpus files as plain scenarios', () => {
+  it('each runs with permgraph run on virtual storage, every wait met', () => {
+    const failed = CORPUS.filter((e) => e.from === 'corpus').filter((e) => runCommand(e.file, { model: 'qemu-7.2', format: 'json', storage: 'virtual' }, () => undefined) !== 0);
+    expect(failed.map((e) => e.name)).toEqual([]);
+  });
 });
