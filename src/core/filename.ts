@@ -53,6 +53,8 @@ export function nodeFilename(graph: Graph, node: BlockNode): string {
   const file = childByName(graph, node, 'file') ?? childByName(graph, node, 'backing');
   const child = file ? getNode(graph, file.child) : undefined;
   if (FILTERS.has(node.driver) && !node.implicit) return json(graph, node);
+  // strong options (raw's offset and size) cannot be told by a file name
+  if (!node.implicit && (STRONG_OPTIONS[node.driver] ?? []).some((key) => node.options[key] !== undefined)) return json(graph, node);
   // a format node names its file only when that file is a protocol node (a format over a format cannot be probed)
   if (file?.name === 'file' && child && !node.implicit && !PROTOCOLS.has(child.driver)) return json(graph, node);
   return child ? nodeFilename(graph, child) : '';
