@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Model } from '../graph/types.js';
 import { differences, formatDifferences } from '../diff/compare.js';
 import { normalizeTrace } from '../diff/normalize.js';
-import { recordOnDaemon } from '../diff/record.js';
+import { notRun, recordOnDaemon } from '../diff/record.js';
 import { readScenarioFile } from '../diff/scenario-file.js';
 import { simulate } from '../diff/simulate.js';
 import type { Trace } from '../diff/trace.js';
@@ -33,6 +33,8 @@ export async function diffCommand(file: string, options: DiffOptions, write: (te
   const reference = options.recorded
     ? readTrace(options.recorded)
     : await recordOnDaemon(scenario, name, { timeout: options.timeout, ...(options.asUser ? { asUser: options.asUser } : {}) });
+  const failed = options.recorded ? null : notRun(reference);
+  if (failed) throw new Error(`${name}: not run on the daemon: ${failed}`);
   const side = options.recorded ? 'recording' : 'daemon';
   const simulated = simulate(scenario, name, { model: options.model, file });
   const diffs = differences(normalizeTrace(reference), normalizeTrace(simulated), [side, 'permgraph']);

@@ -51,7 +51,7 @@ export function realSetup(identity: Identity, workdir: string): RealSetup {
   const immutable: string[] = [];
   const must = (argv: readonly string[]): void => {
     const { rc, output } = run(argv);
-    if (rc !== 0) throw new SetupError(`${argv.join(' ')} failed: ${output}`);
+    if (rc !== 0) throw new SetupError(`${argv.join(' ')} failed: ${output.replace(/\s*\n\s*/g, ' ')}`);
   };
   return {
     run(step) {
@@ -65,7 +65,7 @@ export function realSetup(identity: Identity, workdir: string): RealSetup {
           const { rc, output } = run(identity.wrap([op, ...args]), workdir);
           record.rc = rc;
           if (output) record.output = output;
-          if (rc !== 0) throw new SetupError(`setup ${op} failed: ${output}`);
+          if (rc !== 0) throw new SetupError(`setup ${op} failed: ${output.replace(/\s*\n\s*/g, ' ')}`);
           break;
         }
         case 'mkdir':

@@ -97,6 +97,9 @@ async function runStep(daemon: Daemon, step: Step, rec: Record<string, unknown>,
   return daemon.qmp.pollEvents(seconds * 1000);
 }
 
+/** Why a trace is no run of the scenario at all (the setup failed, the daemon did not start), or null. */
+export const notRun = (trace: Trace): string | null => (trace.daemon === null && trace.aborted ? trace.aborted : null);
+
 /** The daemon's trace of a scenario. Rejects only when the scenario cannot be run at all. */
 export async function recordOnDaemon(scenario: Scenario, name: string, options: RecordOptions = {}): Promise<Trace> {
   const started = Date.now();

@@ -88,6 +88,14 @@ describe.skipIf(why)(`permgraph diff and record on the daemon${why ? ` (skipped:
     expect(normalizeTrace(fresh)).toEqual(normalizeTrace(JSON.parse(readFileSync(recording, 'utf8')) as Trace));
   });
 
+  it('a scenario whose setup fails is not run: one line, exit 2', async () => {
+    const bad = join(scratch, 'bad-setup.json');
+    writeFileSync(bad, JSON.stringify({ setup: [{ 'qemu-img': ['create', '-f', 'raw', '$W/a.img', 'huge'] }], steps: [{ execute: 'query-version' }] }));
+    const { code, out, err } = await cli('diff', bad);
+    expect([code, out]).toEqual([2, '']);
+    expect(err).toMatch(/^permgraph: bad-setup: not run on the daemon: setup qemu-img failed: qemu-img: Invalid image size specified[^\n]*\n$/);
+  });
+
   it('diff runs the daemon as the given user: as root a 0444 image is writable, so permgraph (which reads modes as nobody would) differs', async () => {
     const agreed = await cli('diff', join(CORPUS_DIR, 'rostore-0444-raw.json'));
     expect([agreed.code, agreed.out]).toEqual([0, 'rostore-0444-raw: daemon (as nobody) vs permgraph --model qemu-7.2: same (10 steps)\n']);
