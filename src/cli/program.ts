@@ -10,6 +10,8 @@ import { chartCommand, type ChartFormat } from './chart-command.js';
 import { graphCommand } from './graph-command.js';
 import { viewCommand } from './view-command.js';
 import { checkCommand, DEFAULT_DEPTH, type CheckCommandOptions } from './check-command.js';
+import { diffCommand } from './diff-command.js';
+import { recordCommand } from './record-command.js';
 import { createPermgraph } from '../runtime/permgraph.js';
 import { startQmpServer } from '../server/qmp-server.js';
 import { formatViolation } from '../invariants/index.js';
@@ -110,12 +112,42 @@ export function buildProgram(io: CliIo, setExit: (code: number | LongRunning) =>
       setExit(viewCommand(file, options, io.stdout));
     });
 
+  program
+    .command('diff')
+    .description('run a scenario on the real qemu-storage-daemon and on permgraph; print every difference (exit 1 if any)')
+    .argument('<file>', 'the scenario')
+    .addOption(new Option('--model <model>', 'read-only model').choices(MODELS).default('qemu-7.2'))
+    .option('--as-user <user>', "run the daemon as this user (default: the scenario's as_user; 'self': as you)")
+    .option('--recorded <trace>', 'compare with this recorded trace instead of running the daemon')
+    .option('--timeout <seconds>', 'limit of every QMP read', parseSeconds, 10)
+    .action((file: string, options: { model: ModelName; asUser?: string; recorded?: string; timeout: number }) => {
+      setExit(diffCommand(file, options, io.stdout));
+    });
+
+  program
+    .command('record')
+    .description("run scenarios on the real qemu-storage-daemon and write each one's trace beside it (NAME.trace.json)")
+    .argument('<files...>', 'the scenarios')
+    .option('--as-user <user>', "run the daemon as this user (default: the scenario's as_user; 'self': as you)")
+    .option('--out <trace>', 'write the trace here (one scenario only)')
+    .option('--timeout <seconds>', 'limit of every QMP read', parseSeconds, 10)
+    .action((files: string[], options: { asUser?: string; out?: string; timeout: number }) => {
+      if (options.out && files.length > 1) throw new UsageError('record: --out takes one scenario');
+      setExit(recordCommand(files, options, io.stdout));
+    });
+
   return program;
 }
 
 function depthArg(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a whole number of commands');
   return Number(value);
+}
+
+function parseSeconds(text: string): number {
+  const seconds = Number(text);
+  if (!(seconds > 0)) throw new UsageError(`--timeout: not a number of seconds: '${text}'`);
+  return seconds;
 }
 
 /** A mistake in how the command line was used. */

@@ -97,8 +97,8 @@ export const blockCommit: Command = {
       if (!chainContains(graph, top, base)) fail(`'${baseNode}' is not in this backing file chain`);
     } else {
       base = null;
+      // bdrv_find_base(): the bottom of the chain, top itself when it has no backing
       for (let iter: NodeName | null = top; iter; iter = belowInChain(graph, iter)) base = iter;
-      if (base === top) fail('There is no backimg image');
     }
     for (let iter: NodeName | null = top; iter && iter !== base; iter = belowInChain(graph, iter)) blocked(graph, iter, 'commit-target');
     if (top === base) fail('cannot commit an image into itself');
@@ -160,12 +160,21 @@ export const blockdevBackup: Command = {
   run(graph, args, env) {
     const bs = lookup(graph, args['device'] as string, true);
     const target = lookup(graph, args['target'] as string, true);
+    needsBitmap(args);
     blocked(graph, bs, 'backup-source');
     blocked(graph, target, 'backup-target');
     const options = jobOptions(args, deviceName());
     return started(graph, env, (tx) => startBackup(tx, options, bs, target));
   },
 };
+
+/** do_backup_common(): the bitmap sync modes need a bitmap (none can be named here). */
+export function needsBitmap(args: Readonly<Record<string, unknown>>): void {
+  const sync = args['sync'];
+  if ((sync === 'incremental' || sync === 'bitmap') && args['bitmap'] === undefined) {
+    fail(`must provide a valid bitmap name for '${sync}' sync mode`);
+  }
+}
 
 // ---------------------------------------------------------------- verbs
 
@@ -218,6 +227,9 @@ const resume: VerbAction = (tx, job) => {
     if (job.completing === 'pivot') completeJob(tx, job.id);
   }
 };
+const pauseCheck = (job: Job): void => {
+  if (job.userPaused) fail('Job is already paused');
+};
 const resumeCheck = (job: Job): void => {
   if (!job.userPaused) fail("Can't resume a job that was not paused");
 };
@@ -237,7 +249,7 @@ export const JOB_COMMANDS: Readonly<Record<string, Command>> = {
   'drive-mirror': driveMirror,
   'drive-backup': driveBackup,
   'block-job-set-speed': verbCommand(setSpeedArgs, blockJob, 'device', 'set-speed', (_job, args) => {
-    if ((args['speed'] as number) < 0) fail("Invalid parameter 'speed'");
+    if ((args['speed'] as number) < 0) fail("Parameter 'speed' expects a non-negative value");
   }, (tx, job, args) => {
     draftJob(tx, job.id).speed = args['speed'] as number;
   }),
@@ -245,11 +257,11 @@ export const JOB_COMMANDS: Readonly<Record<string, Command>> = {
     if (job.userPaused && args['force'] !== true) fail(`The block job for device '${job.id}' is currently paused`);
   }, cancel),
   'block-job-complete': verbCommand(deviceArg, blockJob, 'device', 'complete', noCheck, complete),
-  'block-job-pause': verbCommand(deviceArg, blockJob, 'device', 'pause', noCheck, pause),
+  'block-job-pause': verbCommand(deviceArg, blockJob, 'device', 'pause', pauseCheck, pause),
   'block-job-resume': verbCommand(deviceArg, blockJob, 'device', 'resume', resumeCheck, resume),
   'block-job-finalize': verbCommand(idArg, blockJob, 'id', 'finalize', noCheck, finalize),
   'block-job-dismiss': verbCommand(idArg, blockJob, 'id', 'dismiss', noCheck, dismiss),
-  'job-pause': verbCommand(idArg, anyJob, 'id', 'pause', noCheck, pause),
+  'job-pause': verbCommand(idArg, anyJob, 'id', 'pause', pauseCheck, pause),
   'job-resume': verbCommand(idArg, anyJob, 'id', 'resume', resumeCheck, resume),
   'job-cancel': verbCommand(idArg, anyJob, 'id', 'cancel', noCheck, (tx, job) => cancelJob(tx, job.id, true)),
   'job-complete': verbCommand(idArg, anyJob, 'id', 'complete', noCheck, complete),

@@ -12,6 +12,7 @@ import { childEdges, getNode } from '../graph/graph.js';
 import type { DriverName, Graph, NodeName } from '../graph/types.js';
 import { blockdevOptions } from '../qapi/block-schema.js';
 import { listOf, req, struct } from '../qapi/schema.js';
+import { nodeFilename } from '../core/filename.js';
 import { closeNode } from './blockdev.js';
 import type { Command } from './command.js';
 
@@ -56,6 +57,9 @@ function enqueue(graph: Graph, queue: Map<NodeName, QueueEntry>, entry: QueueEnt
   queue.set(entry.name, previous ? { ...entry, options: { ...previous.options, ...entry.options } } : entry);
   const node = getNode(graph, entry.name)!;
   const parentFlags = flagsOf(entry);
+  // what a child named by reference inherits: only flags the parent's options state (a parent
+  // reopened with its old options states them all); else the child keeps its own
+  const stated = entry.keepOld ? parentFlags : { readOnly: bool(entry.options['read-only']), autoReadOnly: bool(entry.options['auto-read-only']) };
   for (const edge of childEdges(graph, node)) {
     const child = getNode(graph, edge.child)!;
     if (child.inheritsFrom !== node.name) continue;
@@ -63,13 +67,18 @@ function enqueue(graph: Graph, queue: Map<NodeName, QueueEntry>, entry: QueueEnt
     const inline = typeof ref === 'object' && ref !== null;
     // a reference must name the current child; inline options are the child's new options
     if (ref !== undefined && !inline && ref !== child.name) continue;
-    const inherited = edge.role & Role.COW ? { readOnly: true, autoReadOnly: false } : parentFlags;
+    const keepOld = ref !== undefined && !inline;
+    const inherited = edge.role & Role.COW
+      ? { readOnly: true, autoReadOnly: false }
+      : keepOld
+        ? { readOnly: stated.readOnly ?? child.readOnlyOption, autoReadOnly: stated.autoReadOnly ?? child.autoReadOnly }
+        : parentFlags;
     const options: BlockdevOptions = inline
       ? { ...(ref as BlockdevOptions), 'node-name': child.name }
       : ref === undefined
         ? { driver: child.driver, ...pickChildOptions(child.options) }
         : child.options;
-    enqueue(graph, queue, { name: child.name, options, keepOld: ref !== undefined && !inline, inherited });
+    enqueue(graph, queue, { name: child.name, options, keepOld, inherited });
   }
 }
 
@@ -103,6 +112,16 @@ function prepare(tx: Tx, entry: QueueEntry): void {
   }
 }
 
+/** bdrv_skip_implicit_filters(): the first node at or below `name` that a job did not insert. */
+function belowImplicitFilters(tx: Tx, name: NodeName): NodeName | null {
+  let iter: NodeName | null = name;
+  while (iter && tx.mustNode(iter).implicit) {
+    const node = tx.mustNode(iter);
+    iter = node.children.map((id) => tx.edge(id)).find((e) => e.name === 'backing' || e.name === 'file')?.child ?? null;
+  }
+  return iter;
+}
+
 /** bdrv_reopen_parse_file_or_backing(): point `backing` (or `file`) at another node or none. */
 function relink(tx: Tx, name: NodeName, link: 'backing' | 'file', value: unknown): void {
   if (typeof value !== 'string' && value !== null) return;
@@ -110,6 +129,7 @@ function relink(tx: Tx, name: NodeName, link: 'backing' | 'file', value: unknown
   const old = node.children.map((id) => tx.edge(id)).find((e) => e.name === link);
   if (value !== null && !tx.node(value)) fail(msg.cannotFindDevice('', value));
   if ((old?.child ?? null) === value) return;
+  if (old && belowImplicitFilters(tx, old.child) === value) return;
   if (old && tx.mustNode(old.child).implicit) fail(`Cannot replace implicit ${link} child of ${name}`);
   if (link === 'file' && !old) fail('Cannot set file child to format node without file child');
   const role = link === 'backing' ? Role.COW : old!.role;
@@ -120,6 +140,10 @@ function relink(tx: Tx, name: NodeName, link: 'backing' | 'file', value: unknown
     if (!orphan.monitorOwned && orphan.parents.length === 0) closeNode(tx, oldChild);
   }
   if (value !== null) tx.attachChild(name, value, link, role);
+  if (link === 'file') {
+    const relinked = tx.mustNode(name);
+    relinked.filename = nodeFilename(tx.g as Graph, relinked);
+  }
 }
 
 /** bdrv_reopen_multiple(): prepare every entry, then take the new options; the caller refreshes. */

@@ -8,6 +8,7 @@ import type { NodeName } from '../graph/types.js';
 import { Perm, PERM_ALL } from '../perms/perm.js';
 import { int, opt, req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
+import { opBlockerReason } from '../jobs/blockers.js';
 
 /** bdrv_co_truncate() down through raw and filters to the node that changes size. */
 function truncate(tx: Tx, name: NodeName, size: number): void {
@@ -29,6 +30,8 @@ export const blockResize: Command = {
     if (!node) fail(msg.cannotFindDevice(device ?? '', nodeName ?? ''));
     const size = args['size'] as number;
     if (size < 0) fail("Parameter 'size' expects a >0 size");
+    // QERR_DEVICE_IN_USE with the device argument, printed as '(null)' when only node-name was given
+    if (opBlockerReason(graph, node.name, 'resize')) fail(`Device '${device ?? '(null)'}' is in use`);
     const result = transact(graph, env, (tx) => {
       const backend = insertBackend(tx, { kind: 'internal', purpose: 'block_resize' }, node.name, Perm.RESIZE, PERM_ALL);
       truncate(tx, node.name, size);

@@ -1,7 +1,8 @@
 /**
  * The filename QMP shows for a node (block.c: bdrv_refresh_filename()): protocol nodes their
  * file, format nodes their file child's, filters a `json:{…}` of their full options (their own
- * strong options and their children's), implicit job filters their child's.
+ * strong options and their children's), as do format nodes over a format node; implicit job
+ * filters their child's.
  */
 import type { BlockNode, Graph } from '../graph/types.js';
 import { childByName, getNode } from '../graph/graph.js';
@@ -27,13 +28,34 @@ function fullOptions(graph: Graph, node: BlockNode): Full {
   return full;
 }
 
+/** qobject/qdict.c tdb_hash() modulo QDICT_BUCKET_MAX: a QDict lists its keys bucket by bucket. */
+function qdictBucket(key: string): number {
+  let value = Math.imul(0x238f13af, key.length) >>> 0;
+  const bytes = Buffer.from(key, 'utf8');
+  for (let i = 0; i < bytes.length; i++) value = (value + ((bytes[i]! << ((i * 5) % 24)) >>> 0)) >>> 0;
+  return ((Math.imul(1103515243, value) + 12345) >>> 0) % 512;
+}
+
+/** The options in the order QEMU prints a QDict of them. */
+function inQdictOrder(full: Full): Full {
+  const keys = Object.keys(full).sort((a, b) => qdictBucket(a) - qdictBucket(b));
+  return Object.fromEntries(keys.map((k) => [k, typeof full[k] === 'object' ? inQdictOrder(full[k] as Full) : full[k]!]));
+}
+
+const json = (graph: Graph, node: BlockNode): string => `json:${qjson(inQdictOrder(fullOptions(graph, node)))}`;
+
 const FILTERS = new Set(['throttle', 'copy-on-read']);
+const PROTOCOLS = new Set(['file', 'null-co', 'nbd']);
 
 export function nodeFilename(graph: Graph, node: BlockNode): string {
   if (node.driver === 'file') return node.options['filename'] as string;
   if (node.driver === 'null-co') return 'null-co://';
   const file = childByName(graph, node, 'file') ?? childByName(graph, node, 'backing');
   const child = file ? getNode(graph, file.child) : undefined;
-  if (FILTERS.has(node.driver) && !node.implicit) return `json:${qjson(fullOptions(graph, node))}`;
+  if (FILTERS.has(node.driver) && !node.implicit) return json(graph, node);
+  // strong options (raw's offset and size) cannot be told by a file name
+  if (!node.implicit && (STRONG_OPTIONS[node.driver] ?? []).some((key) => node.options[key] !== undefined)) return json(graph, node);
+  // a format node names its file only when that file is a protocol node (a format over a format cannot be probed)
+  if (file?.name === 'file' && child && !node.implicit && !PROTOCOLS.has(child.driver)) return json(graph, node);
   return child ? nodeFilename(graph, child) : '';
 }

@@ -94,6 +94,8 @@ function finishGraph(tx: Tx, id: string, success: boolean): void {
       if (plan.deviceWasReadOnly) restoreReadOnly(tx, plan.device);
       break;
     case 'backup':
+      // backup_clean(): block_job_remove_all_bdrv(), then bdrv_cbw_drop()
+      removeJobEdges(tx, id);
       if (filter) dropFilter(tx, filter);
       tx.refresh();
       break;

@@ -5,7 +5,7 @@
  * undoes everything before it.
  */
 import { castDraft } from 'immer';
-import { fail } from '../core/errors.js';
+import { fail, QmpError } from '../core/errors.js';
 import { isWellFormedId } from '../core/open.js';
 import type { Tx } from '../core/tx.js';
 import { Role } from '../drivers/roles.js';
@@ -190,10 +190,16 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
   if (source === target) fail('Source and target cannot be the same');
   if (tx.mustNode(source).size !== tx.mustNode(target).size) fail('Source and target image have different sizes');
   const filter = newFilterNode(tx, 'copy-before-write', options.filterNodeName, false);
-  tx.attachChild(filter, source, 'file', Role.FILTERED | Role.PRIMARY);
-  tx.refresh();
-  tx.attachChild(filter, target, 'target', Role.DATA);
-  tx.refresh();
+  // bdrv_insert_node(): what fails while the filter opens its children is prefixed
+  try {
+    tx.attachChild(filter, source, 'file', Role.FILTERED | Role.PRIMARY);
+    tx.refresh();
+    tx.attachChild(filter, target, 'target', Role.DATA);
+    tx.refresh();
+  } catch (error) {
+    if (error instanceof QmpError) fail(`Could not create node: ${error.desc}`, error.errorClass);
+    throw error;
+  }
   tx.replaceNodeNoperm(source, filter);
   tx.refresh();
   finishFilter(tx, filter, source);

@@ -1,8 +1,8 @@
 /**
  * Replays a shared oracle scenario (../shared/oracle/scenarios) through permgraph's execute() on
  * real files, observes after each step what the oracle's driver observes, and normalizes both
- * sides the way qsd_oracle.py does (fd numbers, generated names and anonymous backend ids left
- * out; lists sorted).
+ * sides the way qsd_oracle.py does (src/diff: fd numbers, generated names and anonymous backend
+ * ids left out; lists sorted).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { createPermgraph } from '../../src/index.js';
 import { waitForJob } from '../../src/scenario/run.js';
 import type { Model, QmpReply } from '../../src/index.js';
+import { normalizeObservation, normalizeStep } from '../../src/diff/normalize.js';
+import { observation, OBSERVATION_QUERIES, openFilesFromReply, type Reply } from '../../src/diff/observe.js';
+import type { Observation, TraceStep } from '../../src/diff/trace.js';
 
 export const ORACLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/oracle');
 export const SCENARIO_DIR = join(ORACLE_DIR, 'scenarios');
@@ -72,10 +75,6 @@ export function runSetup(steps: readonly JsonObject[], workdir: string): void {
   }
 }
 
-const IMPLICIT = /#block\d+/g;
-const sortByJson = <T>(items: T[]): T[] =>
-  items.sort((a, b) => (JSON.stringify(sortKeys(a)) < JSON.stringify(sortKeys(b)) ? -1 : 1));
-
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
@@ -84,98 +83,19 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-function nn<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value ?? null).replace(IMPLICIT, '#implicit')) as T;
-}
-
 /** qsd_oracle.normalize() of one observation. */
-export function normalizeObs(obs: JsonObject): JsonObject {
-  const out: JsonObject = {};
-  const nodes = obs['nodes'];
-  if (Array.isArray(nodes)) out['nodes'] = sortByJson(nn(nodes));
-  else if (nodes !== undefined) out['nodes'] = nodes;
-  const graph = obs['graph'] as JsonObject | undefined;
-  if (graph && Array.isArray(graph['nodes']) && Array.isArray(graph['edges'])) {
-    const lab = (l: string): string => (/^block-backend#\d+$/.test(l) ? 'block-backend' : nn(l));
-    out['graph'] = {
-      nodes: (graph['nodes'] as string[]).map(lab).sort(),
-      edges: sortByJson(
-        (graph['edges'] as JsonObject[]).map((e) => ({
-          parent: lab(e['parent'] as string),
-          child: lab(e['child'] as string),
-          name: e['name']!,
-          perm: e['perm']!,
-          'shared-perm': e['shared-perm']!,
-        })),
-      ),
-    };
-  } else if (graph !== undefined) out['graph'] = graph;
-  for (const key of ['jobs', 'exports']) if (key in obs) out[key] = nn(obs[key]!);
-  const fds = obs['fds'];
-  if (Array.isArray(fds)) {
-    out['fds'] = (fds as JsonObject[])
-      .map((f) => `${f['path']} ${f['mode']} ${(f['locks'] as string[]).join(',')}`)
-      .sort();
-  }
-  return out;
-}
-
-const STEP_KEYS = ['execute', 'arguments', 'error', 'wait-event', 'wait-job', 'status', 'sleep', 'observe', 'failed', 'timeout'];
+export const normalizeObs = (obs: JsonObject): JsonObject => normalizeObservation(obs as unknown as Observation)!;
 
 /** qsd_oracle.normalize() of a trace's steps. */
-export function normalizeSteps(steps: readonly JsonObject[]): JsonObject[] {
-  return steps.map((st) => {
-    const rec: JsonObject = {};
-    for (const key of STEP_KEYS) if (key in st) rec[key] = nn(st[key]!);
-    if ('return' in st) {
-      const name = (st['execute'] as string | undefined) ?? '';
-      rec['return'] = /^(block|job|nbd)/.test(name) ? nn(st['return']!) : 'ok';
-    }
-    if (st['obs']) rec['obs'] = normalizeObs(st['obs'] as JsonObject);
-    return rec;
-  });
-}
+export const normalizeSteps = (steps: readonly JsonObject[]): JsonObject[] => steps.map((st) => normalizeStep(st as unknown as TraceStep));
 
 type Execute = (execute: string, args?: JsonObject) => QmpReply;
 
 /** The oracle driver's observe(), through QMP queries instead of /proc. */
 export function observe(execute: Execute): JsonObject {
-  const ret = (r: QmpReply): Json => ('return' in r ? (r.return as Json) : (r as unknown as Json));
-  const nodes = ret(execute('query-named-block-nodes', { flat: true })) as JsonObject[];
-  const graph = ret(execute('x-debug-query-block-graph')) as { nodes: JsonObject[]; edges: JsonObject[] };
-  const label = new Map<number, string>();
-  for (const n of graph.nodes) {
-    const name = n['name'] as string;
-    label.set(n['id'] as number, name ? `${n['type']}:${name}` : `${n['type']}#${n['id']}`);
-  }
-  const jobs = ret(execute('query-jobs'));
-  const exports = ret(execute('query-block-exports')) as JsonObject[];
-  const files = ret(execute('x-permgraph-query-open-files')) as JsonObject[];
-  return {
-    nodes: nodes.map((n) => ({ 'node-name': n['node-name']!, drv: n['drv']!, ro: n['ro']!, file: n['file']! })),
-    graph: {
-      nodes: graph.nodes.map((n) => label.get(n['id'] as number)!),
-      edges: graph.edges.map((e) => ({
-        parent: label.get(e['parent'] as number)!,
-        child: label.get(e['child'] as number)!,
-        name: e['name']!,
-        perm: [...(e['perm'] as string[])].sort(),
-        'shared-perm': [...(e['shared-perm'] as string[])].sort(),
-      })),
-    },
-    jobs: Array.isArray(jobs)
-      ? (jobs as JsonObject[])
-          .map((j) => ({ id: j['id']!, type: j['type']!, status: j['status']! }))
-          .sort((a, b) => ((a.id as string) < (b.id as string) ? -1 : 1))
-      : [],
-    exports: [...exports].sort((a, b) => ((a['id'] as string) < (b['id'] as string) ? -1 : 1)).map((e) => ({
-      id: e['id']!,
-      type: e['type']!,
-      'node-name': e['node-name']!,
-      'shutting-down': e['shutting-down']!,
-    })),
-    fds: files.map((f) => ({ path: f['path']!, mode: f['mode']!, locks: [...(f['locks'] as string[])].sort() })),
-  };
+  const replies = OBSERVATION_QUERIES.map(([command, args]) => execute(command, args) as unknown as Reply);
+  const fds = openFilesFromReply(execute('x-permgraph-query-open-files') as unknown as Reply);
+  return observation(replies, fds) as unknown as JsonObject;
 }
 
 /** Replays a scenario in-process on real files under `workdir`; the normalized steps. */

@@ -1,0 +1,29 @@
+/** `permgraph record SCENARIO...`: each scenario run on the real daemon, its trace written as NAME.trace.json. */
+import { writeFileSync } from 'node:fs';
+import { notRun, recordOnDaemon } from '../diff/record.js';
+import { readScenarioFile, tracePathFor } from '../diff/scenario-file.js';
+
+export interface RecordCommandOptions {
+  readonly asUser?: string;
+  readonly out?: string;
+  readonly timeout: number;
+}
+
+/**
+ * 0 when every run completed, 1 when one was aborted (its trace is written all the same); a
+ * scenario the daemon could not be started for rejects.
+ */
+export async function recordCommand(files: readonly string[], options: RecordCommandOptions, write: (text: string) => void): Promise<number> {
+  const scenarios = files.map(readScenarioFile);
+  let aborted = 0;
+  for (const { file, name, scenario } of scenarios) {
+    const trace = await recordOnDaemon(scenario, name, { timeout: options.timeout, ...(options.asUser ? { asUser: options.asUser } : {}) });
+    const failed = notRun(trace);
+    if (failed) throw new Error(`${name}: not run on the daemon: ${failed}`);
+    const out = options.out ?? tracePathFor(file);
+    writeFileSync(out, `${JSON.stringify(trace, null, 1)}\n`);
+    if (trace.aborted) aborted++;
+    write(`${name}: ${trace.steps.length} steps, ${trace.elapsed_s}s${trace.aborted ? `, ABORTED: ${trace.aborted}` : ''} -> ${out}\n`);
+  }
+  return aborted > 0 ? 1 : 0;
+}

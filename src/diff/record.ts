@@ -1,0 +1,186 @@
+/**
+ * Runs a scenario on the real qemu-storage-daemon: a fresh scratch directory (mkdtemp under /tmp)
+ * owned by the scenario's user, the setup done for real, the daemon started, every step sent over
+ * QMP and observed (the queries, then the image files' open modes and lock bytes from /proc).
+ * Whatever happens, the daemon is stopped by its pid, the setup undone and the directory removed.
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Scenario, Step } from '../scenario/schema.js';
+import { substitute } from '../scenario/virtual-setup.js';
+import { startDaemon, type Daemon } from './daemon.js';
+import { identity as identityOf } from './identity.js';
+import { observation, OBSERVATION_QUERIES, type Reply } from './observe.js';
+import { observeProcessFds } from './proc-fds.js';
+import { QmpConnectionError, QmpTimeout } from './qmp-client.js';
+import { realSetup, SetupError, underTmp } from './real-setup.js';
+import type { JsonObject, Observation, QmpEvent, SetupRecord, Trace, TraceStep } from './trace.js';
+
+export interface RecordOptions {
+  /** The user to run as; the scenario's `as_user` when not given ('self': the current user). */
+  readonly asUser?: string;
+  /** Every QMP read's limit, in seconds (default 10). */
+  readonly timeout?: number;
+  /** Seconds to collect events before each observation (default 0.05, as the oracle). */
+  readonly settle?: number;
+  readonly binary?: string;
+}
+
+async function observe(daemon: Daemon): Promise<{ obs: Observation; events: QmpEvent[] }> {
+  const replies: Reply[] = [];
+  const events: QmpEvent[] = [];
+  for (const [command, args] of OBSERVATION_QUERIES) {
+    const result = await daemon.qmp.execute(command, args);
+    replies.push(result.reply);
+    events.push(...result.events);
+  }
+  return { obs: observation(replies, observeProcessFds(daemon.pid)), events };
+}
+
+function checkPaths(value: unknown): void {
+  if (typeof value === 'string' && value.startsWith('/')) underTmp(value);
+  else if (Array.isArray(value)) value.forEach(checkPaths);
+  else if (value && typeof value === 'object') Object.values(value).forEach(checkPaths);
+}
+
+function expectationHolds(expect: JsonObject, reply: Reply): boolean {
+  if (expect['ok']) return 'return' in reply;
+  if ('return' in expect) return 'return' in reply && JSON.stringify(reply.return) === JSON.stringify(expect['return']);
+  const error = 'error' in reply ? (reply.error as JsonObject) : null;
+  if (!error) return false;
+  if ('class' in expect && error['class'] !== expect['class']) return false;
+  if ('desc' in expect && error['desc'] !== expect['desc']) return false;
+  if ('desc_contains' in expect && !String(error['desc']).includes(String(expect['desc_contains']))) return false;
+  return true;
+}
+
+async function waitJob(daemon: Daemon, id: string, statuses: readonly string[], timeoutMs: number): Promise<{ status: string; events: QmpEvent[] }> {
+  const deadline = Date.now() + timeoutMs;
+  const events: QmpEvent[] = [];
+  for (;;) {
+    const { reply, events: seen } = await daemon.qmp.execute('query-jobs');
+    events.push(...seen);
+    const jobs = 'return' in reply && Array.isArray(reply.return) ? (reply.return as JsonObject[]) : [];
+    const status = (jobs.find((j) => j['id'] === id)?.['status'] as string | undefined) ?? 'absent';
+    if (statuses.includes(status)) return { status, events };
+    if (Date.now() > deadline) throw new QmpTimeout(`job ${id} still ${status} after ${timeoutMs / 1000}s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function runStep(daemon: Daemon, step: Step, rec: Record<string, unknown>, timeoutMs: number): Promise<QmpEvent[]> {
+  if ('execute' in step) {
+    rec['execute'] = step.execute;
+    if (step.arguments) rec['arguments'] = step.arguments;
+    const { reply, events } = await daemon.qmp.execute(step.execute, step.arguments as JsonObject | undefined, step.timeout ? step.timeout * 1000 : timeoutMs);
+    if ('error' in reply) rec['error'] = { class: reply.error.class, desc: reply.error.desc };
+    else rec['return'] = reply.return;
+    if (step.expect) {
+      rec['expect'] = step.expect;
+      rec['expect_ok'] = expectationHolds(step.expect as JsonObject, reply);
+    }
+    return events;
+  }
+  if ('wait-event' in step) {
+    rec['wait-event'] = step['wait-event'];
+    const { matched, events } = await daemon.qmp.waitEvent(step['wait-event'], step.data as JsonObject | undefined, (step.timeout ?? timeoutMs / 1000) * 1000);
+    rec['matched'] = matched;
+    return events;
+  }
+  if ('wait-job' in step) {
+    rec['wait-job'] = step['wait-job'];
+    const { status, events } = await waitJob(daemon, step['wait-job'], step.status, (step.timeout ?? timeoutMs / 1000) * 1000);
+    rec['status'] = status;
+    return events;
+  }
+  if ('chmod' in step) {
+    rec['chmod'] = step.chmod;
+    chmodSync(step.chmod[0], parseInt(step.chmod[1], 8));
+    return [];
+  }
+  const seconds = 'sleep' in step ? step.sleep : step.advance;
+  rec['sleep' in step ? 'sleep' : 'advance'] = seconds;
+  return daemon.qmp.pollEvents(seconds * 1000);
+}
+
+/** Why a trace is no run of the scenario at all (the setup failed, the daemon did not start), or null. */
+export const notRun = (trace: Trace): string | null => (trace.daemon === null && trace.aborted ? trace.aborted : null);
+
+/** The daemon's trace of a scenario. Rejects only when the scenario cannot be run at all. */
+export async function recordOnDaemon(scenario: Scenario, name: string, options: RecordOptions = {}): Promise<Trace> {
+  const started = Date.now();
+  const timeoutMs = (options.timeout ?? 10) * 1000;
+  const settleMs = (options.settle ?? 0.05) * 1000;
+  const user = options.asUser ?? scenario.as_user ?? null;
+  const who = identityOf(user);
+  const workdir = mkdtempSync('/tmp/permgraph-diff-');
+  const steps = substitute(scenario.steps, workdir);
+  const trace: {
+    -readonly [K in keyof Trace]: Trace[K];
+  } = {
+    scenario: name,
+    description: scenario.description ?? '',
+    workdir,
+    as_user: who.user,
+    qemu: null,
+    daemon: null,
+    setup: [],
+    initial: null,
+    steps: [],
+  };
+  const records: TraceStep[] = [];
+  const setupRecords: SetupRecord[] = [];
+  const setup = realSetup(who, workdir);
+  let daemon: Daemon | null = null;
+  let mismatches = 0;
+  try {
+    checkPaths(steps);
+    chmodSync(workdir, 0o755);
+    who.own(workdir);
+    for (const step of substitute(scenario.setup ?? [], workdir)) setupRecords.push(setup.run(step));
+    daemon = await startDaemon({ workdir, identity: who, timeoutMs, ...(options.binary ? { binary: options.binary } : {}) });
+    trace.qemu = (daemon.greeting['version'] as JsonObject | undefined) ?? null;
+    trace.daemon = daemon.identity();
+    trace.initial = (await observe(daemon)).obs;
+    for (const [i, step] of steps.entries()) {
+      const rec: Record<string, unknown> = { i, ...(step.note ? { note: step.note } : {}) };
+      try {
+        const events = await runStep(daemon, step, rec, timeoutMs);
+        if (rec['expect_ok'] === false) mismatches++;
+        if (step.observe !== false) {
+          events.push(...(await daemon.qmp.pollEvents(settleMs)));
+          const observed = await observe(daemon);
+          rec['obs'] = observed.obs;
+          events.push(...observed.events);
+        }
+        rec['events'] = events;
+      } catch (error) {
+        if (!(error instanceof QmpTimeout || error instanceof QmpConnectionError)) throw error;
+        rec[error instanceof QmpTimeout ? 'timeout' : 'failed'] = error.message;
+        records.push(rec as unknown as TraceStep);
+        trace.aborted = error instanceof QmpTimeout ? `QMP timeout at step ${i}` : `step ${i}: ${error.message}`;
+        break;
+      }
+      const output = daemon.takeOutput();
+      if (output) rec['daemon_output'] = output;
+      records.push(rec as unknown as TraceStep);
+    }
+  } catch (error) {
+    if (!(error instanceof SetupError || error instanceof QmpTimeout || error instanceof QmpConnectionError || (error as Error).name === 'DaemonError')) throw error;
+    trace.aborted = (error as Error).message;
+  } finally {
+    if (daemon) {
+      const { code, signal } = await daemon.stop();
+      trace.daemon_exit = code;
+      if (signal && signal !== 'SIGTERM') trace.daemon_killed_by = signal;
+      const tail = daemon.takeOutput();
+      if (tail) trace.daemon_output_tail = tail;
+    }
+    setup.undo();
+    rmSync(workdir, { recursive: true, force: true });
+  }
+  trace.setup = setupRecords;
+  trace.steps = records;
+  trace.elapsed_s = Math.round(Date.now() - started) / 1000;
+  trace.expect_mismatches = mismatches;
+  return trace;
+}
