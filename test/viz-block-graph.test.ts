@@ -55,7 +55,7 @@ describe('the viewer data of a scenario', () => {
     const reopen = viewData('examples/reopen.yaml').runs[0]!.steps;
     expect(reopen[5]!.blame?.nodes).toEqual(['r']);
     const backup = viewData('examples/backup.yaml').runs[0]!.steps[4]!;
-    expect(backup.reply).toEqual({ error: { class: 'GenericError', desc: 'Block node is read-only' } });
+    expect(backup.reply).toEqual({ error: { class: 'GenericError', desc: 'Could not create node: Block node is read-only' } });
     expect(backup.blame?.nodes).toEqual(['disk', 'target']);
     expect(reopen[0]!.blame).toBeNull();
   });
