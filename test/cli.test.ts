@@ -3,15 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/program.js';
+import { cli } from './support/cli.js';
 import { MALFORMED_SCENARIOS } from './fixtures/malformed-scenarios.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { code, out, err };
-}
 
 const scratch = mkdtempSync(join(tmpdir(), 'permgraph-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

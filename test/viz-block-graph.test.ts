@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/program.js';
+import { cli } from './support/cli.js';
 import { viewData } from '../src/view/view-data.js';
 import { blockGraphDot, neighbourhood } from '../src/viz/block-graph-dot.js';
 import { renderSvg } from '../src/viz/render-svg.js';
 
 const COMMIT = 'examples/commit-auto-read-only.yaml';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { code, out, err };
-}
 
 describe('the viewer data of a scenario', () => {
   const data = viewData(COMMIT);

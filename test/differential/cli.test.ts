@@ -7,18 +7,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/program.js';
+import { cli } from '../support/cli.js';
 import { normalizeTrace } from '../../src/diff/normalize.js';
 import type { Trace } from '../../src/diff/trace.js';
 import { CORPUS_DIR } from '../support/corpus.js';
 import { isRoot, missing, REQUIRE_ALL } from '../support/environment.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { code, out, err };
-}
 
 const scratch = mkdtempSync(join(tmpdir(), 'permgraph-diff-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -16,17 +16,10 @@ import { parseScenario } from '../../src/scenario/load.js';
 import { runScenario } from '../../src/scenario/run.js';
 import { virtualStorageFor } from '../../src/scenario/virtual-setup.js';
 import { World } from '../../src/check/world.js';
-import { runCli } from '../../src/cli/program.js';
+import { cli } from '../support/cli.js';
 import { CHAIN3 } from './support/universes.js';
 import { checkCommand } from '../../src/cli/check-command.js';
 import type { Model } from '../../src/graph/types.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { code, out, err };
-}
 
 const scratch = mkdtempSync(join(tmpdir(), 'permgraph-check-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
