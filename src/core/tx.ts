@@ -3,7 +3,7 @@
  * `refresh()` the permissions of every node whose inputs changed, parents before children. It
  * works on an immer draft of the snapshot, so a throw anywhere leaves the base untouched.
  */
-import { produce, type Draft } from 'immer';
+import { Immer, type Draft } from 'immer';
 import { REOPENING, type NodeEvent } from '../../machines/node.machine.js';
 import { cumulativePerm } from '../perms/cumulative.js';
 import { PERM_ALL, PERM_BITS, permNames, type PermSet } from '../perms/perm.js';
@@ -42,11 +42,18 @@ export interface TxResult {
   readonly refreshed: readonly NodeName[];
 }
 
+/**
+ * Snapshots are immutable by contract (their types are readonly). Freezing them as well costs a
+ * third of a command's time, so it is done only when PERMGRAPH_FREEZE_SNAPSHOTS=1 (the tests set
+ * it, to catch any write to a snapshot).
+ */
+const immer = new Immer({ autoFreeze: globalThis.process?.env?.['PERMGRAPH_FREEZE_SNAPSHOTS'] === '1' });
+
 /** Runs `recipe` on a draft of `base`: the new snapshot and its events, or a TxError. */
 export function transact(base: Graph, env: TxEnv, recipe: (tx: Tx) => void): TxResult {
   let tx: Tx | undefined;
   try {
-    const graph = produce(base, (draft) => {
+    const graph = immer.produce(base, (draft) => {
       tx = new Tx(draft, base, env);
       recipe(tx);
       tx.refresh();
