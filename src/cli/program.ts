@@ -64,7 +64,8 @@ export function buildProgram(io: CliIo, setExit: (code: number | LongRunning) =>
 export class UsageError extends Error {}
 
 async function serveQmp(options: { socket?: string; stdio?: boolean; model: ModelName }): Promise<number> {
-  const permgraph = createPermgraph({ model: options.model });
+  // nothing asks a QMP client's permgraph for node actors: none are kept
+  const permgraph = createPermgraph({ model: options.model, nodeActors: false });
   const server = await startQmpServer({
     permgraph,
     ...(options.socket ? { socketPath: options.socket } : { stdio: { input: process.stdin, output: process.stdout } }),
