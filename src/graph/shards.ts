@@ -9,7 +9,6 @@ export type Shards<T> = readonly (readonly (Level<T> | undefined)[] | undefined)
 type MutableShards<T> = (((Record<string, T> | undefined)[] | undefined)[] | undefined)[];
 
 const FANOUT = 16;
-const slots = (h: number): [number, number, number] => [h & 15, (h >>> 4) & 15, (h >>> 8) & 15];
 
 function hash(key: string): number {
   let h = 0x811c9dc5;
@@ -25,8 +24,8 @@ export function emptyShards<T>(): Shards<T> {
 }
 
 export function getShard<T>(shards: Shards<T>, key: string): T | undefined {
-  const [i, j, k] = slots(hash(key));
-  const bucket = shards[i]?.[j]?.[k];
+  const h = hash(key);
+  const bucket = shards[h & 15]?.[(h >>> 4) & 15]?.[(h >>> 8) & 15];
   // own keys only: a node may be called 'constructor' or 'hasOwnProperty'
   return bucket && Object.hasOwn(bucket, key) ? bucket[key] : undefined;
 }
@@ -35,17 +34,17 @@ const emptyLevel = (): undefined[] => new Array<undefined>(FANOUT).fill(undefine
 
 /** Sets `key` in a draft (or any mutable copy) of shards. */
 export function setShard<T>(shards: Shards<T>, key: string, value: T): void {
-  const [i, j, k] = slots(hash(key));
+  const h = hash(key);
   const top = shards as MutableShards<T>;
-  const middle = (top[i] ??= emptyLevel());
-  const level = (middle[j] ??= emptyLevel());
-  const bucket = (level[k] ??= Object.create(null) as Record<string, T>);
+  const middle = (top[h & 15] ??= emptyLevel());
+  const level = (middle[(h >>> 4) & 15] ??= emptyLevel());
+  const bucket = (level[(h >>> 8) & 15] ??= Object.create(null) as Record<string, T>);
   bucket[key] = value;
 }
 
 export function deleteShard<T>(shards: Shards<T>, key: string): void {
-  const [i, j, k] = slots(hash(key));
-  const bucket = (shards as MutableShards<T>)[i]?.[j]?.[k];
+  const h = hash(key);
+  const bucket = (shards as MutableShards<T>)[h & 15]?.[(h >>> 4) & 15]?.[(h >>> 8) & 15];
   if (bucket) delete bucket[key];
 }
 
