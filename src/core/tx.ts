@@ -78,6 +78,14 @@ export class Tx {
   readonly events: GraphEvent[] = [];
   readonly refreshed: NodeName[] = [];
   private readonly dirty = new Set<NodeName>();
+  /**
+   * Drafts handed out, by node name and edge id. Anything not among them is unchanged so far, and
+   * reading it from the base costs no draft (nodes and edges are written only through these).
+   */
+  private readonly nodeDrafts = new Map<NodeName, DraftNode>();
+  private readonly edgeDrafts = new Map<EdgeId, DraftEdge>();
+  private readonly removedNodes = new Set<NodeName>();
+  private readonly removedEdges = new Set<EdgeId>();
 
   constructor(
     readonly g: Draft<Graph>,
@@ -87,8 +95,27 @@ export class Tx {
 
   // ---------------------------------------------------------------- lookups
 
+  /** A node to change (a draft). */
   node(name: NodeName): DraftNode | undefined {
-    return getShard(this.g.nodes, name);
+    let node = this.nodeDrafts.get(name);
+    if (!node) {
+      node = getShard(this.g.nodes, name);
+      if (node) this.nodeDrafts.set(name, node);
+    }
+    return node;
+  }
+
+  /** A node to read only: its draft if it has one, else the base's (no draft made). */
+  peekNode(name: NodeName): BlockNode | undefined {
+    const draft = this.nodeDrafts.get(name);
+    if (draft) return draft;
+    return this.removedNodes.has(name) ? undefined : getShard(this.base.nodes, name);
+  }
+
+  private mustPeekNode(name: NodeName): BlockNode {
+    const node = this.peekNode(name);
+    if (!node) throw new Error(`internal: node '${name}' is missing`);
+    return node;
   }
 
   mustNode(name: NodeName): DraftNode {
@@ -97,8 +124,20 @@ export class Tx {
     return node;
   }
 
+  /** An edge to change (a draft). */
   edge(id: EdgeId): DraftEdge {
-    const edge = getShard(this.g.edges, String(id));
+    let edge = this.edgeDrafts.get(id);
+    if (!edge) {
+      edge = getShard(this.g.edges, String(id));
+      if (!edge) throw new Error(`internal: edge ${id} is missing`);
+      this.edgeDrafts.set(id, edge);
+    }
+    return edge;
+  }
+
+  /** An edge to read only (see peekNode). */
+  peekEdge(id: EdgeId): Edge {
+    const edge = this.edgeDrafts.get(id) ?? (this.removedEdges.has(id) ? undefined : getShard(this.base.edges, String(id)));
     if (!edge) throw new Error(`internal: edge ${id} is missing`);
     return edge;
   }
@@ -140,6 +179,8 @@ export class Tx {
 
   addNode(node: BlockNode): void {
     setShard(this.g.nodes, node.name, node);
+    this.nodeDrafts.set(node.name, getShard(this.g.nodes, node.name)!);
+    this.removedNodes.delete(node.name);
     if (node.file) this.indexFile(node.name);
     this.emit({ type: 'node.added', node: node.name, driver: node.driver, machine: node.machine.context });
     this.stepMachine(this.mustNode(node.name), { type: 'open' });
@@ -165,6 +206,8 @@ export class Tx {
       else deleteShard(this.g.fileUsers, node.file.identity);
     }
     deleteShard(this.g.nodes, name);
+    this.nodeDrafts.delete(name);
+    this.removedNodes.add(name);
     this.dirty.delete(name);
     this.emit({ type: 'node.removed', node: name });
   }
@@ -175,7 +218,7 @@ export class Tx {
   }
 
   /** Sends a node's machine an event; records it when the state changes. */
-  stepMachine(node: DraftNode, event: NodeEvent): NodeStep {
+  stepMachine(node: BlockNode, event: NodeEvent): NodeStep {
     const from = node.machine;
     const step = this.env.stepper.step(from, event);
     const to = step.state;
@@ -186,8 +229,11 @@ export class Tx {
     ) {
       this.emit({ type: 'node.machine', node: node.name, event, from: from.value, to: to.value });
     }
-    node.machine = to;
-    node.readOnly = step.readOnly;
+    if (node.machine !== to || node.readOnly !== step.readOnly) {
+      const draft = this.mustNode(node.name);
+      draft.machine = to;
+      draft.readOnly = step.readOnly;
+    }
     return step;
   }
 
@@ -200,6 +246,8 @@ export class Tx {
     const id = ++this.g.counters.edge;
     const edge: Edge = { id, parent, child, name, role, perm, shared };
     setShard(this.g.edges, String(id), edge);
+    this.edgeDrafts.set(id, getShard(this.g.edges, String(id))!);
+    this.removedEdges.delete(id);
     childNode.parents.unshift(id);
     if (parent.kind === 'node') {
       const parentNode = this.mustNode(parent.node);
@@ -218,7 +266,7 @@ export class Tx {
   /** A node-parent's new child edge, with the perms its driver asks for (bdrv_attach_child()). */
   attachChild(parent: NodeName, child: NodeName, name: string, role: number): DraftEdge {
     const parentNode = this.mustNode(parent);
-    const { perm, shared } = cumulativePerm(parentNode.parents.map((id) => this.edge(id)));
+    const { perm, shared } = cumulativePerm(parentNode.parents.map((id) => this.peekEdge(id)));
     const want = this.childPerm(parentNode, { name, role, child }, perm, shared);
     return this.attachNoperm({ kind: 'node', node: parent }, child, name, role, want.perm, want.shared);
   }
@@ -249,6 +297,8 @@ export class Tx {
       name: edge.name,
     });
     deleteShard(this.g.edges, String(id));
+    this.edgeDrafts.delete(id);
+    this.removedEdges.add(id);
   }
 
   /** bdrv_replace_child_noperm(): the edge keeps its parent and now points at `to`. */
@@ -301,8 +351,8 @@ export class Tx {
     });
   }
 
-  private checkNoCycle(parent: NodeName, child: DraftNode, edgeName: string): void {
-    const parentNode = this.mustNode(parent);
+  private checkNoCycle(parent: NodeName, child: BlockNode, edgeName: string): void {
+    const parentNode = this.mustPeekNode(parent);
     if (parent === child.name) fail(msg.wouldCreateCycle(child.name, edgeName, parent));
     if (parentNode.parents.length === 0) return;
     // parent is a descendant of child only if it stands lower: prune everything below it
@@ -311,29 +361,29 @@ export class Tx {
     while (stack.length) {
       const name = stack.pop()!;
       if (name === parent) fail(msg.wouldCreateCycle(child.name, edgeName, parent));
-      const node = this.mustNode(name);
+      const node = this.mustPeekNode(name);
       if (seen.has(name) || node.height < parentNode.height) continue;
       seen.add(name);
-      for (const id of node.children) stack.push(this.edge(id).child);
+      for (const id of node.children) stack.push(this.peekEdge(id).child);
     }
   }
 
-  private raiseHeight(node: DraftNode, height: number): void {
+  private raiseHeight(node: BlockNode, height: number): void {
     if (height <= node.height) return;
-    node.height = height;
+    this.mustNode(node.name).height = height;
     for (const id of node.parents) {
-      const parent = this.edge(id).parent;
-      if (parent.kind === 'node') this.raiseHeight(this.mustNode(parent.node), height + 1);
+      const parent = this.peekEdge(id).parent;
+      if (parent.kind === 'node') this.raiseHeight(this.mustPeekNode(parent.node), height + 1);
     }
   }
 
-  private lowerHeight(node: DraftNode): void {
-    const height = node.children.reduce((h, id) => Math.max(h, this.mustNode(this.edge(id).child).height + 1), 0);
+  private lowerHeight(node: BlockNode): void {
+    const height = node.children.reduce((h, id) => Math.max(h, this.mustPeekNode(this.peekEdge(id).child).height + 1), 0);
     if (height >= node.height) return;
-    node.height = height;
+    this.mustNode(node.name).height = height;
     for (const id of node.parents) {
-      const parent = this.edge(id).parent;
-      if (parent.kind === 'node') this.lowerHeight(this.mustNode(parent.node));
+      const parent = this.peekEdge(id).parent;
+      if (parent.kind === 'node') this.lowerHeight(this.mustPeekNode(parent.node));
     }
   }
 
@@ -350,7 +400,7 @@ export class Tx {
     for (const name of this.dirty) queue.push(name, this.node(name)?.height ?? 0);
     this.dirty.clear();
     for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
-      const node = this.node(name);
+      const node = this.peekNode(name);
       if (!node) continue;
       this.refreshed.push(name);
       this.refreshNode(node);
@@ -359,25 +409,27 @@ export class Tx {
     }
   }
 
-  private refreshNode(node: DraftNode): void {
-    const parents = node.parents.map((id) => this.edge(id));
-    this.checkParentConflicts(node, parents);
+  /** Reads through peeks; takes a draft only of what changes. */
+  private refreshNode(before: BlockNode): void {
+    const parents = before.parents.map((id) => this.peekEdge(id));
+    this.checkParentConflicts(before, parents);
     const { perm, shared } = cumulativePerm(parents);
-    this.followWriters(node, perm);
+    this.followWriters(before, perm);
+    const node = this.mustPeekNode(before.name);
     if (perm & WRITE_PERMS && node.readOnly) {
-      const before = getNode(this.base, node.name);
-      fail(before && !before.readOnly ? msg.readOnlyWithWriters(node.name) : msg.nodeReadOnly());
+      const old = getNode(this.base, node.name);
+      fail(old && !old.readOnly ? msg.readOnlyWithWriters(node.name) : msg.nodeReadOnly());
     }
     if (node.file) this.checkFileLocks(node, perm, shared);
     for (const id of node.children) {
-      const edge = this.edge(id);
+      const edge = this.peekEdge(id);
       const want = this.childPerm(node, edge, perm, shared);
-      this.setEdgePerm(edge, want.perm, want.shared);
+      if (edge.perm !== want.perm || edge.shared !== want.shared) this.setEdgePerm(this.edge(id), want.perm, want.shared);
     }
   }
 
   /** bdrv_parent_perms_conflict(): every ordered pair of parents, in list order. */
-  private checkParentConflicts(node: DraftNode, parents: readonly DraftEdge[]): void {
+  private checkParentConflicts(node: BlockNode, parents: readonly Edge[]): void {
     for (const a of parents) {
       for (const b of parents) {
         if (a === b) continue;
@@ -399,10 +451,11 @@ export class Tx {
   }
 
   /** The node machine decides the read-only state; the core carries out the reopens it asks for. */
-  private followWriters(node: DraftNode, perm: PermSet): void {
-    let step = this.stepMachine(node, { type: 'perms.changed', perm });
+  private followWriters(before: BlockNode, perm: PermSet): void {
+    let step = this.stepMachine(before, { type: 'perms.changed', perm });
     const direction = REOPENING[step.state.value];
     if (direction) {
+      const node = this.mustNode(before.name);
       this.emit({ type: 'reopen.started', node: node.name, direction });
       const mode: FdMode = direction === 'read-write' ? 'O_RDWR' : 'O_RDONLY';
       const error = node.file ? this.env.storage.openError(node.file.path, mode) : null;
@@ -422,25 +475,26 @@ export class Tx {
         if (node.file) node.file.mode = mode;
       }
     }
-    if (node.file) {
+    const file = this.mustPeekNode(before.name).file;
+    if (file) {
       const want: FdMode = step.fdReadWrite ? 'O_RDWR' : 'O_RDONLY';
-      if (want !== node.file.mode) {
-        const error = this.env.storage.openError(node.file.path, want);
-        if (!error) node.file.mode = want;
-        else if (want === 'O_RDWR') fail(msg.couldNotOpen(node.file.path, error));
+      if (want !== file.mode) {
+        const error = this.env.storage.openError(file.path, want);
+        if (!error) this.mustNode(before.name).file!.mode = want;
+        else if (want === 'O_RDWR') fail(msg.couldNotOpen(file.path, error));
         // going back to O_RDONLY may fail: the descriptor stays O_RDWR, as in QEMU
       }
     }
   }
 
   /** raw_check_lock_bytes(): this node's new lock bytes against the other users of its file. */
-  private checkFileLocks(node: DraftNode, perm: PermSet, shared: PermSet): void {
+  private checkFileLocks(node: BlockNode, perm: PermSet, shared: PermSet): void {
     const file = node.file!;
     if (file.perm === perm && file.shared === shared) return;
     if (file.locking) {
       const others = (getShard(this.g.fileUsers, file.identity) ?? [])
         .filter((name) => name !== node.name)
-        .map((name) => this.mustNode(name).file!)
+        .map((name) => this.mustPeekNode(name).file!)
         .filter((other) => other.locking);
       for (const bit of PERM_BITS) {
         if (perm & bit && others.some((o) => !(o.shared & bit))) fail(msg.lockFailed(permNames(bit)));
@@ -449,8 +503,9 @@ export class Tx {
         if (!(shared & bit) && others.some((o) => o.perm & bit)) fail(msg.sharedLockFailed(permNames(bit)));
       }
     }
-    file.perm = perm;
-    file.shared = shared;
+    const draft = this.mustNode(node.name).file!;
+    draft.perm = perm;
+    draft.shared = shared;
   }
 
   /** bdrv_child_perm(): the parent driver's rule, then the child's force-share override. */
@@ -463,7 +518,7 @@ export class Tx {
     const rule = driverPolicy(parent.driver).childPerm;
     if (!rule) throw new Error(`internal: driver ${parent.driver} has no children`);
     const want = rule({ perm, shared, role: edge.role, parentWritable: !parent.readOnly, edgeName: edge.name, parent });
-    const child = this.node(edge.child);
+    const child = this.peekNode(edge.child);
     return child?.forceShare ? { perm: want.perm, shared: PERM_ALL } : want;
   }
 }
