@@ -82,6 +82,8 @@ function toStep(snapshot: Snapshot): NodeStep {
 
 export function createNodeStepper(machine: NodeMachine = nodeMachine): NodeStepper {
   const memo = new Map<string, NodeStep>();
+  /** Initial steps by model, then by the three flags as bits. */
+  const initials = new Map<NodeMachineContext['model'], NodeStep[]>();
   /** The same memo by the state object the stepper handed out (no key to build). */
   const byState = new WeakMap<NodeMachineState, Map<string | number, NodeStep>>();
   const remember = (state: NodeMachineState, event: NodeEvent | { readonly type: string }, compute: () => NodeStep): NodeStep => {
@@ -102,12 +104,14 @@ export function createNodeStepper(machine: NodeMachine = nodeMachine): NodeStepp
   return {
     machine,
     initial(context) {
-      const k = key({ value: 'closed', context }, { type: 'init' });
-      let hit = memo.get(k);
+      const flags = (context.holdsFd ? 4 : 0) + (context.readOnly ? 2 : 0) + (context.autoReadOnly ? 1 : 0);
+      const byFlags = initials.get(context.model) ?? [];
+      let hit = byFlags[flags];
       if (!hit) {
         const [snapshot] = initialTransition(machine, { ...context });
         hit = toStep(snapshot);
-        memo.set(k, hit);
+        byFlags[flags] = hit;
+        initials.set(context.model, byFlags);
       }
       return hit;
     },
