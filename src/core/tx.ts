@@ -86,6 +86,7 @@ export class Tx {
   private readonly edgeDrafts = new Map<EdgeId, DraftEdge>();
   private readonly removedNodes = new Set<NodeName>();
   private readonly removedEdges = new Set<EdgeId>();
+  private readonly changedFileUsers = new Set<string>();
 
   constructor(
     readonly g: Draft<Graph>,
@@ -146,6 +147,18 @@ export class Tx {
     return getShard(this.g.backends, String(id));
   }
 
+  /** parentLabel() without drafting: a backend's owner never changes once it exists. */
+  private label(parent: ParentRef): string {
+    const known = parent.kind === 'backend' && getShard(this.base.backends, String(parent.backend)) !== undefined;
+    return parentLabel(known ? this.base : (this.g as Graph), parent);
+  }
+
+  /** The file nodes of one file (read only). */
+  private fileUsers(identity: string): readonly NodeName[] {
+    const g = this.changedFileUsers.has(identity) ? (this.g as Graph) : this.base;
+    return getShard(g.fileUsers, identity) ?? [];
+  }
+
   emit(event: GraphEvent): void {
     this.events.push(event);
   }
@@ -191,6 +204,7 @@ export class Tx {
   indexFile(name: NodeName): void {
     const identity = this.mustNode(name).file!.identity;
     const users = getShard(this.g.fileUsers, identity) ?? [];
+    this.changedFileUsers.add(identity);
     setShard(this.g.fileUsers, identity, [...users, name]);
   }
 
@@ -202,6 +216,7 @@ export class Tx {
     this.stepMachine(node, { type: 'close' });
     if (node.file) {
       const users = (getShard(this.g.fileUsers, node.file.identity) ?? []).filter((n) => n !== name);
+      this.changedFileUsers.add(node.file.identity);
       if (users.length) setShard(this.g.fileUsers, node.file.identity, users);
       else deleteShard(this.g.fileUsers, node.file.identity);
     }
@@ -259,7 +274,7 @@ export class Tx {
       if (backend) backend.edge = id;
     }
     this.dirty.add(child);
-    this.emit({ type: 'edge.attached', edge: id, parent: parentLabel(this.g, parent), child, name });
+    this.emit({ type: 'edge.attached', edge: id, parent: this.label(parent), child, name });
     return this.edge(id);
   }
 
@@ -292,7 +307,7 @@ export class Tx {
     this.emit({
       type: 'edge.detached',
       edge: id,
-      parent: parentLabel(this.g, edge.parent),
+      parent: this.label(edge.parent),
       child: edge.child,
       name: edge.name,
     });
@@ -317,7 +332,7 @@ export class Tx {
     }
     this.dirty.add(from.name);
     this.dirty.add(to);
-    this.emit({ type: 'edge.moved', edge: id, parent: parentLabel(this.g, edge.parent), name: edge.name, from: from.name, to });
+    this.emit({ type: 'edge.moved', edge: id, parent: this.label(edge.parent), name: edge.name, from: from.name, to });
   }
 
   /**
@@ -342,7 +357,7 @@ export class Tx {
     this.emit({
       type: 'perms.changed',
       edge: edge.id,
-      parent: parentLabel(this.g, edge.parent),
+      parent: this.label(edge.parent),
       child: edge.child,
       name: edge.name,
       perm,
@@ -492,7 +507,7 @@ export class Tx {
     const file = node.file!;
     if (file.perm === perm && file.shared === shared) return;
     if (file.locking) {
-      const others = (getShard(this.g.fileUsers, file.identity) ?? [])
+      const others = this.fileUsers(file.identity)
         .filter((name) => name !== node.name)
         .map((name) => this.mustPeekNode(name).file!)
         .filter((other) => other.locking);
