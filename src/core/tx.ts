@@ -1,9 +1,10 @@
 /**
  * One graph-changing primitive, QEMU-style: change links first (the `*Noperm` methods), then
  * `refresh()` the permissions of every node whose inputs changed, parents before children. It
- * works on an immer draft of the snapshot, so a throw anywhere leaves the base untouched.
+ * works on a copy-on-write draft of the snapshot (src/core/draft.ts), so a throw anywhere leaves
+ * the base untouched.
  */
-import { Immer, type Draft } from 'immer';
+import type { Draft } from 'immer';
 import { REOPENING, type NodeEvent } from '../../machines/node.machine.js';
 import { cumulativePerm } from '../perms/cumulative.js';
 import { PERM_ALL, PERM_BITS, permNames, type PermSet } from '../perms/perm.js';
@@ -11,6 +12,7 @@ import { WRITE_PERMS } from '../perms/writers.js';
 import { driverPolicy } from '../drivers/policies.js';
 import { describeParent, getNode, parentLabel } from '../graph/graph.js';
 import { deleteShard, getShard, setShard } from '../graph/shards.js';
+import { beginDraft, finishDraft } from './draft.js';
 import type { Backend, BlockNode, Edge, EdgeId, FdMode, Graph, NodeName, ParentRef } from '../graph/types.js';
 import type { Storage } from '../storage/storage.js';
 import { fail, QmpError } from './errors.js';
@@ -42,28 +44,23 @@ export interface TxResult {
   readonly refreshed: readonly NodeName[];
 }
 
-/**
- * Snapshots are immutable by contract (their types are readonly). Freezing them as well costs a
- * third of a command's time, so it is done only when PERMGRAPH_FREEZE_SNAPSHOTS=1 (the tests set
- * it, to catch any write to a snapshot).
- */
-const immer = new Immer({ autoFreeze: globalThis.process?.env?.['PERMGRAPH_FREEZE_SNAPSHOTS'] === '1' });
-
 /** Runs `recipe` on a draft of `base`: the new snapshot and its events, or a TxError. */
 export function transact(base: Graph, env: TxEnv, recipe: (tx: Tx) => void): TxResult {
-  let tx: Tx | undefined;
+  const draft = beginDraft(base);
+  const tx = new Tx(draft, base, env);
   try {
-    const graph = immer.produce(base, (draft) => {
-      tx = new Tx(draft, base, env);
-      recipe(tx);
-      tx.refresh();
-    });
-    return { graph, events: tx!.events, refreshed: tx!.refreshed };
+    recipe(tx);
+    tx.refresh();
   } catch (error) {
-    if (error instanceof QmpError) throw new TxError(error, tx?.events ?? []);
+    if (error instanceof QmpError) throw new TxError(error, tx.events);
     throw error;
   }
+  return { graph: finishDraft(draft, base), events: tx.events, refreshed: tx.refreshed };
 }
+
+/** A node's own copy, lists and file record included: what a transaction may change in place. */
+const copyNode = (node: BlockNode): DraftNode =>
+  ({ ...node, parents: [...node.parents], children: [...node.children], file: node.file ? { ...node.file } : null }) as DraftNode;
 
 type DraftNode = Draft<BlockNode>;
 type DraftEdge = Draft<Edge>;
@@ -79,14 +76,10 @@ export class Tx {
   readonly refreshed: NodeName[] = [];
   private readonly dirty = new Set<NodeName>();
   /**
-   * Drafts handed out, by node name and edge id. Anything not among them is unchanged so far, and
-   * reading it from the base costs no draft (nodes and edges are written only through these).
+   * The transaction's own copies of nodes, edges and backends (made the first time it asks to
+   * change one) and the ones it created: everything else in the draft is the base's, only read.
    */
-  private readonly nodeDrafts = new Map<NodeName, DraftNode>();
-  private readonly edgeDrafts = new Map<EdgeId, DraftEdge>();
-  private readonly removedNodes = new Set<NodeName>();
-  private readonly removedEdges = new Set<EdgeId>();
-  private readonly changedFileUsers = new Set<string>();
+  private readonly own = new Set<object>();
 
   constructor(
     readonly g: Draft<Graph>,
@@ -96,21 +89,19 @@ export class Tx {
 
   // ---------------------------------------------------------------- lookups
 
-  /** A node to change (a draft). */
+  /** A node to change: the transaction's own copy. */
   node(name: NodeName): DraftNode | undefined {
-    let node = this.nodeDrafts.get(name);
-    if (!node) {
-      node = getShard(this.g.nodes, name);
-      if (node) this.nodeDrafts.set(name, node);
-    }
+    const current = getShard(this.g.nodes, name);
+    if (!current || this.own.has(current)) return current;
+    const node = copyNode(current);
+    setShard(this.g.nodes, name, node);
+    this.own.add(node);
     return node;
   }
 
-  /** A node to read only: its draft if it has one, else the base's (no draft made). */
+  /** A node to read only (no copy made). */
   peekNode(name: NodeName): BlockNode | undefined {
-    const draft = this.nodeDrafts.get(name);
-    if (draft) return draft;
-    return this.removedNodes.has(name) ? undefined : getShard(this.base.nodes, name);
+    return getShard(this.g.nodes, name);
   }
 
   private mustPeekNode(name: NodeName): BlockNode {
@@ -125,38 +116,40 @@ export class Tx {
     return node;
   }
 
-  /** An edge to change (a draft). */
+  /** An edge to change: the transaction's own copy. */
   edge(id: EdgeId): DraftEdge {
-    let edge = this.edgeDrafts.get(id);
-    if (!edge) {
-      edge = getShard(this.g.edges, String(id));
-      if (!edge) throw new Error(`internal: edge ${id} is missing`);
-      this.edgeDrafts.set(id, edge);
-    }
+    const current = this.peekEdge(id) as DraftEdge;
+    if (this.own.has(current)) return current;
+    const edge = { ...current };
+    setShard(this.g.edges, String(id), edge);
+    this.own.add(edge);
     return edge;
   }
 
-  /** An edge to read only (see peekNode). */
+  /** An edge to read only (no copy made). */
   peekEdge(id: EdgeId): Edge {
-    const edge = this.edgeDrafts.get(id) ?? (this.removedEdges.has(id) ? undefined : getShard(this.base.edges, String(id)));
+    const edge = getShard(this.g.edges, String(id));
     if (!edge) throw new Error(`internal: edge ${id} is missing`);
     return edge;
   }
 
+  /** A backend to change: the transaction's own copy. */
   backend(id: number): Draft<Backend> | undefined {
-    return getShard(this.g.backends, String(id));
+    const current = getShard(this.g.backends, String(id));
+    if (!current || this.own.has(current)) return current;
+    const backend = { ...current };
+    setShard(this.g.backends, String(id), backend);
+    this.own.add(backend);
+    return backend;
   }
 
-  /** parentLabel() without drafting: a backend's owner never changes once it exists. */
   private label(parent: ParentRef): string {
-    const known = parent.kind === 'backend' && getShard(this.base.backends, String(parent.backend)) !== undefined;
-    return parentLabel(known ? this.base : (this.g as Graph), parent);
+    return parentLabel(this.g as Graph, parent);
   }
 
   /** The file nodes of one file (read only). */
   private fileUsers(identity: string): readonly NodeName[] {
-    const g = this.changedFileUsers.has(identity) ? (this.g as Graph) : this.base;
-    return getShard(g.fileUsers, identity) ?? [];
+    return getShard(this.g.fileUsers, identity) ?? [];
   }
 
   emit(event: GraphEvent): void {
@@ -176,7 +169,7 @@ export class Tx {
   openNode(fields: NewNode): void {
     const { readOnly, autoReadOnly } = fields;
     const holdsFd = driverPolicy(fields.driver).holdsFd;
-    this.addNode({
+    this.insertNode({
       ...fields,
       seq: this.nextSeq(),
       readOnlyOption: readOnly,
@@ -191,12 +184,16 @@ export class Tx {
   }
 
   addNode(node: BlockNode): void {
+    this.insertNode(copyNode(node));
+  }
+
+  /** addNode() of a node object the transaction owns already. */
+  private insertNode(node: DraftNode): void {
     setShard(this.g.nodes, node.name, node);
-    this.nodeDrafts.set(node.name, getShard(this.g.nodes, node.name)!);
-    this.removedNodes.delete(node.name);
+    this.own.add(node);
     if (node.file) this.indexFile(node.name);
     this.emit({ type: 'node.added', node: node.name, driver: node.driver, machine: node.machine.context });
-    this.stepMachine(this.mustNode(node.name), { type: 'open' });
+    this.stepMachine(node, { type: 'open' });
     this.dirty.add(node.name);
   }
 
@@ -204,7 +201,6 @@ export class Tx {
   indexFile(name: NodeName): void {
     const identity = this.mustNode(name).file!.identity;
     const users = getShard(this.g.fileUsers, identity) ?? [];
-    this.changedFileUsers.add(identity);
     setShard(this.g.fileUsers, identity, [...users, name]);
   }
 
@@ -216,13 +212,10 @@ export class Tx {
     this.stepMachine(node, { type: 'close' });
     if (node.file) {
       const users = (getShard(this.g.fileUsers, node.file.identity) ?? []).filter((n) => n !== name);
-      this.changedFileUsers.add(node.file.identity);
       if (users.length) setShard(this.g.fileUsers, node.file.identity, users);
       else deleteShard(this.g.fileUsers, node.file.identity);
     }
     deleteShard(this.g.nodes, name);
-    this.nodeDrafts.delete(name);
-    this.removedNodes.add(name);
     this.dirty.delete(name);
     this.emit({ type: 'node.removed', node: name });
   }
@@ -261,8 +254,7 @@ export class Tx {
     const id = ++this.g.counters.edge;
     const edge: Edge = { id, parent, child, name, role, perm, shared };
     setShard(this.g.edges, String(id), edge);
-    this.edgeDrafts.set(id, getShard(this.g.edges, String(id))!);
-    this.removedEdges.delete(id);
+    this.own.add(edge);
     childNode.parents.unshift(id);
     if (parent.kind === 'node') {
       const parentNode = this.mustNode(parent.node);
@@ -312,8 +304,6 @@ export class Tx {
       name: edge.name,
     });
     deleteShard(this.g.edges, String(id));
-    this.edgeDrafts.delete(id);
-    this.removedEdges.add(id);
   }
 
   /** bdrv_replace_child_noperm(): the edge keeps its parent and now points at `to`. */

@@ -1,7 +1,8 @@
 /**
  * A three-level sharded record: 16 × 16 × 16 buckets of plain records, keyed by a hash of the
- * key. Under immer a change copies three 16-slot arrays and one small bucket, so its cost does
- * not grow with the number of entries the way one flat record of all of them would.
+ * key. A change copies three 16-slot arrays and one small bucket (under immer, or in an edit made
+ * by editShards()), so its cost does not grow with the number of entries the way one flat record
+ * of all of them would.
  */
 export type Bucket<T> = Readonly<Record<string, T>>;
 type Level<T> = readonly (Bucket<T> | undefined)[];
@@ -32,8 +33,86 @@ export function getShard<T>(shards: Shards<T>, key: string): T | undefined {
 
 const emptyLevel = (): undefined[] => new Array<undefined>(FANOUT).fill(undefined);
 
-/** Sets `key` in a draft (or any mutable copy) of shards. */
+/**
+ * An edit of shards: what it copied so far (and so may change in place), the keys it set or
+ * deleted, and the shards it started from.
+ */
+interface Edit {
+  readonly base: Shards<unknown>;
+  /** Made at the first change. */
+  changes?: Changes;
+}
+
+interface Changes {
+  readonly owned: Set<object>;
+  readonly touched: Set<string>;
+}
+
+const edits = new WeakMap<object, Edit>();
+
+/**
+ * Starts a copy-on-write edit of `base`: setShard() and deleteShard() on the result copy only the
+ * path to the bucket they change (once per edit) and never touch `base`.
+ */
+export function editShards<T>(base: Shards<T>): Shards<T> {
+  const top = base.slice();
+  edits.set(top, { base });
+  return top;
+}
+
+/** What the edit of `shards` changed, ready to record more; none when they are no edit. */
+function changing(shards: Shards<unknown>): Changes | undefined {
+  const edit = edits.get(shards);
+  if (!edit) return undefined;
+  return (edit.changes ??= { owned: new Set(), touched: new Set() });
+}
+
+/** Ends an edit: the edited shards, or `base` itself when no entry differs from it. */
+export function finishShards<T>(shards: Shards<T>): Shards<T> {
+  const edit = edits.get(shards);
+  if (!edit) return shards;
+  edits.delete(shards);
+  for (const key of edit.changes?.touched ?? []) if (getShard(shards, key) !== getShard(edit.base, key)) return shards;
+  return edit.base as Shards<T>;
+}
+
+/** The keys an edit set or deleted. */
+export function touchedKeys(shards: Shards<unknown>): ReadonlySet<string> {
+  return edits.get(shards)?.changes?.touched ?? new Set();
+}
+
+function ownedCopy<S extends object>(edit: Changes, value: S | undefined, fresh: () => S, copy: (value: S) => S): S {
+  if (value && edit.owned.has(value)) return value;
+  const mine = value ? copy(value) : fresh();
+  edit.owned.add(mine);
+  return mine;
+}
+
+type MutableLevel<T> = (Record<string, T> | undefined)[];
+const copyArray = <S>(a: S[]): S[] => a.slice();
+const copyBucket = <T>(b: Record<string, T>): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, b);
+const newBucket = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
+/** The bucket of `key` in an edit, copied into it along with the path to it. */
+function editedBucket<T>(edit: Changes, shards: Shards<T>, h: number): Record<string, T> {
+  const top = shards as MutableShards<T>;
+  const i = h & 15;
+  const j = (h >>> 4) & 15;
+  const k = (h >>> 8) & 15;
+  const middle = (top[i] = ownedCopy(edit, top[i], emptyLevel as () => (MutableLevel<T> | undefined)[], copyArray));
+  const level = (middle[j] = ownedCopy(edit, middle[j], emptyLevel as () => MutableLevel<T>, copyArray));
+  return (level[k] = ownedCopy(edit, level[k], newBucket<T>, copyBucket));
+}
+
+/** Sets `key` in an edit, a draft, or any mutable copy of shards. */
 export function setShard<T>(shards: Shards<T>, key: string, value: T): void {
+  const edit = changing(shards);
+  if (edit) {
+    if (getShard(shards, key) === value) return;
+    editedBucket(edit, shards, hash(key))[key] = value;
+    edit.touched.add(key);
+    return;
+  }
   const h = hash(key);
   const top = shards as MutableShards<T>;
   const middle = (top[h & 15] ??= emptyLevel());
@@ -43,6 +122,13 @@ export function setShard<T>(shards: Shards<T>, key: string, value: T): void {
 }
 
 export function deleteShard<T>(shards: Shards<T>, key: string): void {
+  const edit = changing(shards);
+  if (edit) {
+    if (getShard(shards, key) === undefined) return;
+    delete editedBucket(edit, shards, hash(key))[key];
+    edit.touched.add(key);
+    return;
+  }
   const h = hash(key);
   const bucket = (shards as MutableShards<T>)[h & 15]?.[(h >>> 4) & 15]?.[(h >>> 8) & 15];
   if (bucket) delete bucket[key];
