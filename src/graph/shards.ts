@@ -90,7 +90,13 @@ function ownedCopy<S extends object>(edit: Changes, value: S | undefined, fresh:
 
 type MutableLevel<T> = (Record<string, T> | undefined)[];
 const copyArray = <S>(a: S[]): S[] => a.slice();
-const copyBucket = <T>(b: Record<string, T>): Record<string, T> => Object.assign(Object.create(null) as Record<string, T>, b);
+// Buckets hold keys no other object has: as prototype-less records V8 keeps them as hash tables
+// from the start, where a for-in copy is fastest (and no key can reach a prototype).
+function copyBucket<T>(bucket: Record<string, T>): Record<string, T> {
+  const copy = newBucket<T>();
+  for (const key in bucket) copy[key] = bucket[key]!;
+  return copy;
+}
 const newBucket = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
 
 /** The bucket of `key` in an edit, copied into it along with the path to it. */
