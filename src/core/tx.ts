@@ -199,7 +199,7 @@ export class Tx {
 
   /** Records a file node among the users of its file (their lock bytes meet). */
   indexFile(name: NodeName): void {
-    const identity = this.mustNode(name).file!.identity;
+    const identity = this.mustPeekNode(name).file!.identity;
     const users = getShard(this.g.fileUsers, identity) ?? [];
     setShard(this.g.fileUsers, identity, [...users, name]);
   }
@@ -272,7 +272,7 @@ export class Tx {
 
   /** A node-parent's new child edge, with the perms its driver asks for (bdrv_attach_child()). */
   attachChild(parent: NodeName, child: NodeName, name: string, role: number): DraftEdge {
-    const parentNode = this.mustNode(parent);
+    const parentNode = this.mustPeekNode(parent);
     const { perm, shared } = cumulativePerm(parentNode.parents.map((id) => this.peekEdge(id)));
     const want = this.childPerm(parentNode, { name, role, child }, perm, shared);
     return this.attachNoperm({ kind: 'node', node: parent }, child, name, role, want.perm, want.shared);
@@ -280,7 +280,7 @@ export class Tx {
 
   /** bdrv_detach_child(): unlinks an edge; the old child is refreshed. */
   detachNoperm(id: EdgeId): void {
-    const edge = this.edge(id);
+    const edge = this.peekEdge(id);
     const child = this.node(edge.child);
     if (child) {
       child.parents.splice(child.parents.indexOf(id), 1);
@@ -330,8 +330,8 @@ export class Tx {
    * at their node) and `to`'s own edges (which would make a loop).
    */
   replaceNodeNoperm(from: NodeName, to: NodeName): void {
-    for (const id of [...this.mustNode(from).parents]) {
-      const edge = this.edge(id);
+    for (const id of [...this.mustPeekNode(from).parents]) {
+      const edge = this.peekEdge(id);
       if (edge.parent.kind === 'job') continue;
       if (edge.parent.kind === 'node' && edge.parent.node === to) continue;
       this.moveEdgeNoperm(id, to);
@@ -401,15 +401,16 @@ export class Tx {
    * QEMU's checks exactly as they did before, so skipping them gives QEMU's result.
    */
   refresh(): void {
+    if (this.dirty.size === 0) return;
     const queue = new HeightQueue();
-    for (const name of this.dirty) queue.push(name, this.node(name)?.height ?? 0);
+    for (const name of this.dirty) queue.push(name, this.peekNode(name)?.height ?? 0);
     this.dirty.clear();
     for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
       const node = this.peekNode(name);
       if (!node) continue;
       this.refreshed.push(name);
       this.refreshNode(node);
-      for (const changed of this.dirty) queue.push(changed, this.node(changed)?.height ?? 0);
+      for (const changed of this.dirty) queue.push(changed, this.peekNode(changed)?.height ?? 0);
       this.dirty.clear();
     }
   }
