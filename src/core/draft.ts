@@ -38,10 +38,12 @@ export function finishDraft(draft: Draft<Graph>, base: Graph): Graph {
   for (const field of SHARD_FIELDS) {
     const shards = g[field] as Shards<object>;
     const before = base[field] as Shards<object>;
-    for (const key of touchedKeys(shards)) {
-      const now = getShard(shards, key);
-      const old = getShard(before, key);
-      if (now && old && now !== old) setShard(shards, key, settle(now, old));
+    if (field === 'nodes' || field === 'edges' || field === 'backends') {
+      for (const key of touchedKeys(shards)) {
+        const now = getShard(shards, key);
+        const old = getShard(before, key);
+        if (now && old && now !== old) setShard(shards, key, settle(now, old));
+      }
     }
     (g as Record<ShardField, Shards<unknown>>)[field] = finishShards(shards);
   }

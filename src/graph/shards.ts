@@ -25,7 +25,10 @@ export function emptyShards<T>(): Shards<T> {
 }
 
 export function getShard<T>(shards: Shards<T>, key: string): T | undefined {
-  const h = hash(key);
+  return getHashed(shards, hash(key), key);
+}
+
+function getHashed<T>(shards: Shards<T>, h: number, key: string): T | undefined {
   const bucket = shards[h & 15]?.[(h >>> 4) & 15]?.[(h >>> 8) & 15];
   // own keys only: a node may be called 'constructor' or 'hasOwnProperty'
   return bucket && Object.hasOwn(bucket, key) ? bucket[key] : undefined;
@@ -78,8 +81,10 @@ export function finishShards<T>(shards: Shards<T>): Shards<T> {
 
 /** The keys an edit set or deleted. */
 export function touchedKeys(shards: Shards<unknown>): ReadonlySet<string> {
-  return edits.get(shards)?.changes?.touched ?? new Set();
+  return edits.get(shards)?.changes?.touched ?? NONE;
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 function ownedCopy<S extends object>(edit: Changes, value: S | undefined, fresh: () => S, copy: (value: S) => S): S {
   if (value && edit.owned.has(value)) return value;
@@ -114,8 +119,9 @@ function editedBucket<T>(edit: Changes, shards: Shards<T>, h: number): Record<st
 export function setShard<T>(shards: Shards<T>, key: string, value: T): void {
   const edit = changing(shards);
   if (edit) {
-    if (getShard(shards, key) === value) return;
-    editedBucket(edit, shards, hash(key))[key] = value;
+    const h = hash(key);
+    if (getHashed(shards, h, key) === value) return;
+    editedBucket(edit, shards, h)[key] = value;
     edit.touched.add(key);
     return;
   }
@@ -130,8 +136,9 @@ export function setShard<T>(shards: Shards<T>, key: string, value: T): void {
 export function deleteShard<T>(shards: Shards<T>, key: string): void {
   const edit = changing(shards);
   if (edit) {
-    if (getShard(shards, key) === undefined) return;
-    delete editedBucket(edit, shards, hash(key))[key];
+    const h = hash(key);
+    if (getHashed(shards, h, key) === undefined) return;
+    delete editedBucket(edit, shards, h)[key];
     edit.touched.add(key);
     return;
   }
