@@ -51,7 +51,10 @@ interface Changes {
   readonly touched: Set<string>;
 }
 
-const edits = new WeakMap<object, Edit>();
+/** Where an edit's top array keeps its Edit (a symbol: no iteration, key list or JSON sees it). */
+const EDIT = Symbol('shards edit');
+type EditTop = { [EDIT]?: Edit };
+const editOf = (shards: Shards<unknown>): Edit | undefined => (shards as EditTop)[EDIT];
 
 /**
  * Starts a copy-on-write edit of `base`: setShard() and deleteShard() on the result copy only the
@@ -59,29 +62,28 @@ const edits = new WeakMap<object, Edit>();
  */
 export function editShards<T>(base: Shards<T>): Shards<T> {
   const top = base.slice();
-  edits.set(top, { base });
+  (top as EditTop)[EDIT] = { base };
   return top;
 }
 
 /** What the edit of `shards` changed, ready to record more; none when they are no edit. */
 function changing(shards: Shards<unknown>): Changes | undefined {
-  const edit = edits.get(shards);
+  const edit = editOf(shards);
   if (!edit) return undefined;
   return (edit.changes ??= { owned: new Set(), touched: new Set() });
 }
 
-/** Ends an edit: the edited shards, or `base` itself when no entry differs from it. */
+/** Ends an edit: the edited shards (as plain shards), or `base` itself when no entry differs from it. */
 export function finishShards<T>(shards: Shards<T>): Shards<T> {
-  const edit = edits.get(shards);
+  const edit = editOf(shards);
   if (!edit) return shards;
-  edits.delete(shards);
-  for (const key of edit.changes?.touched ?? []) if (getShard(shards, key) !== getShard(edit.base, key)) return shards;
+  for (const key of edit.changes?.touched ?? []) if (getShard(shards, key) !== getShard(edit.base, key)) return shards.slice();
   return edit.base as Shards<T>;
 }
 
 /** The keys an edit set or deleted. */
 export function touchedKeys(shards: Shards<unknown>): ReadonlySet<string> {
-  return edits.get(shards)?.changes?.touched ?? NONE;
+  return editOf(shards)?.changes?.touched ?? NONE;
 }
 
 const NONE: ReadonlySet<string> = new Set();
