@@ -36,56 +36,59 @@ function checkUnexpected(value: Record<string, unknown>, visited: Set<string>, p
   }
 }
 
-export function visit(value: unknown, type: QapiType, path: Path = []): void {
-  const name = fullName(path);
-  // enum and alternate errors name the member itself, and list elements (no name) as 'null'
+/** The member's own name, as enum and alternate errors give it; list elements are 'null'. */
+function leafName(path: Path): string {
   const last = path.at(-1);
-  const leaf = typeof last === 'string' ? last : 'null';
+  return typeof last === 'string' ? last : 'null';
+}
+
+export function visit(value: unknown, type: QapiType, path: Path = []): void {
+  // names are worked out only for an error: most values pass
   switch (type.kind) {
     case 'any':
       return;
     case 'null':
-      if (value !== null) fail(msg.invalidParameterType(name, 'null'));
+      if (value !== null) fail(msg.invalidParameterType(fullName(path), 'null'));
       return;
     case 'str':
-      if (typeof value !== 'string') fail(msg.invalidParameterType(name, 'string'));
+      if (typeof value !== 'string') fail(msg.invalidParameterType(fullName(path), 'string'));
       return;
     case 'bool':
-      if (typeof value !== 'boolean') fail(msg.invalidParameterType(name, 'boolean'));
+      if (typeof value !== 'boolean') fail(msg.invalidParameterType(fullName(path), 'boolean'));
       return;
     case 'number':
-      if (typeof value !== 'number') fail(msg.invalidParameterType(name, 'number'));
+      if (typeof value !== 'number') fail(msg.invalidParameterType(fullName(path), 'number'));
       return;
     case 'int':
-      if (typeof value !== 'number' || !Number.isInteger(value)) fail(msg.invalidParameterType(name, 'integer'));
+      if (typeof value !== 'number' || !Number.isInteger(value)) fail(msg.invalidParameterType(fullName(path), 'integer'));
       return;
     case 'uint64':
     case 'size':
       // qobject_input_type_uint64() / _size() both say uint64
-      if (typeof value !== 'number' || !Number.isInteger(value)) fail(`Parameter '${name}' expects uint64`);
+      if (typeof value !== 'number' || !Number.isInteger(value)) fail(`Parameter '${fullName(path)}' expects uint64`);
       return;
     case 'uint32':
       // visit_type_uint32() range check
-      if (typeof value !== 'number' || !Number.isInteger(value)) fail(`Parameter '${name}' expects uint64`);
-      if (value < 0 || value > 0xffffffff) fail(`Parameter '${name}' expects uint32_t`);
+      if (typeof value !== 'number' || !Number.isInteger(value)) fail(`Parameter '${fullName(path)}' expects uint64`);
+      if (value < 0 || value > 0xffffffff) fail(`Parameter '${fullName(path)}' expects uint32_t`);
       return;
     case 'enum':
-      if (typeof value !== 'string') fail(msg.invalidParameterType(name, 'string'));
-      if (!type.values.includes(value)) fail(msg.invalidEnumValue(leaf, value));
+      if (typeof value !== 'string') fail(msg.invalidParameterType(fullName(path), 'string'));
+      if (!type.values.includes(value)) fail(msg.invalidEnumValue(leafName(path), value));
       return;
     case 'list':
-      if (!Array.isArray(value)) fail(msg.invalidParameterType(name, 'array'));
+      if (!Array.isArray(value)) fail(msg.invalidParameterType(fullName(path), 'array'));
       value.forEach((item, i) => visit(item, type.of, [...path, i]));
       return;
     case 'struct': {
-      if (!isObject(value)) fail(msg.invalidParameterType(name, 'object'));
+      if (!isObject(value)) fail(msg.invalidParameterType(fullName(path), 'object'));
       const visited = new Set<string>();
       visitMembers(value, type.members, path, visited);
       checkUnexpected(value, visited, path);
       return;
     }
     case 'union': {
-      if (!isObject(value)) fail(msg.invalidParameterType(name, 'object'));
+      if (!isObject(value)) fail(msg.invalidParameterType(fullName(path), 'object'));
       const visited = new Set<string>();
       visitMembers(value, type.base, path, visited);
       const tag = value[type.discriminator];
@@ -102,7 +105,7 @@ export function visit(value: unknown, type: QapiType, path: Path = []): void {
         : typeof value === 'number' ? type.number
         : value === null && type.null ? ({ kind: 'null' } as const)
         : undefined;
-      if (!branch) fail(msg.invalidParameterType(leaf, type.name));
+      if (!branch) fail(msg.invalidParameterType(leafName(path), type.name));
       visit(value, branch, path);
       return;
     }
