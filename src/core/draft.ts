@@ -50,8 +50,10 @@ export function finishDraft(draft: Draft<Graph>, base: Graph): Graph {
   g.jobs = settleRecord(g.jobs, base.jobs);
   g.objects = settleRecord(g.objects, base.objects);
   g.counters = settle(g.counters, base.counters);
-  const keys = Object.keys(g) as (keyof Graph)[];
-  if (keys.length === Object.keys(base).length && keys.every((key) => g[key] === base[key])) return base;
+  // the draft has every key the base has (it began as a copy of it)
+  let same = true;
+  for (const key in g) if (g[key as keyof Graph] !== base[key as keyof Graph]) same = false;
+  if (same) return base;
   if (FREEZE) deepFreeze(g);
   return g;
 }

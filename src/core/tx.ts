@@ -80,6 +80,7 @@ export class Tx {
    * change one) and the ones it created: everything else in the draft is the base's, only read.
    */
   private readonly own = new Set<object>();
+  private queue: HeightQueue | undefined;
 
   constructor(
     readonly g: Draft<Graph>,
@@ -169,8 +170,18 @@ export class Tx {
   openNode(fields: NewNode): void {
     const { readOnly, autoReadOnly } = fields;
     const holdsFd = driverPolicy(fields.driver).holdsFd;
+    // one literal (not a spread): every node gets the same shape
     this.insertNode({
-      ...fields,
+      name: fields.name,
+      generated: fields.generated,
+      driver: fields.driver,
+      options: fields.options,
+      readOnly,
+      autoReadOnly,
+      forceShare: fields.forceShare,
+      monitorOwned: fields.monitorOwned,
+      inheritsFrom: fields.inheritsFrom,
+      implicit: fields.implicit,
       seq: this.nextSeq(),
       readOnlyOption: readOnly,
       machine: this.env.stepper.initial({ model: this.g.model, holdsFd, readOnly, autoReadOnly }).state,
@@ -402,7 +413,8 @@ export class Tx {
    */
   refresh(): void {
     if (this.dirty.size === 0) return;
-    const queue = new HeightQueue();
+    // a refresh empties its queue: the next one of this transaction reuses it
+    const queue = (this.queue ??= new HeightQueue());
     for (const name of this.dirty) queue.push(name, this.peekNode(name)?.height ?? 0);
     this.dirty.clear();
     for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
