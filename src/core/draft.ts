@@ -63,10 +63,10 @@ export function finishDraft(draft: Draft<Graph>, base: Graph): Graph {
  * the same in every field, else a copy whose unchanged lists and records are the base's.
  */
 function settle<T extends object>(value: T, base: T): T {
-  const keys = Object.keys(value) as (keyof T)[];
-  let same = keys.length === Object.keys(base).length;
+  // a transaction's copies have every key of what they copied; only new keys are extra
+  let same = true;
   let out: T | undefined;
-  for (const key of keys) {
+  for (const key in value) {
     const now = value[key];
     const old = base[key];
     if (now === old) continue;
@@ -76,12 +76,19 @@ function settle<T extends object>(value: T, base: T): T {
     }
     same = false;
   }
-  if (same) return base;
+  if (same && sameKeyCount(value, base)) return base;
   return out ?? value;
 }
 
+function sameKeyCount(a: object, b: object): boolean {
+  let n = 0;
+  for (const _ in a) n++;
+  for (const _ in b) n--;
+  return n === 0;
+}
+
 function settleRecord<T extends object>(record: Record<string, T>, base: Readonly<Record<string, T>>): Record<string, T> {
-  let same = Object.keys(record).length === Object.keys(base).length;
+  let same = sameKeyCount(record, base);
   for (const key in record) {
     const old = base[key];
     if (old === undefined) {
