@@ -1,15 +1,25 @@
 /**
- * A three-level sharded record: 16 × 16 × 16 buckets of plain records, keyed by a hash of the
- * key. A change copies three 16-slot arrays and one small bucket (under immer, or in an edit made
- * by editShards()), so its cost does not grow with the number of entries the way one flat record
- * of all of them would.
+ * A sharded record: 16 × 16 × 16 buckets of plain records, keyed by a hash of the key. A change
+ * copies three 16-slot arrays and one small bucket (under immer, or in an edit made by
+ * editShards()), so its cost does not grow with the number of entries the way one flat record of
+ * all of them would.
+ *
+ * So that buckets stay small at any size, an edit that would put more than MAX_BUCKET entries in
+ * one bucket turns it into a further level of 16 slots, indexed by the next four bits of the hash
+ * (up to the hash's 32 bits). Such a level stands where the types say a bucket does: read shards
+ * only through getShard() and shardValues().
  */
 export type Bucket<T> = Readonly<Record<string, T>>;
 type Level<T> = readonly (Bucket<T> | undefined)[];
 export type Shards<T> = readonly (readonly (Level<T> | undefined)[] | undefined)[];
-type MutableShards<T> = (((Record<string, T> | undefined)[] | undefined)[] | undefined)[];
+
+/** What a slot holds, seen from here: a further level, a bucket, or nothing. */
+type Slot = Slot[] | Record<string, unknown> | undefined;
 
 const FANOUT = 16;
+const MAX_BUCKET = 16;
+/** Bits of the hash in use: a bucket at this depth takes whatever collides in all of them. */
+const HASH_BITS = 32;
 
 function hash(key: string): number {
   let h = 0x811c9dc5;
@@ -25,16 +35,17 @@ export function emptyShards<T>(): Shards<T> {
 }
 
 export function getShard<T>(shards: Shards<T>, key: string): T | undefined {
-  return getHashed(shards, hash(key), key);
+  return getHashed(shards, hash(key), key) as T | undefined;
 }
 
-function getHashed<T>(shards: Shards<T>, h: number, key: string): T | undefined {
-  const bucket = shards[h & 15]?.[(h >>> 4) & 15]?.[(h >>> 8) & 15];
+function getHashed(shards: Shards<unknown>, h: number, key: string): unknown {
+  let slot = shards as unknown as Slot;
+  for (let shift = 0; Array.isArray(slot); shift += 4) slot = slot[(h >>> shift) & 15];
   // own keys only: a node may be called 'constructor' or 'hasOwnProperty'
-  return bucket && Object.hasOwn(bucket, key) ? bucket[key] : undefined;
+  return slot && Object.hasOwn(slot, key) ? slot[key] : undefined;
 }
 
-const emptyLevel = (): undefined[] => new Array<undefined>(FANOUT).fill(undefined);
+const emptyLevel = (): Slot[] => new Array<undefined>(FANOUT).fill(undefined);
 
 /**
  * An edit of shards: what it copied so far (and so may change in place), the keys it set or
@@ -88,74 +99,113 @@ export function touchedKeys(shards: Shards<unknown>): ReadonlySet<string> {
 
 const NONE: ReadonlySet<string> = new Set();
 
-function ownedCopy<S extends object>(edit: Changes, value: S | undefined, fresh: () => S, copy: (value: S) => S): S {
-  if (value && edit.owned.has(value)) return value;
-  const mine = value ? copy(value) : fresh();
-  edit.owned.add(mine);
+// Buckets hold keys no other object has: as prototype-less records V8 keeps them as hash tables
+// from the start, where a for-in copy is fastest (and no key can reach a prototype).
+const newBucket = (): Record<string, unknown> => Object.create(null) as Record<string, unknown>;
+
+function copyBucket(bucket: Record<string, unknown>): Record<string, unknown> {
+  const copy = newBucket();
+  for (const key in bucket) copy[key] = bucket[key];
+  return copy;
+}
+
+/** `slot` as the edit's own (copied the first time), or a new one when empty. */
+function own<S extends object>(changes: Changes, slot: S | undefined, fresh: () => S, copy: (value: S) => S): S {
+  if (slot && changes.owned.has(slot)) return slot;
+  const mine = slot ? copy(slot) : fresh();
+  changes.owned.add(mine);
   return mine;
 }
 
-type MutableLevel<T> = (Record<string, T> | undefined)[];
-const copyArray = <S>(a: S[]): S[] => a.slice();
-// Buckets hold keys no other object has: as prototype-less records V8 keeps them as hash tables
-// from the start, where a for-in copy is fastest (and no key can reach a prototype).
-function copyBucket<T>(bucket: Record<string, T>): Record<string, T> {
-  const copy = newBucket<T>();
-  for (const key in bucket) copy[key] = bucket[key]!;
-  return copy;
-}
-const newBucket = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+const copyLevel = (level: Slot[]): Slot[] => level.slice();
 
-/** The bucket of `key` in an edit, copied into it along with the path to it. */
-function editedBucket<T>(edit: Changes, shards: Shards<T>, h: number): Record<string, T> {
-  const top = shards as MutableShards<T>;
-  const i = h & 15;
-  const j = (h >>> 4) & 15;
-  const k = (h >>> 8) & 15;
-  const middle = (top[i] = ownedCopy(edit, top[i], emptyLevel as () => (MutableLevel<T> | undefined)[], copyArray));
-  const level = (middle[j] = ownedCopy(edit, middle[j], emptyLevel as () => MutableLevel<T>, copyArray));
-  return (level[k] = ownedCopy(edit, level[k], newBucket<T>, copyBucket));
+/**
+ * The bucket `key` goes in, made the edit's own along with the path to it. With `adding`, a full
+ * bucket is first split into a further level.
+ */
+function editedBucket(changes: Changes, shards: Shards<unknown>, h: number, adding: boolean): Record<string, unknown> {
+  let level = shards as unknown as Slot[];
+  for (let shift = 0; ; shift += 4) {
+    const at = (h >>> shift) & 15;
+    const slot = level[at];
+    // the top two levels are always levels; below, a slot may be a bucket
+    if (Array.isArray(slot) || (slot === undefined && shift < 8)) {
+      level = level[at] = own(changes, slot, emptyLevel, copyLevel);
+      continue;
+    }
+    const bucket = (level[at] = own(changes, slot, newBucket, copyBucket));
+    if (!adding || shift + 4 >= HASH_BITS || !isFull(bucket)) return bucket;
+    level = level[at] = split(changes, bucket, shift + 4);
+  }
+}
+
+function isFull(bucket: Record<string, unknown>): boolean {
+  let n = 0;
+  for (const _ in bucket) if (++n >= MAX_BUCKET) return true;
+  return false;
+}
+
+/** A full bucket as a level of 16 buckets by the hash bits from `shift` on. */
+function split(changes: Changes, bucket: Record<string, unknown>, shift: number): Slot[] {
+  const level = emptyLevel();
+  changes.owned.add(level);
+  for (const key in bucket) {
+    const at = (hash(key) >>> shift) & 15;
+    const inner = (level[at] ??= own(changes, undefined, newBucket, copyBucket)) as Record<string, unknown>;
+    inner[key] = bucket[key];
+  }
+  return level;
 }
 
 /** Sets `key` in an edit, a draft, or any mutable copy of shards. */
 export function setShard<T>(shards: Shards<T>, key: string, value: T): void {
-  const edit = changing(shards);
-  if (edit) {
-    const h = hash(key);
-    if (getHashed(shards, h, key) === value) return;
-    editedBucket(edit, shards, h)[key] = value;
-    edit.touched.add(key);
+  const h = hash(key);
+  const changes = changing(shards);
+  if (changes) {
+    const now = getHashed(shards, h, key);
+    if (now === value) return;
+    editedBucket(changes, shards, h, now === undefined)[key] = value;
+    changes.touched.add(key);
     return;
   }
-  const h = hash(key);
-  const top = shards as MutableShards<T>;
-  const middle = (top[h & 15] ??= emptyLevel());
-  const level = (middle[(h >>> 4) & 15] ??= emptyLevel());
-  const bucket = (level[(h >>> 8) & 15] ??= Object.create(null) as Record<string, T>);
-  bucket[key] = value;
+  // in place (an immer draft): the path is made where missing; buckets are never split here
+  let level = shards as unknown as Slot[];
+  for (let shift = 0; ; shift += 4) {
+    const at = (h >>> shift) & 15;
+    const slot = level[at];
+    if (Array.isArray(slot)) {
+      level = slot;
+    } else if (slot === undefined && shift < 8) {
+      level = level[at] = emptyLevel();
+    } else {
+      (slot ?? (level[at] = newBucket()))[key] = value;
+      return;
+    }
+  }
 }
 
 export function deleteShard<T>(shards: Shards<T>, key: string): void {
-  const edit = changing(shards);
-  if (edit) {
-    const h = hash(key);
+  const h = hash(key);
+  const changes = changing(shards);
+  if (changes) {
     if (getHashed(shards, h, key) === undefined) return;
-    delete editedBucket(edit, shards, h)[key];
-    edit.touched.add(key);
+    delete editedBucket(changes, shards, h, false)[key];
+    changes.touched.add(key);
     return;
   }
-  const h = hash(key);
-  const bucket = (shards as MutableShards<T>)[h & 15]?.[(h >>> 4) & 15]?.[(h >>> 8) & 15];
-  if (bucket) delete bucket[key];
+  let slot = shards as unknown as Slot;
+  for (let shift = 0; Array.isArray(slot); shift += 4) slot = slot[(h >>> shift) & 15];
+  if (slot) delete slot[key];
 }
 
 export function* shardValues<T>(shards: Shards<T>): Generator<T> {
-  for (const middle of shards) {
-    for (const level of middle ?? []) {
-      for (const bucket of level ?? []) {
-        if (!bucket) continue;
-        for (const key in bucket) yield bucket[key]!;
-      }
-    }
+  yield* slotValues(shards as unknown as Slot) as Generator<T>;
+}
+
+function* slotValues(slot: Slot): Generator<unknown> {
+  if (Array.isArray(slot)) {
+    for (const inner of slot) if (inner) yield* slotValues(inner);
+  } else if (slot) {
+    for (const key in slot) yield slot[key];
   }
 }
