@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createPermgraph, createVirtualStorage, type Model, type Permgraph } from '../src/index.js';
 import { chain, forest, ok } from './graphs.js';
 import { gc, heapMiB, median, rssMiB, timeEach } from './measure.js';
+import type { MemoryFigures } from './memory.js';
 import { plot } from './plot.js';
 
 const quick = process.argv.includes('--quick');
@@ -209,57 +210,15 @@ async function server(argv: string[], socket: string): Promise<() => void> {
 }
 
 // ---------------------------------------------------------------- 4. memory
-log('4. memory: a 100,000-node graph with the node actors the runtime keeps');
+log('4. memory: a 100,000-node graph with the node actors the runtime keeps (in a fresh process)');
 {
-  // 'lazy' actors: one only for each node somebody inspects (here every 1,000th node)
-  const size = quick ? 10_000 : 100_000;
-  const inspect = (pg: Permgraph, prefix: string, count: number): void => {
-    for (let i = 0; i < count; i += 1000) pg.nodeActor(`${prefix}${i}`);
-  };
-  gc();
-  const heapStart = heapMiB();
-  const rssStart = rssMiB();
-  let pg = chain('dynamic', size, 'lazy');
-  inspect(pg, 'n', size / 2);
-  inspect(pg, 'f', size / 2);
-  gc();
-  const rssFull = rssMiB();
-  const heapFull = heapMiB();
-  const actors = pg.nodeActorCount;
-  pg.dispose();
-  gc();
-  const heaps: number[] = [];
-  for (let round = 0; round < 10; round++) {
-    pg = createPermgraph({ model: 'dynamic', storage: createVirtualStorage(), nodeActors: 'lazy' });
-    for (let i = 0; i < size; i++) ok(pg, 'blockdev-add', { driver: 'null-co', 'node-name': `m${i}` });
-    inspect(pg, 'm', size);
-    for (let i = 0; i < size; i++) ok(pg, 'blockdev-del', { 'node-name': `m${i}` });
-    pg.dispose();
-    gc();
-    heaps.push(heapMiB());
-  }
-  // for comparison: an actor for every node from its open on (the default), at a tenth of the size
-  gc();
-  const rssBeforeEager = rssMiB();
-  const eagerSize = size / 10;
-  const eager = chain('dynamic', eagerSize, true);
-  gc();
-  const rssEager = rssMiB();
-  const eagerActors = eager.nodeActorCount;
-  eager.dispose();
-  results['memory'] = {
-    nodes: size,
-    actors,
-    rssStartMiB: rssStart,
-    rssWithGraphMiB: rssFull,
-    heapStartMiB: heapStart,
-    heapWithGraphMiB: heapFull,
-    heapAfterRoundsMiB: heaps,
-    eager: { nodes: eagerSize, actors: eagerActors, rssBeforeMiB: rssBeforeEager, rssWithGraphMiB: rssEager },
-  };
-  log(`  RSS ${rssStart.toFixed(0)} MiB at start, ${rssFull.toFixed(0)} MiB with ${size} nodes and ${actors} (lazy) actors; heap ${heapFull.toFixed(0)} MiB`);
-  log(`  heap after GC: ${heapStart.toFixed(1)} MiB at start; after each of 10 add-and-remove rounds: ${heaps.map((h) => h.toFixed(1)).join(', ')} MiB`);
-  log(`  eager actors: RSS ${rssBeforeEager.toFixed(0)} MiB before, ${rssEager.toFixed(0)} MiB with ${eagerSize} nodes and ${eagerActors} actors`);
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/memory.ts', ...(quick ? ['--quick'] : [])], { encoding: 'utf8' });
+  const memory = JSON.parse(out) as MemoryFigures;
+  results['memory'] = memory;
+  const { nodes, actors, rssStartMiB, rssWithGraphMiB, heapWithGraphMiB, heapStartMiB, heapAfterRoundsMiB, eager } = memory;
+  log(`  RSS ${rssStartMiB.toFixed(0)} MiB at start, ${rssWithGraphMiB.toFixed(0)} MiB with ${nodes} nodes and ${actors} (lazy) actors; heap ${heapWithGraphMiB.toFixed(0)} MiB`);
+  log(`  heap after GC: ${heapStartMiB.toFixed(1)} MiB at start; after each of 10 add-and-remove rounds: ${heapAfterRoundsMiB.map((h) => h.toFixed(1)).join(', ')} MiB`);
+  log(`  eager actors: RSS ${eager.rssBeforeMiB.toFixed(0)} MiB before, ${eager.rssWithGraphMiB.toFixed(0)} MiB with ${eager.nodes} nodes and ${eager.actors} actors`);
 }
 
 // ---------------------------------------------------------------- 5. start-up
