@@ -18,35 +18,39 @@ import type { Graph, Job } from '../graph/types.js';
 const FREEZE = globalThis.process?.env?.['PERMGRAPH_FREEZE_SNAPSHOTS'] === '1';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type ShardField = 'nodes' | 'edges' | 'backends' | 'exports' | 'exportNames' | 'fileUsers';
-const SHARD_FIELDS: readonly ShardField[] = ['nodes', 'edges', 'backends', 'exports', 'exportNames', 'fileUsers'];
-
 /** A job the transaction may change in place: its own copy, lists included. */
 const copyJob = (job: Job): Job => ({ ...job, edges: [...job.edges], backends: [...job.backends] });
 
 export function beginDraft(base: Graph): Draft<Graph> {
   const jobs: Record<string, Job> = {};
   for (const id in base.jobs) jobs[id] = copyJob(base.jobs[id]!);
-  const draft: Mutable<Graph> = { ...base, jobs, objects: { ...base.objects }, counters: { ...base.counters } };
-  for (const field of SHARD_FIELDS) (draft as Record<ShardField, Shards<unknown>>)[field] = editShards(base[field]);
+  const draft: Mutable<Graph> = {
+    ...base,
+    nodes: editShards(base.nodes),
+    edges: editShards(base.edges),
+    backends: editShards(base.backends),
+    exports: editShards(base.exports),
+    exportNames: editShards(base.exportNames),
+    fileUsers: editShards(base.fileUsers),
+    jobs,
+    objects: { ...base.objects },
+    counters: { ...base.counters },
+  };
   return draft as Draft<Graph>;
 }
 
 /** The new snapshot (see the module comment). */
 export function finishDraft(draft: Draft<Graph>, base: Graph): Graph {
   const g = draft as unknown as Mutable<Graph>;
-  for (const field of SHARD_FIELDS) {
-    const shards = g[field] as Shards<object>;
-    const before = base[field] as Shards<object>;
-    if (field === 'nodes' || field === 'edges' || field === 'backends') {
-      for (const key of touchedKeys(shards)) {
-        const now = getShard(shards, key);
-        const old = getShard(before, key);
-        if (now && old && now !== old) setShard(shards, key, settle(now, old));
-      }
-    }
-    (g as Record<ShardField, Shards<unknown>>)[field] = finishShards(shards);
-  }
+  settleCopies(g.nodes, base.nodes);
+  settleCopies(g.edges, base.edges);
+  settleCopies(g.backends, base.backends);
+  g.nodes = finishShards(g.nodes);
+  g.edges = finishShards(g.edges);
+  g.backends = finishShards(g.backends);
+  g.exports = finishShards(g.exports);
+  g.exportNames = finishShards(g.exportNames);
+  g.fileUsers = finishShards(g.fileUsers);
   g.jobs = settleRecord(g.jobs, base.jobs);
   g.objects = settleRecord(g.objects, base.objects);
   g.counters = settle(g.counters, base.counters);
@@ -56,6 +60,15 @@ export function finishDraft(draft: Draft<Graph>, base: Graph): Graph {
   if (same) return base;
   if (FREEZE) deepFreeze(g);
   return g;
+}
+
+/** The transaction's copies of nodes, edges or backends settled against the base's. */
+function settleCopies<T extends object>(shards: Shards<T>, before: Shards<T>): void {
+  for (const key of touchedKeys(shards)) {
+    const now = getShard(shards, key);
+    const old = getShard(before, key);
+    if (now && old && now !== old) setShard(shards, key, settle(now, old));
+  }
 }
 
 /**
