@@ -6,15 +6,61 @@
  *
  * So that buckets stay small at any size, an edit that would put more than MAX_BUCKET entries in
  * one bucket turns it into a further level of 16 slots, indexed by the next four bits of the hash
- * (up to the hash's 32 bits). Such a level stands where the types say a bucket does: read shards
- * only through getShard() and shardValues().
+ * (up to the hash's 32 bits). An edit's buckets are Entries (keys and values side by side), which
+ * copy far faster than records V8 keeps as hash tables. Levels and Entries stand where the types
+ * say a record bucket does: read shards only through getShard() and shardValues().
  */
 export type Bucket<T> = Readonly<Record<string, T>>;
 type Level<T> = readonly (Bucket<T> | undefined)[];
 export type Shards<T> = readonly (readonly (Level<T> | undefined)[] | undefined)[];
 
+/** A bucket as edits make it. Never changed in place but by the edit that made it. */
+class Entries {
+  constructor(
+    readonly keys: string[] = [],
+    readonly values: unknown[] = [],
+  ) {}
+
+  get(key: string): unknown {
+    const at = this.keys.indexOf(key);
+    return at < 0 ? undefined : this.values[at];
+  }
+
+  set(key: string, value: unknown): void {
+    const at = this.keys.indexOf(key);
+    if (at >= 0) this.values[at] = value;
+    else {
+      this.keys.push(key);
+      this.values.push(value);
+    }
+  }
+
+  delete(key: string): void {
+    const at = this.keys.indexOf(key);
+    if (at < 0) return;
+    this.keys.splice(at, 1);
+    this.values.splice(at, 1);
+  }
+}
+
+type RecordBucket = Record<string, unknown>;
+type Bucketish = RecordBucket | Entries;
 /** What a slot holds, seen from here: a further level, a bucket, or nothing. */
-type Slot = Slot[] | Record<string, unknown> | undefined;
+type Slot = Slot[] | Bucketish | undefined;
+
+/** A bucket's entries as the edit's own copy. */
+function copyBucket(bucket: Bucketish): Entries {
+  if (bucket instanceof Entries) return new Entries(bucket.keys.slice(), bucket.values.slice());
+  const copy = new Entries();
+  for (const key in bucket) copy.set(key, bucket[key]);
+  return copy;
+}
+
+function lookUp(bucket: Bucketish, key: string): unknown {
+  if (bucket instanceof Entries) return bucket.get(key);
+  // own keys only: a node may be called 'constructor' or 'hasOwnProperty'
+  return Object.hasOwn(bucket, key) ? bucket[key] : undefined;
+}
 
 const FANOUT = 16;
 const MAX_BUCKET = 16;
@@ -41,8 +87,7 @@ export function getShard<T>(shards: Shards<T>, key: string): T | undefined {
 function getHashed(shards: Shards<unknown>, h: number, key: string): unknown {
   let slot = shards as unknown as Slot;
   for (let shift = 0; Array.isArray(slot); shift += 4) slot = slot[(h >>> shift) & 15];
-  // own keys only: a node may be called 'constructor' or 'hasOwnProperty'
-  return slot && Object.hasOwn(slot, key) ? slot[key] : undefined;
+  return slot ? lookUp(slot, key) : undefined;
 }
 
 const emptyLevel = (): Slot[] => new Array<undefined>(FANOUT).fill(undefined);
@@ -99,15 +144,8 @@ export function touchedKeys(shards: Shards<unknown>): ReadonlySet<string> {
 
 const NONE: ReadonlySet<string> = new Set();
 
-// Buckets hold keys no other object has: as prototype-less records V8 keeps them as hash tables
-// from the start, where a for-in copy is fastest (and no key can reach a prototype).
-const newBucket = (): Record<string, unknown> => Object.create(null) as Record<string, unknown>;
-
-function copyBucket(bucket: Record<string, unknown>): Record<string, unknown> {
-  const copy = newBucket();
-  for (const key in bucket) copy[key] = bucket[key];
-  return copy;
-}
+const newEntries = (): Entries => new Entries();
+const newRecord = (): RecordBucket => Object.create(null) as RecordBucket;
 
 /** `slot` as the edit's own (copied the first time), or a new one when empty. */
 function own<S extends object>(changes: Changes, slot: S | undefined, fresh: () => S, copy: (value: S) => S): S {
@@ -123,7 +161,7 @@ const copyLevel = (level: Slot[]): Slot[] => level.slice();
  * The bucket `key` goes in, made the edit's own along with the path to it. With `adding`, a full
  * bucket is first split into a further level.
  */
-function editedBucket(changes: Changes, shards: Shards<unknown>, h: number, adding: boolean): Record<string, unknown> {
+function editedBucket(changes: Changes, shards: Shards<unknown>, h: number, adding: boolean): Entries {
   let level = shards as unknown as Slot[];
   for (let shift = 0; ; shift += 4) {
     const at = (h >>> shift) & 15;
@@ -133,27 +171,23 @@ function editedBucket(changes: Changes, shards: Shards<unknown>, h: number, addi
       level = level[at] = own(changes, slot, emptyLevel, copyLevel);
       continue;
     }
-    const bucket = (level[at] = own(changes, slot, newBucket, copyBucket));
+    const bucket = (level[at] = own<Bucketish>(changes, slot, newEntries, copyBucket)) as Entries;
     if (!adding || shift + 4 >= HASH_BITS || !isFull(bucket)) return bucket;
     level = level[at] = split(changes, bucket, shift + 4);
   }
 }
 
-function isFull(bucket: Record<string, unknown>): boolean {
-  let n = 0;
-  for (const _ in bucket) if (++n >= MAX_BUCKET) return true;
-  return false;
-}
+const isFull = (bucket: Entries): boolean => bucket.keys.length >= MAX_BUCKET;
 
 /** A full bucket as a level of 16 buckets by the hash bits from `shift` on. */
-function split(changes: Changes, bucket: Record<string, unknown>, shift: number): Slot[] {
+function split(changes: Changes, bucket: Entries, shift: number): Slot[] {
   const level = emptyLevel();
   changes.owned.add(level);
-  for (const key in bucket) {
+  bucket.keys.forEach((key, i) => {
     const at = (hash(key) >>> shift) & 15;
-    const inner = (level[at] ??= own(changes, undefined, newBucket, copyBucket)) as Record<string, unknown>;
-    inner[key] = bucket[key];
-  }
+    const inner = (level[at] ??= own<Bucketish>(changes, undefined, newEntries, copyBucket)) as Entries;
+    inner.set(key, bucket.values[i]);
+  });
   return level;
 }
 
@@ -164,7 +198,7 @@ export function setShard<T>(shards: Shards<T>, key: string, value: T): void {
   if (changes) {
     const now = getHashed(shards, h, key);
     if (now === value) return;
-    editedBucket(changes, shards, h, now === undefined)[key] = value;
+    editedBucket(changes, shards, h, now === undefined).set(key, value);
     changes.touched.add(key);
     return;
   }
@@ -177,8 +211,12 @@ export function setShard<T>(shards: Shards<T>, key: string, value: T): void {
       level = slot;
     } else if (slot === undefined && shift < 8) {
       level = level[at] = emptyLevel();
+    } else if (slot instanceof Entries) {
+      // an edit's bucket is shared with the snapshot it went into: change a copy
+      (level[at] = copyBucket(slot)).set(key, value);
+      return;
     } else {
-      (slot ?? (level[at] = newBucket()))[key] = value;
+      (slot ?? (level[at] = newRecord()))[key] = value;
       return;
     }
   }
@@ -189,13 +227,22 @@ export function deleteShard<T>(shards: Shards<T>, key: string): void {
   const changes = changing(shards);
   if (changes) {
     if (getHashed(shards, h, key) === undefined) return;
-    delete editedBucket(changes, shards, h, false)[key];
+    editedBucket(changes, shards, h, false).delete(key);
     changes.touched.add(key);
     return;
   }
-  let slot = shards as unknown as Slot;
-  for (let shift = 0; Array.isArray(slot); shift += 4) slot = slot[(h >>> shift) & 15];
-  if (slot) delete slot[key];
+  let level = shards as unknown as Slot[];
+  for (let shift = 0; ; shift += 4) {
+    const at = (h >>> shift) & 15;
+    const slot = level[at];
+    if (Array.isArray(slot)) level = slot;
+    else {
+      if (slot instanceof Entries) {
+        if (slot.keys.includes(key)) (level[at] = copyBucket(slot)).delete(key);
+      } else if (slot) delete slot[key];
+      return;
+    }
+  }
 }
 
 export function* shardValues<T>(shards: Shards<T>): Generator<T> {
@@ -205,6 +252,8 @@ export function* shardValues<T>(shards: Shards<T>): Generator<T> {
 function* slotValues(slot: Slot): Generator<unknown> {
   if (Array.isArray(slot)) {
     for (const inner of slot) if (inner) yield* slotValues(inner);
+  } else if (slot instanceof Entries) {
+    yield* slot.values;
   } else if (slot) {
     for (const key in slot) yield slot[key];
   }
