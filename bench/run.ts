@@ -212,7 +212,7 @@ async function server(argv: string[], socket: string): Promise<() => void> {
 }
 
 // ---------------------------------------------------------------- 4. memory
-log('4. memory: a 100,000-node graph with the node actors the runtime keeps (in a fresh process)');
+log('4. memory: a large graph (100,000 nodes; 10,000 quick) with the node actors the runtime keeps, in a fresh process');
 {
   const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/memory.ts', ...(quick ? ['--quick'] : [])], { encoding: 'utf8' });
   const memory = JSON.parse(out) as MemoryFigures;
