@@ -155,7 +155,8 @@ export class UsageError extends Error {}
 
 async function serveQmp(options: { socket?: string; stdio?: boolean; model: ModelName; checkInvariants?: boolean }, io: CliIo): Promise<number> {
   const storage = createRealStorage();
-  const permgraph = createPermgraph({ model: options.model, storage });
+  // nothing asks a QMP client's permgraph for node actors: none are kept
+  const permgraph = createPermgraph({ model: options.model, storage, nodeActors: false });
   const served = options.checkInvariants
     ? withInvariantChecks(permgraph, storage, (violations, after) => {
         for (const v of violations) io.stderr(`permgraph: invariant broken after ${after}: ${formatViolation(v)}\n`);

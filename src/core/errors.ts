@@ -7,7 +7,11 @@ export class QmpError extends Error {
     readonly errorClass: QmpErrorClass,
     readonly desc: string,
   ) {
+    // a refusal is an answer, not a fault: no stack trace is wanted, and taking one is slow
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(desc);
+    Error.stackTraceLimit = limit;
     this.name = 'QmpError';
   }
 }

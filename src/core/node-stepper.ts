@@ -40,19 +40,40 @@ export interface NodeStepper {
 
 type Snapshot = ReturnType<NodeMachine['resolveState']>;
 
+/**
+ * A state as the stepper hands it out: shared by every node in it, frozen, and a class instance
+ * so that immer reads it through a draft as it is instead of drafting it.
+ */
+class SteppedState implements NodeMachineState {
+  readonly context: NodeMachineContext;
+  constructor(
+    readonly value: NodeStateName,
+    context: NodeMachineContext,
+  ) {
+    this.context = Object.freeze({ ...context });
+    Object.freeze(this);
+  }
+}
+
 /** A compact memo key: the machine sees only these. */
 function key(state: NodeMachineState, event: NodeEvent | { readonly type: string }): string {
   const c = state.context;
-  const payload =
-    event.type === 'perms.changed' ? (event as { perm: number }).perm
-    : event.type === 'options.changed' ? `${(event as { readOnly: boolean }).readOnly}/${(event as { autoReadOnly: boolean }).autoReadOnly}`
-    : '';
-  return `${state.value}|${c.model}|${+c.holdsFd}${+c.readOnly}${+c.autoReadOnly}|${event.type}|${payload}`;
+  return `${state.value}|${c.model}|${+c.holdsFd}${+c.readOnly}${+c.autoReadOnly}|${eventKey(event)}`;
+}
+
+/** What of an event the machine looks at. */
+function eventKey(event: NodeEvent | { readonly type: string }): string | number {
+  if (event.type === 'perms.changed') return (event as { perm: number }).perm;
+  if (event.type === 'options.changed') {
+    const { readOnly, autoReadOnly } = event as { readOnly: boolean; autoReadOnly: boolean };
+    return `${event.type}|${readOnly}/${autoReadOnly}`;
+  }
+  return event.type;
 }
 
 function toStep(snapshot: Snapshot): NodeStep {
   return {
-    state: { value: snapshot.value as NodeStateName, context: snapshot.context },
+    state: new SteppedState(snapshot.value as NodeStateName, snapshot.context),
     readOnly: snapshot.hasTag(NODE_TAGS.readOnly),
     fdReadWrite: snapshot.hasTag(NODE_TAGS.fdReadWrite),
     followsWriters: snapshot.hasTag(NODE_TAGS.followsWriters),
@@ -61,38 +82,51 @@ function toStep(snapshot: Snapshot): NodeStep {
 
 export function createNodeStepper(machine: NodeMachine = nodeMachine): NodeStepper {
   const memo = new Map<string, NodeStep>();
+  /** Initial steps by model, then by the three flags as bits. */
+  const initials = new Map<NodeMachineContext['model'], NodeStep[]>();
+  /** The same memo by the state object the stepper handed out (no key to build). */
+  const byState = new WeakMap<NodeMachineState, Map<string | number, NodeStep>>();
+  const remember = (state: NodeMachineState, event: NodeEvent | { readonly type: string }, compute: () => NodeStep): NodeStep => {
+    const ek = eventKey(event);
+    let steps = byState.get(state);
+    const known = steps?.get(ek);
+    if (known) return known;
+    const k = key(state, event);
+    let hit = memo.get(k);
+    if (!hit) {
+      hit = compute();
+      memo.set(k, hit);
+    }
+    if (!steps) byState.set(state, (steps = new Map()));
+    steps.set(ek, hit);
+    return hit;
+  };
   return {
     machine,
     initial(context) {
-      const k = key({ value: 'closed', context }, { type: 'init' });
-      let hit = memo.get(k);
+      const flags = (context.holdsFd ? 4 : 0) + (context.readOnly ? 2 : 0) + (context.autoReadOnly ? 1 : 0);
+      const byFlags = initials.get(context.model) ?? [];
+      let hit = byFlags[flags];
       if (!hit) {
         const [snapshot] = initialTransition(machine, { ...context });
         hit = toStep(snapshot);
-        memo.set(k, hit);
+        byFlags[flags] = hit;
+        initials.set(context.model, byFlags);
       }
       return hit;
     },
     describe(state) {
-      const k = key(state, { type: 'describe' });
-      let hit = memo.get(k);
-      if (!hit) {
-        hit = toStep(machine.resolveState({ value: state.value, context: { ...state.context } }));
-        memo.set(k, hit);
-      }
-      return hit;
+      return remember(state, { type: 'describe' }, () =>
+        toStep(machine.resolveState({ value: state.value, context: { ...state.context } })),
+      );
     },
     step(state, event) {
-      const k = key(state, event);
-      let hit = memo.get(k);
-      if (!hit) {
+      return remember(state, event, () => {
         // plain copies: the state may be read from an immer draft that is revoked later
         const snapshot = machine.resolveState({ value: state.value, context: { ...state.context } });
         const [next] = transition(machine, snapshot, { ...event });
-        hit = toStep(next);
-        memo.set(k, hit);
-      }
-      return hit;
+        return toStep(next);
+      });
     },
   };
 }

@@ -45,14 +45,14 @@ export function generateName(tx: Tx): NodeName {
 /** bdrv_assign_node_name()'s checks. */
 export function assignNodeName(tx: Tx, name: string): void {
   if (!isWellFormedId(name)) fail(msg.invalidNodeName(name));
-  if (tx.node(name)) fail(msg.duplicateNode(name));
+  if (tx.peekNode(name)) fail(msg.duplicateNode(name));
   if (name.length > NODE_NAME_MAX) fail(msg.nodeNameTooLong());
 }
 
 /** A child given as a reference (`"file": "f0"`) or inline (`"file": {…}`). */
 function openChildRef(tx: Tx, ref: unknown, parentFlags: Inherited, inheritsFrom: NodeName | null): NodeName {
   if (typeof ref === 'string') {
-    if (!tx.node(ref)) fail(msg.cannotFindDevice(ref, ref));
+    if (!tx.peekNode(ref)) fail(msg.cannotFindDevice(ref, ref));
     return ref;
   }
   return openBlockdev(tx, ref as BlockdevOptions, { monitorOwned: false, inheritsFrom, inherited: parentFlags });

@@ -1,9 +1,10 @@
 /**
  * One graph-changing primitive, QEMU-style: change links first (the `*Noperm` methods), then
  * `refresh()` the permissions of every node whose inputs changed, parents before children. It
- * works on an immer draft of the snapshot, so a throw anywhere leaves the base untouched.
+ * works on a copy-on-write draft of the snapshot (src/core/draft.ts), so a throw anywhere leaves
+ * the base untouched.
  */
-import { produce, type Draft } from 'immer';
+import type { Draft } from 'immer';
 import { REOPENING, type NodeEvent } from '../../machines/node.machine.js';
 import { cumulativePerm } from '../perms/cumulative.js';
 import { PERM_ALL, PERM_BITS, permNames, type PermSet } from '../perms/perm.js';
@@ -11,6 +12,7 @@ import { WRITE_PERMS } from '../perms/writers.js';
 import { DRIVERS, type DriverPolicies, type DriverPolicy } from '../drivers/policies.js';
 import { describeParent, getNode, parentLabel } from '../graph/graph.js';
 import { deleteShard, getShard, setShard } from '../graph/shards.js';
+import { beginDraft, finishDraft } from './draft.js';
 import type { Backend, BlockNode, DriverName, Edge, EdgeId, FdMode, Graph, NodeName, ParentRef } from '../graph/types.js';
 import type { Storage } from '../storage/storage.js';
 import { fail, QmpError } from './errors.js';
@@ -46,19 +48,21 @@ export interface TxResult {
 
 /** Runs `recipe` on a draft of `base`: the new snapshot and its events, or a TxError. */
 export function transact(base: Graph, env: TxEnv, recipe: (tx: Tx) => void): TxResult {
-  let tx: Tx | undefined;
+  const draft = beginDraft(base);
+  const tx = new Tx(draft, base, env);
   try {
-    const graph = produce(base, (draft) => {
-      tx = new Tx(draft, base, env);
-      recipe(tx);
-      tx.refresh();
-    });
-    return { graph, events: tx!.events, refreshed: tx!.refreshed };
+    recipe(tx);
+    tx.refresh();
   } catch (error) {
-    if (error instanceof QmpError) throw new TxError(error, tx?.events ?? []);
+    if (error instanceof QmpError) throw new TxError(error, tx.events);
     throw error;
   }
+  return { graph: finishDraft(draft, base), events: tx.events, refreshed: tx.refreshed };
 }
+
+/** A node's own copy, lists and file record included: what a transaction may change in place. */
+const copyNode = (node: BlockNode): DraftNode =>
+  ({ ...node, parents: [...node.parents], children: [...node.children], file: node.file ? { ...node.file } : null }) as DraftNode;
 
 type DraftNode = Draft<BlockNode>;
 type DraftEdge = Draft<Edge>;
@@ -73,6 +77,12 @@ export class Tx {
   readonly events: GraphEvent[] = [];
   readonly refreshed: NodeName[] = [];
   private readonly dirty = new Set<NodeName>();
+  /**
+   * The transaction's own copies of nodes, edges and backends (made the first time it asks to
+   * change one) and the ones it created: everything else in the draft is the base's, only read.
+   */
+  private readonly own = new Set<object>();
+  private queue: HeightQueue | undefined;
 
   constructor(
     readonly g: Draft<Graph>,
@@ -82,8 +92,25 @@ export class Tx {
 
   // ---------------------------------------------------------------- lookups
 
+  /** A node to change: the transaction's own copy. */
   node(name: NodeName): DraftNode | undefined {
+    const current = getShard(this.g.nodes, name);
+    if (!current || this.own.has(current)) return current;
+    const node = copyNode(current);
+    setShard(this.g.nodes, name, node);
+    this.own.add(node);
+    return node;
+  }
+
+  /** A node to read only (no copy made). */
+  peekNode(name: NodeName): BlockNode | undefined {
     return getShard(this.g.nodes, name);
+  }
+
+  private mustPeekNode(name: NodeName): BlockNode {
+    const node = this.peekNode(name);
+    if (!node) throw new Error(`internal: node '${name}' is missing`);
+    return node;
   }
 
   mustNode(name: NodeName): DraftNode {
@@ -92,14 +119,40 @@ export class Tx {
     return node;
   }
 
+  /** An edge to change: the transaction's own copy. */
   edge(id: EdgeId): DraftEdge {
+    const current = this.peekEdge(id) as DraftEdge;
+    if (this.own.has(current)) return current;
+    const edge = { ...current };
+    setShard(this.g.edges, String(id), edge);
+    this.own.add(edge);
+    return edge;
+  }
+
+  /** An edge to read only (no copy made). */
+  peekEdge(id: EdgeId): Edge {
     const edge = getShard(this.g.edges, String(id));
     if (!edge) throw new Error(`internal: edge ${id} is missing`);
     return edge;
   }
 
+  /** A backend to change: the transaction's own copy. */
   backend(id: number): Draft<Backend> | undefined {
-    return getShard(this.g.backends, String(id));
+    const current = getShard(this.g.backends, String(id));
+    if (!current || this.own.has(current)) return current;
+    const backend = { ...current };
+    setShard(this.g.backends, String(id), backend);
+    this.own.add(backend);
+    return backend;
+  }
+
+  private label(parent: ParentRef): string {
+    return parentLabel(this.g as Graph, parent);
+  }
+
+  /** The file nodes of one file (read only). */
+  private fileUsers(identity: string): readonly NodeName[] {
+    return getShard(this.g.fileUsers, identity) ?? [];
   }
 
   policy(driver: DriverName): DriverPolicy {
@@ -123,8 +176,18 @@ export class Tx {
   openNode(fields: NewNode): void {
     const { readOnly, autoReadOnly } = fields;
     const holdsFd = this.policy(fields.driver).holdsFd;
-    this.addNode({
-      ...fields,
+    // one literal (not a spread): every node gets the same shape
+    this.insertNode({
+      name: fields.name,
+      generated: fields.generated,
+      driver: fields.driver,
+      options: fields.options,
+      readOnly,
+      autoReadOnly,
+      forceShare: fields.forceShare,
+      monitorOwned: fields.monitorOwned,
+      inheritsFrom: fields.inheritsFrom,
+      implicit: fields.implicit,
       seq: this.nextSeq(),
       readOnlyOption: readOnly,
       machine: this.env.stepper.initial({ model: this.g.model, holdsFd, readOnly, autoReadOnly }).state,
@@ -138,16 +201,22 @@ export class Tx {
   }
 
   addNode(node: BlockNode): void {
+    this.insertNode(copyNode(node));
+  }
+
+  /** addNode() of a node object the transaction owns already. */
+  private insertNode(node: DraftNode): void {
     setShard(this.g.nodes, node.name, node);
+    this.own.add(node);
     if (node.file) this.indexFile(node.name);
     this.emit({ type: 'node.added', node: node.name, driver: node.driver, machine: node.machine.context });
-    this.stepMachine(this.mustNode(node.name), { type: 'open' });
+    this.stepMachine(node, { type: 'open' });
     this.dirty.add(node.name);
   }
 
   /** Records a file node among the users of its file (their lock bytes meet). */
   indexFile(name: NodeName): void {
-    const identity = this.mustNode(name).file!.identity;
+    const identity = this.mustPeekNode(name).file!.identity;
     const users = getShard(this.g.fileUsers, identity) ?? [];
     setShard(this.g.fileUsers, identity, [...users, name]);
   }
@@ -174,7 +243,7 @@ export class Tx {
   }
 
   /** Sends a node's machine an event; records it when the state changes. */
-  stepMachine(node: DraftNode, event: NodeEvent): NodeStep {
+  stepMachine(node: BlockNode, event: NodeEvent): NodeStep {
     const from = node.machine;
     const step = this.env.stepper.step(from, event);
     const to = step.state;
@@ -185,8 +254,11 @@ export class Tx {
     ) {
       this.emit({ type: 'node.machine', node: node.name, event, from: from.value, to: to.value });
     }
-    node.machine = to;
-    node.readOnly = step.readOnly;
+    if (node.machine !== to || node.readOnly !== step.readOnly) {
+      const draft = this.mustNode(node.name);
+      draft.machine = to;
+      draft.readOnly = step.readOnly;
+    }
     return step;
   }
 
@@ -199,6 +271,7 @@ export class Tx {
     const id = ++this.g.counters.edge;
     const edge: Edge = { id, parent, child, name, role, perm, shared };
     setShard(this.g.edges, String(id), edge);
+    this.own.add(edge);
     childNode.parents.unshift(id);
     if (parent.kind === 'node') {
       const parentNode = this.mustNode(parent.node);
@@ -210,21 +283,21 @@ export class Tx {
       if (backend) backend.edge = id;
     }
     this.dirty.add(child);
-    this.emit({ type: 'edge.attached', edge: id, parent: parentLabel(this.g, parent), child, name });
+    this.emit({ type: 'edge.attached', edge: id, parent: this.label(parent), child, name });
     return this.edge(id);
   }
 
   /** A node-parent's new child edge, with the perms its driver asks for (bdrv_attach_child()). */
   attachChild(parent: NodeName, child: NodeName, name: string, role: number): DraftEdge {
-    const parentNode = this.mustNode(parent);
-    const { perm, shared } = cumulativePerm(parentNode.parents.map((id) => this.edge(id)));
+    const parentNode = this.mustPeekNode(parent);
+    const { perm, shared } = cumulativePerm(parentNode.parents.map((id) => this.peekEdge(id)));
     const want = this.childPerm(parentNode, { name, role, child }, perm, shared);
     return this.attachNoperm({ kind: 'node', node: parent }, child, name, role, want.perm, want.shared);
   }
 
   /** bdrv_detach_child(): unlinks an edge; the old child is refreshed. */
   detachNoperm(id: EdgeId): void {
-    const edge = this.edge(id);
+    const edge = this.peekEdge(id);
     const child = this.node(edge.child);
     if (child) {
       child.parents.splice(child.parents.indexOf(id), 1);
@@ -243,7 +316,7 @@ export class Tx {
     this.emit({
       type: 'edge.detached',
       edge: id,
-      parent: parentLabel(this.g, edge.parent),
+      parent: this.label(edge.parent),
       child: edge.child,
       name: edge.name,
     });
@@ -266,7 +339,7 @@ export class Tx {
     }
     this.dirty.add(from.name);
     this.dirty.add(to);
-    this.emit({ type: 'edge.moved', edge: id, parent: parentLabel(this.g, edge.parent), name: edge.name, from: from.name, to });
+    this.emit({ type: 'edge.moved', edge: id, parent: this.label(edge.parent), name: edge.name, from: from.name, to });
   }
 
   /**
@@ -274,8 +347,8 @@ export class Tx {
    * at their node) and `to`'s own edges (which would make a loop).
    */
   replaceNodeNoperm(from: NodeName, to: NodeName): void {
-    for (const id of [...this.mustNode(from).parents]) {
-      const edge = this.edge(id);
+    for (const id of [...this.mustPeekNode(from).parents]) {
+      const edge = this.peekEdge(id);
       if (edge.parent.kind === 'job') continue;
       if (edge.parent.kind === 'node' && edge.parent.node === to) continue;
       this.moveEdgeNoperm(id, to);
@@ -291,7 +364,7 @@ export class Tx {
     this.emit({
       type: 'perms.changed',
       edge: edge.id,
-      parent: parentLabel(this.g, edge.parent),
+      parent: this.label(edge.parent),
       child: edge.child,
       name: edge.name,
       perm,
@@ -300,8 +373,8 @@ export class Tx {
     });
   }
 
-  private checkNoCycle(parent: NodeName, child: DraftNode, edgeName: string): void {
-    const parentNode = this.mustNode(parent);
+  private checkNoCycle(parent: NodeName, child: BlockNode, edgeName: string): void {
+    const parentNode = this.mustPeekNode(parent);
     if (parent === child.name) fail(msg.wouldCreateCycle(child.name, edgeName, parent));
     if (parentNode.parents.length === 0) return;
     // parent is a descendant of child only if it stands lower: prune everything below it
@@ -310,29 +383,29 @@ export class Tx {
     while (stack.length) {
       const name = stack.pop()!;
       if (name === parent) fail(msg.wouldCreateCycle(child.name, edgeName, parent));
-      const node = this.mustNode(name);
+      const node = this.mustPeekNode(name);
       if (seen.has(name) || node.height < parentNode.height) continue;
       seen.add(name);
-      for (const id of node.children) stack.push(this.edge(id).child);
+      for (const id of node.children) stack.push(this.peekEdge(id).child);
     }
   }
 
-  private raiseHeight(node: DraftNode, height: number): void {
+  private raiseHeight(node: BlockNode, height: number): void {
     if (height <= node.height) return;
-    node.height = height;
+    this.mustNode(node.name).height = height;
     for (const id of node.parents) {
-      const parent = this.edge(id).parent;
-      if (parent.kind === 'node') this.raiseHeight(this.mustNode(parent.node), height + 1);
+      const parent = this.peekEdge(id).parent;
+      if (parent.kind === 'node') this.raiseHeight(this.mustPeekNode(parent.node), height + 1);
     }
   }
 
-  private lowerHeight(node: DraftNode): void {
-    const height = node.children.reduce((h, id) => Math.max(h, this.mustNode(this.edge(id).child).height + 1), 0);
+  private lowerHeight(node: BlockNode): void {
+    const height = node.children.reduce((h, id) => Math.max(h, this.mustPeekNode(this.peekEdge(id).child).height + 1), 0);
     if (height >= node.height) return;
-    node.height = height;
+    this.mustNode(node.name).height = height;
     for (const id of node.parents) {
-      const parent = this.edge(id).parent;
-      if (parent.kind === 'node') this.lowerHeight(this.mustNode(parent.node));
+      const parent = this.peekEdge(id).parent;
+      if (parent.kind === 'node') this.lowerHeight(this.mustPeekNode(parent.node));
     }
   }
 
@@ -345,38 +418,42 @@ export class Tx {
    * QEMU's checks exactly as they did before, so skipping them gives QEMU's result.
    */
   refresh(): void {
-    const queue = new HeightQueue();
-    for (const name of this.dirty) queue.push(name, this.node(name)?.height ?? 0);
+    if (this.dirty.size === 0) return;
+    // a refresh empties its queue: the next one of this transaction reuses it
+    const queue = (this.queue ??= new HeightQueue());
+    for (const name of this.dirty) queue.push(name, this.peekNode(name)?.height ?? 0);
     this.dirty.clear();
     for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
-      const node = this.node(name);
+      const node = this.peekNode(name);
       if (!node) continue;
       this.refreshed.push(name);
       this.refreshNode(node);
-      for (const changed of this.dirty) queue.push(changed, this.node(changed)?.height ?? 0);
+      for (const changed of this.dirty) queue.push(changed, this.peekNode(changed)?.height ?? 0);
       this.dirty.clear();
     }
   }
 
-  private refreshNode(node: DraftNode): void {
-    const parents = node.parents.map((id) => this.edge(id));
-    this.checkParentConflicts(node, parents);
+  /** Reads through peeks; takes a draft only of what changes. */
+  private refreshNode(before: BlockNode): void {
+    const parents = before.parents.map((id) => this.peekEdge(id));
+    this.checkParentConflicts(before, parents);
     const { perm, shared } = cumulativePerm(parents);
-    this.followWriters(node, perm);
+    this.followWriters(before, perm);
+    const node = this.mustPeekNode(before.name);
     if (perm & WRITE_PERMS && node.readOnly) {
-      const before = getNode(this.base, node.name);
-      fail(before && !before.readOnly ? msg.readOnlyWithWriters(node.name) : msg.nodeReadOnly());
+      const old = getNode(this.base, node.name);
+      fail(old && !old.readOnly ? msg.readOnlyWithWriters(node.name) : msg.nodeReadOnly());
     }
     if (node.file) this.checkFileLocks(node, perm, shared);
     for (const id of node.children) {
-      const edge = this.edge(id);
+      const edge = this.peekEdge(id);
       const want = this.childPerm(node, edge, perm, shared);
-      this.setEdgePerm(edge, want.perm, want.shared);
+      if (edge.perm !== want.perm || edge.shared !== want.shared) this.setEdgePerm(this.edge(id), want.perm, want.shared);
     }
   }
 
   /** bdrv_parent_perms_conflict(): every ordered pair of parents, in list order. */
-  private checkParentConflicts(node: DraftNode, parents: readonly DraftEdge[]): void {
+  private checkParentConflicts(node: BlockNode, parents: readonly Edge[]): void {
     for (const a of parents) {
       for (const b of parents) {
         if (a === b) continue;
@@ -398,10 +475,11 @@ export class Tx {
   }
 
   /** The node machine decides the read-only state; the core carries out the reopens it asks for. */
-  private followWriters(node: DraftNode, perm: PermSet): void {
-    let step = this.stepMachine(node, { type: 'perms.changed', perm });
+  private followWriters(before: BlockNode, perm: PermSet): void {
+    let step = this.stepMachine(before, { type: 'perms.changed', perm });
     const direction = REOPENING[step.state.value];
     if (direction) {
+      const node = this.mustNode(before.name);
       this.emit({ type: 'reopen.started', node: node.name, direction });
       const mode: FdMode = direction === 'read-write' ? 'O_RDWR' : 'O_RDONLY';
       const error = node.file ? this.env.storage.openError(node.file.path, mode) : null;
@@ -421,25 +499,26 @@ export class Tx {
         if (node.file) node.file.mode = mode;
       }
     }
-    if (node.file) {
+    const file = this.mustPeekNode(before.name).file;
+    if (file) {
       const want: FdMode = step.fdReadWrite ? 'O_RDWR' : 'O_RDONLY';
-      if (want !== node.file.mode) {
-        const error = this.env.storage.openError(node.file.path, want);
-        if (!error) node.file.mode = want;
-        else if (want === 'O_RDWR') fail(msg.couldNotOpen(node.file.path, error));
+      if (want !== file.mode) {
+        const error = this.env.storage.openError(file.path, want);
+        if (!error) this.mustNode(before.name).file!.mode = want;
+        else if (want === 'O_RDWR') fail(msg.couldNotOpen(file.path, error));
         // going back to O_RDONLY may fail: the descriptor stays O_RDWR, as in QEMU
       }
     }
   }
 
   /** raw_check_lock_bytes(): this node's new lock bytes against the other users of its file. */
-  private checkFileLocks(node: DraftNode, perm: PermSet, shared: PermSet): void {
+  private checkFileLocks(node: BlockNode, perm: PermSet, shared: PermSet): void {
     const file = node.file!;
     if (file.perm === perm && file.shared === shared) return;
     if (file.locking) {
-      const others = (getShard(this.g.fileUsers, file.identity) ?? [])
+      const others = this.fileUsers(file.identity)
         .filter((name) => name !== node.name)
-        .map((name) => this.mustNode(name).file!)
+        .map((name) => this.mustPeekNode(name).file!)
         .filter((other) => other.locking);
       for (const bit of PERM_BITS) {
         if (perm & bit && others.some((o) => !(o.shared & bit))) fail(msg.lockFailed(permNames(bit)));
@@ -448,8 +527,9 @@ export class Tx {
         if (!(shared & bit) && others.some((o) => o.perm & bit)) fail(msg.sharedLockFailed(permNames(bit)));
       }
     }
-    file.perm = perm;
-    file.shared = shared;
+    const draft = this.mustNode(node.name).file!;
+    draft.perm = perm;
+    draft.shared = shared;
   }
 
   /** bdrv_child_perm(): the parent driver's rule, then the child's force-share override. */
@@ -462,34 +542,69 @@ export class Tx {
     const rule = this.policy(parent.driver).childPerm;
     if (!rule) throw new Error(`internal: driver ${parent.driver} has no children`);
     const want = rule({ perm, shared, role: edge.role, parentWritable: !parent.readOnly, edgeName: edge.name, parent });
-    const child = this.node(edge.child);
+    const child = this.peekNode(edge.child);
     return child?.forceShare ? { perm: want.perm, shared: PERM_ALL } : want;
   }
 }
 
-/** Nodes by height, highest first; first come, first served within a height. */
+/**
+ * Nodes by height, highest first; first come, first served within a height. A binary heap of the
+ * heights in use, so a pop costs log(levels in use), not the height of the graph.
+ */
 class HeightQueue {
-  private readonly levels: NodeName[][] = [];
+  private readonly levels = new Map<number, NodeName[]>();
+  private readonly heights: number[] = [];
   private readonly queued = new Set<NodeName>();
-  private top = -1;
 
   push(name: NodeName, height: number): void {
     if (this.queued.has(name)) return;
     this.queued.add(name);
-    (this.levels[height] ??= []).push(name);
-    if (height > this.top) this.top = height;
+    const level = this.levels.get(height);
+    if (level) level.push(name);
+    else {
+      this.levels.set(height, [name]);
+      this.pushHeight(height);
+    }
   }
 
   pop(): NodeName | undefined {
-    while (this.top >= 0) {
-      const level = this.levels[this.top];
-      const name = level?.shift();
-      if (name !== undefined) {
-        this.queued.delete(name);
-        return name;
-      }
-      this.top--;
+    const height = this.heights[0];
+    if (height === undefined) return undefined;
+    const level = this.levels.get(height)!;
+    const name = level.shift()!;
+    if (level.length === 0) {
+      this.levels.delete(height);
+      this.popHeight();
     }
-    return undefined;
+    this.queued.delete(name);
+    return name;
+  }
+
+  private pushHeight(height: number): void {
+    const heap = this.heights;
+    let at = heap.push(height) - 1;
+    while (at > 0) {
+      const up = (at - 1) >> 1;
+      if (heap[up]! >= height) break;
+      heap[at] = heap[up]!;
+      at = up;
+    }
+    heap[at] = height;
+  }
+
+  private popHeight(): void {
+    const heap = this.heights;
+    const last = heap.pop()!;
+    if (heap.length === 0) return;
+    let at = 0;
+    for (;;) {
+      let child = 2 * at + 1;
+      if (child >= heap.length) break;
+      if (child + 1 < heap.length && heap[child + 1]! > heap[child]!) child++;
+      if (heap[child]! <= last) break;
+      heap[at] = heap[child]!;
+      at = child;
+    }
+    heap[at] = last;
   }
 }

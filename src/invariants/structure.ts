@@ -5,7 +5,8 @@
 import { JOB_TRANSITIONS } from '../../machines/job.machine.js';
 import { getBackend, getEdge, getExport, getNode } from '../graph/graph.js';
 import { getShard } from '../graph/shards.js';
-import { valuesOf, viewOf } from './view.js';
+import { viewOf } from './view.js';
+import { shardValueList } from '../graph/shards.js';
 import type { Graph, JobStatus, NodeName } from '../graph/types.js';
 import type { SnapshotInvariant, Violation } from './types.js';
 
@@ -33,7 +34,7 @@ export const namesUnique: SnapshotInvariant = {
       exportNames.add(exp.name);
       if (getShard(g.exportNames, exp.name) !== exp.id) v(`NBD export name '${exp.name}' does not lead to export '${exp.id}'`);
     }
-    for (const id of valuesOf(g.exportNames)) {
+    for (const id of shardValueList(g.exportNames)) {
       if (!getExport(g, id)) v(`an NBD export name leads to a missing export '${id}'`);
     }
     return out;

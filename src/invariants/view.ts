@@ -4,7 +4,7 @@
  * every invariant, and the explorer's state key, walk the shards only once.
  */
 import { getEdge } from '../graph/graph.js';
-import type { Shards } from '../graph/shards.js';
+import { shardValueList } from '../graph/shards.js';
 import type { Backend, BlockExport, BlockNode, Edge, Graph, NodeName } from '../graph/types.js';
 import { PERM_ALL, type PermSet } from '../perms/perm.js';
 
@@ -18,24 +18,6 @@ export interface SnapshotView {
   cumulative(node: BlockNode): { readonly perm: PermSet; readonly shared: PermSet };
 }
 
-/** The values of a sharded record, walked with plain loops. */
-export function valuesOf<T>(shards: Shards<T>): T[] {
-  const out: T[] = [];
-  for (let i = 0; i < shards.length; i++) {
-    const middle = shards[i];
-    if (!middle) continue;
-    for (let j = 0; j < middle.length; j++) {
-      const level = middle[j];
-      if (!level) continue;
-      for (let k = 0; k < level.length; k++) {
-        const bucket = level[k];
-        if (!bucket) continue;
-        for (const key in bucket) out.push(bucket[key]!);
-      }
-    }
-  }
-  return out;
-}
 
 const views = new WeakMap<Graph, SnapshotView>();
 
@@ -57,10 +39,10 @@ export function viewOf(g: Graph): SnapshotView {
     return list;
   };
   view = {
-    nodes: valuesOf(g.nodes),
-    edges: valuesOf(g.edges),
-    backends: valuesOf(g.backends),
-    exports: valuesOf(g.exports),
+    nodes: shardValueList(g.nodes),
+    edges: shardValueList(g.edges),
+    backends: shardValueList(g.backends),
+    exports: shardValueList(g.exports),
     parents: parentsOf,
     cumulative(node) {
       let c = cumulative.get(node.name);

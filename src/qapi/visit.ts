@@ -19,79 +19,104 @@ function fullName(path: Path): string {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function visitMembers(value: Record<string, unknown>, members: readonly Member[], path: Path, visited: Set<string>): void {
+/** A value's path: its parent's and, when it is a member or an element, its own name. */
+const at = (parent: Path, name: string | number | undefined): Path => (name === undefined ? parent : [...parent, name]);
+
+function visitMembers(value: Record<string, unknown>, members: readonly Member[], path: Path): void {
   for (const member of members) {
-    visited.add(member.name);
     if (!(member.name in value)) {
       if (!member.optional) fail(msg.missingParameter(fullName([...path, member.name])));
       continue;
     }
-    visit(value[member.name], member.type, [...path, member.name]);
+    check(value[member.name], member.type, path, member.name);
   }
 }
 
-function checkUnexpected(value: Record<string, unknown>, visited: Set<string>, path: Path): void {
+const memberNames = new WeakMap<readonly Member[], ReadonlySet<string>>();
+
+/** The names of a member list (worked out once per list). */
+function namesOf(members: readonly Member[]): ReadonlySet<string> {
+  let names = memberNames.get(members);
+  if (!names) memberNames.set(members, (names = new Set(members.map((m) => m.name))));
+  return names;
+}
+
+function checkUnexpected(value: Record<string, unknown>, path: Path, members: readonly Member[], variant?: readonly Member[]): void {
+  const names = namesOf(members);
+  const more = variant ? namesOf(variant) : undefined;
   for (const key of Object.keys(value)) {
-    if (!visited.has(key)) fail(msg.unexpectedParameter(fullName([...path, key])));
+    if (!names.has(key) && !more?.has(key)) fail(msg.unexpectedParameter(fullName([...path, key])));
   }
+}
+
+/** The member's own name, as enum and alternate errors give it; list elements are 'null'. */
+function leafName(name: string | number | undefined, parent: Path): string {
+  const last = name ?? parent.at(-1);
+  return typeof last === 'string' ? last : 'null';
 }
 
 export function visit(value: unknown, type: QapiType, path: Path = []): void {
-  const name = fullName(path);
-  // enum and alternate errors name the member itself, and list elements (no name) as 'null'
-  const last = path.at(-1);
-  const leaf = typeof last === 'string' ? last : 'null';
+  check(value, type, path, undefined);
+}
+
+/**
+ * visit() of a value at `parent` + `name`; the path is put together only for an error or to go
+ * deeper (most values are scalars that pass).
+ */
+function check(value: unknown, type: QapiType, parent: Path, name: string | number | undefined): void {
   switch (type.kind) {
     case 'any':
       return;
     case 'null':
-      if (value !== null) fail(msg.invalidParameterType(name, 'null'));
+      if (value !== null) fail(msg.invalidParameterType(fullName(at(parent, name)), 'null'));
       return;
     case 'str':
-      if (typeof value !== 'string') fail(msg.invalidParameterType(name, 'string'));
+      if (typeof value !== 'string') fail(msg.invalidParameterType(fullName(at(parent, name)), 'string'));
       return;
     case 'bool':
-      if (typeof value !== 'boolean') fail(msg.invalidParameterType(name, 'boolean'));
+      if (typeof value !== 'boolean') fail(msg.invalidParameterType(fullName(at(parent, name)), 'boolean'));
       return;
     case 'number':
-      if (typeof value !== 'number') fail(msg.invalidParameterType(name, 'number'));
+      if (typeof value !== 'number') fail(msg.invalidParameterType(fullName(at(parent, name)), 'number'));
       return;
     case 'int':
-      if (typeof value !== 'number' || !Number.isInteger(value)) fail(msg.invalidParameterType(name, 'integer'));
+      if (typeof value !== 'number' || !Number.isInteger(value)) fail(msg.invalidParameterType(fullName(at(parent, name)), 'integer'));
       return;
     case 'uint64':
     case 'size':
       // qobject_input_type_uint64() / _size() both say uint64
-      if (typeof value !== 'number' || !Number.isInteger(value)) fail(`Parameter '${name}' expects uint64`);
+      if (typeof value !== 'number' || !Number.isInteger(value)) fail(`Parameter '${fullName(at(parent, name))}' expects uint64`);
       return;
     case 'uint32':
       // visit_type_uint32() range check
-      if (typeof value !== 'number' || !Number.isInteger(value)) fail(`Parameter '${name}' expects uint64`);
-      if (value < 0 || value > 0xffffffff) fail(`Parameter '${name}' expects uint32_t`);
+      if (typeof value !== 'number' || !Number.isInteger(value)) fail(`Parameter '${fullName(at(parent, name))}' expects uint64`);
+      if (value < 0 || value > 0xffffffff) fail(`Parameter '${fullName(at(parent, name))}' expects uint32_t`);
       return;
     case 'enum':
-      if (typeof value !== 'string') fail(msg.invalidParameterType(name, 'string'));
-      if (!type.values.includes(value)) fail(msg.invalidEnumValue(leaf, value));
+      if (typeof value !== 'string') fail(msg.invalidParameterType(fullName(at(parent, name)), 'string'));
+      if (!type.values.includes(value)) fail(msg.invalidEnumValue(leafName(name, parent), value));
       return;
-    case 'list':
-      if (!Array.isArray(value)) fail(msg.invalidParameterType(name, 'array'));
-      value.forEach((item, i) => visit(item, type.of, [...path, i]));
+    case 'list': {
+      const path = at(parent, name);
+      if (!Array.isArray(value)) fail(msg.invalidParameterType(fullName(path), 'array'));
+      value.forEach((item, i) => check(item, type.of, path, i));
       return;
+    }
     case 'struct': {
-      if (!isObject(value)) fail(msg.invalidParameterType(name, 'object'));
-      const visited = new Set<string>();
-      visitMembers(value, type.members, path, visited);
-      checkUnexpected(value, visited, path);
+      const path = at(parent, name);
+      if (!isObject(value)) fail(msg.invalidParameterType(fullName(path), 'object'));
+      visitMembers(value, type.members, path);
+      checkUnexpected(value, path, type.members);
       return;
     }
     case 'union': {
-      if (!isObject(value)) fail(msg.invalidParameterType(name, 'object'));
-      const visited = new Set<string>();
-      visitMembers(value, type.base, path, visited);
+      const path = at(parent, name);
+      if (!isObject(value)) fail(msg.invalidParameterType(fullName(path), 'object'));
+      visitMembers(value, type.base, path);
       const tag = value[type.discriminator];
       const variant = typeof tag === 'string' ? type.variants[tag] : undefined;
-      if (variant) visitMembers(value, variant, path, visited);
-      checkUnexpected(value, visited, path);
+      if (variant) visitMembers(value, variant, path);
+      checkUnexpected(value, path, type.base, variant);
       return;
     }
     case 'alternate': {
@@ -102,8 +127,8 @@ export function visit(value: unknown, type: QapiType, path: Path = []): void {
         : typeof value === 'number' ? type.number
         : value === null && type.null ? ({ kind: 'null' } as const)
         : undefined;
-      if (!branch) fail(msg.invalidParameterType(leaf, type.name));
-      visit(value, branch, path);
+      if (!branch) fail(msg.invalidParameterType(leafName(name, parent), type.name));
+      check(value, branch, parent, name);
       return;
     }
   }

@@ -3,7 +3,10 @@
  * core, and publishes what happened. `graph$` replays the current snapshot to new subscribers;
  * unchanged nodes keep their identity from one snapshot to the next.
  */
-import { BehaviorSubject, Subject, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
+// the two classes alone: rxjs's index loads every operator, a good part of the start-up time
+import { BehaviorSubject } from 'rxjs/internal/BehaviorSubject';
+import { Subject } from 'rxjs/internal/Subject';
 import { nodeMachine, type NodeMachine } from '../../machines/node.machine.js';
 import { dispatch, type QmpCommand, type QmpReply } from '../core/dispatch.js';
 import type { GraphEvent } from '../core/events.js';

@@ -8,41 +8,66 @@ export const MAX_NESTING = 1024;
 
 export type Piece = { readonly value: unknown } | { readonly error: string };
 
+const QUOTE = 0x22;
+const APOSTROPHE = 0x27;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+
+/** `/\s/` on one UTF-16 unit, without the regular expression for ASCII. */
+function isSpace(chunk: string, at: number, code: number): boolean {
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  return /\s/.test(chunk[at]!);
+}
+
 export class JsonSplitter {
   private text = '';
   private depth = 0;
   /** The quote that opened the string being read ('"', or QEMU's "'"), or null. */
-  private quote: string | null = null;
+  private quote: number | null = null;
   private escaped = false;
   private started = false;
 
   /** Feeds more input; returns the values (or parse errors) it completed. */
   push(chunk: string): Piece[] {
     const out: Piece[] = [];
-    for (const ch of chunk) {
+    // chunk[from, i] is the part of the current value not yet appended to `text`
+    let from = 0;
+    const complete = (at: number, piece: () => Piece): void => {
+      this.text += chunk.slice(from, at + 1);
+      from = at + 1;
+      out.push(piece());
+    };
+    for (let i = 0; i < chunk.length; i++) {
+      const code = chunk.charCodeAt(i);
       if (!this.started) {
-        if (/\s/.test(ch)) continue;
+        if (isSpace(chunk, i, code)) {
+          from = i + 1;
+          continue;
+        }
         this.started = true;
       }
-      this.text += ch;
-      if (this.quote) {
+      if (this.quote !== null) {
         if (this.escaped) this.escaped = false;
-        else if (ch === '\\') this.escaped = true;
-        else if (ch === this.quote) this.quote = null;
-      } else if (ch === '"' || ch === "'") {
-        this.quote = ch;
-      } else if (ch === '{' || ch === '[') {
+        else if (code === BACKSLASH) this.escaped = true;
+        else if (code === this.quote) this.quote = null;
+      } else if (code === QUOTE || code === APOSTROPHE) {
+        this.quote = code;
+      } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
         this.depth++;
-        if (this.depth > MAX_NESTING) out.push(this.fail('JSON nesting depth limit exceeded'));
-      } else if (ch === '}' || ch === ']') {
+        if (this.depth > MAX_NESTING) complete(i, () => this.fail('JSON nesting depth limit exceeded'));
+      } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
         this.depth--;
-        if (this.depth < 0) out.push(this.fail('JSON parse error, expecting value'));
-        else if (this.depth === 0) out.push(this.emit());
-      } else if (this.depth === 0 && /\s/.test(ch)) {
-        out.push(this.emit());
+        if (this.depth < 0) complete(i, () => this.fail('JSON parse error, expecting value'));
+        else if (this.depth === 0) complete(i, () => this.emit());
+      } else if (this.depth === 0 && isSpace(chunk, i, code)) {
+        complete(i, () => this.emit());
       }
-      if (this.text.length > MAX_TOKEN_SIZE) out.push(this.fail('JSON token size limit exceeded'));
+      if (this.text.length + (i + 1 - from) > MAX_TOKEN_SIZE) complete(i, () => this.fail('JSON token size limit exceeded'));
     }
+    if (this.started) this.text += chunk.slice(from);
     return out;
   }
 
