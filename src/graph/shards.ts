@@ -10,12 +10,19 @@
  * copy far faster than records V8 keeps as hash tables. Levels and Entries stand where the types
  * say a record bucket does: read shards only through getShard() and shardValues().
  */
+import { immerable } from 'immer';
+
 export type Bucket<T> = Readonly<Record<string, T>>;
 type Level<T> = readonly (Bucket<T> | undefined)[];
 export type Shards<T> = readonly (readonly (Level<T> | undefined)[] | undefined)[];
 
-/** A bucket as edits make it. Never changed in place but by the edit that made it. */
+/**
+ * A bucket as edits make it. Never changed in place but by the edit that made it; immer drafts it
+ * like a plain record, so produce() over a snapshot reaches every entry.
+ */
 class Entries {
+  readonly [immerable] = true;
+
   constructor(
     readonly keys: string[] = [],
     readonly values: unknown[] = [],
@@ -259,6 +266,23 @@ function collect(slot: Slot, out: unknown[]): void {
     for (let i = 0; i < slot.values.length; i++) out.push(slot.values[i]);
   } else if (slot) {
     for (const key in slot) out.push(slot[key]);
+  }
+}
+
+/** Every key with its value, in a Map: two shards with the same entries give equal maps. */
+export function shardEntries<T>(shards: Shards<T>): Map<string, T> {
+  const out = new Map<string, unknown>();
+  collectEntries(shards as unknown as Slot, out);
+  return out as Map<string, T>;
+}
+
+function collectEntries(slot: Slot, out: Map<string, unknown>): void {
+  if (Array.isArray(slot)) {
+    for (let i = 0; i < slot.length; i++) if (slot[i]) collectEntries(slot[i], out);
+  } else if (slot instanceof Entries) {
+    for (let i = 0; i < slot.keys.length; i++) out.set(slot.keys[i]!, slot.values[i]);
+  } else if (slot) {
+    for (const key in slot) out.set(key, slot[key]);
   }
 }
 

@@ -7,7 +7,7 @@
 import { viewOf } from './view.js';
 import type { Graph } from '../graph/types.js';
 import type { QmpReply } from '../core/dispatch.js';
-import { firstDifference } from './deep-equal.js';
+import { graphDifference } from './deep-equal.js';
 import { childPermsFollowDriver, noWriteOnReadOnly, parentsShare } from './perms.js';
 import { dynamicReadWriteIffWriter, fdFollowsWriters, machineAtRest } from './read-only.js';
 import { acyclic, edgesPointAtLiveNodes, jobsConsistent, namesUnique } from './structure.js';
@@ -53,10 +53,8 @@ const STREAM_LEAK = /^leaked by block-stream /;
 /** A refused command left the snapshot as it was (QEMU 7.2's stream leak is marked as its quirk). */
 export function checkRefusedCommand(before: Graph, after: Graph, reply: QmpReply, command: string): Violation[] {
   if (!('error' in reply) || before === after) return [];
-  const path = firstDifference(before, after);
-  if (path === null) return [];
-  // a sharded record's path (.nodes.1.2.3.top.parents) read as its key (nodes[top].parents)
-  const where = path.replace(/^\.(\w+)\.\d+\.\d+\.\d+\.([^.]+)/, '$1[$2]').replace(/^\./, '');
+  const where = graphDifference(before, after);
+  if (where === null) return [];
   const leak = after.model === 'qemu-7.2' && viewOf(after).backends.some((b) => b.owner.kind === 'internal' && STREAM_LEAK.test(b.owner.purpose));
   return [
     {
