@@ -233,6 +233,15 @@ log('5. start-up: permgraph run on a small example');
   log(`  median ${median(times).toFixed(3)} s wall over 10 runs`);
 }
 
+// ---------------------------------------------------------------- 6. the explorer
+log('6. permgraph check: distinct states per second on the default universe, in a fresh process');
+{
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/explorer.ts', '--json'], { encoding: 'utf8' });
+  const lines = out.trimEnd().split('\n');
+  for (const line of lines.slice(0, -1)) log(`  ${line}`);
+  results['explorer'] = (JSON.parse(lines.at(-1)!) as { explorer: unknown }).explorer;
+}
+
 results['benchSeconds'] = (performance.now() - benchStart) / 1000;
 (results['loadAverage'] as Record<string, number>)['end'] = loadavg()[0]!;
 log(`bench took ${(results['benchSeconds'] as number).toFixed(0)} s`);
