@@ -3,7 +3,7 @@
  * agree on to lead to the same future. Path-dependent numbering is left out (edge and backend ids
  * become their parent, name and child; generated node names become their driver and child; the
  * clock goes, a job's progress stays). Each node's, edge's and job's fragment is cached on the
- * object itself: immer keeps unchanged objects identical, so a new state pays only for what its
+ * object itself: a snapshot shares every object its command left unchanged, so a new state pays only for what its
  * command changed. The text is folded into a 53-bit hash.
  */
 import { getBackend, getEdge } from '../graph/graph.js';
