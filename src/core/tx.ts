@@ -237,6 +237,10 @@ export class Tx {
     this.emit({ type: 'node.removed', node: name });
   }
 
+  private dirtyCount(): number {
+    return this.dirty.size;
+  }
+
   /** Marks a node for the next refresh (its options or parents changed). */
   touch(name: NodeName): void {
     this.dirty.add(name);
@@ -419,6 +423,17 @@ export class Tx {
    */
   refresh(): void {
     if (this.dirty.size === 0) return;
+    if (this.dirty.size === 1 && !this.queue) {
+      // one dirty node (a node added or closed alone): no queue until its refresh dirties another
+      const name = this.dirty.values().next().value as NodeName;
+      this.dirty.clear();
+      const node = this.peekNode(name);
+      if (node) {
+        this.refreshed.push(name);
+        this.refreshNode(node);
+      }
+      if (this.dirtyCount() === 0) return;
+    }
     // a refresh empties its queue: the next one of this transaction reuses it
     const queue = (this.queue ??= new HeightQueue());
     for (const name of this.dirty) queue.push(name, this.peekNode(name)?.height ?? 0);
