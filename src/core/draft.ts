@@ -83,24 +83,46 @@ class GraphDraft {
     if (this.ownNodes) settleCopies(this.ownNodes, base.nodes);
     if (this.ownEdges) settleCopies(this.ownEdges, base.edges);
     if (this.ownBackends) settleCopies(this.ownBackends, base.backends);
+    const nodes = this.ownNodes ? finishShards(this.ownNodes) : base.nodes;
+    const edges = this.ownEdges ? finishShards(this.ownEdges) : base.edges;
+    const backends = this.ownBackends ? finishShards(this.ownBackends) : base.backends;
+    const exports = this.ownExports ? finishShards(this.ownExports) : base.exports;
+    const exportNames = this.ownExportNames ? finishShards(this.ownExportNames) : base.exportNames;
+    const objects = this.ownObjects ? settleRecord(this.ownObjects, base.objects) : base.objects;
+    const fileUsers = this.ownFileUsers ? finishShards(this.ownFileUsers) : base.fileUsers;
+    const jobs = this.ownJobs ? settleRecord(this.ownJobs, base.jobs) : base.jobs;
+    const counters = this.ownCounters ? settle(this.ownCounters, base.counters) : base.counters;
+    if (
+      nodes === base.nodes &&
+      edges === base.edges &&
+      backends === base.backends &&
+      exports === base.exports &&
+      exportNames === base.exportNames &&
+      objects === base.objects &&
+      fileUsers === base.fileUsers &&
+      jobs === base.jobs &&
+      counters === base.counters &&
+      this.model === base.model &&
+      this.nbdServer === base.nbdServer &&
+      this.clock === base.clock
+    ) {
+      return base;
+    }
     // the keys in emptyGraph()'s order: every snapshot has one shape
     const g: Graph = {
       model: this.model,
-      nodes: this.ownNodes ? finishShards(this.ownNodes) : base.nodes,
-      edges: this.ownEdges ? finishShards(this.ownEdges) : base.edges,
-      backends: this.ownBackends ? finishShards(this.ownBackends) : base.backends,
-      exports: this.ownExports ? finishShards(this.ownExports) : base.exports,
-      exportNames: this.ownExportNames ? finishShards(this.ownExportNames) : base.exportNames,
+      nodes,
+      edges,
+      backends,
+      exports,
+      exportNames,
       nbdServer: this.nbdServer,
-      objects: this.ownObjects ? settleRecord(this.ownObjects, base.objects) : base.objects,
-      fileUsers: this.ownFileUsers ? finishShards(this.ownFileUsers) : base.fileUsers,
-      jobs: this.ownJobs ? settleRecord(this.ownJobs, base.jobs) : base.jobs,
+      objects,
+      fileUsers,
+      jobs,
       clock: this.clock,
-      counters: this.ownCounters ? settle(this.ownCounters, base.counters) : base.counters,
+      counters,
     };
-    let same = true;
-    for (const key in g) if (g[key as keyof Graph] !== base[key as keyof Graph]) same = false;
-    if (same) return base;
     if (FREEZE) deepFreeze(g);
     return g;
   }
