@@ -193,7 +193,7 @@ function settleRecord<T extends object>(record: Record<string, T>, base: Readonl
 }
 
 /** Two arrays, or two plain records, with the same entries (one level deep). */
-function isShallowCopy(a: unknown, b: unknown): boolean {
+export function isShallowCopy(a: unknown, b: unknown): boolean {
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => v === b[i]);
   if (!isRecord(a) || !isRecord(b)) return false;
   const keys = Object.keys(a);

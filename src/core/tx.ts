@@ -107,7 +107,8 @@ export class Tx {
     return getShard(this.g.nodes, name);
   }
 
-  private mustPeekNode(name: NodeName): BlockNode {
+  /** A node to read only; it must exist. */
+  mustPeekNode(name: NodeName): BlockNode {
     const node = this.peekNode(name);
     if (!node) throw new Error(`internal: node '${name}' is missing`);
     return node;
