@@ -87,12 +87,13 @@ export function explore(world: World, options: ExploreOptions): ExploreResult {
         const stepped = world.step(state, c);
         transitions++;
         const to = stepped.state;
-        if (to !== state && stepped.reply && to.graph !== state.graph) {
+        // only a refusal can break that rule (its label is worth making only then)
+        if (to !== state && stepped.reply && 'error' in stepped.reply && to.graph !== state.graph) {
           const refused = real(checkRefusedCommand(state.graph, to.graph, stepped.reply, commandLabel(world.commands[c]!)));
           if (refused.length) return result({ violations: refused, path: pathTo(id, c) });
         }
         if (to === state) continue;
-        const key = stateKey(to.graph, to.storage.key);
+        const key = stateKey(to.graph, to.storage.key, state.graph);
         if (seen.has(key)) continue;
         seen.add(key);
         const toId = parent.length;

@@ -4,7 +4,7 @@
  * made once), so stepping from any state never disturbs another: branching is free.
  */
 import type { NodeMachine } from '../../machines/node.machine.js';
-import { dispatch, type QmpReply } from '../core/dispatch.js';
+import { dispatch, type QmpCommand, type QmpReply } from '../core/dispatch.js';
 import { createNodeStepper, type NodeStepper } from '../core/node-stepper.js';
 import { transact, type TxEnv } from '../core/tx.js';
 import type { DriverPolicies } from '../drivers/policies.js';
@@ -52,6 +52,8 @@ export class World {
   private readonly stepper: NodeStepper;
   private readonly setupFiles: ReadonlyMap<string, VirtualFile>;
   private readonly storages = new Map<string, StorageState>();
+  private readonly qmpCommands = new Map<UniverseCommand, QmpCommand>();
+  private readonly chmods = new Map<UniverseCommand, Map<StorageState, StorageState>>();
 
   constructor(
     readonly universe: Universe,
@@ -80,10 +82,7 @@ export class World {
 
   run(state: WorldState, command: UniverseCommand): Stepped {
     if ('execute' in command) {
-      const result = dispatch(state.graph, state.storage.env, {
-        execute: command.execute,
-        ...(command.arguments ? { arguments: command.arguments } : {}),
-      });
+      const result = dispatch(state.graph, state.storage.env, this.qmpCommand(command));
       return { state: result.graph === state.graph ? state : { graph: result.graph, storage: state.storage }, reply: result.reply };
     }
     if ('advance' in command) {
@@ -91,12 +90,34 @@ export class World {
       const { graph } = transact(state.graph, state.storage.env, (tx) => advanceJobs(tx, command.advance));
       return { state: { graph, storage: state.storage } };
     }
-    const [path, mode] = command.chmod;
-    const next = createVirtualStorage(Object.fromEntries(state.storage.storage.files));
-    if (!next.files.has(path)) throw new ScenarioError(`${this.universe.name}: chmod: no such file '${path}'`);
-    chmodVirtual(next, path, mode);
-    const storage = this.storageFor(next);
+    const storage = this.chmodded(state.storage, command);
     return { state: storage === state.storage ? state : { graph: state.graph, storage } };
+  }
+
+  /** The command as dispatch() takes it, made once per universe command. */
+  private qmpCommand(command: Extract<UniverseCommand, { execute: string }>): QmpCommand {
+    let qmp = this.qmpCommands.get(command);
+    if (!qmp) {
+      qmp = { execute: command.execute, ...(command.arguments ? { arguments: command.arguments } : {}) };
+      this.qmpCommands.set(command, qmp);
+    }
+    return qmp;
+  }
+
+  /** The storage state a chmod leads to from `from` (worked out once for each pair). */
+  private chmodded(from: StorageState, command: Extract<UniverseCommand, { chmod: unknown }>): StorageState {
+    let results = this.chmods.get(command);
+    if (!results) this.chmods.set(command, (results = new Map()));
+    let to = results.get(from);
+    if (!to) {
+      const [path, mode] = command.chmod;
+      const next = createVirtualStorage(Object.fromEntries(from.storage.files));
+      if (!next.files.has(path)) throw new ScenarioError(`${this.universe.name}: chmod: no such file '${path}'`);
+      chmodVirtual(next, path, mode);
+      to = this.storageFor(next);
+      results.set(from, to);
+    }
+    return to;
   }
 
   /** The one StorageState for these file modes. */

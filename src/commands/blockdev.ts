@@ -24,10 +24,10 @@ export const blockdevAdd: Command = {
 /** bdrv_unref() of a node nobody references any more: its children go with it when they can. */
 export function closeNode(tx: Tx, name: NodeName): void {
   const node = tx.mustNode(name);
-  const children = node.children.map((id) => tx.edge(id).child);
+  const children = node.children.map((id) => tx.peekEdge(id).child);
   tx.removeNode(name);
   for (const child of new Set(children)) {
-    const c = tx.node(child);
+    const c = tx.peekNode(child);
     if (c && !c.monitorOwned && c.parents.length === 0) closeNode(tx, child);
   }
 }

@@ -3,6 +3,7 @@
  * bdrv_reopen_prepare(), bdrv_reopen_multiple()). One transaction: every queued node takes its
  * new options, links change, then one refresh decides; any failure changes nothing.
  */
+import { isShallowCopy } from '../core/draft.js';
 import { fail } from '../core/errors.js';
 import { msg } from '../core/messages.js';
 import type { BlockdevOptions } from '../core/open.js';
@@ -89,7 +90,7 @@ function pickChildOptions(options: BlockdevOptions): BlockdevOptions {
 }
 
 function prepare(tx: Tx, entry: QueueEntry): void {
-  const node = tx.mustNode(entry.name);
+  const node = tx.mustPeekNode(entry.name);
   const { options } = entry;
   const mutable = MUTABLE[node.driver] ?? [];
   if (!entry.keepOld) {
@@ -115,9 +116,9 @@ function prepare(tx: Tx, entry: QueueEntry): void {
 /** bdrv_skip_implicit_filters(): the first node at or below `name` that a job did not insert. */
 function belowImplicitFilters(tx: Tx, name: NodeName): NodeName | null {
   let iter: NodeName | null = name;
-  while (iter && tx.mustNode(iter).implicit) {
-    const node = tx.mustNode(iter);
-    iter = node.children.map((id) => tx.edge(id)).find((e) => e.name === 'backing' || e.name === 'file')?.child ?? null;
+  while (iter && tx.mustPeekNode(iter).implicit) {
+    const node = tx.mustPeekNode(iter);
+    iter = node.children.map((id) => tx.peekEdge(id)).find((e) => e.name === 'backing' || e.name === 'file')?.child ?? null;
   }
   return iter;
 }
@@ -125,18 +126,18 @@ function belowImplicitFilters(tx: Tx, name: NodeName): NodeName | null {
 /** bdrv_reopen_parse_file_or_backing(): point `backing` (or `file`) at another node or none. */
 function relink(tx: Tx, name: NodeName, link: 'backing' | 'file', value: unknown): void {
   if (typeof value !== 'string' && value !== null) return;
-  const node = tx.mustNode(name);
-  const old = node.children.map((id) => tx.edge(id)).find((e) => e.name === link);
-  if (value !== null && !tx.node(value)) fail(msg.cannotFindDevice('', value));
+  const node = tx.mustPeekNode(name);
+  const old = node.children.map((id) => tx.peekEdge(id)).find((e) => e.name === link);
+  if (value !== null && !tx.peekNode(value)) fail(msg.cannotFindDevice('', value));
   if ((old?.child ?? null) === value) return;
   if (old && belowImplicitFilters(tx, old.child) === value) return;
-  if (old && tx.mustNode(old.child).implicit) fail(`Cannot replace implicit ${link} child of ${name}`);
+  if (old && tx.mustPeekNode(old.child).implicit) fail(`Cannot replace implicit ${link} child of ${name}`);
   if (link === 'file' && !old) fail('Cannot set file child to format node without file child');
   const role = link === 'backing' ? Role.COW : old!.role;
   if (old) {
     const oldChild = old.child;
     tx.detachNoperm(old.id);
-    const orphan = tx.mustNode(oldChild);
+    const orphan = tx.mustPeekNode(oldChild);
     if (!orphan.monitorOwned && orphan.parents.length === 0) closeNode(tx, oldChild);
   }
   if (value !== null) tx.attachChild(name, value, link, role);
@@ -150,12 +151,18 @@ function relink(tx: Tx, name: NodeName, link: 'backing' | 'file', value: unknown
 function reopenMultiple(tx: Tx, queue: ReadonlyMap<NodeName, QueueEntry>): void {
   for (const entry of queue.values()) prepare(tx, entry);
   for (const entry of queue.values()) {
-    const node = tx.node(entry.name);
-    if (!node) continue;
+    const before = tx.peekNode(entry.name);
+    if (!before) continue;
     const flags = flagsOf(entry);
-    node.options = entry.options;
-    node.readOnlyOption = flags.readOnly;
-    node.autoReadOnly = flags.autoReadOnly;
+    // the same options again change nothing (and would be the base's own object once finished)
+    const same = isShallowCopy(entry.options, before.options) && before.readOnlyOption === flags.readOnly && before.autoReadOnly === flags.autoReadOnly;
+    if (!same) {
+      const draft = tx.mustNode(entry.name);
+      draft.options = entry.options;
+      draft.readOnlyOption = flags.readOnly;
+      draft.autoReadOnly = flags.autoReadOnly;
+    }
+    const node = tx.mustPeekNode(entry.name);
     tx.stepMachine(node, { type: 'options.changed', readOnly: flags.readOnly, autoReadOnly: flags.autoReadOnly });
     tx.touch(entry.name);
   }

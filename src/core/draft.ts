@@ -1,14 +1,14 @@
 /**
- * The copy-on-write draft a transaction works on: a shallow copy of the snapshot whose sharded
- * records are edits (src/graph/shards.ts), whose small records (jobs, objects, counters) are
- * copies, and whose nodes, edges and backends are copied the first time the transaction asks to
+ * The copy-on-write draft a transaction works on: the snapshot's fields, whose sharded records
+ * become edits (src/graph/shards.ts) and whose small records (jobs, objects, counters) become
+ * copies the first time the transaction reads them, and whose nodes, edges and backends are copied the first time the transaction asks to
  * change one (Tx.node(), Tx.edge(), Tx.backend()). The base is never written, so dropping the
  * draft is the rollback. Finishing it gives the new snapshot, in which every entry that ended up
  * as it was is the base's own object again, and the base itself when nothing changed.
  */
 import type { Draft } from 'immer';
 import { editShards, finishShards, getShard, setShard, touchedKeys, type Shards } from '../graph/shards.js';
-import type { Graph, Job } from '../graph/types.js';
+import type { Backend, BlockExport, BlockNode, Edge, Graph, Job, NodeName, UserObject } from '../graph/types.js';
 
 /**
  * Snapshots are immutable by contract (their types are readonly). Freezing them as well costs
@@ -21,45 +21,122 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** A job the transaction may change in place: its own copy, lists included. */
 const copyJob = (job: Job): Job => ({ ...job, edges: [...job.edges], backends: [...job.backends] });
 
+/**
+ * The draft itself: each sharded or small record is made the transaction's own (an edit, or a
+ * copy) the first time the transaction reads it through the draft, so a command pays only for
+ * the records it looks at.
+ */
+class GraphDraft {
+  model: Graph['model'];
+  nbdServer: Graph['nbdServer'];
+  clock: number;
+  private ownNodes: Shards<BlockNode> | undefined;
+  private ownEdges: Shards<Edge> | undefined;
+  private ownBackends: Shards<Backend> | undefined;
+  private ownExports: Shards<BlockExport> | undefined;
+  private ownExportNames: Shards<string> | undefined;
+  private ownFileUsers: Shards<readonly NodeName[]> | undefined;
+  private ownJobs: Record<string, Job> | undefined;
+  private ownObjects: Record<string, UserObject> | undefined;
+  private ownCounters: Mutable<Graph['counters']> | undefined;
+
+  constructor(readonly base: Graph) {
+    this.model = base.model;
+    this.nbdServer = base.nbdServer;
+    this.clock = base.clock;
+  }
+
+  get nodes(): Shards<BlockNode> {
+    return (this.ownNodes ??= editShards(this.base.nodes));
+  }
+  get edges(): Shards<Edge> {
+    return (this.ownEdges ??= editShards(this.base.edges));
+  }
+  get backends(): Shards<Backend> {
+    return (this.ownBackends ??= editShards(this.base.backends));
+  }
+  get exports(): Shards<BlockExport> {
+    return (this.ownExports ??= editShards(this.base.exports));
+  }
+  get exportNames(): Shards<string> {
+    return (this.ownExportNames ??= editShards(this.base.exportNames));
+  }
+  get fileUsers(): Shards<readonly NodeName[]> {
+    return (this.ownFileUsers ??= editShards(this.base.fileUsers));
+  }
+  get jobs(): Record<string, Job> {
+    if (this.ownJobs) return this.ownJobs;
+    const jobs: Record<string, Job> = {};
+    for (const id in this.base.jobs) jobs[id] = copyJob(this.base.jobs[id]!);
+    return (this.ownJobs = jobs);
+  }
+  get objects(): Record<string, UserObject> {
+    return (this.ownObjects ??= { ...this.base.objects });
+  }
+  get counters(): Mutable<Graph['counters']> {
+    return (this.ownCounters ??= { ...this.base.counters });
+  }
+
+  /** The new snapshot (see the module comment). */
+  finish(): Graph {
+    const base = this.base;
+    if (this.ownNodes) settleCopies(this.ownNodes, base.nodes);
+    if (this.ownEdges) settleCopies(this.ownEdges, base.edges);
+    if (this.ownBackends) settleCopies(this.ownBackends, base.backends);
+    const nodes = this.ownNodes ? finishShards(this.ownNodes) : base.nodes;
+    const edges = this.ownEdges ? finishShards(this.ownEdges) : base.edges;
+    const backends = this.ownBackends ? finishShards(this.ownBackends) : base.backends;
+    const exports = this.ownExports ? finishShards(this.ownExports) : base.exports;
+    const exportNames = this.ownExportNames ? finishShards(this.ownExportNames) : base.exportNames;
+    const objects = this.ownObjects ? settleRecord(this.ownObjects, base.objects) : base.objects;
+    const fileUsers = this.ownFileUsers ? finishShards(this.ownFileUsers) : base.fileUsers;
+    const jobs = this.ownJobs ? settleRecord(this.ownJobs, base.jobs) : base.jobs;
+    const counters = this.ownCounters ? settle(this.ownCounters, base.counters) : base.counters;
+    if (
+      nodes === base.nodes &&
+      edges === base.edges &&
+      backends === base.backends &&
+      exports === base.exports &&
+      exportNames === base.exportNames &&
+      objects === base.objects &&
+      fileUsers === base.fileUsers &&
+      jobs === base.jobs &&
+      counters === base.counters &&
+      this.model === base.model &&
+      this.nbdServer === base.nbdServer &&
+      this.clock === base.clock
+    ) {
+      return base;
+    }
+    // the keys in emptyGraph()'s order: every snapshot has one shape
+    const g: Graph = {
+      model: this.model,
+      nodes,
+      edges,
+      backends,
+      exports,
+      exportNames,
+      nbdServer: this.nbdServer,
+      objects,
+      fileUsers,
+      jobs,
+      clock: this.clock,
+      counters,
+    };
+    if (FREEZE) deepFreeze(g);
+    return g;
+  }
+}
+
 export function beginDraft(base: Graph): Draft<Graph> {
-  const jobs: Record<string, Job> = {};
-  for (const id in base.jobs) jobs[id] = copyJob(base.jobs[id]!);
-  const draft: Mutable<Graph> = {
-    ...base,
-    nodes: editShards(base.nodes),
-    edges: editShards(base.edges),
-    backends: editShards(base.backends),
-    exports: editShards(base.exports),
-    exportNames: editShards(base.exportNames),
-    fileUsers: editShards(base.fileUsers),
-    jobs,
-    objects: { ...base.objects },
-    counters: { ...base.counters },
-  };
-  return draft as Draft<Graph>;
+  return new GraphDraft(base) as unknown as Draft<Graph>;
 }
 
 /** The new snapshot (see the module comment). */
 export function finishDraft(draft: Draft<Graph>, base: Graph): Graph {
-  const g = draft as unknown as Mutable<Graph>;
-  settleCopies(g.nodes, base.nodes);
-  settleCopies(g.edges, base.edges);
-  settleCopies(g.backends, base.backends);
-  g.nodes = finishShards(g.nodes);
-  g.edges = finishShards(g.edges);
-  g.backends = finishShards(g.backends);
-  g.exports = finishShards(g.exports);
-  g.exportNames = finishShards(g.exportNames);
-  g.fileUsers = finishShards(g.fileUsers);
-  g.jobs = settleRecord(g.jobs, base.jobs);
-  g.objects = settleRecord(g.objects, base.objects);
-  g.counters = settle(g.counters, base.counters);
-  // the draft has every key the base has (it began as a copy of it)
-  let same = true;
-  for (const key in g) if (g[key as keyof Graph] !== base[key as keyof Graph]) same = false;
-  if (same) return base;
-  if (FREEZE) deepFreeze(g);
-  return g;
+  const own = draft as unknown as GraphDraft;
+  if (own.base !== base) throw new Error('internal: a draft finished against another base');
+  return own.finish();
 }
 
 /** The transaction's copies of nodes, edges or backends settled against the base's. */
@@ -116,7 +193,7 @@ function settleRecord<T extends object>(record: Record<string, T>, base: Readonl
 }
 
 /** Two arrays, or two plain records, with the same entries (one level deep). */
-function isShallowCopy(a: unknown, b: unknown): boolean {
+export function isShallowCopy(a: unknown, b: unknown): boolean {
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => v === b[i]);
   if (!isRecord(a) || !isRecord(b)) return false;
   const keys = Object.keys(a);

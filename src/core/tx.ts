@@ -107,7 +107,8 @@ export class Tx {
     return getShard(this.g.nodes, name);
   }
 
-  private mustPeekNode(name: NodeName): BlockNode {
+  /** A node to read only; it must exist. */
+  mustPeekNode(name: NodeName): BlockNode {
     const node = this.peekNode(name);
     if (!node) throw new Error(`internal: node '${name}' is missing`);
     return node;
@@ -235,6 +236,10 @@ export class Tx {
     deleteShard(this.g.nodes, name);
     this.dirty.delete(name);
     this.emit({ type: 'node.removed', node: name });
+  }
+
+  private dirtyCount(): number {
+    return this.dirty.size;
   }
 
   /** Marks a node for the next refresh (its options or parents changed). */
@@ -419,6 +424,17 @@ export class Tx {
    */
   refresh(): void {
     if (this.dirty.size === 0) return;
+    if (this.dirty.size === 1 && !this.queue) {
+      // one dirty node (a node added or closed alone): no queue until its refresh dirties another
+      const name = this.dirty.values().next().value as NodeName;
+      this.dirty.clear();
+      const node = this.peekNode(name);
+      if (node) {
+        this.refreshed.push(name);
+        this.refreshNode(node);
+      }
+      if (this.dirtyCount() === 0) return;
+    }
     // a refresh empties its queue: the next one of this transaction reuses it
     const queue = (this.queue ??= new HeightQueue());
     for (const name of this.dirty) queue.push(name, this.peekNode(name)?.height ?? 0);

@@ -94,7 +94,7 @@ export function parentLabel(g: Graph, parent: ParentRef): string {
 }
 
 export function hasBackendParent(g: Graph, node: BlockNode): boolean {
-  return parentEdges(g, node).some((e) => e.parent.kind === 'backend');
+  return node.parents.length > 0 && parentEdges(g, node).some((e) => e.parent.kind === 'backend');
 }
 
 /** Jobs in creation order (the job list QEMU walks). */

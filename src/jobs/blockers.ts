@@ -26,7 +26,7 @@ const ALLOWED_ON_BACKING: ReadonlySet<BlockOp> = new Set(['commit-target', 'stre
 /** The reason the newest blocker of `op` gives, or null. */
 export function opBlockerReason(graph: Graph, name: NodeName, op: BlockOp): string | null {
   const node = getNode(graph, name);
-  if (!node) return null;
+  if (!node || node.parents.length === 0) return null;
   const edges = node.parents.map((id) => getEdge(graph, id)!).sort((a, b) => b.id - a.id);
   for (const edge of edges) {
     if (edge.parent.kind === 'job') return `block device is in use by block job: ${edge.parent.jobType}`;

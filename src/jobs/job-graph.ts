@@ -50,7 +50,7 @@ export function addJobEdge(tx: Tx, id: string, name: string, node: NodeName, per
 /** block_job_remove_all_bdrv(): the job lets go of every node; those only it held go too. */
 export function removeJobEdges(tx: Tx, id: string): void {
   const job = draftJob(tx, id);
-  const held = job.edges.map((edge) => tx.edge(edge).child);
+  const held = job.edges.map((edge) => tx.peekEdge(edge).child);
   for (const edge of job.edges) tx.detachNoperm(edge);
   job.edges = [];
   tx.refresh();

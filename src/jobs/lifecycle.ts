@@ -26,9 +26,9 @@ const job = (tx: Tx, id: string): Job => tx.g.jobs[id] as Job;
 
 /** Back to read-only after a job, unless a writer is still there (QEMU ignores that failure). */
 function restoreReadOnly(tx: Tx, name: NodeName): void {
-  const node = tx.node(name);
+  const node = tx.peekNode(name);
   if (!node || node.readOnlyOption) return;
-  const { perm } = cumulativePerm(node.parents.map((id) => tx.edge(id)));
+  const { perm } = cumulativePerm(node.parents.map((id) => tx.peekEdge(id)));
   if (perm & WRITE_PERMS) return;
   reopenSetReadOnly(tx, name, true);
 }
@@ -106,12 +106,12 @@ function finishGraph(tx: Tx, id: string, success: boolean): void {
 
 /** bdrv_set_backing_hd(): stream's end, `device` now backed by `base` directly. */
 function setBacking(tx: Tx, device: NodeName, base: NodeName | null): void {
-  const node = tx.mustNode(device);
-  const old = node.children.map((e) => tx.edge(e)).find((e) => e.name === 'backing');
+  const node = tx.mustPeekNode(device);
+  const old = node.children.map((e) => tx.peekEdge(e)).find((e) => e.name === 'backing');
   if (old) {
     const child = old.child;
     tx.detachNoperm(old.id);
-    const orphan = tx.node(child);
+    const orphan = tx.peekNode(child);
     if (orphan && !orphan.monitorOwned && orphan.parents.length === 0) closeNode(tx, child);
   }
   if (base) tx.attachChild(device, base, 'backing', Role.COW);

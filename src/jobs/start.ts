@@ -39,7 +39,7 @@ export function isFilter(driver: string): boolean {
 
 /** Writable now, or a node of the dynamic model that a writer would reopen read-write. */
 function needsReopen(tx: Tx, name: NodeName): boolean {
-  const node = tx.mustNode(name);
+  const node = tx.mustPeekNode(name);
   return node.readOnly && !tx.env.stepper.describe(node.machine).followsWriters;
 }
 
@@ -96,8 +96,8 @@ function finishFilter(tx: Tx, filter: NodeName, below: NodeName): void {
 /** commit_start(): block-commit of a node below the active layer. */
 export function startCommit(tx: Tx, options: JobOptions, device: NodeName, top: NodeName, base: NodeName): void {
   if (top === base) fail('Invalid files for merge: top and base are the same');
-  const baseSize = tx.mustNode(base).size;
-  const topSize = tx.mustNode(top).size;
+  const baseSize = tx.mustPeekNode(base).size;
+  const topSize = tx.mustPeekNode(top).size;
   const basePerm = CR | W | (baseSize < topSize ? RS : 0);
   const baseWasReadOnly = needsReopen(tx, base);
   createJob(tx, options, 'commit', device, device, 0, PERM_ALL, { kind: 'commit', top, base, baseWasReadOnly }, topSize);
@@ -107,7 +107,7 @@ export function startCommit(tx: Tx, options: JobOptions, device: NodeName, top: 
   finishFilter(tx, filter, top);
   draftJob(tx, options.id).filter = filter;
   for (let iter: NodeName | null = top; iter && iter !== base; iter = belowInChain(tx.g as Graph, iter)) {
-    const shared = W | WU | (belowInChain(tx.g as Graph, iter) === base && isFilter(tx.mustNode(iter).driver) ? CR : 0);
+    const shared = W | WU | (belowInChain(tx.g as Graph, iter) === base && isFilter(tx.mustPeekNode(iter).driver) ? CR : 0);
     addJobEdge(tx, options.id, 'intermediate node', iter, 0, shared);
   }
   addJobEdge(tx, options.id, 'base', base, 0, PERM_ALL);
@@ -136,12 +136,12 @@ export function startMirror(
   appendFilter(tx, filter, source, Role.FILTERED | Role.PRIMARY);
   finishFilter(tx, filter, source);
   const plan: JobPlan = { kind: 'mirror', source, target, isCommit, baseWasReadOnly, replaces };
-  createJob(tx, options, type, source, filter, CR, CR | WU | W, plan, tx.mustNode(source).size);
+  createJob(tx, options, type, source, filter, CR, CR | WU | W, plan, tx.mustPeekNode(source).size);
   draftJob(tx, options.id).filter = filter;
   let targetPerm = W;
   let targetShared = WU;
   if (isCommit) {
-    if (tx.mustNode(target).size < tx.mustNode(source).size) targetPerm |= RS;
+    if (tx.mustPeekNode(target).size < tx.mustPeekNode(source).size) targetPerm |= RS;
     targetShared |= CR | W;
   } else if (chainContains(tx.g as Graph, source, skipFilters(tx.g as Graph, target))) {
     fail("Cannot mirror to a filter on top of a node in the source's backing chain");
@@ -151,7 +151,7 @@ export function startMirror(
   addJobEdge(tx, options.id, 'target', target, 0, PERM_ALL);
   if (isCommit) {
     for (let iter = belowInChain(tx.g as Graph, source); iter && iter !== target; iter = belowInChain(tx.g as Graph, iter)) {
-      const shared = W | WU | (belowInChain(tx.g as Graph, iter) === target && isFilter(tx.mustNode(iter).driver) ? CR : 0);
+      const shared = W | WU | (belowInChain(tx.g as Graph, iter) === target && isFilter(tx.mustPeekNode(iter).driver) ? CR : 0);
       addJobEdge(tx, options.id, 'intermediate node', iter, 0, shared);
     }
   }
@@ -174,7 +174,7 @@ export function startStream(
   const filter = newFilterNode(tx, 'copy-on-read', options.filterNodeName, false);
   insertFilter(tx, filter, device);
   finishFilter(tx, filter, device);
-  createJob(tx, options, 'stream', device, filter, 0, PERM_ALL, { kind: 'stream', device, base, deviceWasReadOnly }, tx.mustNode(device).size);
+  createJob(tx, options, 'stream', device, filter, 0, PERM_ALL, { kind: 'stream', device, base, deviceWasReadOnly }, tx.mustPeekNode(device).size);
   draftJob(tx, options.id).filter = filter;
   addJobBackend(tx, options.id, filter, CR, CR | WU | W);
   progress.backendMade = true;
@@ -188,7 +188,7 @@ export function startStream(
 /** backup_job_create(): a copy-before-write filter above the source, writing to the target. */
 export function startBackup(tx: Tx, options: JobOptions, source: NodeName, target: NodeName): void {
   if (source === target) fail('Source and target cannot be the same');
-  if (tx.mustNode(source).size !== tx.mustNode(target).size) fail('Source and target image have different sizes');
+  if (tx.mustPeekNode(source).size !== tx.mustPeekNode(target).size) fail('Source and target image have different sizes');
   const filter = newFilterNode(tx, 'copy-before-write', options.filterNodeName, false);
   // bdrv_insert_node(): what fails while the filter opens its children is prefixed
   try {
@@ -203,7 +203,7 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
   tx.replaceNodeNoperm(source, filter);
   tx.refresh();
   finishFilter(tx, filter, source);
-  createJob(tx, options, 'backup', source, filter, 0, PERM_ALL, { kind: 'backup', source, target }, tx.mustNode(source).size);
+  createJob(tx, options, 'backup', source, filter, 0, PERM_ALL, { kind: 'backup', source, target }, tx.mustPeekNode(source).size);
   draftJob(tx, options.id).filter = filter;
   addJobEdge(tx, options.id, 'target', target, 0, PERM_ALL);
   setJobStatus(tx, options.id, 'running');

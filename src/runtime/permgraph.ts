@@ -73,7 +73,8 @@ export function createPermgraph(options: PermgraphOptions = {}): Permgraph {
   const publish = (result: { graph: Graph; events: readonly GraphEvent[] }): void => {
     actors?.apply(result.events);
     if (result.graph !== graph$.value) graph$.next(result.graph);
-    for (const event of result.events) events$.next(event);
+    // with no subscriber, next() would hand the events to nobody
+    if (events$.observed) for (const event of result.events) events$.next(event);
   };
 
   return {

@@ -65,6 +65,41 @@ describe('canonical state keys', () => {
   });
 });
 
+describe('state keys from the state before', () => {
+  it('over the whole default universe, a key from the state before is the key on its own, and keys part states as their texts do', () => {
+    for (const model of ['dynamic', 'qemu-7.2'] as const) {
+      const world = new World(DEFAULT_UNIVERSE, { model });
+      const keyOf = new Map<string, number>();
+      const textOf = new Map<number, string>();
+      const states = [world.initial];
+      const seen = new Set([stateText(world.initial.graph, world.initial.storage.key)]);
+      stateKey(world.initial.graph, world.initial.storage.key);
+      for (let at = 0; at < states.length; at++) {
+        for (let c = 0; c < world.commands.length; c++) {
+          const from = states[at]!;
+          const to = world.step(from, c).state;
+          const key = stateKey(to.graph, to.storage.key, from.graph);
+          const text = stateText(to.graph, to.storage.key);
+          expect(keyOf.get(text) ?? key).toBe(key);
+          expect(textOf.get(key) ?? text).toBe(text);
+          keyOf.set(text, key);
+          textOf.set(key, text);
+          if (!seen.has(text)) {
+            seen.add(text);
+            states.push(to);
+          }
+        }
+      }
+      // a fresh snapshot of each state, keyed on its own, gets the same key
+      for (const state of states.slice(0, 20)) {
+        const copy = { ...state.graph };
+        expect(stateKey(copy, state.storage.key)).toBe(keyOf.get(stateText(state.graph, state.storage.key)));
+      }
+      expect(states.length).toBe(168);
+    }
+  });
+});
+
 describe('counterexample scenarios', () => {
   it('replay every kind of command with the replies the explorer saw', () => {
     const world = new World(DEFAULT_UNIVERSE, { model: 'qemu-7.2' });

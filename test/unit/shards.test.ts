@@ -4,7 +4,7 @@
  */
 import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
-import { deleteShard, emptyShards, getShard, setShard, shardValues, type Shards } from '../../src/graph/shards.js';
+import { deleteShard, diffShards, editShards, emptyShards, finishShards, getShard, setShard, shardValues, type Shards } from '../../src/graph/shards.js';
 import { createPermgraph, createVirtualStorage } from '../../src/index.js';
 
 const COUNT = 10_000;
@@ -144,5 +144,45 @@ describe('keys named like Object.prototype members (valid QEMU node names)', () 
     expect(attempt('blockdev-del', { 'node-name': 'hasOwnProperty' })).toEqual({ error: { class: 'GenericError', desc: "Failed to find node with node-name='hasOwnProperty'" } });
     expect(attempt('blockdev-add', { driver: 'raw', 'node-name': 'r', file: 'hasOwnProperty' })).toEqual({ error: { class: 'GenericError', desc: "Cannot find device='hasOwnProperty' nor node-name='hasOwnProperty'" } });
     expect(attempt('blockdev-add', { driver: 'null-co', 'node-name': 'hasOwnProperty' })).toEqual({ return: {} });
+  });
+});
+
+describe('diffShards', () => {
+  const diff = (before: Shards<number>, after: Shards<number>) => {
+    const removed: number[] = [];
+    const added: number[] = [];
+    diffShards(before, after, (v) => removed.push(v), (v) => added.push(v));
+    return { removed: removed.sort((a, b) => a - b), added: added.sort((a, b) => a - b) };
+  };
+  const edited = (base: Shards<number>, change: (shards: Shards<number>) => void): Shards<number> => {
+    const shards = editShards(base);
+    change(shards);
+    return finishShards(shards);
+  };
+
+  it('gives what an edit set, replaced and deleted, and nothing for the same shards', () => {
+    const base = edited(emptyShards(), (s) => {
+      for (let i = 0; i < 50; i++) setShard(s, key(i), i);
+    });
+    const after = edited(base, (s) => {
+      setShard(s, key(3), 1003);
+      deleteShard(s, key(7));
+      setShard(s, key(60), 60);
+    });
+    expect(diff(base, base)).toEqual({ removed: [], added: [] });
+    expect(diff(base, after)).toEqual({ removed: [3, 7], added: [60, 1003] });
+    expect(diff(after, base)).toEqual({ removed: [60, 1003], added: [3, 7] });
+  });
+
+  it('compares by key where one side split a bucket the other has whole', () => {
+    // shards made under immer never split; an edit splits a bucket past 16 entries
+    const whole = filled();
+    const split = edited(whole, (s) => {
+      for (let i = COUNT; i < 8 * COUNT; i++) setShard(s, key(i), i);
+      for (let i = COUNT; i < 8 * COUNT; i++) deleteShard(s, key(i));
+      setShard(s, key(5), -5);
+    });
+    expect([...buckets(split)].some(([, bucket]) => Array.isArray(bucket))).toBe(true);
+    expect(diff(whole, split)).toEqual({ removed: [5], added: [-5] });
   });
 });
