@@ -13,6 +13,7 @@ import { chain, forest, ok } from './graphs.js';
 import { gc, heapMiB, median, rssMiB, timeEach } from './measure.js';
 import type { MemoryFigures } from './memory.js';
 import { plot } from './plot.js';
+import type { PairsFigures } from './pairs.js';
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick ? [100, 1_000, 10_000] : [100, 1_000, 10_000, 100_000];
@@ -120,7 +121,7 @@ log('2. throughput: random commands over a 10,000-node forest');
 }
 
 // ---------------------------------------------------------------- 3. against the daemon
-log('3. 1,000 blockdev-add/blockdev-del pairs of null-co nodes (best of 3 rounds after a warm-up; 9 in process)');
+log('3. 1,000 blockdev-add/blockdev-del pairs of null-co nodes (sockets: best of 3 rounds after a warm-up; in process: best and median of 15 rounds after 20, in a fresh process)');
 async function qmpPairs(socket: string, pairs: number): Promise<number> {
   const client = connect(socket);
   client.setEncoding('utf8');
@@ -169,19 +170,11 @@ async function server(argv: string[], socket: string): Promise<() => void> {
   const pairs = 1000;
   const dir = mkdtempSync(join(tmpdir(), 'permgraph-bench-'));
   const figures: Record<string, number> = {};
-  const inProcess = createPermgraph({ model: 'qemu-7.2', storage: createVirtualStorage(), nodeActors: false });
-  const inProcessTimes: number[] = [];
-  // a round in process takes milliseconds: one collection or preemption spoils it, so take more
-  gc();
-  for (let round = 0; round <= ROUNDS * 3; round++) {
-    const start = performance.now();
-    for (let i = 0; i < pairs; i++) {
-      ok(inProcess, 'blockdev-add', { driver: 'null-co', 'node-name': `r${round}n${i}` });
-      ok(inProcess, 'blockdev-del', { 'node-name': `r${round}n${i}` });
-    }
-    if (round > 0) inProcessTimes.push((performance.now() - start) / 1000);
-  }
-  figures['in-process'] = Math.min(...inProcessTimes);
+  const pairsOut = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/pairs.ts'], { encoding: 'utf8' });
+  const inProcess = JSON.parse(pairsOut) as PairsFigures;
+  figures['in-process'] = inProcess.bestSeconds;
+  figures['in-process, median'] = inProcess.medianSeconds;
+  figures['in-process, cold first round'] = inProcess.coldSeconds;
   const cli = join(process.cwd(), 'dist/src/cli/main.js');
   const pgSocket = join(dir, 'pg.sock');
   const stopPg = await server([process.execPath, cli, 'qmp', '--socket', pgSocket, '--model', 'qemu-7.2'], pgSocket);
