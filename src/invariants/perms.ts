@@ -9,35 +9,30 @@ import { viewOf } from './view.js';
 import type { BlockNode, Edge, Graph } from '../graph/types.js';
 import { PERM_ALL, permNames } from '../perms/perm.js';
 import { WRITE_PERMS } from '../perms/writers.js';
-import type { SnapshotInvariant, Violation } from './types.js';
+import { defineInvariant } from './types.js';
 
 const edgeLabel = (g: Graph, e: Edge): string => `${describeParent(g, e.parent)} -[${e.name}]-> '${e.child}'`;
 
-export const parentsShare: SnapshotInvariant = {
-  name: 'parents-share',
-  fact: 'spec §4.3 step 1 and §10 inv. 4: every ordered pair of parents (a, b) has b.perm ⊆ a.shared (block.c: bdrv_parent_perms_conflict(), bdrv_a_allow_b())',
-  check(g) {
-    const out: Violation[] = [];
+export const parentsShare = defineInvariant(
+  'parents-share',
+  'spec §4.3 step 1 and §10 inv. 4: every ordered pair of parents (a, b) has b.perm ⊆ a.shared (block.c: bdrv_parent_perms_conflict(), bdrv_a_allow_b())',
+  (g, report) => {
     for (const node of viewOf(g).nodes) {
       const parents = viewOf(g).parents(node);
       for (const a of parents) {
         if (a.perm & ~PERM_ALL || a.shared & ~PERM_ALL) {
-          out.push({ invariant: 'parents-share', message: `${edgeLabel(g, a)} has perm bits outside ALL` });
+          report(`${edgeLabel(g, a)} has perm bits outside ALL`);
         }
         for (const b of parents) {
           const clash = a === b ? 0 : b.perm & ~a.shared & PERM_ALL;
           if (clash) {
-            out.push({
-              invariant: 'parents-share',
-              message: `on '${node.name}': '${permNames(clash)}' taken by ${describeParent(g, b.parent)} ('${b.name}') is not shared by ${describeParent(g, a.parent)} ('${a.name}')`,
-            });
+            report(`on '${node.name}': '${permNames(clash)}' taken by ${describeParent(g, b.parent)} ('${b.name}') is not shared by ${describeParent(g, a.parent)} ('${a.name}')`);
           }
         }
       }
     }
-    return out;
   },
-};
+);
 
 /** What a node-parent's driver asks of one child edge (bdrv_child_perm() with the force-share override). */
 function expectedChildPerm(g: Graph, parent: BlockNode, edge: Edge): { perm: number; shared: number } | null {
@@ -48,11 +43,10 @@ function expectedChildPerm(g: Graph, parent: BlockNode, edge: Edge): { perm: num
   return getNode(g, edge.child)?.forceShare ? { perm: want.perm, shared: PERM_ALL } : want;
 }
 
-export const childPermsFollowDriver: SnapshotInvariant = {
-  name: 'child-perms-follow-driver',
-  fact: "spec §3.5 and §10 inv. 6-7: a node-parent's edge carries what its driver's .bdrv_child_perm gives for the parent's own cumulative perm and shared, with the child's force-share (block.c: bdrv_child_perm(), bdrv_default_perms()); a BlockBackend's edge carries the perm and shared it asked for (block-backend.c: blk_insert_bs(), blk_set_perm())",
-  check(g) {
-    const out: Violation[] = [];
+export const childPermsFollowDriver = defineInvariant(
+  'child-perms-follow-driver',
+  "spec §3.5 and §10 inv. 6-7: a node-parent's edge carries what its driver's .bdrv_child_perm gives for the parent's own cumulative perm and shared, with the child's force-share (block.c: bdrv_child_perm(), bdrv_default_perms()); a BlockBackend's edge carries the perm and shared it asked for (block-backend.c: blk_insert_bs(), blk_set_perm())",
+  (g, report) => {
     for (const edge of viewOf(g).edges) {
       let want: { perm: number; shared: number } | null = null;
       if (edge.parent.kind === 'node') {
@@ -63,28 +57,22 @@ export const childPermsFollowDriver: SnapshotInvariant = {
         if (backend) want = { perm: backend.perm, shared: backend.shared };
       }
       if (want && (want.perm !== edge.perm || want.shared !== edge.shared)) {
-        out.push({
-          invariant: 'child-perms-follow-driver',
-          message: `${edgeLabel(g, edge)} holds perm '${permNames(edge.perm)}' shared '${permNames(edge.shared)}', its parent asks perm '${permNames(want.perm)}' shared '${permNames(want.shared)}'`,
-        });
+        report(`${edgeLabel(g, edge)} holds perm '${permNames(edge.perm)}' shared '${permNames(edge.shared)}', its parent asks perm '${permNames(want.perm)}' shared '${permNames(want.shared)}'`);
       }
     }
-    return out;
   },
-};
+);
 
-export const noWriteOnReadOnly: SnapshotInvariant = {
-  name: 'no-write-on-read-only',
-  fact: "spec §4.3 step 3 and §10 inv. 5: no parent holds write or write unchanged on a node whose `ro` is on (block.c: bdrv_node_refresh_perm(), 'Block node is read-only')",
-  check(g) {
-    const out: Violation[] = [];
+export const noWriteOnReadOnly = defineInvariant(
+  'no-write-on-read-only',
+  "spec §4.3 step 3 and §10 inv. 5: no parent holds write or write unchanged on a node whose `ro` is on (block.c: bdrv_node_refresh_perm(), 'Block node is read-only')",
+  (g, report) => {
     for (const node of viewOf(g).nodes) {
       if (!node.readOnly) continue;
       const { perm } = viewOf(g).cumulative(node);
       if (perm & WRITE_PERMS) {
-        out.push({ invariant: 'no-write-on-read-only', message: `'${node.name}' is read-only but its parents hold '${permNames(perm & WRITE_PERMS)}'` });
+        report(`'${node.name}' is read-only but its parents hold '${permNames(perm & WRITE_PERMS)}'`);
       }
     }
-    return out;
   },
-};
+);

@@ -9,17 +9,16 @@ import { viewOf } from './view.js';
 import type { BlockNode, Graph } from '../graph/types.js';
 import { permNames } from '../perms/perm.js';
 import { FD_WRITE_PERMS, hasWriters } from '../perms/writers.js';
-import type { InvariantContext, SnapshotInvariant, Violation } from './types.js';
+import { defineInvariant, type InvariantContext } from './types.js';
 
 /** A descriptor that should be O_RDONLY may stay O_RDWR when the storage refuses O_RDONLY (QEMU ignores that failure). */
 const readOnlyReopenRefused = (node: BlockNode, context: InvariantContext): boolean =>
   node.file !== null && context.storage !== undefined && context.storage.openError(node.file.path, 'O_RDONLY') !== null;
 
-export const fdFollowsWriters: SnapshotInvariant = {
-  name: 'fd-follows-writers',
-  fact: 'spec §5.2 and §10 inv. 12: a file node is open O_RDWR exactly when it has auto-read-only and a parent holds write, write unchanged or resize, or has no auto-read-only and is not read-only (file-posix.c: raw_parse_flags() as raw_reconfigure_getfd() calls it from raw_check_perm()); a failed drop to O_RDONLY leaves it O_RDWR (block.c: bdrv_child_try_set_perm() ignores loosening errors)',
-  check(g, context) {
-    const out: Violation[] = [];
+export const fdFollowsWriters = defineInvariant(
+  'fd-follows-writers',
+  'spec §5.2 and §10 inv. 12: a file node is open O_RDWR exactly when it has auto-read-only and a parent holds write, write unchanged or resize, or has no auto-read-only and is not read-only (file-posix.c: raw_parse_flags() as raw_reconfigure_getfd() calls it from raw_check_perm()); a failed drop to O_RDONLY leaves it O_RDWR (block.c: bdrv_child_try_set_perm() ignores loosening errors)',
+  (g, report, context) => {
     for (const node of viewOf(g).nodes) {
       if (!node.file) continue;
       const { perm } = viewOf(g).cumulative(node);
@@ -30,44 +29,36 @@ export const fdFollowsWriters: SnapshotInvariant = {
       const why = node.autoReadOnly
         ? `auto-read-only with parents holding '${permNames(perm)}'`
         : node.readOnlyOption ? 'read-only=on' : 'read-write without auto-read-only';
-      out.push({ invariant: 'fd-follows-writers', message: `'${node.name}' is open ${node.file.mode} but is ${why}` });
+      report(`'${node.name}' is open ${node.file.mode} but is ${why}`);
     }
-    return out;
   },
-};
+);
 
-export const dynamicReadWriteIffWriter: SnapshotInvariant = {
-  name: 'dynamic-read-write-iff-writer',
-  fact: "DESIGN §1 model dynamic, spec §5 (file-posix's dynamic auto-read-only, extended to every node): with auto-read-only and without read-only=on a node is read-write exactly when it has a writer: write or write unchanged (block.c: bdrv_node_refresh_perm()'s check), and resize too for a node with a descriptor (file-posix.c: raw_reconfigure_getfd())",
-  check(g, context) {
-    if (g.model !== 'dynamic') return [];
-    const out: Violation[] = [];
+export const dynamicReadWriteIffWriter = defineInvariant(
+  'dynamic-read-write-iff-writer',
+  "DESIGN §1 model dynamic, spec §5 (file-posix's dynamic auto-read-only, extended to every node): with auto-read-only and without read-only=on a node is read-write exactly when it has a writer: write or write unchanged (block.c: bdrv_node_refresh_perm()'s check), and resize too for a node with a descriptor (file-posix.c: raw_reconfigure_getfd())",
+  (g, report, context) => {
+    if (g.model !== 'dynamic') return;
     for (const node of viewOf(g).nodes) {
       if (!node.autoReadOnly || node.readOnlyOption) continue;
       const { perm } = viewOf(g).cumulative(node);
       const writer = hasWriters(DRIVERS[node.driver].holdsFd, perm);
       if (writer === !node.readOnly) continue;
       if (!node.readOnly && readOnlyReopenRefused(node, context)) continue;
-      out.push({
-        invariant: 'dynamic-read-write-iff-writer',
-        message: `'${node.name}' (auto-read-only) is ${node.readOnly ? 'read-only' : 'read-write'} with parents holding '${permNames(perm)}'`,
-      });
+      report(`'${node.name}' (auto-read-only) is ${node.readOnly ? 'read-only' : 'read-write'} with parents holding '${permNames(perm)}'`);
     }
-    return out;
   },
-};
+);
 
-export const machineAtRest: SnapshotInvariant = {
-  name: 'machine-at-rest',
-  fact: 'spec §4.2 and §5.3: a reopen is decided inside the command that caused it (its check, then commit or abort), so between commands no node is half-way through one (block.c: bdrv_reopen_multiple(), tran_finalize())',
-  check(g: Graph) {
-    const out: Violation[] = [];
+export const machineAtRest = defineInvariant(
+  'machine-at-rest',
+  'spec §4.2 and §5.3: a reopen is decided inside the command that caused it (its check, then commit or abort), so between commands no node is half-way through one (block.c: bdrv_reopen_multiple(), tran_finalize())',
+  (g, report) => {
     for (const node of viewOf(g).nodes) {
       const value = node.machine.value;
       if (REOPENING[value] || value === 'routing' || value === 'closed') {
-        out.push({ invariant: 'machine-at-rest', message: `'${node.name}' rests in machine state '${value}'` });
+        report(`'${node.name}' rests in machine state '${value}'`);
       }
     }
-    return out;
   },
-};
+);

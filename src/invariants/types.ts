@@ -38,3 +38,20 @@ export interface SnapshotInvariant {
   readonly fact: string;
   check(graph: Graph, context: InvariantContext): Violation[];
 }
+
+/** An invariant from its name, its fact and a check that reports each break as one message. */
+export function defineInvariant(
+  name: InvariantName,
+  fact: string,
+  check: (graph: Graph, report: (message: string) => void, context: InvariantContext) => void,
+): SnapshotInvariant {
+  return {
+    name,
+    fact,
+    check(graph, context) {
+      const out: Violation[] = [];
+      check(graph, (message) => void out.push({ invariant: name, message }), context);
+      return out;
+    },
+  };
+}
