@@ -1,9 +1,12 @@
 /**
  * Checks a QMP value against a QAPI type with QEMU's error texts and full names
- * (`options[0].file`). Returns nothing: the value is used as it is once it passed.
+ * (`options[0].file`), and returns it as the handlers take it: numbers of the wire's exact kinds
+ * (bigint, QFloat; see util/qobject.ts) as JavaScript numbers. A value that needs no conversion
+ * comes back as the same object.
  */
 import { fail } from '../core/errors.js';
 import { msg } from '../core/messages.js';
+import { plainValue, QFloat, qnumDouble, qnumInt, qnumUint } from '../util/qobject.js';
 import type { Member, QapiType } from './schema.js';
 
 type Path = readonly (string | number)[];
@@ -17,19 +20,26 @@ function fullName(path: Path): string {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof QFloat);
 
 /** A value's path: its parent's and, when it is a member or an element, its own name. */
 const at = (parent: Path, name: string | number | undefined): Path => (name === undefined ? parent : [...parent, name]);
 
-function visitMembers(value: Record<string, unknown>, members: readonly Member[], path: Path): void {
+/** Visits the members; returns `value`, or a copy where a member's value was converted. */
+function visitMembers(value: Record<string, unknown>, members: readonly Member[], path: Path): Record<string, unknown> {
+  let out = value;
   for (const member of members) {
-    if (!(member.name in value)) {
+    if (!Object.hasOwn(value, member.name)) {
       if (!member.optional) fail(msg.missingParameter(fullName([...path, member.name])));
       continue;
     }
-    check(value[member.name], member.type, path, member.name);
+    const checked = check(value[member.name], member.type, path, member.name);
+    if (checked !== value[member.name]) {
+      if (out === value) out = { ...value };
+      out[member.name] = checked;
+    }
   }
+  return out;
 }
 
 const memberNames = new WeakMap<readonly Member[], ReadonlySet<string>>();
@@ -55,81 +65,106 @@ function leafName(name: string | number | undefined, parent: Path): string {
   return typeof last === 'string' ? last : 'null';
 }
 
-export function visit(value: unknown, type: QapiType, path: Path = []): void {
-  check(value, type, path, undefined);
+export function visit(value: unknown, type: QapiType, path: Path = []): unknown {
+  return check(value, type, path, undefined);
 }
+
+/** uint64 as QEMU reads it: an unsigned value, or a negative int64 taken modulo 2^64. */
+function uint64Of(value: unknown): number | undefined {
+  const unsigned = qnumUint(value);
+  if (unsigned !== undefined) return Number(unsigned);
+  const signed = qnumInt(value);
+  return signed === undefined ? undefined : Number(2n ** 64n + signed);
+}
+
+const asNumber = (value: unknown, exact: bigint): unknown => (typeof value === 'number' ? value : Number(exact));
 
 /**
  * visit() of a value at `parent` + `name`; the path is put together only for an error or to go
  * deeper (most values are scalars that pass).
  */
-function check(value: unknown, type: QapiType, parent: Path, name: string | number | undefined): void {
+function check(value: unknown, type: QapiType, parent: Path, name: string | number | undefined): unknown {
   switch (type.kind) {
     case 'any':
-      return;
+      return typeof value === 'object' && value !== null ? plainValue(value) : value;
     case 'null':
       if (value !== null) fail(msg.invalidParameterType(fullName(at(parent, name)), 'null'));
-      return;
+      return value;
     case 'str':
       if (typeof value !== 'string') fail(msg.invalidParameterType(fullName(at(parent, name)), 'string'));
-      return;
+      return value;
     case 'bool':
       if (typeof value !== 'boolean') fail(msg.invalidParameterType(fullName(at(parent, name)), 'boolean'));
-      return;
-    case 'number':
-      if (typeof value !== 'number') fail(msg.invalidParameterType(fullName(at(parent, name)), 'number'));
-      return;
-    case 'int':
-      if (typeof value !== 'number' || !Number.isInteger(value)) fail(msg.invalidParameterType(fullName(at(parent, name)), 'integer'));
-      return;
+      return value;
+    case 'number': {
+      const double = qnumDouble(value);
+      if (double === undefined) fail(msg.invalidParameterType(fullName(at(parent, name)), 'number'));
+      return double;
+    }
+    case 'int': {
+      // qobject_input_type_int64(): an int64, never a double
+      const exact = qnumInt(value);
+      if (exact === undefined) fail(msg.invalidParameterType(fullName(at(parent, name)), 'integer'));
+      return asNumber(value, exact);
+    }
     case 'uint64':
-    case 'size':
-      // qobject_input_type_uint64() / _size() both say uint64
-      if (typeof value !== 'number' || !Number.isInteger(value)) fail(`Parameter '${fullName(at(parent, name))}' expects uint64`);
-      return;
-    case 'uint32':
-      // visit_type_uint32() range check
-      if (typeof value !== 'number' || !Number.isInteger(value)) fail(`Parameter '${fullName(at(parent, name))}' expects uint64`);
-      if (value < 0 || value > 0xffffffff) fail(`Parameter '${fullName(at(parent, name))}' expects uint32_t`);
-      return;
+    case 'size': {
+      // qobject_input_type_uint64() serves size too; both say uint64
+      const unsigned = uint64Of(value);
+      if (unsigned === undefined) fail(`Parameter '${fullName(at(parent, name))}' expects uint64`);
+      return unsigned;
+    }
+    case 'uint32': {
+      // visit_type_uint32(): uint64, then a range check
+      const unsigned = uint64Of(value);
+      if (unsigned === undefined) fail(`Parameter '${fullName(at(parent, name))}' expects uint64`);
+      if (unsigned > 0xffffffff) fail(`Parameter '${fullName(at(parent, name))}' expects uint32_t`);
+      return unsigned;
+    }
     case 'enum':
       if (typeof value !== 'string') fail(msg.invalidParameterType(fullName(at(parent, name)), 'string'));
       if (!type.values.includes(value)) fail(msg.invalidEnumValue(leafName(name, parent), value));
-      return;
+      return value;
     case 'list': {
       const path = at(parent, name);
       if (!Array.isArray(value)) fail(msg.invalidParameterType(fullName(path), 'array'));
-      value.forEach((item, i) => check(item, type.of, path, i));
-      return;
+      let out: unknown[] = value;
+      value.forEach((item, i) => {
+        const checked = check(item, type.of, path, i);
+        if (checked !== item) {
+          if (out === value) out = [...value];
+          out[i] = checked;
+        }
+      });
+      return out;
     }
     case 'struct': {
       const path = at(parent, name);
       if (!isObject(value)) fail(msg.invalidParameterType(fullName(path), 'object'));
-      visitMembers(value, type.members, path);
+      const out = visitMembers(value, type.members, path);
       checkUnexpected(value, path, type.members);
-      return;
+      return out;
     }
     case 'union': {
       const path = at(parent, name);
       if (!isObject(value)) fail(msg.invalidParameterType(fullName(path), 'object'));
-      visitMembers(value, type.base, path);
+      let out = visitMembers(value, type.base, path);
       const tag = value[type.discriminator];
-      const variant = typeof tag === 'string' ? type.variants[tag] : undefined;
-      if (variant) visitMembers(value, variant, path);
+      const variant = typeof tag === 'string' && Object.hasOwn(type.variants, tag) ? type.variants[tag] : undefined;
+      if (variant) out = visitMembers(out, variant, path);
       checkUnexpected(value, path, type.base, variant);
-      return;
+      return out;
     }
     case 'alternate': {
       const branch =
         typeof value === 'string' ? type.string
         : isObject(value) ? type.object
         : typeof value === 'boolean' ? type.bool
-        : typeof value === 'number' ? type.number
+        : typeof value === 'number' || typeof value === 'bigint' || value instanceof QFloat ? type.number
         : value === null && type.null ? ({ kind: 'null' } as const)
         : undefined;
       if (!branch) fail(msg.invalidParameterType(leafName(name, parent), type.name));
-      check(value, branch, parent, name);
-      return;
+      return check(value, branch, parent, name);
     }
   }
 }

@@ -2,8 +2,11 @@
  * QMP as qemu-storage-daemon 7.2 speaks it (monitor/qmp.c, qapi/qmp-dispatch.c): the greeting,
  * capability negotiation, the checks on each input object, replies and event envelopes.
  */
-import { QEMU_VERSION } from '../commands/session.js';
+import { QEMU_VERSION, qmpCapabilities } from '../commands/session.js';
+import { QmpError } from '../core/errors.js';
+import { visit } from '../qapi/visit.js';
 import { qjson } from '../util/qjson.js';
+import { qdictKeys } from '../util/qobject.js';
 
 export type QmpReply =
   | { readonly return: unknown; readonly id?: unknown }
@@ -19,29 +22,53 @@ export const errorReply = (desc: string, errorClass = 'GenericError', id?: unkno
 export interface ParsedCommand {
   readonly execute: string;
   readonly arguments: Record<string, unknown>;
+  /** Sent as `exec-oob`. */
+  readonly oob: boolean;
   readonly id?: unknown;
 }
 
-const ALLOWED = new Set(['execute', 'exec-oob', 'arguments', 'id']);
+const isDict = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** qmp_dispatch_check_obj(): a command, or the error reply QEMU gives for the input. */
-export function checkInput(input: unknown): ParsedCommand | QmpReply {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return errorReply('QMP input must be a JSON object');
-  const obj = input as Record<string, unknown>;
-  const id = obj['id'];
-  for (const key of Object.keys(obj)) {
-    if (!ALLOWED.has(key)) return errorReply(`QMP input member '${key}' is unexpected`, 'GenericError', id);
+/**
+ * qmp_dispatch() up to the command lookup: a command, or the error reply QEMU gives for the input.
+ * The members are checked in the order QEMU's QDict lists them (its hash order), so of two
+ * mistakes the one QEMU finds first is reported. `exec-oob` is a member only with OOB enabled.
+ */
+export function checkInput(input: unknown, allowOob: boolean): ParsedCommand | QmpReply {
+  if (!isDict(input)) return errorReply('QMP input must be a JSON object');
+  const id = Object.hasOwn(input, 'id') ? input['id'] : undefined;
+  let execKey: string | undefined;
+  for (const key of qdictKeys(input, true)) {
+    const value = input[key];
+    if (key === 'execute' || (key === 'exec-oob' && allowOob)) {
+      if (typeof value !== 'string') return errorReply(`QMP input member '${key}' must be a string`, 'GenericError', id);
+      if (execKey) return errorReply(`QMP input member '${key}' clashes with '${execKey}'`, 'GenericError', id);
+      execKey = key;
+    } else if (key === 'arguments') {
+      if (!isDict(value)) return errorReply("QMP input member 'arguments' must be an object", 'GenericError', id);
+    } else if (key !== 'id') {
+      return errorReply(`QMP input member '${key}' is unexpected`, 'GenericError', id);
+    }
   }
-  const execute = obj['execute'] ?? obj['exec-oob'];
-  if (execute === undefined) return errorReply("QMP input lacks member 'execute'", 'GenericError', id);
-  if (typeof execute !== 'string') {
-    return errorReply(`QMP input member '${'execute' in obj ? 'execute' : 'exec-oob'}' must be a string`, 'GenericError', id);
+  if (!execKey) return errorReply("QMP input lacks member 'execute'", 'GenericError', id);
+  const args = Object.hasOwn(input, 'arguments') ? (input['arguments'] as Record<string, unknown>) : {};
+  return { execute: input[execKey] as string, arguments: args, oob: execKey === 'exec-oob', ...(id !== undefined ? { id } : {}) };
+}
+
+/**
+ * qmp_capabilities before negotiation (qmp_caps_accept()): its arguments checked, then the
+ * capabilities asked for; every one QEMU offers (oob) is accepted.
+ */
+export function negotiate(args: Record<string, unknown>): { readonly oob: boolean } | QmpError {
+  try {
+    visit(args, qmpCapabilities.args!);
+  } catch (error) {
+    if (error instanceof QmpError) return error;
+    throw error;
   }
-  const args = obj['arguments'];
-  if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
-    return errorReply("QMP input member 'arguments' must be an object", 'GenericError', id);
-  }
-  return { execute, arguments: (args as Record<string, unknown> | undefined) ?? {}, ...(id !== undefined ? { id } : {}) };
+  const enable = (args['enable'] ?? []) as readonly string[];
+  return { oob: enable.includes('oob') };
 }
 
 /** The event envelope, stamped with the wall clock. */
