@@ -157,6 +157,15 @@ async function qmpPairs(socket: string, pairs: number): Promise<number> {
   return Math.min(...times);
 }
 
+function hasDaemon(): boolean {
+  try {
+    execFileSync('sh', ['-c', 'command -v qemu-storage-daemon'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Each side gets one warm-up round, then the best of this many timed rounds counts. */
 const ROUNDS = 3;
 
@@ -180,13 +189,8 @@ async function server(argv: string[], socket: string): Promise<() => void> {
   const stopPg = await server([process.execPath, cli, 'qmp', '--socket', pgSocket, '--model', 'qemu-7.2'], pgSocket);
   figures['permgraph qmp'] = await qmpPairs(pgSocket, pairs);
   stopPg();
-  let daemon = false;
-  try {
-    execFileSync('sh', ['-c', 'command -v qemu-storage-daemon'], { stdio: 'ignore' });
-    daemon = true;
-  } catch {
-    log('  qemu-storage-daemon is not installed: no comparison');
-  }
+  const daemon = hasDaemon();
+  if (!daemon) log('  qemu-storage-daemon is not installed: no comparison');
   if (daemon) {
     const qsdSocket = join(dir, 'qsd.sock');
     const stopQsd = await server(
@@ -233,6 +237,55 @@ log('6. permgraph check: distinct states per second on the default universe, in 
   const lines = out.trimEnd().split('\n');
   for (const line of lines.slice(0, -1)) log(`  ${line}`);
   results['explorer'] = (JSON.parse(lines.at(-1)!) as { explorer: unknown }).explorer;
+}
+
+// ---------------------------------------------------------------- 7. hostile input
+log('7. hostile input on the wire: seconds until the answer to one big line (permgraph qmp, and the daemon where installed)');
+/** Seconds from sending `payload` to the first line that answers it. */
+async function answerTime(socket: string, payload: Buffer): Promise<number> {
+  const client = connect(socket);
+  let seen = 0;
+  let onLine: () => void = () => undefined;
+  client.on('data', (chunk: Buffer) => {
+    for (const byte of chunk) if (byte === 0x0a) (seen++, onLine());
+  });
+  const lines = (n: number): Promise<void> => new Promise((resolve) => (onLine = () => seen >= n && resolve()));
+  await lines(1);
+  client.write('{"execute": "qmp_capabilities"}\n');
+  await lines(2);
+  const start = performance.now();
+  client.write(payload);
+  await lines(3);
+  const seconds = (performance.now() - start) / 1000;
+  client.destroy();
+  return seconds;
+}
+{
+  const payloads: Record<string, Buffer> = {
+    '300 KB line [0,"a","a",…]': Buffer.from(`[0${',"a"'.repeat(75_000)}]\n`),
+    '2 MB string argument': Buffer.from(`{"execute": "query-version", "arguments": {"pad": "${'x'.repeat(2 * 1024 * 1024)}"}}\n`),
+    '1,025 nested arrays': Buffer.from(`${'['.repeat(1025)}\n`),
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'permgraph-bench-'));
+  const figures: Record<string, Record<string, number>> = {};
+  const sides: [string, (socket: string) => string[]][] = [
+    ['permgraph qmp', (socket) => [process.execPath, join(process.cwd(), 'dist/src/cli/main.js'), 'qmp', '--socket', socket, '--model', 'qemu-7.2']],
+  ];
+  if (hasDaemon()) {
+    sides.push(['qemu-storage-daemon', (socket) => ['qemu-storage-daemon', '--chardev', `socket,id=m,path=${socket},server=on,wait=off`, '--monitor', 'chardev=m']]);
+  }
+  for (const [side, argv] of sides) {
+    for (const [what, payload] of Object.entries(payloads)) {
+      const socket = join(dir, `${side.length}-${what.length}.sock`);
+      const stop = await server(argv(socket), socket);
+      const seconds = await answerTime(socket, payload);
+      stop();
+      (figures[side] ??= {})[what] = seconds;
+      log(`  ${side.padEnd(20)} ${what.padEnd(28)} ${seconds.toFixed(3)} s`);
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  results['hostile'] = figures;
 }
 
 results['benchSeconds'] = (performance.now() - benchStart) / 1000;
