@@ -6,7 +6,7 @@
  */
 import { fail } from '../core/errors.js';
 import { msg } from '../core/messages.js';
-import { plainValue, QFloat, qnumDouble, qnumInt, qnumUint } from '../util/qobject.js';
+import { isQDict, plainValue, QFloat, qnumDouble, qnumInt, qnumUint } from '../util/qobject.js';
 import type { Member, QapiType } from './schema.js';
 
 type Path = readonly (string | number)[];
@@ -19,8 +19,7 @@ function fullName(path: Path): string {
   }, '');
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof QFloat);
+const isObject = isQDict;
 
 /** A value's path: its parent's and, when it is a member or an element, its own name. */
 const at = (parent: Path, name: string | number | undefined): Path => (name === undefined ? parent : [...parent, name]);

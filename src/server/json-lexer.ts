@@ -2,8 +2,8 @@
  * QEMU's JSON lexer (qobject/json-lexer.c, as in 7.2), byte by byte: a table-driven automaton
  * over the raw input, with QEMU's extensions (single-quoted strings, any escape left for the
  * parser to judge) and its error recovery: a byte that no token can take is reported as a stray
- * token, then input is skipped up to the next structural character ([ ] { }), control character
- * other than tab, or byte 0xFE/0xFF.
+ * token, then input is skipped up to the next structural character ([ ] { } , :), control
+ * character other than tab, or byte 0xFE/0xFF.
  */
 
 /** Token types (json-lexer.h JSONTokenType); 0 is JSON_ERROR. */
@@ -68,7 +68,7 @@ function buildTable(): Uint8Array {
   recovery.set(0x20, 0xfd, IN_RECOVERY);
   recovery.set(0xfe, 0xff, IN_START | LOOKAHEAD);
   recovery.on('\t', IN_RECOVERY);
-  recovery.on('[]{}', IN_START | LOOKAHEAD);
+  recovery.on('[]{},:', IN_START | LOOKAHEAD);
 
   for (const [escape, string, quote] of [
     [IN_DQ_STRING_ESCAPE, IN_DQ_STRING, '"'],

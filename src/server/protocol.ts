@@ -6,7 +6,7 @@ import { QEMU_VERSION, qmpCapabilities } from '../commands/session.js';
 import { QmpError } from '../core/errors.js';
 import { visit } from '../qapi/visit.js';
 import { qjson } from '../util/qjson.js';
-import { qdictKeys } from '../util/qobject.js';
+import { isQDict, qdictKeys } from '../util/qobject.js';
 
 export type QmpReply =
   | { readonly return: unknown; readonly id?: unknown }
@@ -27,16 +27,13 @@ export interface ParsedCommand {
   readonly id?: unknown;
 }
 
-const isDict = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * qmp_dispatch() up to the command lookup: a command, or the error reply QEMU gives for the input.
  * The members are checked in the order QEMU's QDict lists them (its hash order), so of two
  * mistakes the one QEMU finds first is reported. `exec-oob` is a member only with OOB enabled.
  */
 export function checkInput(input: unknown, allowOob: boolean): ParsedCommand | QmpReply {
-  if (!isDict(input)) return errorReply('QMP input must be a JSON object');
+  if (!isQDict(input)) return errorReply('QMP input must be a JSON object');
   const id = Object.hasOwn(input, 'id') ? input['id'] : undefined;
   let execKey: string | undefined;
   for (const key of qdictKeys(input, true)) {
@@ -46,7 +43,7 @@ export function checkInput(input: unknown, allowOob: boolean): ParsedCommand | Q
       if (execKey) return errorReply(`QMP input member '${key}' clashes with '${execKey}'`, 'GenericError', id);
       execKey = key;
     } else if (key === 'arguments') {
-      if (!isDict(value)) return errorReply("QMP input member 'arguments' must be an object", 'GenericError', id);
+      if (!isQDict(value)) return errorReply("QMP input member 'arguments' must be an object", 'GenericError', id);
     } else if (key !== 'id') {
       return errorReply(`QMP input member '${key}' is unexpected`, 'GenericError', id);
     }
