@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,23 @@ function get(port: number, path: string, host = '127.0.0.1'): Promise<{ status: 
       res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, type: String(res.headers['content-type']) }));
     });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A raw request with the Host header given (or none at all), and any other headers. */
+function raw(port: number, path: string, host: string | null, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'GET', setHost: false, headers: { ...(host === null ? {} : { Host: host }), ...headers } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -76,6 +94,73 @@ describe('the view server', () => {
     const reply = await get(server.port, path);
     expect(reply.status).toBe(404);
     expect(reply.body).toBe('not found\n');
+  });
+
+  describe.each(['/', '/index.html', '/data.json', '/assets/app.js', '/nope'])('%s', (path) => {
+    it('is answered for Host 127.0.0.1:PORT and localhost:PORT', async () => {
+      for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`]) {
+        expect((await raw(server.port, path, host)).status).toBe(path === '/nope' ? 404 : 200);
+      }
+    });
+
+    it.each([
+      ['another name (DNS rebinding)', (port: number) => `attacker.example:${port}`],
+      ['another name without a port', () => 'attacker.example'],
+      ['another port', (port: number) => `127.0.0.1:${port === 65535 ? 1 : port + 1}`],
+      ['no port', () => '127.0.0.1'],
+      ['localhost without a port', () => 'localhost'],
+      ['IPv6 loopback, not listened on', (port: number) => `[::1]:${port}`],
+      ['a name that merely starts alike', (port: number) => `localhost:${port}.attacker.example`],
+      ['an empty Host', () => ''],
+    ])('gets 403 for %s', async (_name, host) => {
+      expect(await raw(server.port, path, host(server.port))).toEqual({ status: 403, body: 'forbidden: unknown Host\n' });
+    });
+
+    it('gets 400 without a Host in HTTP/1.1, and 403 without one in HTTP/1.0', async () => {
+      expect((await raw(server.port, path, null)).status).toBe(400);
+      const reply = await new Promise<string>((resolve, reject) => {
+        const socket = connect(server.port, '127.0.0.1', () => socket.write(`GET ${path} HTTP/1.0\r\n\r\n`));
+        let text = '';
+        socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        socket.on('end', () => resolve(text)).on('error', reject);
+      });
+      expect(reply).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+      expect(reply.endsWith('\r\n\r\nforbidden: unknown Host\n')).toBe(true);
+    });
+  });
+
+  it('refuses a request line or headers longer than 16 KiB with 431, and goes on serving', async () => {
+    expect((await raw(server.port, `/${'a'.repeat(100_000)}`, `127.0.0.1:${server.port}`)).status).toBe(431);
+    expect((await raw(server.port, '/', `127.0.0.1:${server.port}`, { 'X-Big': 'b'.repeat(100_000) })).status).toBe(431);
+    expect((await raw(server.port, '/data.json', `127.0.0.1:${server.port}`)).status).toBe(200);
+  });
+
+  it('cuts off clients that send their request too slowly, and serves others meanwhile', async () => {
+    const quick = await startViewServer({ webRoot: root, data: {}, port: 0, requestTimeoutMs: 300 });
+    try {
+      // half a request each, and as many that send nothing at all
+      const sockets = Array.from({ length: 100 }, () => connect(quick.port, '127.0.0.1'));
+      const closed = sockets.map((socket) => new Promise<void>((done) => socket.on('close', () => done())));
+      await Promise.all(
+        sockets.map((socket, i) => new Promise<void>((done) => socket.once('connect', () => (i % 2 ? socket.write('GET / HTTP/1.1\r\nHost: 12', () => done()) : done())))),
+      );
+      expect((await raw(quick.port, '/data.json', `127.0.0.1:${quick.port}`)).status).toBe(200);
+      await Promise.all(closed);
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it("answers 404 for a viewer's file removed since start-up, and goes on serving", async () => {
+    writeFileSync(join(root, 'assets', 'gone.js'), 'export {};');
+    const served = await startViewServer({ webRoot: root, data: {}, port: 0 });
+    try {
+      rmSync(join(root, 'assets', 'gone.js'));
+      expect((await get(served.port, '/assets/gone.js')).status).toBe(404);
+      expect((await get(served.port, '/')).status).toBe(200);
+    } finally {
+      await served.close();
+    }
   });
 
   it('says so when the port is taken, exit 2', async () => {

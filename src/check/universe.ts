@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { checkData, parseDataText, readDataFile } from '../scenario/data-file.js';
-import { advanceStepSchema, chmodStepSchema, qmpStepSchema, setupStepSchema, virtualFileSchema } from '../scenario/schema.js';
+import { advanceStepSchema, chmodStepSchema, listOf, qmpStepSchema, recordOf, setupStepSchema, virtualFileSchema } from '../scenario/schema.js';
 
 const commandSchema = z.union([qmpStepSchema.omit({ expect: true }), advanceStepSchema, chmodStepSchema]);
 
@@ -13,12 +13,12 @@ export const universeSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-"'),
   description: z.string().optional(),
   model: z.enum(['qemu-7.2', 'dynamic']).optional(),
-  files: z.record(z.string(), virtualFileSchema).optional(),
-  setup: z.array(setupStepSchema).optional(),
+  files: recordOf(virtualFileSchema).optional(),
+  setup: listOf(setupStepSchema).optional(),
   /** Run once, in order, to make the first state; each must succeed. */
-  start: z.array(commandSchema),
+  start: listOf(commandSchema),
   /** The alphabet: every sequence of these, up to the depth, is explored. */
-  commands: z.array(commandSchema).min(1),
+  commands: listOf(commandSchema, 1),
 });
 
 export type Universe = z.infer<typeof universeSchema>;

@@ -3,14 +3,13 @@
  * recording) and on permgraph, both normalized, and every difference step by step. Exit 0 when
  * they agree, 1 when they do not.
  */
-import { readFileSync } from 'node:fs';
 import type { Model } from '../graph/types.js';
 import { differences, formatDifferences } from '../diff/compare.js';
 import { normalizeTrace } from '../diff/normalize.js';
 import { notRun, recordOnDaemon } from '../diff/record.js';
 import { readScenarioFile } from '../diff/scenario-file.js';
 import { simulate } from '../diff/simulate.js';
-import type { Trace } from '../diff/trace.js';
+import { loadTrace } from '../diff/trace-schema.js';
 import { ScenarioError } from '../scenario/load.js';
 
 export interface DiffOptions {
@@ -20,21 +19,13 @@ export interface DiffOptions {
   readonly timeout: number;
 }
 
-function readTrace(file: string): Trace {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Trace;
-  } catch (error) {
-    throw new ScenarioError(`${file}: not a readable trace: ${(error as Error).message.split('\n')[0]}`);
-  }
-}
-
 export async function diffCommand(file: string, options: DiffOptions, write: (text: string) => void): Promise<number> {
   const { name, scenario } = readScenarioFile(file);
   const reference = options.recorded
-    ? readTrace(options.recorded)
+    ? loadTrace(options.recorded)
     : await recordOnDaemon(scenario, name, { timeout: options.timeout, ...(options.asUser ? { asUser: options.asUser } : {}) });
   const failed = options.recorded ? null : notRun(reference);
-  if (failed) throw new Error(`${name}: not run on the daemon: ${failed}`);
+  if (failed) throw new ScenarioError(`${file}: not run on the daemon: ${failed}`);
   const side = options.recorded ? 'recording' : 'daemon';
   const simulated = simulate(scenario, name, { model: options.model, file });
   const diffs = differences(normalizeTrace(reference), normalizeTrace(simulated), [side, 'permgraph']);

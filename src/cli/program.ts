@@ -146,7 +146,7 @@ function depthArg(value: string): number {
 
 function parseSeconds(text: string): number {
   const seconds = Number(text);
-  if (!(seconds > 0)) throw new UsageError(`--timeout: not a number of seconds: '${text}'`);
+  if (!(seconds > 0) || !Number.isFinite(seconds)) throw new UsageError(`--timeout: not a number of seconds: '${text}'`);
   return seconds;
 }
 
@@ -174,6 +174,26 @@ async function serveQmp(options: { socket?: string; stdio?: boolean; model: Mode
   return 0;
 }
 
+/** Errors of the surroundings (a user, the daemon, a socket), not of permgraph: said as they are. */
+const OUTSIDE_ERRORS = new Set(['IdentityError', 'DaemonError', 'SetupError', 'QmpTimeout', 'QmpConnectionError']);
+const MAX_ERROR_LINE = 1000;
+
+/** Control characters (a newline in a file name) written as escapes, and a very long line cut short. */
+function oneLine(text: string): string {
+  const line = text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? ' ' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return line.length > MAX_ERROR_LINE ? `${line.slice(0, MAX_ERROR_LINE)}…` : line;
+}
+
+/** What the command line prints for an error: one line, whatever the error. */
+export function errorLine(error: unknown): string {
+  if (error instanceof ScenarioError || error instanceof UsageError) return `permgraph: ${oneLine(error.message)}\n`;
+  if (!(error instanceof Error)) return `permgraph: internal error: ${oneLine(String(error))}\n`;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return 'permgraph: socket in use\n';
+  const outside = OUTSIDE_ERRORS.has(error.name) || (typeof code === 'string' && /^E[A-Z]+$/.test(code));
+  return `permgraph: ${outside ? '' : 'internal error: '}${oneLine(error.message)}\n`;
+}
+
 /** Runs the command line; resolves to the exit status. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exit: number | LongRunning = 0;
@@ -182,19 +202,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   });
   try {
     program.parse([...argv], { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof ScenarioError || error instanceof UsageError) {
-      io.stderr(`permgraph: ${error.message}\n`);
-      return 2;
-    }
-    io.stderr(`permgraph: internal error: ${(error as Error).message}\n`);
-    return 2;
-  }
-  try {
     return await exit;
   } catch (error) {
-    io.stderr(`permgraph: ${(error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'socket in use' : (error as Error).message}\n`);
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    io.stderr(errorLine(error));
     return 2;
   }
 }

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { notRun, recordOnDaemon } from '../diff/record.js';
 import { readScenarioFile, tracePathFor } from '../diff/scenario-file.js';
+import { ScenarioError } from '../scenario/load.js';
 
 export interface RecordCommandOptions {
   readonly asUser?: string;
@@ -19,7 +20,7 @@ export async function recordCommand(files: readonly string[], options: RecordCom
   for (const { file, name, scenario } of scenarios) {
     const trace = await recordOnDaemon(scenario, name, { timeout: options.timeout, ...(options.asUser ? { asUser: options.asUser } : {}) });
     const failed = notRun(trace);
-    if (failed) throw new Error(`${name}: not run on the daemon: ${failed}`);
+    if (failed) throw new ScenarioError(`${file}: not run on the daemon: ${failed}`);
     const out = options.out ?? tracePathFor(file);
     writeFileSync(out, `${JSON.stringify(trace, null, 1)}\n`);
     if (trace.aborted) aborted++;

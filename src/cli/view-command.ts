@@ -1,6 +1,6 @@
 /** `permgraph view FILE`: serves the web viewer for a scenario on 127.0.0.1 and prints its URL. */
 import { viewData } from '../view/view-data.js';
-import { startViewServer } from '../view/view-server.js';
+import { startViewServer, ViewerNotBuiltError } from '../view/view-server.js';
 import { webRoot } from '../view/web-root.js';
 import type { StorageKind } from '../scenario/play.js';
 import { UsageError } from './program.js';
@@ -24,7 +24,8 @@ export function viewCommand(file: string, options: ViewCommandOptions, write: (t
 
 async function serve(data: unknown, port: number, write: (text: string) => void): Promise<number> {
   const server = await startViewServer({ webRoot: webRoot(), data, port }).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'EADDRINUSE' ? new UsageError(`view: port ${port} is in use`) : error;
+    if (error.code === 'EADDRINUSE') throw new UsageError(`view: port ${port} is in use`);
+    throw error instanceof ViewerNotBuiltError ? new UsageError(`view: ${error.message}`) : error;
   });
   write(`${server.url}\n`);
   await new Promise<void>((stopped) => {

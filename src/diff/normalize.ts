@@ -4,6 +4,7 @@
  * implicit nodes (`#block123` -> `#implicit`), the graph ids of anonymous BlockBackends, timings,
  * events, and the bodies of query replies. The scratch directory is written `$W`.
  */
+import { replaceInStrings } from '../scenario/virtual-setup.js';
 import type { Json, JsonObject, Observation, Trace, TraceStep } from './trace.js';
 
 export interface NormalizedTrace {
@@ -74,9 +75,7 @@ export function normalizeStep(step: TraceStep): JsonObject {
 
 /** The trace normalized, with its scratch directory written `$W`. */
 export function normalizeTrace(trace: Trace): NormalizedTrace {
-  const text = JSON.stringify(trace);
-  const relocated = (trace.workdir ? text.replaceAll(trace.workdir, '$W') : text);
-  const t = JSON.parse(relocated) as Trace;
+  const t = trace.workdir ? replaceInStrings(trace, trace.workdir, '$W', false) : trace;
   return {
     scenario: t.scenario,
     initial: normalizeObservation(t.initial),

@@ -9,6 +9,9 @@ export class QmpTimeout extends Error {
   override readonly name = 'QmpTimeout';
 }
 
+/** The longest delay setTimeout takes; a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class QmpConnectionError extends Error {
   override readonly name = 'QmpConnectionError';
 }
@@ -58,7 +61,7 @@ export class QmpClient {
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new QmpTimeout(`no connection to ${path} within ${timeoutMs / 1000}s`));
-      }, timeoutMs);
+      }, Math.min(timeoutMs, MAX_TIMER_MS));
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
@@ -101,7 +104,8 @@ export class QmpClient {
       const left = deadline - Date.now();
       if (left <= 0) throw new QmpTimeout(what());
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
+        // a longer wait than a timer can hold (2^31 - 1 ms) is waited in parts: the loop looks again
+        const timer = setTimeout(resolve, Math.min(left, MAX_TIMER_MS));
         this.wake = () => {
           clearTimeout(timer);
           resolve();

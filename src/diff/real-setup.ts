@@ -41,6 +41,27 @@ function run(argv: readonly string[], cwd?: string): { rc: number; output: strin
   }
 }
 
+const ERRNO_WHY: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EEXIST: 'file exists',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  EROFS: 'read-only file system',
+};
+
+/** A file-system call of a setup step; its failure a SetupError that names the step and the path. */
+function fsCall<T>(op: string, path: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    if (error instanceof SetupError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw new SetupError(`${op} ${path}: ${ERRNO_WHY[code] ?? (code || (error as Error).message.split('\n')[0])}`);
+  }
+}
+
 export interface RealSetup {
   run(step: SetupStep): SetupRecord;
   undo(): void;
@@ -65,36 +86,43 @@ export function realSetup(identity: Identity, workdir: string): RealSetup {
           const { rc, output } = run(identity.wrap([op, ...args]), workdir);
           record.rc = rc;
           if (output) record.output = output;
-          if (rc !== 0) throw new SetupError(`setup ${op} failed: ${output.replace(/\s*\n\s*/g, ' ')}`);
+          if (rc !== 0) throw new SetupError(`${op} ${args[0] ?? ''} failed: ${output.replace(/\s*\n\s*/g, ' ')}`);
           break;
         }
         case 'mkdir':
           for (const dir of args) {
-            mkdirSync(underTmp(dir), { recursive: true });
-            identity.own(dir);
+            fsCall(op, dir, () => {
+              mkdirSync(underTmp(dir), { recursive: true });
+              identity.own(dir);
+            });
           }
           break;
         case 'touch':
           for (const file of args) {
-            appendFileSync(underTmp(file), '');
-            identity.own(file);
+            fsCall(op, file, () => {
+              appendFileSync(underTmp(file), '');
+              identity.own(file);
+            });
           }
           break;
         case 'chmod':
-          chmodSync(underTmp(args[0]!), parseInt(args[1]!, 8));
+          fsCall(op, args[0]!, () => chmodSync(underTmp(args[0]!), parseInt(args[1]!, 8)));
           break;
         case 'chown': {
-          const { uid, gid } = lookupUser(args[1]!);
-          chownSync(underTmp(args[0]!), uid, gid);
+          if (args.length < 2) throw new SetupError('chown needs a file and a user');
+          const { uid, gid } = fsCall(op, args[0]!, () => lookupUser(args[1] ?? ''));
+          fsCall(op, args[0]!, () => chownSync(underTmp(args[0]!), uid, gid));
           break;
         }
         case 'copy':
-          copyFileSync(underTmp(args[0]!), underTmp(args[1]!));
-          identity.own(args[1]!);
+          fsCall(op, args[0]!, () => {
+            copyFileSync(underTmp(args[0]!), underTmp(args[1]!));
+            identity.own(args[1]!);
+          });
           break;
         case 'ro-bind-mount': {
           const [source, target] = [underTmp(args[0]!), underTmp(args[1]!)];
-          mkdirSync(target, { recursive: true });
+          fsCall(op, target, () => mkdirSync(target, { recursive: true }));
           must(['mount', '--bind', source, target]);
           mounts.push(target);
           must(['mount', '-o', 'remount,bind,ro', target]);

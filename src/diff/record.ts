@@ -36,6 +36,20 @@ async function observe(daemon: Daemon): Promise<{ obs: Observation; events: QmpE
   return { obs: observation(replies, observeProcessFds(daemon.pid)), events };
 }
 
+/** A step that could not be done (the file of a `chmod` step is missing): the run stops there. */
+class StepFailed extends Error {
+  override readonly name = 'StepFailed';
+}
+
+/** A SetupError of a step says which. */
+function at<T>(where: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw error instanceof SetupError ? new SetupError(`${where}: ${error.message}`) : error;
+  }
+}
+
 function checkPaths(value: unknown): void {
   if (typeof value === 'string' && value.startsWith('/')) underTmp(value);
   else if (Array.isArray(value)) value.forEach(checkPaths);
@@ -94,7 +108,11 @@ async function runStep(daemon: Daemon, step: Step, rec: Record<string, unknown>,
   }
   if ('chmod' in step) {
     rec['chmod'] = step.chmod;
-    chmodSync(step.chmod[0], parseInt(step.chmod[1], 8));
+    try {
+      chmodSync(step.chmod[0], parseInt(step.chmod[1], 8));
+    } catch (error) {
+      throw new StepFailed(`chmod ${step.chmod[0]}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message.split('\n')[0]}`);
+    }
     return [];
   }
   const seconds = 'sleep' in step ? step.sleep : step.advance;
@@ -133,10 +151,10 @@ export async function recordOnDaemon(scenario: Scenario, name: string, options: 
   let daemon: Daemon | null = null;
   let mismatches = 0;
   try {
-    checkPaths(steps);
+    steps.forEach((step, i) => at(`steps[${i}]`, () => checkPaths(step)));
     chmodSync(workdir, 0o755);
     who.own(workdir);
-    for (const step of substitute(scenario.setup ?? [], workdir)) setupRecords.push(setup.run(step));
+    for (const [i, step] of substitute(scenario.setup ?? [], workdir).entries()) setupRecords.push(at(`setup[${i}]`, () => setup.run(step)));
     daemon = await startDaemon({ workdir, identity: who, timeoutMs, ...(options.binary ? { binary: options.binary } : {}) });
     trace.qemu = (daemon.greeting['version'] as JsonObject | undefined) ?? null;
     trace.daemon = daemon.identity();
@@ -154,7 +172,7 @@ export async function recordOnDaemon(scenario: Scenario, name: string, options: 
         }
         rec['events'] = events;
       } catch (error) {
-        if (!(error instanceof QmpTimeout || error instanceof QmpConnectionError)) throw error;
+        if (!(error instanceof QmpTimeout || error instanceof QmpConnectionError || error instanceof StepFailed)) throw error;
         rec[error instanceof QmpTimeout ? 'timeout' : 'failed'] = error.message;
         records.push(rec as unknown as TraceStep);
         trace.aborted = error instanceof QmpTimeout ? `QMP timeout at step ${i}` : `step ${i}: ${error.message}`;

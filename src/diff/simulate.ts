@@ -7,6 +7,7 @@
 import type { QmpReply } from '../core/dispatch.js';
 import type { Model } from '../graph/types.js';
 import { createPermgraph, type Permgraph } from '../runtime/permgraph.js';
+import { ScenarioError } from '../scenario/data-file.js';
 import { waitForJob } from '../scenario/run.js';
 import type { Scenario, Step } from '../scenario/schema.js';
 import { chmodVirtual, substitute, virtualStorageFor } from '../scenario/virtual-setup.js';
@@ -37,7 +38,7 @@ const contains = (want: Json | undefined, have: Json | undefined): boolean => {
 };
 
 /** Runs one step; false when the run must stop there (as the daemon's run stops at a timeout). */
-function runStep(permgraph: Permgraph, storage: VirtualStorage, step: Step, rec: Record<string, unknown>, pending: QmpEvent[]): boolean {
+function runStep(permgraph: Permgraph, storage: VirtualStorage, step: Step, rec: Record<string, unknown>, pending: QmpEvent[], where: string): boolean {
   if ('execute' in step) {
     rec['execute'] = step.execute;
     if (step.arguments) rec['arguments'] = step.arguments;
@@ -68,6 +69,7 @@ function runStep(permgraph: Permgraph, storage: VirtualStorage, step: Step, rec:
   }
   if ('chmod' in step) {
     rec['chmod'] = step.chmod;
+    if (!storage.files.has(step.chmod[0])) throw new ScenarioError(`${where}: chmod: no such file '${step.chmod[0]}'`);
     chmodVirtual(storage, step.chmod[0], step.chmod[1]);
     return true;
   }
@@ -97,7 +99,7 @@ export function simulate(scenario: Scenario, name: string, options: SimulateOpti
     for (const [i, step] of substitute(scenario.steps, workdir).entries()) {
       stepEvents = [];
       const rec: Record<string, unknown> = { i, ...(step.note ? { note: step.note } : {}) };
-      const going = runStep(permgraph, storage, step, rec, pending);
+      const going = runStep(permgraph, storage, step, rec, pending, `${options.file ?? name}: steps[${i}]`);
       if (going && step.observe !== false) rec['obs'] = observe(permgraph);
       rec['events'] = stepEvents;
       steps.push(rec as unknown as TraceStep);

@@ -18,5 +18,5 @@ export function playScenario(
   const virtual = storageKind === 'virtual' || (storageKind === 'auto' && (scenario.files || scenario.setup));
   const workdir = virtual ? `/scenario/${scenario.name ?? basename(file).replace(/\.[^.]+$/, '')}` : process.cwd();
   const storage = virtual ? virtualStorageFor(scenario, workdir, file) : createRealStorage();
-  return runScenario(scenario, { model, storage, workdir, checkInvariants });
+  return runScenario(scenario, { model, storage, workdir, checkInvariants, file });
 }

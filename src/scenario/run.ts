@@ -69,16 +69,16 @@ const stepName = (step: Step): string =>
   'execute' in step ? step.execute : 'wait-event' in step ? 'wait-event' : 'wait-job' in step ? 'wait-job' : 'chmod' in step ? 'chmod' : 'advance';
 
 /** A `chmod` step: only virtual files can change under the simulator. */
-function changeStorage(storage: Storage, file: string, mode: string, index: number): void {
-  if (!('update' in storage) || !('files' in storage)) throw new ScenarioError(`steps[${index}]: chmod needs virtual storage (--storage virtual)`);
+function changeStorage(storage: Storage, file: string, mode: string, where: string): void {
+  if (!('update' in storage) || !('files' in storage)) throw new ScenarioError(`${where}: chmod needs virtual storage (--storage virtual)`);
   const virtual = storage as VirtualStorage;
-  if (!virtual.files.has(file)) throw new ScenarioError(`steps[${index}]: chmod: no such file '${file}'`);
+  if (!virtual.files.has(file)) throw new ScenarioError(`${where}: chmod: no such file '${file}'`);
   chmodVirtual(virtual, file, mode);
 }
 
 /** Moves the virtual clock on, job deadline by job deadline, until the job has a wanted status. */
 export function waitForJob(permgraph: Permgraph, id: string, wanted: readonly string[]): string {
-  const statusOf = (): string => permgraph.graph.jobs[id]?.status ?? 'absent';
+  const statusOf = (): string => (Object.hasOwn(permgraph.graph.jobs, id) ? permgraph.graph.jobs[id]?.status : undefined) ?? 'absent';
   for (let i = 0; i < MAX_WAKEUPS && !wanted.includes(statusOf()); i++) {
     const deadline = permgraph.nextJobDeadline();
     if (deadline === Infinity) break;
@@ -94,6 +94,8 @@ export interface RunOptions {
   readonly workdir: string;
   /** Check the invariant catalogue after every step (also when the scenario asks for it). */
   readonly checkInvariants?: boolean;
+  /** The scenario's file, for messages about it. */
+  readonly file?: string;
   /** Variants of the runtime's parts (a different node machine or driver table). */
   readonly runtime?: Pick<PermgraphOptions, 'nodeMachine' | 'driverPolicies'>;
 }
@@ -128,7 +130,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
       const ok = step.status.includes(status);
       check = { ok, message: `job ${step['wait-job']} is ${status}${ok ? '' : `, not ${step.status.join(' or ')}`}` };
     } else if ('chmod' in step) {
-      changeStorage(options.storage, step.chmod[0], step.chmod[1], index);
+      changeStorage(options.storage, step.chmod[0], step.chmod[1], `${options.file ? `${options.file}: ` : ''}steps[${index}]`);
     } else {
       permgraph.advance('advance' in step ? step.advance : step.sleep);
     }

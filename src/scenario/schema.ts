@@ -4,7 +4,52 @@
  */
 import { z } from 'zod';
 
-const json = z.record(z.string(), z.unknown());
+/** A map as it was read, with every key it has (zod's record would drop a `__proto__` key). */
+const plainObject = z.custom<Record<string, unknown>>(
+  (value) => !!value && typeof value === 'object' && !Array.isArray(value),
+  'Invalid input: expected an object',
+);
+const json = plainObject;
+
+/** The first issue of a failed check, with the path of the item it is about put in front. */
+function firstIssue(ctx: z.core.$RefinementCtx, key: string | number, error: z.ZodError): never {
+  const issue = error.issues[0]!;
+  ctx.addIssue({ ...issue, path: [key, ...issue.path] } as z.core.$ZodRawIssue);
+  return z.NEVER;
+}
+
+/**
+ * A list checked item by item up to the first bad one, so that a long list of bad items costs one
+ * issue and not one per item.
+ */
+export function listOf<T extends z.ZodType>(item: T, min = 0) {
+  return z
+    .array(z.unknown())
+    .min(min)
+    .transform((items, ctx): z.output<T>[] => {
+      const out: z.output<T>[] = [];
+      for (let i = 0; i < items.length; i++) {
+        const result = item.safeParse(items[i]);
+        if (!result.success) return firstIssue(ctx, i, result.error);
+        out.push(result.data);
+      }
+      return out;
+    });
+}
+
+/** A map from names to items, checked like listOf. */
+export function recordOf<T extends z.ZodType>(item: T) {
+  return plainObject.transform((entries, ctx): Record<string, z.output<T>> => {
+    const out: [string, z.output<T>][] = [];
+    for (const [key, value] of Object.entries(entries)) {
+      const result = item.safeParse(value);
+      if (!result.success) return firstIssue(ctx, key, result.error);
+      out.push([key, result.data]);
+    }
+    // as own properties, even `__proto__`
+    return Object.fromEntries(out) as Record<string, z.output<T>>;
+  });
+}
 
 export const virtualFileSchema = z.strictObject({
   format: z.enum(['raw', 'qcow2']).optional(),
@@ -39,7 +84,7 @@ export const waitEventStepSchema = z.strictObject({
 
 export const waitJobStepSchema = z.strictObject({
   'wait-job': z.string().min(1),
-  status: z.array(z.string()).min(1),
+  status: listOf(z.string(), 1),
   ...common,
 });
 
@@ -53,19 +98,19 @@ export const chmodStepSchema = z.strictObject({
 
 export const stepSchema = z.union([qmpStepSchema, waitEventStepSchema, waitJobStepSchema, advanceStepSchema, sleepStepSchema, chmodStepSchema]);
 
-const argv = z.union([z.array(z.string()), z.string()]);
+const argv = z.union([listOf(z.string()), z.string()]);
 
 export const setupStepSchema = z.union([
-  z.strictObject({ 'qemu-img': z.array(z.string()).min(1) }),
-  z.strictObject({ 'qemu-io': z.array(z.string()).min(1) }),
+  z.strictObject({ 'qemu-img': listOf(z.string(), 1) }),
+  z.strictObject({ 'qemu-io': listOf(z.string(), 1) }),
   z.strictObject({ chmod: z.tuple([z.string(), z.string().regex(/^[0-7]{3,4}$/, 'an octal mode like 0444')]) }),
-  z.strictObject({ chown: z.array(z.string()) }),
+  z.strictObject({ chown: listOf(z.string()) }),
   z.strictObject({ mkdir: argv }),
   z.strictObject({ touch: argv }),
   z.strictObject({ copy: z.tuple([z.string(), z.string()]) }),
   z.strictObject({ 'ro-bind-mount': z.tuple([z.string(), z.string()]) }),
   z.strictObject({ 'chattr-immutable': z.string() }),
-  z.strictObject({ 'qemu-nbd': z.array(z.string()) }),
+  z.strictObject({ 'qemu-nbd': listOf(z.string()) }),
 ]);
 
 export const scenarioSchema = z.strictObject({
@@ -75,9 +120,9 @@ export const scenarioSchema = z.strictObject({
   model: z.enum(['qemu-7.2', 'dynamic']).optional(),
   /** Check the invariant catalogue after every step (as `permgraph run --check-invariants`). */
   'check-invariants': z.boolean().optional(),
-  files: z.record(z.string(), virtualFileSchema).optional(),
-  setup: z.array(setupStepSchema).optional(),
-  steps: z.array(stepSchema),
+  files: recordOf(virtualFileSchema).optional(),
+  setup: listOf(setupStepSchema).optional(),
+  steps: listOf(stepSchema),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema>;

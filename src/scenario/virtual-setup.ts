@@ -10,6 +10,8 @@ import { ERRNO_TEXT } from '../storage/storage.js';
 import type { Scenario, SetupStep } from './schema.js';
 import { ScenarioError } from './load.js';
 
+/** The size of a virtual file that was declared without one. */
+const DEFAULT_VIRTUAL_SIZE = 64 * 1024 ** 2;
 const UNITS: Readonly<Record<string, number>> = { '': 1, k: 1024, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 
 export function parseSize(text: string | number): number {
@@ -19,9 +21,24 @@ export function parseSize(text: string | number): number {
   return Math.round(Number(m[1]) * UNITS[m[2]!]!);
 }
 
+/**
+ * The value with `from` written as `to` in every string (and key, unless `keys` is false),
+ * literally: `to` may hold `$&`, `$'` or quotes (a scenario's name does), which mean nothing here.
+ */
+export function replaceInStrings<T>(value: T, from: string, to: string, keys = true): T {
+  const literal = (text: string): string => text.replaceAll(from, () => to);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return literal(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [keys ? literal(k) : k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
 /** `$W` in a scenario stands for its scratch directory. */
 export function substitute<T>(value: T, workdir: string): T {
-  return JSON.parse(JSON.stringify(value).replaceAll('$W', workdir)) as T;
+  return replaceInStrings(value, '$W', workdir);
 }
 
 function qemuImg(storage: VirtualStorage, args: readonly string[], where: string): void {
@@ -36,6 +53,13 @@ function qemuImg(storage: VirtualStorage, args: readonly string[], where: string
   }
   const [file, size] = positional;
   if (!file) throw new ScenarioError(`${where}: qemu-img ${sub} needs a file name`);
+  const sizeOf = (text: string): number => {
+    // qemu-img resize also takes a change: +1M, -1M
+    const m = (sub === 'resize' ? /^([+-]?)(\d+(?:\.\d+)?[kKMGT]?)$/ : /^()(\d+(?:\.\d+)?[kKMGT]?)$/).exec(text);
+    const bytes = m ? parseSize(m[2]!) : NaN;
+    if (!Number.isSafeInteger(bytes)) throw new ScenarioError(`${where}: qemu-img ${sub}: invalid size '${text}' (a size like 64M)`);
+    return m![1] === '-' ? -bytes : bytes;
+  };
   if (sub === 'create') {
     const format = (opts['-f'] ?? 'raw') as 'raw' | 'qcow2';
     if (format !== 'raw' && format !== 'qcow2') throw new ScenarioError(`${where}: only raw and qcow2 images can be simulated, not '${format}'`);
@@ -45,12 +69,18 @@ function qemuImg(storage: VirtualStorage, args: readonly string[], where: string
     if (!size && inherited === undefined) throw new ScenarioError(`${where}: qemu-img create needs a size`);
     storage.put(file, {
       format,
-      size: size ? parseSize(size) : inherited!,
+      size: size ? sizeOf(size) : inherited!,
       ...(backing ? { backingFile: backing } : {}),
       ...(opts['-F'] ? { backingFormat: opts['-F'] } : {}),
     });
   } else if (sub === 'resize') {
-    storage.update(file, { size: parseSize(positional[1] ?? '0') });
+    const image = storage.files.get(file);
+    if (!image) throw new ScenarioError(`${where}: qemu-img resize: no such file '${file}'`);
+    if (size === undefined) throw new ScenarioError(`${where}: qemu-img resize needs a size`);
+    const change = sizeOf(size);
+    const next = /^[+-]/.test(size) ? (image.size ?? DEFAULT_VIRTUAL_SIZE) + change : change;
+    if (next < 0) throw new ScenarioError(`${where}: qemu-img resize: the size would be negative`);
+    storage.update(file, { size: next });
   } else {
     throw new ScenarioError(`${where}: 'qemu-img ${sub}' cannot be simulated`);
   }

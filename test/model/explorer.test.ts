@@ -267,6 +267,6 @@ describe('permgraph run --check-invariants', () => {
     expect(code).toBe(0);
     const real = await cli('run', '--storage', 'real', file);
     expect(real.code).toBe(2);
-    expect(real.err).toBe('permgraph: steps[1]: chmod needs virtual storage (--storage virtual)\n');
+    expect(real.err).toBe(`permgraph: ${file}: steps[1]: chmod needs virtual storage (--storage virtual)\n`);
   });
 });
