@@ -1,6 +1,7 @@
 /**
  * Storage backed by the real files: opened (and closed at once) to learn whether the process may
- * open them in a mode, stat'ed and their header read. Never written.
+ * open them in a mode, stat'ed and their header read. Never written, and opened without blocking
+ * (a FIFO with no writer would otherwise hold the open forever).
  */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { FdMode } from '../graph/types.js';
@@ -25,7 +26,7 @@ export function createRealStorage(): Storage {
     openError(path: string, mode: FdMode) {
       if (created.has(path)) return null;
       try {
-        closeSync(openSync(path, mode === 'O_RDWR' ? constants.O_RDWR : constants.O_RDONLY));
+        closeSync(openSync(path, (mode === 'O_RDWR' ? constants.O_RDWR : constants.O_RDONLY) | constants.O_NONBLOCK));
         return null;
       } catch (error) {
         return errnoText(error);
@@ -36,7 +37,7 @@ export function createRealStorage(): Storage {
       if (made) return { regular: true, size: made.virtualSize, header: made, identity: `created:${path}` };
       let fd: number;
       try {
-        fd = openSync(path, constants.O_RDONLY);
+        fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
       } catch (error) {
         return { error: errnoText(error) };
       }

@@ -128,6 +128,13 @@ describe('real storage on temporary files', () => {
     expect(storage.inspect(join(dir, 'b-link.img'))).toEqual({ regular: true, size: 0, header: { format: 'raw', virtualSize: 0 }, identity: identity(file) });
   });
 
+  it('looks at a FIFO without waiting for a writer: it is no regular file', () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(storage.openError(fifo, 'O_RDONLY')).toBeNull();
+    expect(storage.inspect(fifo)).toMatchObject({ regular: false });
+  });
+
   it('never writes the file it looks at', () => {
     const file = join(dir, 'untouched.img');
     writeFileSync(file, 'data');
