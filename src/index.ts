@@ -1,8 +1,8 @@
 /** permgraph's public API. */
-export { createPermgraph, type Permgraph, type PermgraphOptions } from './runtime/permgraph.js';
+export { createPermgraph, type Permgraph, type PermgraphLogger, type PermgraphOptions } from './runtime/permgraph.js';
 export type { QmpCommand, QmpReply } from './core/dispatch.js';
 export { dispatch } from './core/dispatch.js';
-export type { GraphEvent } from './core/events.js';
+export { eventPhase, splitAtReply, type EventPhase, type GraphEvent } from './core/events.js';
 export { QmpError } from './core/errors.js';
 export { msg as qemuMessages } from './core/messages.js';
 export { Perm, PERM_ALL, permNames, qmpPermList, permLetters, type PermSet } from './perms/perm.js';

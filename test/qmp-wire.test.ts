@@ -162,6 +162,31 @@ describe('QMP server', () => {
     expect(statuses).toEqual(['waiting', 'pending', 'COMPLETED', 'concluded', 'null']);
   });
 
+  it("sends a command's events either side of its reply, as QEMU does", async () => {
+    const client = await negotiated(await serve());
+    await client.send('{"execute": "blockdev-add", "arguments": {"driver": "qcow2", "node-name": "q", "file": {"driver": "file", "filename": "/i/b.qcow2"}}}\n');
+    await client.send('{"execute": "blockdev-add", "arguments": {"driver": "null-co", "node-name": "t", "size": 1048576}}\n');
+    /** What the server sends until the reply to `command` and just after, as event names or 'reply'. */
+    const around = async (command: string, after: number): Promise<string[]> => {
+      client.socket.write(command);
+      const seen: string[] = [];
+      for (let replies = 0; replies === 0 || seen.length - seen.indexOf('reply') <= after; ) {
+        const message = await client.json();
+        if ('event' in message) seen.push(`${String(message['event'])}${message['event'] === 'JOB_STATUS_CHANGE' ? ` ${String((message['data'] as { status: string }).status)}` : ''}`);
+        else (seen.push('reply'), replies++);
+      }
+      return seen;
+    };
+    // a mirror at full speed is created and running before the reply, ready after it
+    expect(await around('{"execute": "blockdev-mirror", "arguments": {"job-id": "m", "device": "q", "target": "t", "sync": "full"}}\n', 2)).toEqual([
+      'JOB_STATUS_CHANGE created', 'JOB_STATUS_CHANGE running', 'reply', 'JOB_STATUS_CHANGE ready', 'BLOCK_JOB_READY',
+    ]);
+    // completing it: the reply first, then the job's end
+    expect(await around('{"execute": "block-job-complete", "arguments": {"device": "m"}}\n', 5)).toEqual([
+      'reply', 'JOB_STATUS_CHANGE waiting', 'JOB_STATUS_CHANGE pending', 'BLOCK_JOB_COMPLETED', 'JOB_STATUS_CHANGE concluded', 'JOB_STATUS_CHANGE null',
+    ]);
+  });
+
   it('quit replies, then closes the server and its socket', async () => {
     const path = await serve();
     const client = await negotiated(path);

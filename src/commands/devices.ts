@@ -11,6 +11,7 @@ import type { Graph } from '../graph/types.js';
 import { Perm, PERM_ALL } from '../perms/perm.js';
 import { bool, opt, req, str, struct, any } from '../qapi/schema.js';
 import type { Command } from './command.js';
+import { ownEntry } from '../util/records.js';
 
 interface DeviceKind {
   /** The QOM type whose drive property is set (in error texts). */
@@ -38,7 +39,7 @@ export const deviceAdd: Command = {
   args: struct(req('driver', str), opt('id', str), opt('drive', str), opt('share-rw', bool), opt('bus', str), opt('serial', str), opt('bootindex', any)),
   run(graph, args, env) {
     const driver = args['driver'] as string;
-    const kind = KINDS[driver];
+    const kind = ownEntry(KINDS, driver);
     if (!kind) fail(`'${driver}' is not a valid device model name`);
     const present = devices(graph);
     const id = (args['id'] as string | undefined) ?? `/machine/peripheral-anon/device[${present.length}]`;

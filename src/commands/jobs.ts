@@ -10,7 +10,7 @@ import { msg } from '../core/messages.js';
 import { transact, TxError, type Tx } from '../core/tx.js';
 import { insertBackend } from '../core/backends.js';
 import { Perm } from '../perms/perm.js';
-import { getNode, jobsInOrder, parentEdges } from '../graph/graph.js';
+import { getJob, getNode, jobsInOrder, parentEdges } from '../graph/graph.js';
 import type { Graph, Job, NodeName } from '../graph/types.js';
 import { opBlocked, type BlockOp } from '../jobs/blockers.js';
 import { abortJob, cancelJob, completeJob, completeMirror, dismissJob, finalizeJob } from '../jobs/lifecycle.js';
@@ -180,14 +180,14 @@ export function needsBitmap(args: Readonly<Record<string, unknown>>): void {
 
 /** find_block_job(): block-job-* name jobs by `device`, and say DeviceNotActive when absent. */
 function blockJob(graph: Graph, id: string): Job {
-  const job = graph.jobs[id];
+  const job = getJob(graph, id);
   if (!job) throw new QmpError('DeviceNotActive', `Block job '${id}' not found`);
   return job;
 }
 
 /** find_job(): job-* commands. */
 function anyJob(graph: Graph, id: string): Job {
-  const job = graph.jobs[id];
+  const job = getJob(graph, id);
   if (!job) fail('Job not found');
   return job;
 }

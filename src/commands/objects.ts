@@ -2,7 +2,7 @@
 import { fail } from '../core/errors.js';
 import { isWellFormedId } from '../core/open.js';
 import { transact } from '../core/tx.js';
-import { nodesInOrder } from '../graph/graph.js';
+import { getObject, nodesInOrder } from '../graph/graph.js';
 import { objectOptions } from '../qapi/block-schema.js';
 import { req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
@@ -12,7 +12,7 @@ export const objectAdd: Command = {
   run(graph, args, env) {
     const id = args['id'] as string;
     if (!isWellFormedId(id)) fail("Parameter 'id' expects an identifier");
-    if (graph.objects[id]) fail(`attempt to add duplicate property '${id}' to object (type 'container')`);
+    if (getObject(graph, id)) fail(`attempt to add duplicate property '${id}' to object (type 'container')`);
     const { 'qom-type': qomType, id: _id, ...properties } = args;
     const result = transact(graph, env, (tx) => {
       tx.g.objects[id] = { id, qomType: qomType as string, properties };
@@ -25,7 +25,7 @@ export const objectDel: Command = {
   args: struct(req('id', str)),
   run(graph, args, env) {
     const id = args['id'] as string;
-    if (!graph.objects[id]) fail(`object '${id}' not found`);
+    if (!getObject(graph, id)) fail(`object '${id}' not found`);
     const user = nodesInOrder(graph).find((n) => n.driver === 'throttle' && n.options['throttle-group'] === id);
     if (user) fail(`object '${id}' is in use, can not be deleted`);
     const result = transact(graph, env, (tx) => {

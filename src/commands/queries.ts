@@ -1,19 +1,33 @@
 /** The read-only queries: what QMP shows of a graph (block/qapi.c, block.c: bdrv_get_xdbg_block_graph()). */
 import { allEdges, backendsInOrder, childByName, getNode, jobsInOrder, nodesInOrder } from '../graph/graph.js';
-import type { BlockNode, Edge, Graph } from '../graph/types.js';
+import type { BlockNode, Edge, Graph, NodeName } from '../graph/types.js';
 import { PERM_BITS, QMP_PERM_NAMES, qmpPermList } from '../perms/perm.js';
 import { bool, opt, struct } from '../qapi/schema.js';
 import { query, type Command } from './command.js';
 
-function backingDepth(graph: Graph, node: BlockNode): number {
+/**
+ * bdrv_get_backing_file_depth(): how many backing files are below `node`. Worked out once per
+ * node of a query (`known`), so a query over a long chain costs its length, not its square.
+ */
+function backingDepth(graph: Graph, node: BlockNode, known: Map<NodeName, number>): number {
+  const path: NodeName[] = [];
   let depth = 0;
-  for (let edge = childByName(graph, node, 'backing'); edge; depth++) {
-    edge = childByName(graph, getNode(graph, edge.child)!, 'backing');
+  for (let at: BlockNode | undefined = node; at; ) {
+    const seen = known.get(at.name);
+    if (seen !== undefined) {
+      depth = seen + 1;
+      break;
+    }
+    path.push(at.name);
+    const edge = childByName(graph, at, 'backing');
+    at = edge && getNode(graph, edge.child);
   }
-  return depth;
+  // the last node of the path has `depth` backing files below it: none at the bottom of the chain
+  for (let i = path.length - 1; i >= 0; i--, depth++) known.set(path[i]!, depth);
+  return known.get(node.name)!;
 }
 
-function nodeInfo(graph: Graph, node: BlockNode): Record<string, unknown> {
+function nodeInfo(graph: Graph, node: BlockNode, depths: Map<NodeName, number>): Record<string, unknown> {
   const backing = childByName(graph, node, 'backing');
   const backingNode = backing ? getNode(graph, backing.child) : undefined;
   return {
@@ -22,7 +36,7 @@ function nodeInfo(graph: Graph, node: BlockNode): Record<string, unknown> {
     ro: node.readOnly,
     file: node.filename,
     ...(backingNode ? { backing_file: backingNode.filename } : {}),
-    backing_file_depth: backingDepth(graph, node),
+    backing_file_depth: backingDepth(graph, node, depths),
     encrypted: false,
     detect_zeroes: (node.options['detect-zeroes'] as string | undefined) ?? 'off',
     cache: { writeback: true, direct: false, 'no-flush': false },
@@ -39,9 +53,10 @@ function nodeInfo(graph: Graph, node: BlockNode): Record<string, unknown> {
 }
 
 /** query-named-block-nodes: newest first. */
-export const queryNamedBlockNodes: Command = query(struct(opt('flat', bool)), (graph) =>
-  nodesInOrder(graph).reverse().map((node) => nodeInfo(graph, node)),
-);
+export const queryNamedBlockNodes: Command = query(struct(opt('flat', bool)), (graph) => {
+  const depths = new Map<NodeName, number>();
+  return nodesInOrder(graph).reverse().map((node) => nodeInfo(graph, node, depths));
+});
 
 type XdbgNode = { id: number; type: 'block-backend' | 'block-job' | 'block-driver'; name: string };
 

@@ -10,8 +10,10 @@ import { blockResize } from './resize.js';
 import { blockdevSnapshot } from './snapshot.js';
 import { deviceAdd, deviceDel } from './devices.js';
 import { qmpCapabilities, queryVersion, quit } from './session.js';
+import { nameRecord, ownEntry } from '../util/records.js';
 
-export const COMMANDS: Readonly<Record<string, Command>> = {
+/** No prototype: `constructor` or `__proto__` is no command (src/util/records.ts). */
+export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
   'blockdev-add': blockdevAdd,
   'blockdev-del': blockdevDel,
   'blockdev-reopen': blockdevReopen,
@@ -35,4 +37,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   'query-block-jobs': query(undefined, blockJobInfo),
   ...JOB_COMMANDS,
   'x-permgraph-query-open-files': xPermgraphQueryOpenFiles,
-};
+});
+
+/** The command a client names, if the simulator has it. */
+export const commandNamed = (name: string): Command | undefined => ownEntry(COMMANDS, name);

@@ -6,11 +6,13 @@
 import { isShallowCopy } from '../core/draft.js';
 import { fail } from '../core/errors.js';
 import { msg } from '../core/messages.js';
-import type { BlockdevOptions } from '../core/open.js';
 import { transact, type Tx } from '../core/tx.js';
 import { Role } from '../drivers/roles.js';
 import { childEdges, getNode } from '../graph/graph.js';
-import type { DriverName, Graph, NodeName } from '../graph/types.js';
+import type { BlockNode, DriverName, Graph, NodeName } from '../graph/types.js';
+import { BACKING_DRIVERS, FILTER_DRIVERS, UNREOPENABLE_DRIVERS } from '../drivers/policies.js';
+import { headerBelow, type BlockdevOptions } from '../core/open.js';
+import { isFrozenLink } from '../jobs/blockers.js';
 import { blockdevOptions } from '../qapi/block-schema.js';
 import { listOf, req, struct } from '../qapi/schema.js';
 import { nodeFilename } from '../core/filename.js';
@@ -51,8 +53,21 @@ function flagsOf(entry: QueueEntry): { readOnly: boolean; autoReadOnly: boolean 
   };
 }
 
-/** bdrv_reopen_queue_child(): the node, then its inline children that are not re-pointed. */
-function enqueue(graph: Graph, queue: Map<NodeName, QueueEntry>, entry: QueueEntry): void {
+/**
+ * bdrv_reopen_queue_child(): the node, then its inline children that are not re-pointed, depth
+ * first (a work list: chains of any length).
+ */
+function enqueue(graph: Graph, queue: Map<NodeName, QueueEntry>, first: QueueEntry): void {
+  const work = [first];
+  for (let entry = work.pop(); entry; entry = work.pop()) {
+    const children = enqueueOne(graph, queue, entry);
+    for (let i = children.length - 1; i >= 0; i--) work.push(children[i]!);
+  }
+}
+
+/** One node into the queue; the entries of its inline children, in order. */
+function enqueueOne(graph: Graph, queue: Map<NodeName, QueueEntry>, entry: QueueEntry): QueueEntry[] {
+  const out: QueueEntry[] = [];
   const previous = queue.get(entry.name);
   queue.delete(entry.name);
   queue.set(entry.name, previous ? { ...entry, options: { ...previous.options, ...entry.options } } : entry);
@@ -68,19 +83,22 @@ function enqueue(graph: Graph, queue: Map<NodeName, QueueEntry>, entry: QueueEnt
     const inline = typeof ref === 'object' && ref !== null;
     // a reference must name the current child; inline options are the child's new options
     if (ref !== undefined && !inline && ref !== child.name) continue;
-    const keepOld = ref !== undefined && !inline;
+    // a child the options do not mention keeps its old options when its parent does
+    const keepOld = ref === undefined ? entry.keepOld : !inline;
     const inherited = edge.role & Role.COW
       ? { readOnly: true, autoReadOnly: false }
       : keepOld
         ? { readOnly: stated.readOnly ?? child.readOnlyOption, autoReadOnly: stated.autoReadOnly ?? child.autoReadOnly }
         : parentFlags;
+    // a generated name is no option of the child's (bs->options): only the client's would be compared
     const options: BlockdevOptions = inline
-      ? { ...(ref as BlockdevOptions), 'node-name': child.name }
+      ? { ...(child.generated ? {} : { 'node-name': child.name }), ...(ref as BlockdevOptions) }
       : ref === undefined
         ? { driver: child.driver, ...pickChildOptions(child.options) }
         : child.options;
-    enqueue(graph, queue, { name: child.name, options, keepOld, inherited });
+    out.push({ name: child.name, options, keepOld, inherited });
   }
+  return out;
 }
 
 /** An inline child reopened without options of its own keeps what identifies it. */
@@ -89,25 +107,39 @@ function pickChildOptions(options: BlockdevOptions): BlockdevOptions {
   return rest;
 }
 
-function prepare(tx: Tx, entry: QueueEntry): void {
+/** The image names a backing file in its header (bs->backing_file), whatever was opened as its backing. */
+function headerNamesBacking(tx: Tx, node: BlockNode): boolean {
+  const file = node.children.map((id) => tx.peekEdge(id)).find((e) => e.name === 'file');
+  return file !== undefined && headerBelow(tx, file.child)?.backingFile !== undefined;
+}
+
+/** bdrv_reopen_prepare() of one entry; nodes a new link leaves without parents go in `orphans`. */
+function prepare(tx: Tx, entry: QueueEntry, orphans: NodeName[]): void {
   const node = tx.mustPeekNode(entry.name);
   const { options } = entry;
   const mutable = MUTABLE[node.driver] ?? [];
+  if (UNREOPENABLE_DRIVERS.has(node.driver)) fail(msg.reopenNotSupported(node.driver, node.name));
   if (!entry.keepOld) {
     for (const key of Object.keys(node.options)) {
-      if (!(key in options) && !RESETTABLE.includes(key) && !mutable.includes(key) && key !== 'backing') {
+      // children's options and references are no options of the node's own (bdrv_open_inherit() drops them)
+      if (!Object.hasOwn(options, key) && !RESETTABLE.includes(key) && !mutable.includes(key) && key !== 'backing' && key !== 'file') {
         fail(`Option '${key}' cannot be reset to its default value`);
       }
     }
-    if (node.driver === 'qcow2' && !('backing' in options) && childEdges(tx.g, node).some((e) => e.name === 'backing')) {
+    if (
+      BACKING_DRIVERS.has(node.driver) &&
+      !Object.hasOwn(options, 'backing') &&
+      (childEdges(tx.g, node).some((e) => e.name === 'backing') || headerNamesBacking(tx, node))
+    ) {
       fail(msg.backingMissing(node.name));
     }
   }
   for (const link of ['backing', 'file'] as const) {
-    if (link in options) relink(tx, entry.name, link, options[link]);
+    if (Object.hasOwn(options, link)) relink(tx, entry.name, link, options[link], orphans);
   }
   for (const [key, value] of Object.entries(options)) {
-    if (GENERIC.includes(key) && key !== 'driver' && key !== 'force-share') continue;
+    // node-name stays: a generated name is none of the node's options, so naming it is a change
+    if (GENERIC.includes(key) && key !== 'driver' && key !== 'force-share' && key !== 'node-name') continue;
     if (key === 'backing' || key === 'file' || mutable.includes(key)) continue;
     if (JSON.stringify(value) !== JSON.stringify(node.options[key])) fail(msg.cannotChangeOption(key));
   }
@@ -123,22 +155,34 @@ function belowImplicitFilters(tx: Tx, name: NodeName): NodeName | null {
   return iter;
 }
 
-/** bdrv_reopen_parse_file_or_backing(): point `backing` (or `file`) at another node or none. */
-function relink(tx: Tx, name: NodeName, link: 'backing' | 'file', value: unknown): void {
+/**
+ * bdrv_reopen_parse_file_or_backing() and bdrv_set_file_or_backing_noperm(): point `backing` (or
+ * `file`) at another node or none. The old child is only let go of here: QEMU drops its
+ * reference when the reopen commits (bdrv_replace_child_commit()), so a node it held may become
+ * the new child; it goes in `orphans`, for closeOrphans() after the refresh.
+ */
+function relink(tx: Tx, name: NodeName, link: 'backing' | 'file', value: unknown, orphans: NodeName[]): void {
   if (typeof value !== 'string' && value !== null) return;
   const node = tx.mustPeekNode(name);
   const old = node.children.map((id) => tx.peekEdge(id)).find((e) => e.name === link);
-  if (value !== null && !tx.peekNode(value)) fail(msg.cannotFindDevice('', value));
+  if (value !== null) {
+    const child = tx.peekNode(value);
+    if (!child) fail(msg.cannotFindDevice('', value));
+    // QEMU 7.2 refuses a cycle before any other check of the new link
+    tx.checkNoCycle(name, child, link);
+  }
   if ((old?.child ?? null) === value) return;
   if (old && belowImplicitFilters(tx, old.child) === value) return;
   if (old && tx.mustPeekNode(old.child).implicit) fail(`Cannot replace implicit ${link} child of ${name}`);
+  const filter = FILTER_DRIVERS.has(node.driver);
+  if (filter && !old) fail(msg.filterWithoutChild(name, node.driver, link));
+  if (old && isFrozenLink(tx.g as Graph, name, old.child)) fail(msg.frozenLink(link, name, old.child));
+  if (link === 'backing' && !filter && !BACKING_DRIVERS.has(node.driver)) fail(msg.noBackingSupport(node.driver, name));
   if (link === 'file' && !old) fail('Cannot set file child to format node without file child');
-  const role = link === 'backing' ? Role.COW : old!.role;
+  const role = filter ? Role.FILTERED | Role.PRIMARY : link === 'backing' ? Role.COW : old!.role;
   if (old) {
-    const oldChild = old.child;
     tx.detachNoperm(old.id);
-    const orphan = tx.mustPeekNode(oldChild);
-    if (!orphan.monitorOwned && orphan.parents.length === 0) closeNode(tx, oldChild);
+    orphans.push(old.child);
   }
   if (value !== null) tx.attachChild(name, value, link, role);
   if (link === 'file') {
@@ -147,9 +191,22 @@ function relink(tx: Tx, name: NodeName, link: 'backing' | 'file', value: unknown
   }
 }
 
-/** bdrv_reopen_multiple(): prepare every entry, then take the new options; the caller refreshes. */
+/** What no parent holds any more after the reopen (and the monitor does not hold) is closed. */
+function closeOrphans(tx: Tx, orphans: readonly NodeName[]): void {
+  for (const name of orphans) {
+    const orphan = tx.peekNode(name);
+    if (orphan && !orphan.monitorOwned && orphan.parents.length === 0) closeNode(tx, name);
+  }
+  tx.refresh();
+}
+
+/**
+ * bdrv_reopen_multiple(): prepare every entry, take the new options and refresh; then the old
+ * children no one holds any more go.
+ */
 function reopenMultiple(tx: Tx, queue: ReadonlyMap<NodeName, QueueEntry>): void {
-  for (const entry of queue.values()) prepare(tx, entry);
+  const orphans: NodeName[] = [];
+  for (const entry of queue.values()) prepare(tx, entry, orphans);
   for (const entry of queue.values()) {
     const before = tx.peekNode(entry.name);
     if (!before) continue;
@@ -166,6 +223,8 @@ function reopenMultiple(tx: Tx, queue: ReadonlyMap<NodeName, QueueEntry>): void 
     tx.stepMachine(node, { type: 'options.changed', readOnly: flags.readOnly, autoReadOnly: flags.autoReadOnly });
     tx.touch(entry.name);
   }
+  tx.refresh();
+  closeOrphans(tx, orphans);
 }
 
 /**
@@ -182,7 +241,6 @@ export function reopenSetReadOnly(tx: Tx, name: NodeName, readOnly: boolean): vo
     inherited: {},
   });
   reopenMultiple(tx, queue);
-  tx.refresh();
 }
 
 export const blockdevReopen: Command = {

@@ -10,15 +10,21 @@ import { int, opt, req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
 import { opBlockerReason } from '../jobs/blockers.js';
 
-/** bdrv_co_truncate() down through raw and filters to the node that changes size. */
+/** bdrv_co_truncate() down through raw and filters to the node that changes size (a loop: any depth). */
 function truncate(tx: Tx, name: NodeName, size: number): void {
-  const node = tx.mustNode(name);
-  if (node.readOnly) fail(msg.imageReadOnly());
-  if (node.driver === 'raw' && node.options['size'] !== undefined) fail('Cannot resize fixed-size raw disks');
-  const below = node.children.map((id) => tx.edge(id)).find((e) => e.name === 'file');
-  const offset = node.driver === 'raw' ? ((node.options['offset'] as number | undefined) ?? 0) : 0;
-  if (below && node.driver !== 'qcow2') truncate(tx, below.child, size + offset);
-  node.size = size;
+  const sized: [NodeName, number][] = [];
+  for (let at: NodeName | undefined = name, want = size; at !== undefined; ) {
+    const node = tx.mustPeekNode(at);
+    if (node.readOnly) fail(msg.imageReadOnly());
+    if (node.driver === 'raw' && node.options['size'] !== undefined) fail('Cannot resize fixed-size raw disks');
+    sized.push([at, want]);
+    const below = node.children.map((id) => tx.peekEdge(id)).find((e) => e.name === 'file');
+    const offset = node.driver === 'raw' ? ((node.options['offset'] as number | undefined) ?? 0) : 0;
+    at = below && node.driver !== 'qcow2' ? below.child : undefined;
+    want += offset;
+  }
+  // the bottom first, as the calls return
+  for (let i = sized.length - 1; i >= 0; i--) tx.mustNode(sized[i]![0]).size = sized[i]![1];
 }
 
 export const blockResize: Command = {

@@ -1,12 +1,15 @@
 /**
  * One QMP command against a snapshot: arguments checked as QEMU's visitors do, the handler run,
- * and the answer in QMP's shape. Pure: a refused command returns the snapshot it was given.
+ * and the answer in QMP's shape. Pure: a refused command returns the snapshot it was given. No
+ * input makes it throw: what is no command at all is answered as QEMU's dispatcher answers it, and
+ * a fault of the simulator's own (anything thrown that is no QmpError) as an internal error.
  */
-import { COMMANDS } from '../commands/registry.js';
+import type { CommandArgs } from '../commands/command.js';
+import { commandNamed } from '../commands/registry.js';
 import type { Graph } from '../graph/types.js';
 import { visit } from '../qapi/visit.js';
 import { struct } from '../qapi/schema.js';
-import { QmpError } from './errors.js';
+import { fail, QmpError } from './errors.js';
 import type { GraphEvent } from './events.js';
 import { msg } from './messages.js';
 import { TxError, type TxEnv } from './tx.js';
@@ -24,20 +27,28 @@ export interface Dispatched {
   readonly graph: Graph;
   readonly events: readonly GraphEvent[];
   readonly reply: QmpReply;
+  /** Set when the command failed by a fault of the simulator's own: what was thrown. */
+  readonly internal?: { readonly fault: unknown };
 }
 
 const NO_ARGS = struct();
 
 export function dispatch(graph: Graph, env: TxEnv, command: QmpCommand): Dispatched {
-  const handler = COMMANDS[command.execute];
-  const args = command.arguments ?? {};
   try {
-    if (!handler) throw new QmpError('CommandNotFound', msg.commandNotFound(command.execute));
-    visit(args, handler.args ?? NO_ARGS);
-    const result = handler.run(graph, args, env);
+    // qmp_dispatch_check_obj(): a caller of the library may hand over anything
+    const input: unknown = command;
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) fail(msg.inputNotObject());
+    const { execute, arguments: given } = input as { readonly execute?: unknown; readonly arguments?: unknown };
+    if (typeof execute !== 'string') fail(execute === undefined ? msg.inputLacksExecute() : msg.executeNotString());
+    if (given !== undefined && given !== null && (typeof given !== 'object' || Array.isArray(given))) fail(msg.argumentsNotObject());
+    const handler = commandNamed(execute);
+    const args = given ?? {};
+    if (!handler) throw new QmpError('CommandNotFound', msg.commandNotFound(execute));
+    const checked = visit(args, handler.args ?? NO_ARGS) as CommandArgs;
+    const result = handler.run(graph, checked, env);
     return { graph: result.graph, events: result.events, reply: { return: result.reply } };
   } catch (error) {
-    if (!(error instanceof QmpError)) throw error;
+    if (!(error instanceof QmpError)) return internalError(graph, commandLabel(command), error);
     const failure = { class: error.errorClass, desc: error.desc };
     const seen = error instanceof TxError ? [...error.events.filter((e) => e.type === 'reopen.failed'), ...earlyFailedJobs(error.events)] : [];
     const residue = error instanceof TxError ? error.residue : undefined;
@@ -46,10 +57,50 @@ export function dispatch(graph: Graph, env: TxEnv, command: QmpCommand): Dispatc
       events: [
         ...seen,
         ...(residue && error instanceof TxError ? error.events : []),
-        { type: 'command.rejected', command: command.execute, error: failure },
+        { type: 'command.rejected', command: commandLabel(command), error: failure },
       ],
       reply: { error: failure },
     };
+  }
+}
+
+/**
+ * A command that failed by a fault of the simulator's own, not a refusal: the snapshot as it was,
+ * only `command.rejected` published, and an error reply of QEMU's generic class that says so.
+ */
+export function internalError(graph: Graph, command: string, fault: unknown): Dispatched {
+  const failure = { class: 'GenericError', desc: `internal error: ${faultMessage(fault)}` };
+  return {
+    graph,
+    events: [{ type: 'command.rejected', command, error: failure }],
+    reply: { error: failure },
+    internal: { fault },
+  };
+}
+
+/** What a fault says of itself, on one line, whatever was thrown. */
+export function faultMessage(fault: unknown): string {
+  let text = '';
+  try {
+    text = fault instanceof Error ? fault.message || fault.name : String(fault);
+  } catch {
+    // an object without a prototype, or whose toString throws, or a revoked proxy
+    try {
+      text = Object.prototype.toString.call(fault);
+    } catch {
+      text = '';
+    }
+  }
+  return text.replace(/\s*\n\s*/g, ' ').trim() || 'unknown fault';
+}
+
+/** The command's name for events and messages, whatever the input was. */
+export function commandLabel(command: unknown): string {
+  try {
+    const execute = typeof command === 'object' && command !== null ? (command as { execute?: unknown }).execute : undefined;
+    return typeof execute === 'string' ? execute : '(no command)';
+  } catch {
+    return '(no command)';
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import type { Draft } from 'immer';
 import { editShards, finishShards, getShard, setShard, touchedKeys, type Shards } from '../graph/shards.js';
+import { nameRecord } from '../util/records.js';
 import type { Backend, BlockExport, BlockNode, Edge, Graph, Job, NodeName, UserObject } from '../graph/types.js';
 
 /**
@@ -66,12 +67,13 @@ class GraphDraft {
   }
   get jobs(): Record<string, Job> {
     if (this.ownJobs) return this.ownJobs;
-    const jobs: Record<string, Job> = {};
-    for (const id in this.base.jobs) jobs[id] = copyJob(this.base.jobs[id]!);
+    // no prototype: a job id is any name (src/util/records.ts)
+    const jobs = nameRecord<Job>();
+    for (const id of Object.keys(this.base.jobs)) jobs[id] = copyJob(this.base.jobs[id]!);
     return (this.ownJobs = jobs);
   }
   get objects(): Record<string, UserObject> {
-    return (this.ownObjects ??= { ...this.base.objects });
+    return (this.ownObjects ??= nameRecord(this.base.objects));
   }
   get counters(): Mutable<Graph['counters']> {
     return (this.ownCounters ??= { ...this.base.counters });
@@ -180,7 +182,7 @@ function sameKeyCount(a: object, b: object): boolean {
 function settleRecord<T extends object>(record: Record<string, T>, base: Readonly<Record<string, T>>): Record<string, T> {
   let same = sameKeyCount(record, base);
   for (const key in record) {
-    const old = base[key];
+    const old = Object.hasOwn(base, key) ? base[key] : undefined;
     if (old === undefined) {
       same = false;
       continue;

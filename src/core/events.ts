@@ -5,7 +5,36 @@ import type { DriverName, EdgeId, NodeName } from '../graph/types.js';
 
 export type ReopenDirection = 'read-write' | 'read-only';
 
-export type GraphEvent =
+/**
+ * When an event happens relative to the reply of the command that caused it. QMP sends events
+ * and replies on one stream, and QEMU answers a command before some of what it set off is done:
+ *
+ * - `sync` (or no phase): inside the command, before its reply;
+ * - `deferred`: after the reply, where QEMU's main loop runs what the command only scheduled (a
+ *   block job's coroutine running on and its job_exit(): e.g. a mirror's end after
+ *   block-job-complete or block-job-cancel).
+ *
+ * A command's events are all published before execute() returns, every `sync` one before every
+ * `deferred` one (the deferred work is a command's last step); whoever sends replies (the QMP
+ * server) sends the command's `sync` events, then the reply, then its `deferred` events. Events of
+ * a clock advance belong to no command. test/fixtures/job-event-timing.json is
+ * qemu-storage-daemon 7.2's answer for every job command.
+ */
+export type EventPhase = 'sync' | 'deferred';
+
+export type GraphEvent = GraphEventBody & { readonly phase?: EventPhase };
+
+export const eventPhase = (event: GraphEvent): EventPhase => event.phase ?? 'sync';
+
+/** A command's events split where its reply goes: what comes before it and what after. */
+export function splitAtReply<E extends GraphEvent>(events: readonly E[]): { readonly beforeReply: E[]; readonly afterReply: E[] } {
+  return {
+    beforeReply: events.filter((e) => eventPhase(e) === 'sync'),
+    afterReply: events.filter((e) => eventPhase(e) === 'deferred'),
+  };
+}
+
+type GraphEventBody =
   | {
       readonly type: 'node.added';
       readonly node: NodeName;

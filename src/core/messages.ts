@@ -38,6 +38,12 @@ export const msg = {
   cannotChangeOption: (option: string) => `Cannot change the option '${option}'`,
   nodeNameNotSpecified: () => 'node-name not specified',
   backingMissing: (node: string) => `backing is missing for '${node}'`,
+  reopenNotSupported: (driver: string, node: string) => `Block format '${driver}' used by node '${node}' does not support reopening files`,
+  filterWithoutChild: (node: string, driver: string, child: string) =>
+    `'${node}' is a ${driver} filter node that does not support a ${child} child`,
+  // block.c: bdrv_set_file_or_backing_noperm()
+  frozenLink: (link: string, parent: string, child: string) => `Cannot change frozen '${link}' link from '${parent}' to '${child}'`,
+  noBackingSupport: (driver: string, node: string) => `Driver '${driver}' of node '${node}' does not support backing files`,
   // block/export/export.c, nbd/server.c, blockdev-nbd.c
   invalidExportId: () => 'Invalid block export id',
   exportIdInUse: (id: string) => `Block export id '${id}' is already in use`,
@@ -58,6 +64,11 @@ export const msg = {
   unexpectedParameter: (name: string) => `Parameter '${name}' is unexpected`,
   invalidEnumValue: (name: string, value: string) => `Parameter '${name}' does not accept value '${value}'`,
   commandNotFound: (name: string) => `The command ${name} has not been found`,
+  // qapi/qmp-dispatch.c: qmp_dispatch_check_obj()
+  inputNotObject: () => 'QMP input must be a JSON object',
+  inputLacksExecute: () => "QMP input lacks member 'execute'",
+  executeNotString: () => "QMP input member 'execute' must be a string",
+  argumentsNotObject: () => "QMP input member 'arguments' must be an object",
 
   // The dynamic model's own: a writer's reopen that the storage refuses.
   dynamicReopenFailed: (node: string, filename: string, errno: string) =>

@@ -8,6 +8,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Role } from '../drivers/roles.js';
 import type { DriverName, FdMode, Graph, NodeName } from '../graph/types.js';
 import { nodeFilename } from './filename.js';
+import { getObject } from '../graph/graph.js';
 import type { ImageHeader } from '../storage/storage.js';
 import { fail } from './errors.js';
 import { msg } from './messages.js';
@@ -63,8 +64,34 @@ interface Inherited {
   readonly autoReadOnly?: boolean;
 }
 
-/** Opens a node (and what it opens inline) into the transaction; returns its name. */
+/** A backing file an image header names: opened once its overlay is (bdrv_open_backing_file()). */
+interface HeaderBacking {
+  readonly options: BlockdevOptions;
+  readonly ctx: OpenContext;
+}
+
+/**
+ * Opens a node (and what it opens inline) into the transaction; returns its name. A backing chain
+ * that image headers name opens image after image, and each overlay takes its backing once
+ * everything below it is open, as bdrv_open_backing_file()'s recursion does; here in a loop, so
+ * that a chain of any length opens.
+ */
 export function openBlockdev(tx: Tx, options: BlockdevOptions, ctx: OpenContext): NodeName {
+  let opened = openNode(tx, options, ctx);
+  const top = opened.name;
+  const overlays: NodeName[] = [];
+  while (opened.headerBacking) {
+    overlays.push(opened.name);
+    opened = openNode(tx, opened.headerBacking.options, opened.headerBacking.ctx);
+  }
+  for (let below = opened.name, overlay = overlays.pop(); overlay !== undefined; below = overlay, overlay = overlays.pop()) {
+    attachBacking(tx, overlay, below);
+  }
+  return top;
+}
+
+/** One node: its inline children, itself, and its backing unless its header names that. */
+function openNode(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly name: NodeName; readonly headerBacking?: HeaderBacking } {
   const driver = options['driver'] as string;
   if (!(SIMULATED_DRIVERS as readonly string[]).includes(driver)) {
     fail(`Driver '${driver}' is not simulated by permgraph (simulated: ${SIMULATED_DRIVERS.join(', ')})`);
@@ -96,6 +123,7 @@ export function openBlockdev(tx: Tx, options: BlockdevOptions, ctx: OpenContext)
     implicit: false,
   });
   const opened = tx.mustNode(name);
+  let headerBacking: HeaderBacking | undefined;
 
   switch (driver as DriverName) {
     case 'file':
@@ -109,11 +137,11 @@ export function openBlockdev(tx: Tx, options: BlockdevOptions, ctx: OpenContext)
       openRaw(tx, opened.name, fileChild!, options);
       break;
     case 'qcow2':
-      openQcow2(tx, opened.name, fileChild!, options);
+      headerBacking = openQcow2(tx, opened.name, fileChild!, options);
       break;
     case 'throttle':
       attachFile(tx, name, fileChild!, Role.FILTERED | Role.PRIMARY);
-      if (tx.g.objects[options['throttle-group'] as string]?.qomType !== 'throttle-group') {
+      if (getObject(tx.g as Graph, options['throttle-group'] as string)?.qomType !== 'throttle-group') {
         fail(msg.throttleGroupMissing(options['throttle-group'] as string));
       }
       break;
@@ -121,7 +149,7 @@ export function openBlockdev(tx: Tx, options: BlockdevOptions, ctx: OpenContext)
       attachFile(tx, name, fileChild!, Role.FILTERED | Role.PRIMARY);
       break;
   }
-  return name;
+  return headerBacking ? { name, headerBacking } : { name };
 }
 
 function openFile(tx: Tx, node: ReturnType<Tx['mustNode']>, options: BlockdevOptions): void {
@@ -169,49 +197,56 @@ function openRaw(tx: Tx, name: NodeName, child: NodeName, options: BlockdevOptio
   node.size = size;
 }
 
-/** The image header under a node's data: through raw and filters down to a file. */
-function headerBelow(tx: Tx, name: NodeName): ImageHeader | undefined {
-  const node = tx.mustNode(name);
-  if (node.file) {
-    const facts = tx.env.storage.inspect(node.file.path);
-    return 'error' in facts ? undefined : facts.header;
+/** The image header under a node's data: through raw and filters down to a file (read only). */
+export function headerBelow(tx: Tx, name: NodeName): ImageHeader | undefined {
+  for (let node = tx.peekNode(name); node; ) {
+    if (node.file) {
+      const facts = tx.env.storage.inspect(node.file.path);
+      return 'error' in facts ? undefined : facts.header;
+    }
+    if (node.driver === 'qcow2' || node.driver === 'null-co') return undefined;
+    if (node.driver === 'raw' && node.options['offset'] !== undefined) return undefined;
+    const file = node.children.map((id) => tx.peekEdge(id)).find((e) => e.name === 'file');
+    node = file && tx.peekNode(file.child);
   }
-  if (node.driver === 'qcow2' || node.driver === 'null-co') return undefined;
-  if (node.driver === 'raw' && node.options['offset'] !== undefined) return undefined;
-  const file = node.children.map((id) => tx.edge(id)).find((e) => e.name === 'file');
-  return file ? headerBelow(tx, file.child) : undefined;
+  return undefined;
 }
 
-function openQcow2(tx: Tx, name: NodeName, child: NodeName, options: BlockdevOptions): void {
+/** The qcow2 node's file and header, and its backing unless the header names it (then returned). */
+function openQcow2(tx: Tx, name: NodeName, child: NodeName, options: BlockdevOptions): HeaderBacking | undefined {
   attachFile(tx, name, child, Role.IMAGE);
   const header = headerBelow(tx, child);
   if (header?.format !== 'qcow2') fail(msg.notQcow2());
   const node = tx.mustNode(name);
   node.size = header.virtualSize;
-  openBacking(tx, name, options, header);
+  return openBacking(tx, name, options, header);
 }
 
-/** bdrv_open_backing_file(): by reference, inline, none (null) or the file the header names. */
-function openBacking(tx: Tx, name: NodeName, options: BlockdevOptions, header: ImageHeader): void {
+const BACKING_DEFAULTS: Inherited = { readOnly: true, autoReadOnly: false };
+
+/**
+ * bdrv_open_backing_file(): by reference, inline, none (null), or the file the header names,
+ * which is handed back to open next (openBlockdev()).
+ */
+function openBacking(tx: Tx, name: NodeName, options: BlockdevOptions, header: ImageHeader): HeaderBacking | undefined {
   const backing = options['backing'];
-  if (backing === null) return;
-  const backingDefaults: Inherited = { readOnly: true, autoReadOnly: false };
-  let target: NodeName;
+  if (backing === null) return undefined;
   if (typeof backing === 'string' || (typeof backing === 'object' && backing !== null)) {
-    target = openChildRef(tx, backing, backingDefaults, name);
-  } else if (header.backingFile) {
-    const overlay = tx.mustNode(name).filename;
-    const path = isAbsolute(header.backingFile) ? header.backingFile : resolve(dirname(overlay), header.backingFile);
-    const format = header.backingFormat ?? headerOf(tx, path) ?? 'raw';
-    target = openBlockdev(
-      tx,
-      { driver: format, file: { driver: 'file', filename: path } },
-      { monitorOwned: false, inheritsFrom: name, inherited: backingDefaults },
-    );
-  } else {
-    return;
+    attachBacking(tx, name, openChildRef(tx, backing, BACKING_DEFAULTS, name));
+    return undefined;
   }
-  tx.attachChild(name, target, 'backing', Role.COW);
+  if (!header.backingFile) return undefined;
+  const overlay = tx.mustPeekNode(name).filename;
+  const path = isAbsolute(header.backingFile) ? header.backingFile : resolve(dirname(overlay), header.backingFile);
+  const format = header.backingFormat ?? headerOf(tx, path) ?? 'raw';
+  return {
+    options: { driver: format, file: { driver: 'file', filename: path } },
+    ctx: { monitorOwned: false, inheritsFrom: name, inherited: BACKING_DEFAULTS },
+  };
+}
+
+function attachBacking(tx: Tx, overlay: NodeName, backing: NodeName): void {
+  tx.attachChild(overlay, backing, 'backing', Role.COW);
   tx.refresh();
 }
 

@@ -378,7 +378,8 @@ export class Tx {
     });
   }
 
-  private checkNoCycle(parent: NodeName, child: BlockNode, edgeName: string): void {
+  /** bdrv_attach_child_noperm()'s check: `child` must not be `parent` or stand above it. */
+  checkNoCycle(parent: NodeName, child: BlockNode, edgeName: string): void {
     const parentNode = this.mustPeekNode(parent);
     if (parent === child.name) fail(msg.wouldCreateCycle(child.name, edgeName, parent));
     if (parentNode.parents.length === 0) return;
@@ -395,22 +396,35 @@ export class Tx {
     }
   }
 
+  /** `node` stands at least at `height`, and its ancestors above it (a work list: chains of any length). */
   private raiseHeight(node: BlockNode, height: number): void {
     if (height <= node.height) return;
-    this.mustNode(node.name).height = height;
-    for (const id of node.parents) {
-      const parent = this.peekEdge(id).parent;
-      if (parent.kind === 'node') this.raiseHeight(this.mustPeekNode(parent.node), height + 1);
+    const work: [NodeName, number][] = [[node.name, height]];
+    for (let next = work.pop(); next; next = work.pop()) {
+      const [name, at] = next;
+      const current = this.mustPeekNode(name);
+      if (at <= current.height) continue;
+      this.mustNode(name).height = at;
+      for (const id of current.parents) {
+        const parent = this.peekEdge(id).parent;
+        if (parent.kind === 'node') work.push([parent.node, at + 1]);
+      }
     }
   }
 
+  /** `node` stands just above its highest child again, and its ancestors follow (a work list). */
   private lowerHeight(node: BlockNode): void {
-    const height = node.children.reduce((h, id) => Math.max(h, this.mustPeekNode(this.peekEdge(id).child).height + 1), 0);
-    if (height >= node.height) return;
-    this.mustNode(node.name).height = height;
-    for (const id of node.parents) {
-      const parent = this.peekEdge(id).parent;
-      if (parent.kind === 'node') this.lowerHeight(this.mustPeekNode(parent.node));
+    if (node.children.length === 0 && node.height === 0) return;
+    const work: NodeName[] = [node.name];
+    for (let name = work.pop(); name !== undefined; name = work.pop()) {
+      const current = this.mustPeekNode(name);
+      const height = current.children.reduce((h, id) => Math.max(h, this.mustPeekNode(this.peekEdge(id).child).height + 1), 0);
+      if (height >= current.height) continue;
+      this.mustNode(name).height = height;
+      for (const id of current.parents) {
+        const parent = this.peekEdge(id).parent;
+        if (parent.kind === 'node') work.push(parent.node);
+      }
     }
   }
 

@@ -78,6 +78,15 @@ export const DRIVERS: DriverPolicies = {
   'copy-before-write': { name: 'copy-before-write', holdsFd: false, childPerm: cbwChildPerm },
 };
 
+/** Drivers with `is_filter` set in QEMU 7.2: their one child is what they filter. */
+export const FILTER_DRIVERS: ReadonlySet<DriverName> = new Set<DriverName>(['throttle', 'copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write']);
+
+/** Drivers without a .bdrv_reopen_prepare in QEMU 7.2: no node of theirs can be reopened. */
+export const UNREOPENABLE_DRIVERS: ReadonlySet<DriverName> = new Set<DriverName>(['copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write']);
+
+/** Drivers with `supports_backing` set in QEMU 7.2, of the simulated ones. */
+export const BACKING_DRIVERS: ReadonlySet<DriverName> = new Set<DriverName>(['qcow2']);
+
 export function driverPolicy(name: DriverName): DriverPolicy {
   return DRIVERS[name];
 }

@@ -1,6 +1,7 @@
 /** Reading a graph snapshot: lookups, iteration and descriptions. Pure; never mutates. */
+import { nameRecord, ownEntry } from '../util/records.js';
 import { emptyShards, getShard, shardValues } from './shards.js';
-import type { Backend, BlockExport, BlockNode, Edge, EdgeId, Graph, Job, Model, NodeName, ParentRef } from './types.js';
+import type { Backend, BlockExport, BlockNode, Edge, EdgeId, Graph, Job, Model, NodeName, ParentRef, UserObject } from './types.js';
 
 export function emptyGraph(model: Model): Graph {
   return {
@@ -11,9 +12,9 @@ export function emptyGraph(model: Model): Graph {
     exports: emptyShards(),
     exportNames: emptyShards(),
     nbdServer: null,
-    objects: {},
+    objects: nameRecord(),
     fileUsers: emptyShards(),
-    jobs: {},
+    jobs: nameRecord(),
     clock: 0,
     counters: { edge: 0, backend: 0, seq: 0, generatedName: 0 },
   };
@@ -23,6 +24,10 @@ export const getNode = (g: Graph, name: NodeName): BlockNode | undefined => getS
 export const getEdge = (g: Graph, id: EdgeId): Edge | undefined => getShard(g.edges, String(id));
 export const getBackend = (g: Graph, id: number): Backend | undefined => getShard(g.backends, String(id));
 export const getExport = (g: Graph, id: string): BlockExport | undefined => getShard(g.exports, id);
+/** A job by its id: own entries only, so no id finds something of Object.prototype's. */
+export const getJob = (g: Graph, id: string): Job | undefined => ownEntry(g.jobs, id);
+/** A QOM object by its id (own entries only). */
+export const getObject = (g: Graph, id: string): UserObject | undefined => ownEntry(g.objects, id);
 
 export function mustEdge(g: Graph, id: EdgeId): Edge {
   const edge = getEdge(g, id);

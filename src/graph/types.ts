@@ -165,6 +165,11 @@ export type JobPlan =
       readonly kind: 'stream';
       readonly device: NodeName;
       readonly base: NodeName | null;
+      /**
+       * The node directly above `base` (s->above_base): the job ends with `device` backed by
+       * whatever is below it then, as the base may have changed meanwhile (stream_prepare()).
+       */
+      readonly aboveBase: NodeName;
       readonly deviceWasReadOnly: boolean;
     }
   | {
@@ -183,9 +188,11 @@ export interface Job {
   readonly autoDismiss: boolean;
   /** Bytes per second; 0 = unlimited. */
   readonly speed: number;
-  /** Work in bytes (the image's virtual size) and how much is done. */
+  /** Work in bytes (the image's virtual size) and how much is done: whole bytes, as QEMU counts. */
   readonly len: number;
   readonly offset: number;
+  /** Progress earned on the clock but short of a whole byte, in [0, 1) (absent: none). */
+  readonly carry?: number;
   /** Pauses asked by the user (job-pause) that no resume undid yet. */
   readonly userPaused: boolean;
   /** block-job-cancel / job-cancel was asked (force, or before ready). */

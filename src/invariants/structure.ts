@@ -3,7 +3,7 @@
  * hold exactly the edges and backends they list, in a status QEMU's table knows.
  */
 import { JOB_TRANSITIONS } from '../../machines/job.machine.js';
-import { getBackend, getEdge, getExport, getNode } from '../graph/graph.js';
+import { getBackend, getEdge, getExport, getJob, getNode } from '../graph/graph.js';
 import { getShard } from '../graph/shards.js';
 import { viewOf } from './view.js';
 import { shardValueList } from '../graph/shards.js';
@@ -53,7 +53,7 @@ export const edgesPointAtLiveNodes = defineInvariant(
         else if (!once(parent.children, edge.id)) report(`edge ${edge.id} ('${edge.name}') is not listed once among '${p.node}''s children`);
       } else if (p.kind === 'backend') {
         if (getBackend(g, p.backend)?.edge !== edge.id) report(`edge ${edge.id} ('${edge.name}') is held by backend ${p.backend}, which does not hold it`);
-      } else if (!g.jobs[p.job]?.edges.includes(edge.id)) {
+      } else if (!getJob(g, p.job)?.edges.includes(edge.id)) {
         report(`edge ${edge.id} ('${edge.name}') is held by job '${p.job}', which does not list it`);
       }
     }
@@ -135,11 +135,11 @@ export const jobsConsistent = defineInvariant(
       if (job.filter !== null && !getNode(g, job.filter)) report(`job '${job.id}' lists the deleted filter '${job.filter}'`);
     }
     for (const edge of viewOf(g).edges) {
-      if (edge.parent.kind === 'job' && !g.jobs[edge.parent.job]) report(`edge ${edge.id} ('${edge.name}' on '${edge.child}') is held by the missing job '${edge.parent.job}'`);
+      if (edge.parent.kind === 'job' && !getJob(g, edge.parent.job)) report(`edge ${edge.id} ('${edge.name}' on '${edge.child}') is held by the missing job '${edge.parent.job}'`);
     }
     for (const backend of viewOf(g).backends) {
       if (backend.owner.kind !== 'job') continue;
-      if (!g.jobs[backend.owner.id]?.backends.includes(backend.id)) report(`backend ${backend.id} belongs to job '${backend.owner.id}', which does not list it`);
+      if (!getJob(g, backend.owner.id)?.backends.includes(backend.id)) report(`backend ${backend.id} belongs to job '${backend.owner.id}', which does not list it`);
     }
   },
 );

@@ -43,14 +43,14 @@ export interface SnapshotInvariant {
 export function defineInvariant(
   name: InvariantName,
   fact: string,
-  check: (graph: Graph, report: (message: string) => void, context: InvariantContext) => void,
+  check: (graph: Graph, report: (message: string, quirk?: string) => void, context: InvariantContext) => void,
 ): SnapshotInvariant {
   return {
     name,
     fact,
     check(graph, context) {
       const out: Violation[] = [];
-      check(graph, (message) => void out.push({ invariant: name, message }), context);
+      check(graph, (message, quirk) => void out.push({ invariant: name, message, ...(quirk !== undefined ? { quirk } : {}) }), context);
       return out;
     },
   };

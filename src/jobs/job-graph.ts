@@ -6,7 +6,8 @@
 import { JOB_TRANSITIONS } from '../../machines/job.machine.js';
 import { insertBackend, removeBackend } from '../core/backends.js';
 import type { Tx } from '../core/tx.js';
-import type { BackendOwner, Job, JobStatus, NodeName } from '../graph/types.js';
+import { getJob } from '../graph/graph.js';
+import type { BackendOwner, Graph, Job, JobStatus, NodeName } from '../graph/types.js';
 import type { PermSet } from '../perms/perm.js';
 import { closeNode } from '../commands/blockdev.js';
 import { assignNodeName, generateName } from '../core/open.js';
@@ -14,7 +15,7 @@ import { assignNodeName, generateName } from '../core/open.js';
 type DraftJob = { -readonly [K in keyof Job]: Job[K] extends readonly (infer T)[] ? T[] : Job[K] };
 
 export function draftJob(tx: Tx, id: string): DraftJob {
-  const job = tx.g.jobs[id];
+  const job = getJob(tx.g as Graph, id);
   if (!job) throw new Error(`internal: job '${id}' is missing`);
   return job as unknown as DraftJob;
 }
@@ -27,6 +28,20 @@ export function setJobStatus(tx: Tx, id: string, status: JobStatus): void {
   }
   job.status = status;
   tx.emit({ type: 'qmp.event', event: 'JOB_STATUS_CHANGE', data: { id, status } });
+}
+
+/**
+ * What QEMU does only after the command's reply: the graph changes in the same transaction (no
+ * command can run in between), but the events `work` emits are marked `deferred`. It is the last
+ * step of a command, so a command's deferred events follow all of its sync ones.
+ */
+export function afterReply(tx: Tx, work: () => void): void {
+  const from = tx.events.length;
+  try {
+    work();
+  } finally {
+    for (let i = from; i < tx.events.length; i++) tx.events[i] = { ...tx.events[i]!, phase: 'deferred' };
+  }
 }
 
 /** The data of BLOCK_JOB_READY / COMPLETED / CANCELLED / PENDING events. */

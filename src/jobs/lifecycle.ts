@@ -5,14 +5,17 @@
  * read-write; the dynamic model lets the base drop back.
  */
 import type { Tx } from '../core/tx.js';
-import type { Job, NodeName } from '../graph/types.js';
+import { getJob } from '../graph/graph.js';
+import type { Graph, Job, NodeName } from '../graph/types.js';
 import { WRITE_PERMS } from '../perms/writers.js';
 import { cumulativePerm } from '../perms/cumulative.js';
 import { closeNode } from '../commands/blockdev.js';
 import { removeBackend } from '../core/backends.js';
 import { reopenSetReadOnly } from '../commands/reopen.js';
 import { Role } from '../drivers/roles.js';
+import { belowInChain } from './start.js';
 import {
+  afterReply,
   closeIfOrphan,
   draftJob,
   dropFilter,
@@ -22,7 +25,7 @@ import {
   setJobStatus,
 } from './job-graph.js';
 
-const job = (tx: Tx, id: string): Job => tx.g.jobs[id] as Job;
+const job = (tx: Tx, id: string): Job => getJob(tx.g as Graph, id)!;
 
 /** Back to read-only after a job, unless a writer is still there (QEMU ignores that failure). */
 function restoreReadOnly(tx: Tx, name: NodeName): void {
@@ -87,7 +90,10 @@ function finishGraph(tx: Tx, id: string, success: boolean): void {
       break;
     }
     case 'stream':
-      if (success) setBacking(tx, plan.device, plan.base);
+      // stream_prepare(): the new backing is what is below above_base now, if the device still has one
+      if (success && tx.peekNode(plan.device)?.children.some((id) => tx.peekEdge(id).name === 'backing')) {
+        setBacking(tx, plan.device, belowInChain(tx.g as Graph, plan.aboveBase));
+      }
       if (filter) dropFilter(tx, filter);
       removeJobBackends(tx, id);
       tx.refresh();
@@ -104,18 +110,22 @@ function finishGraph(tx: Tx, id: string, success: boolean): void {
 }
 
 
-/** bdrv_set_backing_hd(): stream's end, `device` now backed by `base` directly. */
+/**
+ * bdrv_set_backing_hd(): stream's end, `device` now backed by `base` directly. The old backing
+ * is let go of when the change commits (bdrv_replace_child_commit()): after `base`, which it may
+ * hold, has its new parent.
+ */
 function setBacking(tx: Tx, device: NodeName, base: NodeName | null): void {
   const node = tx.mustPeekNode(device);
   const old = node.children.map((e) => tx.peekEdge(e)).find((e) => e.name === 'backing');
-  if (old) {
-    const child = old.child;
-    tx.detachNoperm(old.id);
-    const orphan = tx.peekNode(child);
-    if (orphan && !orphan.monitorOwned && orphan.parents.length === 0) closeNode(tx, child);
-  }
+  if (old) tx.detachNoperm(old.id);
   if (base) tx.attachChild(device, base, 'backing', Role.COW);
   tx.refresh();
+  const orphan = old && tx.peekNode(old.child);
+  if (orphan && !orphan.monitorOwned && orphan.parents.length === 0) {
+    closeNode(tx, orphan.name);
+    tx.refresh();
+  }
 }
 
 function conclude(tx: Tx, id: string): void {
@@ -140,25 +150,45 @@ export function finalizeJob(tx: Tx, id: string): void {
   conclude(tx, id);
 }
 
+/**
+ * job_exit(): the end of a job whose coroutine has returned, when a command sets it off (cancel,
+ * complete, resume of a completed job). What qemu-storage-daemon 7.2 shows
+ * (test/fixtures/job-event-timing.json): a mirror (blockdev-mirror, drive-mirror, active commit)
+ * drains its source on its way out (bdrv_drained_begin() in mirror_run()), so its coroutine
+ * returns, and the main loop ends it, only after the command's reply: its events are deferred.
+ * A commit, stream or backup returns at once, and it has ended before the reply. A pending job
+ * has no coroutine left: job-finalize or job-cancel ends it within the command.
+ */
+function jobExit(tx: Tx, id: string, end: () => void): void {
+  const current = job(tx, id);
+  if (current.plan.kind === 'mirror' && current.status !== 'pending') afterReply(tx, end);
+  else end();
+}
+
 /** job_completed_txn_success(): waiting, pending, and on to finalize when that is automatic. */
 export function completeJob(tx: Tx, id: string): void {
-  setJobStatus(tx, id, 'waiting');
-  setJobStatus(tx, id, 'pending');
-  if (!job(tx, id).autoFinalize) emitBlockJobEvent(tx, 'BLOCK_JOB_PENDING', job(tx, id));
-  else finalizeJob(tx, id);
+  jobExit(tx, id, () => {
+    setJobStatus(tx, id, 'waiting');
+    setJobStatus(tx, id, 'pending');
+    if (!job(tx, id).autoFinalize) emitBlockJobEvent(tx, 'BLOCK_JOB_PENDING', job(tx, id));
+    else finalizeJob(tx, id);
+  });
 }
 
 /** job_completed_txn_abort(): aborting, the graph restored, BLOCK_JOB_CANCELLED, concluded. */
 export function abortJob(tx: Tx, id: string): void {
   draftJob(tx, id).cancelled = true;
-  // job_cancel_async(): a job the user paused is resumed before it ends
+  // job_cancel_async(): a job the user paused is resumed before it ends (within the command:
+  // the coroutine it enters reaches its pause point at once)
   const { status } = job(tx, id);
   if (status === 'paused') setJobStatus(tx, id, 'running');
   else if (status === 'standby') setJobStatus(tx, id, 'ready');
-  setJobStatus(tx, id, 'aborting');
-  finishGraph(tx, id, false);
-  emitBlockJobEvent(tx, 'BLOCK_JOB_CANCELLED', job(tx, id));
-  conclude(tx, id);
+  jobExit(tx, id, () => {
+    setJobStatus(tx, id, 'aborting');
+    finishGraph(tx, id, false);
+    emitBlockJobEvent(tx, 'BLOCK_JOB_CANCELLED', job(tx, id));
+    conclude(tx, id);
+  });
 }
 
 /** job_cancel(): a ready mirror cancelled without force completes without switching over. */
@@ -190,25 +220,41 @@ export function completeMirror(tx: Tx, id: string): void {
   if (job(tx, id).status === 'ready') completeJob(tx, id);
 }
 
-/** Moves the clock on by `seconds`: running jobs copy at their speed (0 = at once). */
+/** Seconds a running job still needs at its speed (0 = unthrottled: at once). */
+function secondsLeft(current: Job): number {
+  return current.speed === 0 ? 0 : Math.max(0, current.len - current.offset - (current.carry ?? 0)) / current.speed;
+}
+
+/**
+ * Moves the clock on by `seconds`: running jobs copy at their speed (0 = at once). Progress
+ * counts whole bytes, as QEMU's does (int64 offset and len, job_progress_update()): what the
+ * clock earned beyond a whole byte is carried to the next advance, so any split of the same time
+ * makes the same progress. QEMU copies in chunks (a commit or stream 512 KiB, a backup 1 MiB, a
+ * mirror up to 16 MiB at once) and sleeps until its speed allows the next, so its offset jumps
+ * chunk by chunk at the same average rate.
+ */
 export function advanceJobs(tx: Tx, seconds: number): void {
   tx.g.clock += seconds;
   for (const id of Object.keys(tx.g.jobs)) {
     const current = job(tx, id);
     if (current.status !== 'running') continue;
-    const offset = current.speed === 0 ? current.len : Math.min(current.len, current.offset + current.speed * seconds);
-    draftJob(tx, id).offset = offset;
-    if (offset >= current.len) workDone(tx, id);
+    const draft = draftJob(tx, id);
+    if (seconds >= secondsLeft(current)) {
+      draft.offset = current.len;
+      delete draft.carry;
+      workDone(tx, id);
+      continue;
+    }
+    const earned = (current.carry ?? 0) + current.speed * seconds;
+    const whole = Math.floor(earned);
+    draft.offset = Math.min(current.len, current.offset + whole);
+    draft.carry = earned - whole;
   }
 }
 
 /** Seconds until some running job finishes its work at its speed (Infinity if none will). */
 export function nextJobDeadline(jobs: readonly Job[]): number {
   let soonest = Infinity;
-  for (const current of jobs) {
-    if (current.status !== 'running') continue;
-    const left = current.speed === 0 ? 0 : (current.len - current.offset) / current.speed;
-    soonest = Math.min(soonest, left);
-  }
+  for (const current of jobs) if (current.status === 'running') soonest = Math.min(soonest, secondsLeft(current));
   return soonest;
 }

@@ -9,7 +9,7 @@ import { fail, QmpError } from '../core/errors.js';
 import { isWellFormedId } from '../core/open.js';
 import type { Tx } from '../core/tx.js';
 import { Role } from '../drivers/roles.js';
-import { childByName, getNode } from '../graph/graph.js';
+import { childByName, getJob, getNode } from '../graph/graph.js';
 import type { Graph, Job, JobPlan, JobType, NodeName } from '../graph/types.js';
 import { Perm, PERM_ALL, type PermSet } from '../perms/perm.js';
 import { reopenSetReadOnly } from '../commands/reopen.js';
@@ -46,7 +46,7 @@ function needsReopen(tx: Tx, name: NodeName): boolean {
 /** job_create(): the job exists (status created) with its main node edge. */
 function createJob(tx: Tx, options: JobOptions, type: JobType, device: NodeName, main: NodeName, perm: PermSet, shared: PermSet, plan: JobPlan, len: number): void {
   if (!isWellFormedId(options.id)) fail(`Invalid job ID '${options.id}'`);
-  if (tx.g.jobs[options.id]) fail(`Job ID '${options.id}' already in use`);
+  if (getJob(tx.g as Graph, options.id)) fail(`Job ID '${options.id}' already in use`);
   const job: Job = {
     id: options.id,
     type,
@@ -69,6 +69,8 @@ function createJob(tx: Tx, options: JobOptions, type: JobType, device: NodeName,
   tx.g.jobs[options.id] = castDraft(job);
   setJobStatus(tx, options.id, 'created');
   addJobEdge(tx, options.id, 'main node', main, perm, shared);
+  // block_job_create(): block_job_set_speed() after the main node, so the job fails early
+  if (options.speed < 0) fail("Parameter 'speed' expects a non-negative value");
 }
 
 /** bdrv_append(): a new filter takes `top` as its backing child and `top`'s parents move to it. */
@@ -174,7 +176,10 @@ export function startStream(
   const filter = newFilterNode(tx, 'copy-on-read', options.filterNodeName, false);
   insertFilter(tx, filter, device);
   finishFilter(tx, filter, device);
-  createJob(tx, options, 'stream', device, filter, 0, PERM_ALL, { kind: 'stream', device, base, deviceWasReadOnly }, tx.mustPeekNode(device).size);
+  // stream_start(): the node directly above base (the bottom of the chain when there is no base)
+  let aboveBase = device;
+  for (let iter = belowInChain(tx.g as Graph, device); iter && iter !== base; iter = belowInChain(tx.g as Graph, iter)) aboveBase = iter;
+  createJob(tx, options, 'stream', device, filter, 0, PERM_ALL, { kind: 'stream', device, base, aboveBase, deviceWasReadOnly }, tx.mustPeekNode(device).size);
   draftJob(tx, options.id).filter = filter;
   addJobBackend(tx, options.id, filter, CR, CR | WU | W);
   progress.backendMade = true;
@@ -206,6 +211,11 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
   createJob(tx, options, 'backup', source, filter, 0, PERM_ALL, { kind: 'backup', source, target }, tx.mustPeekNode(source).size);
   draftJob(tx, options.id).filter = filter;
   addJobEdge(tx, options.id, 'target', target, 0, PERM_ALL);
+  setJobStatus(tx, options.id, 'running');
+  // blockdev-backup and drive-backup run as transaction actions: the job starts inside the
+  // source's drained section (blockdev_backup_prepare() to _clean()), stops at its first pause
+  // point and resumes when the section ends, all before the reply
+  setJobStatus(tx, options.id, 'paused');
   setJobStatus(tx, options.id, 'running');
 }
 

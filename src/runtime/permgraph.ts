@@ -8,7 +8,7 @@ import type { Observable } from 'rxjs';
 import { BehaviorSubject } from 'rxjs/internal/BehaviorSubject';
 import { Subject } from 'rxjs/internal/Subject';
 import { nodeMachine, type NodeMachine } from '../../machines/node.machine.js';
-import { dispatch, type QmpCommand, type QmpReply } from '../core/dispatch.js';
+import { commandLabel, dispatch, faultMessage, internalError, type Dispatched, type QmpCommand, type QmpReply } from '../core/dispatch.js';
 import type { GraphEvent } from '../core/events.js';
 import { createNodeStepper } from '../core/node-stepper.js';
 import type { DriverPolicies } from '../drivers/policies.js';
@@ -34,13 +34,31 @@ export interface PermgraphOptions {
    * (true, the default), only for the nodes asked about ('lazy'), or none (false).
    */
   readonly nodeActors?: boolean | 'lazy';
+  /**
+   * Where a fault of the simulator's own is reported, one line each (the command is answered
+   * with an `internal error: …` reply and changes nothing); process.stderr by default.
+   */
+  readonly logger?: PermgraphLogger;
 }
+
+/** A sink for lines of text, as process.stderr is. */
+export interface PermgraphLogger {
+  write(text: string): unknown;
+}
+
+/** process.stderr where there is one (Node), else the console. */
+const defaultLogger = (): PermgraphLogger =>
+  globalThis.process?.stderr ?? { write: (text: string) => console.error(text.replace(/\n$/, '')) };
 
 export interface Permgraph {
   readonly model: Model;
   /** The current snapshot. */
   readonly graph: Graph;
   readonly graph$: Observable<Graph>;
+  /**
+   * Everything that happens, as it happens. A command's events all come before execute()
+   * returns, those QEMU sends before its reply first; the rest carry `phase: 'deferred'`.
+   */
   readonly events$: Observable<GraphEvent>;
   /** Runs one command; never throws for a refused command (that is an error reply). */
   execute(command: QmpCommand): QmpReply;
@@ -70,8 +88,35 @@ export function createPermgraph(options: PermgraphOptions = {}): Permgraph {
       ? null
       : new NodeActors(machine, options.nodeActors === 'lazy' ? 'lazy' : 'eager', () => graph$.value);
 
+  const logger = options.logger ?? defaultLogger();
+  const report = (what: string, fault: unknown): void => {
+    try {
+      logger.write(`permgraph: internal error in ${what}: ${faultMessage(fault)}\n`);
+    } catch {
+      // a logger that fails loses the line, never the runtime
+    }
+  };
+
+  /**
+   * The node actors take a result's events. If they cannot (a machine that throws), the result is
+   * a fault after all: the actors start again from the snapshot before, which stays.
+   */
+  const applied = (before: Graph, result: Dispatched, what: string): Dispatched => {
+    if (!actors) return result;
+    try {
+      actors.apply(result.events);
+      return result;
+    } catch (fault) {
+      report(what, fault);
+      actors.reset();
+      return internalError(before, what, fault);
+    }
+  };
+
+  /** The fault the last clock advance failed with: a clock that keeps failing is reported once. */
+  let advanceFault: string | undefined;
+
   const publish = (result: { graph: Graph; events: readonly GraphEvent[] }): void => {
-    actors?.apply(result.events);
     if (result.graph !== graph$.value) graph$.next(result.graph);
     // with no subscriber, next() would hand the events to nobody
     if (events$.observed) for (const event of result.events) events$.next(event);
@@ -85,13 +130,30 @@ export function createPermgraph(options: PermgraphOptions = {}): Permgraph {
     graph$: graph$.asObservable(),
     events$: events$.asObservable(),
     execute(command) {
-      const result = dispatch(graph$.value, env, command);
+      const before = graph$.value;
+      let result = dispatch(before, env, command);
+      if (result.internal) report(commandLabel(command), result.internal.fault);
+      else result = applied(before, result, commandLabel(command));
       publish(result);
       return result.reply;
     },
     advance(seconds) {
-      if (Object.keys(graph$.value.jobs).length === 0) return;
-      publish(transact(graph$.value, env, (tx) => advanceJobs(tx, seconds)));
+      const before = graph$.value;
+      if (Object.keys(before.jobs).length === 0) return;
+      const what = `advancing the clock by ${seconds} s`;
+      let result: Dispatched;
+      try {
+        const moved = transact(before, env, (tx) => advanceJobs(tx, seconds));
+        result = { graph: moved.graph, events: moved.events, reply: { return: {} } };
+      } catch (fault) {
+        // no command to answer: the clock and the jobs stay where they were
+        if (faultMessage(fault) !== advanceFault) report(what, fault);
+        advanceFault = faultMessage(fault);
+        return;
+      }
+      advanceFault = undefined;
+      const done = applied(before, result, what);
+      if (!done.internal) publish(done);
     },
     nextJobDeadline: () => nextJobDeadline(jobsInOrder(graph$.value)),
     nodeActor: (name) => actors?.get(name),

@@ -1,7 +1,8 @@
 /**
  * Drives a permgraph's simulated clock from real time, for the QMP server: every tick the jobs
  * advance by the seconds that really passed, so a job at speed 1 stays running and one at speed 0
- * finishes at the next tick.
+ * finishes at the next tick. The seconds are fractions; job progress still counts whole bytes
+ * (advanceJobs() carries what a tick earned short of a byte to the next).
  */
 import type { Permgraph } from './permgraph.js';
 

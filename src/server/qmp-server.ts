@@ -1,8 +1,9 @@
 /**
  * `permgraph qmp`: a QMP server on a unix socket (several clients at once) or on stdio, in front
  * of one permgraph. Commands run one at a time in arrival order (execution is synchronous), QMP
- * events go to every negotiated client, jobs advance on the wall clock, and a client that
- * vanishes harms nothing.
+ * events go to every negotiated client (a command's own either side of its reply, as QEMU sends
+ * them: see core/events.ts), jobs advance on the wall clock, and a client that vanishes harms
+ * nothing.
  *
  * Input costs linear time and bounded memory: bytes go through QEMU's JSON lexer one at a time,
  * and a client whose replies it does not read stops being read once they pass OUTPUT_BACKLOG
@@ -14,6 +15,7 @@ import { rmSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { Subscription } from 'rxjs';
 import { COMMANDS } from '../commands/registry.js';
+import { splitAtReply, type GraphEvent } from '../core/events.js';
 import type { Permgraph } from '../runtime/permgraph.js';
 import { startWallClock } from '../runtime/wall-clock.js';
 import { JsonStreamer, type Message } from './json-streamer.js';
@@ -161,11 +163,17 @@ export async function startQmpServer(options: QmpServerOptions): Promise<QmpServ
   let resolveClosed!: () => void;
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
 
-  const events: Subscription = permgraph.events$.subscribe((event) => {
-    if (event.type === 'shutdown') quitRequested = true;
+  const broadcast = (event: GraphEvent): void => {
     if (event.type !== 'qmp.event') return;
     const message = eventMessage(event.event, event.data);
     for (const connection of connections) if (connection.negotiated) connection.send(message);
+  };
+  /** The events of the command being run, held until its reply is out; none between commands. */
+  let commandEvents: GraphEvent[] | undefined;
+  const events: Subscription = permgraph.events$.subscribe((event) => {
+    if (event.type === 'shutdown') quitRequested = true;
+    if (commandEvents) commandEvents.push(event);
+    else broadcast(event);
   });
 
   const close = async (): Promise<void> => {
@@ -187,8 +195,17 @@ export async function startQmpServer(options: QmpServerOptions): Promise<QmpServ
 
   /** Runs a command for a client; false once the server is quitting. */
   const run = (connection: Connection, input: { execute: string; arguments: Record<string, unknown>; id?: unknown }): boolean => {
-    const reply = permgraph.execute({ execute: input.execute, arguments: input.arguments });
-    connection.send({ ...reply, ...(input.id !== undefined ? { id: input.id } : {}) });
+    commandEvents = [];
+    let reply: ReturnType<Permgraph['execute']> | undefined;
+    try {
+      reply = permgraph.execute({ execute: input.execute, arguments: input.arguments });
+    } finally {
+      const { beforeReply, afterReply } = splitAtReply(commandEvents);
+      commandEvents = undefined;
+      beforeReply.forEach(broadcast);
+      if (reply) connection.send({ ...reply, ...(input.id !== undefined ? { id: input.id } : {}) });
+      afterReply.forEach(broadcast);
+    }
     if (!quitRequested) return true;
     void close();
     return false;

@@ -39,6 +39,11 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   cannotChangeOption: [['filename'], "Cannot change the option 'filename'"],
   nodeNameNotSpecified: [[], 'node-name not specified'],
   backingMissing: [['tq'], "backing is missing for 'tq'"],
+  reopenNotSupported: [['copy-on-read', 'c'], "Block format 'copy-on-read' used by node 'c' does not support reopening files"],
+  // block.c: bdrv_reopen_parse_file_or_backing() (read from the source: QMP's schema keeps a filter's other child out)
+  filterWithoutChild: [['t', 'throttle', 'backing'], "'t' is a throttle filter node that does not support a backing child"],
+  noBackingSupport: [['null-co', 'n0'], "Driver 'null-co' of node 'n0' does not support backing files"],
+  frozenLink: [['backing', 'mid', 'base'], "Cannot change frozen 'backing' link from 'mid' to 'base'"],
   invalidExportId: [[], 'Invalid block export id'],
   exportIdInUse: [['e1'], "Block export id 'e1' is already in use"],
   exportReadOnlyWritable: [[], 'Cannot export read-only node as writable'],
@@ -57,6 +62,10 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   unexpectedParameter: [['file.bogus'], "Parameter 'file.bogus' is unexpected"],
   invalidEnumValue: [['driver', 'nope'], "Parameter 'driver' does not accept value 'nope'"],
   commandNotFound: [['nope'], 'The command nope has not been found'],
+  inputNotObject: [[], 'QMP input must be a JSON object'],
+  inputLacksExecute: [[], "QMP input lacks member 'execute'"],
+  executeNotString: [[], "QMP input member 'execute' must be a string"],
+  argumentsNotObject: [[], "QMP input member 'arguments' must be an object"],
   // the dynamic model's own text (docs/architecture.md), not QEMU's
   dynamicReopenFailed: [
     ['f0', '/img/a.img', 'Permission denied'],
