@@ -4,6 +4,7 @@
  * new options, links change, then one refresh decides; any failure changes nothing.
  */
 import { isShallowCopy } from '../core/draft.js';
+import { qjson } from '../util/qjson.js';
 import { fail } from '../core/errors.js';
 import { msg } from '../core/messages.js';
 import { transact, type Tx } from '../core/tx.js';
@@ -141,7 +142,9 @@ function prepare(tx: Tx, entry: QueueEntry, orphans: NodeName[]): void {
     // node-name stays: a generated name is none of the node's options, so naming it is a change
     if (GENERIC.includes(key) && key !== 'driver' && key !== 'force-share' && key !== 'node-name') continue;
     if (key === 'backing' || key === 'file' || mutable.includes(key)) continue;
-    if (JSON.stringify(value) !== JSON.stringify(node.options[key])) fail(msg.cannotChangeOption(key));
+    // qjson: options may hold 64-bit integers (bigint) as the wire gave them
+    const was = node.options[key];
+    if (was === undefined || qjson(value) !== qjson(was)) fail(msg.cannotChangeOption(key));
   }
 }
 

@@ -6,36 +6,54 @@ import { transact, type Tx } from '../core/tx.js';
 import { getNode } from '../graph/graph.js';
 import type { NodeName } from '../graph/types.js';
 import { Perm, PERM_ALL } from '../perms/perm.js';
-import { int, opt, req, str, struct } from '../qapi/schema.js';
+import { exactInt, opt, req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
 import { opBlockerReason } from '../jobs/blockers.js';
+import { BDRV_MAX_LENGTH } from '../core/open.js';
+import { Role } from '../drivers/roles.js';
+import { INT64_MAX } from '../util/qobject.js';
 
-/** bdrv_co_truncate() down through raw and filters to the node that changes size (a loop: any depth). */
-function truncate(tx: Tx, name: NodeName, size: number): void {
-  const sized: [NodeName, number][] = [];
+/** Drivers that resize what they hold themselves, the walk ending there. */
+const RESIZE_HERE = new Set(['file', 'qcow2']);
+
+/**
+ * bdrv_co_truncate() at each level, from the node down (a loop: any depth): the request within
+ * BDRV_MAX_LENGTH, the node writable, then the driver's own truncate (raw adds its offset and
+ * goes on to its file, throttle to its file, file and qcow2 end it), else the filtered child's,
+ * else none.
+ */
+function truncate(tx: Tx, name: NodeName, size: bigint): void {
+  const sized: [NodeName, bigint][] = [];
   for (let at: NodeName | undefined = name, want = size; at !== undefined; ) {
+    if (want > BDRV_MAX_LENGTH) fail(`offset(${want}) exceeds maximum(${BDRV_MAX_LENGTH})`);
     const node = tx.mustPeekNode(at);
     if (node.readOnly) fail(msg.imageReadOnly());
-    if (node.driver === 'raw' && node.options['size'] !== undefined) fail('Cannot resize fixed-size raw disks');
     sized.push([at, want]);
-    const below = node.children.map((id) => tx.peekEdge(id)).find((e) => e.name === 'file');
-    const offset = node.driver === 'raw' ? ((node.options['offset'] as number | undefined) ?? 0) : 0;
-    at = below && node.driver !== 'qcow2' ? below.child : undefined;
-    want += offset;
+    const children = node.children.map((id) => tx.peekEdge(id));
+    if (RESIZE_HERE.has(node.driver)) break;
+    if (node.driver === 'raw') {
+      if (node.options['size'] !== undefined) fail('Cannot resize fixed-size raw disks');
+      const offset = BigInt((node.options['offset'] as number | bigint | undefined) ?? 0);
+      if (INT64_MAX - want < offset) fail('Disk size too large for the chosen offset');
+      want += offset;
+    }
+    const next = node.driver === 'raw' || node.driver === 'throttle' ? children.find((e) => e.name === 'file') : children.find((e) => e.role & Role.FILTERED);
+    if (!next) fail('Image format driver does not support resize');
+    at = next.child;
   }
   // the bottom first, as the calls return
-  for (let i = sized.length - 1; i >= 0; i--) tx.mustNode(sized[i]![0]).size = sized[i]![1];
+  for (let i = sized.length - 1; i >= 0; i--) tx.mustNode(sized[i]![0]).size = Number(sized[i]![1]);
 }
 
 export const blockResize: Command = {
-  args: struct(opt('device', str), opt('node-name', str), req('size', int)),
+  args: struct(opt('device', str), opt('node-name', str), req('size', exactInt)),
   run(graph, args, env) {
     const device = args['device'] as string | undefined;
     const nodeName = args['node-name'] as string | undefined;
     const node = nodeName !== undefined ? getNode(graph, nodeName) : undefined;
     if (!node) fail(msg.cannotFindDevice(device ?? '', nodeName ?? ''));
-    const size = args['size'] as number;
-    if (size < 0) fail("Parameter 'size' expects a >0 size");
+    const size = BigInt(args['size'] as number | bigint);
+    if (size < 0n) fail("Parameter 'size' expects a >0 size");
     // QERR_DEVICE_IN_USE with the device argument, printed as '(null)' when only node-name was given
     if (opBlockerReason(graph, node.name, 'resize')) fail(`Device '${device ?? '(null)'}' is in use`);
     const result = transact(graph, env, (tx) => {

@@ -28,21 +28,8 @@ function fullOptions(graph: Graph, node: BlockNode): Full {
   return full;
 }
 
-/** qobject/qdict.c tdb_hash() modulo QDICT_BUCKET_MAX: a QDict lists its keys bucket by bucket. */
-function qdictBucket(key: string): number {
-  let value = Math.imul(0x238f13af, key.length) >>> 0;
-  const bytes = Buffer.from(key, 'utf8');
-  for (let i = 0; i < bytes.length; i++) value = (value + ((bytes[i]! << ((i * 5) % 24)) >>> 0)) >>> 0;
-  return ((Math.imul(1103515243, value) + 12345) >>> 0) % 512;
-}
-
-/** The options in the order QEMU prints a QDict of them. */
-function inQdictOrder(full: Full): Full {
-  const keys = Object.keys(full).sort((a, b) => qdictBucket(a) - qdictBucket(b));
-  return Object.fromEntries(keys.map((k) => [k, typeof full[k] === 'object' ? inQdictOrder(full[k] as Full) : full[k]!]));
-}
-
-const json = (graph: Graph, node: BlockNode): string => `json:${qjson(inQdictOrder(fullOptions(graph, node)))}`;
+/** qjson() lists the keys in QEMU's QDict order. */
+const json = (graph: Graph, node: BlockNode): string => `json:${qjson(fullOptions(graph, node))}`;
 
 const FILTERS = new Set(['throttle', 'copy-on-read']);
 const PROTOCOLS = new Set(['file', 'null-co', 'nbd']);

@@ -15,6 +15,8 @@ export const msg = {
   // file-posix.c: raw_check_lock_bytes()
   lockFailed: (perm: string) => `Failed to get "${perm}" lock`,
   sharedLockFailed: (perm: string) => `Failed to get shared "${perm}" lock`,
+  // util/qemu-option.c: parse_option_size(), as raw and null-co read their options
+  optionNotASize: (name: string) => `Parameter '${name}' expects a non-negative number below 2^64`,
   // block.c: bdrv_open_common()
   forceShareReadWrite: () => 'force-share=on can only be used with read-only images',
   // block.c: bdrv_assign_node_name()

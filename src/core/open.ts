@@ -13,6 +13,7 @@ import type { ImageHeader } from '../storage/storage.js';
 import { fail } from './errors.js';
 import { msg } from './messages.js';
 import type { Tx } from './tx.js';
+import { qdictKeys } from '../util/qobject.js';
 
 export type BlockdevOptions = Readonly<Record<string, unknown>>;
 
@@ -29,6 +30,9 @@ export interface OpenContext {
 
 const NODE_NAME_MAX = 31;
 const NULL_DEFAULT_SIZE = 1 << 30;
+
+/** BDRV_MAX_LENGTH: the largest offset a request may reach (include/block/block_int-common.h). */
+export const BDRV_MAX_LENGTH = 2n ** 63n - 2n ** 30n;
 
 /** id_wellformed(): a letter, then letters, digits, '-', '.', '_'. */
 export function isWellFormedId(id: string): boolean {
@@ -131,7 +135,7 @@ function openNode(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonl
       break;
     case 'null-co':
       opened.filename = 'null-co://';
-      opened.size = typeof options['size'] === 'number' ? options['size'] : NULL_DEFAULT_SIZE;
+      opened.size = openNull(options);
       break;
     case 'raw':
       openRaw(tx, opened.name, fileChild!, options);
@@ -181,20 +185,44 @@ function attachFile(tx: Tx, parent: NodeName, child: NodeName, role: number): vo
   node.size = tx.mustNode(child).size;
 }
 
+/**
+ * null_file_open() and refresh_total_sectors(): the size in whole sectors must stay within
+ * BDRV_MAX_LENGTH; latency-ns, read as int64, must not be negative.
+ */
+function openNull(options: BlockdevOptions): number {
+  const size = BigInt((options['size'] as number | bigint | undefined) ?? NULL_DEFAULT_SIZE);
+  // the options reach the driver as QemuOpts: a negative size is no size (QEMU 7.2 aborts here)
+  if (size < 0n) fail(msg.optionNotASize('size'));
+  const latency = BigInt((options['latency-ns'] as number | bigint | undefined) ?? 0);
+  if (latency >= 2n ** 63n) fail('latency-ns is invalid');
+  const sectors = (size + 511n) / 512n;
+  if (sectors * 512n > BDRV_MAX_LENGTH) fail('Could not refresh total sector count: File too large');
+  return Number(size);
+}
+
+/**
+ * raw_read_options() and raw_apply_options(): offset and size through QemuOpts (checked in the
+ * order QEMU's QDict lists them), then against the file's size.
+ */
 function openRaw(tx: Tx, name: NodeName, child: NodeName, options: BlockdevOptions): void {
+  for (const key of qdictKeys(options)) {
+    if ((key === 'offset' || key === 'size') && BigInt(options[key] as number | bigint) < 0n) fail(msg.optionNotASize(key));
+  }
   const slice = options['offset'] !== undefined || options['size'] !== undefined;
   attachFile(tx, name, child, slice ? Role.DATA | Role.PRIMARY : Role.FILTERED | Role.PRIMARY);
   const node = tx.mustNode(name);
-  const offset = (options['offset'] as number | undefined) ?? 0;
-  const fileSize = node.size;
-  if (offset > fileSize) fail(`Offset (${offset}) cannot be greater than size of image (${fileSize})`);
-  const size = (options['size'] as number | undefined) ?? fileSize - offset;
-  if (offset + size > fileSize) {
+  const offset = BigInt((options['offset'] as number | bigint | undefined) ?? 0);
+  const fileSize = BigInt(node.size);
+  if (offset > fileSize) fail(`Offset (${offset}) cannot be greater than size of the containing file (${fileSize})`);
+  const given = options['size'] as number | bigint | undefined;
+  const size = given === undefined ? fileSize - offset : BigInt(given);
+  if (given !== undefined && fileSize - offset < size) {
     fail(
       `The sum of offset (${offset}) and size (${size}) has to be smaller or equal to the  actual size of the containing file (${fileSize})`,
     );
   }
-  node.size = size;
+  if (given !== undefined && size % 512n !== 0n) fail('Specified size is not multiple of 512');
+  node.size = Number(size);
 }
 
 /** The image header under a node's data: through raw and filters down to a file (read only). */

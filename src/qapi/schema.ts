@@ -6,8 +6,8 @@
 export type QapiType =
   | { readonly kind: 'str' }
   | { readonly kind: 'bool' }
-  | { readonly kind: 'int' }
-  | { readonly kind: 'uint64' }
+  | { readonly kind: 'int'; readonly exact?: true }
+  | { readonly kind: 'uint64'; readonly exact?: true }
   | { readonly kind: 'uint32' }
   | { readonly kind: 'size' }
   | { readonly kind: 'number' }
@@ -42,6 +42,12 @@ export const str: QapiType = { kind: 'str' };
 export const bool: QapiType = { kind: 'bool' };
 export const int: QapiType = { kind: 'int' };
 export const uint64: QapiType = { kind: 'uint64' };
+/**
+ * An int64 / uint64 a handler needs exactly (it compares it with QEMU's limits or prints it): a
+ * `bigint` where a double would round it, a number otherwise.
+ */
+export const exactInt: QapiType = { kind: 'int', exact: true };
+export const exactUint64: QapiType = { kind: 'uint64', exact: true };
 export const uint32: QapiType = { kind: 'uint32' };
 export const size: QapiType = { kind: 'size' };
 export const number: QapiType = { kind: 'number' };

@@ -69,14 +69,16 @@ export function visit(value: unknown, type: QapiType, path: Path = []): unknown 
 }
 
 /** uint64 as QEMU reads it: an unsigned value, or a negative int64 taken modulo 2^64. */
-function uint64Of(value: unknown): number | undefined {
+function uint64Of(value: unknown): bigint | undefined {
   const unsigned = qnumUint(value);
-  if (unsigned !== undefined) return Number(unsigned);
+  if (unsigned !== undefined) return unsigned;
   const signed = qnumInt(value);
-  return signed === undefined ? undefined : Number(2n ** 64n + signed);
+  return signed === undefined ? undefined : 2n ** 64n + signed;
 }
 
-const asNumber = (value: unknown, exact: bigint): unknown => (typeof value === 'number' ? value : Number(exact));
+/** An integer as the handler takes it: exact (a bigint beyond doubles' integers) or a number. */
+const integer = (value: bigint, exact: boolean | undefined): number | bigint =>
+  exact && !Number.isSafeInteger(Number(value)) ? value : Number(value);
 
 /**
  * visit() of a value at `parent` + `name`; the path is put together only for an error or to go
@@ -102,23 +104,23 @@ function check(value: unknown, type: QapiType, parent: Path, name: string | numb
     }
     case 'int': {
       // qobject_input_type_int64(): an int64, never a double
-      const exact = qnumInt(value);
-      if (exact === undefined) fail(msg.invalidParameterType(fullName(at(parent, name)), 'integer'));
-      return asNumber(value, exact);
+      const int64 = qnumInt(value);
+      if (int64 === undefined) fail(msg.invalidParameterType(fullName(at(parent, name)), 'integer'));
+      return typeof value === 'number' ? value : integer(int64, type.exact);
     }
     case 'uint64':
     case 'size': {
       // qobject_input_type_uint64() serves size too; both say uint64
       const unsigned = uint64Of(value);
       if (unsigned === undefined) fail(`Parameter '${fullName(at(parent, name))}' expects uint64`);
-      return unsigned;
+      return typeof value === 'number' && value >= 0 ? value : integer(unsigned, type.kind === 'uint64' && type.exact);
     }
     case 'uint32': {
       // visit_type_uint32(): uint64, then a range check
       const unsigned = uint64Of(value);
       if (unsigned === undefined) fail(`Parameter '${fullName(at(parent, name))}' expects uint64`);
-      if (unsigned > 0xffffffff) fail(`Parameter '${fullName(at(parent, name))}' expects uint32_t`);
-      return unsigned;
+      if (unsigned > 0xffffffffn) fail(`Parameter '${fullName(at(parent, name))}' expects uint32_t`);
+      return Number(unsigned);
     }
     case 'enum':
       if (typeof value !== 'string') fail(msg.invalidParameterType(fullName(at(parent, name)), 'string'));

@@ -24,6 +24,7 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   notRegularFile: [['/tmp/d'], "'file' driver requires '/tmp/d' to be a regular file"],
   lockFailed: [['write'], 'Failed to get "write" lock'],
   sharedLockFailed: [['resize'], 'Failed to get shared "resize" lock'],
+  optionNotASize: [['offset'], "Parameter 'offset' expects a non-negative number below 2^64"],
   forceShareReadWrite: [[], 'force-share=on can only be used with read-only images'],
   invalidNodeName: [['#bad'], "Invalid node-name: '#bad'"],
   duplicateNode: [['f0'], "Duplicate nodes with node-name='f0'"],
