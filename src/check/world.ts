@@ -112,7 +112,9 @@ export class World {
     if (!to) {
       const [path, mode] = command.chmod;
       const next = createVirtualStorage(Object.fromEntries(from.storage.files));
-      if (!next.files.has(path)) throw new ScenarioError(`${this.universe.name}: chmod: no such file '${path}'`);
+      if (!next.files.has(path)) {
+        throw new ScenarioError(`${this.universe.name}: commands[${this.commands.indexOf(command)}]: chmod: no such file '${path}'`);
+      }
       chmodVirtual(next, path, mode);
       to = this.storageFor(next);
       results.set(from, to);

@@ -233,6 +233,10 @@ describe('permgraph check', () => {
     const { code, err } = await cli('check', '--universe', failingStart);
     expect(code).toBe(2);
     expect(err).toBe("permgraph: s: start[0] (blockdev-del {\"node-name\":\"nope\"}) failed: Failed to find node with node-name='nope'\n");
+    const missingFile = join(scratch, 'chmod.yaml');
+    writeFileSync(missingFile, "name: c\nfiles: {/a.img: {}}\nstart: []\ncommands: [{advance: 1}, {chmod: [/nope, '0444']}]\n");
+    const chmod = await cli('check', '--universe', missingFile);
+    expect(chmod).toMatchObject({ code: 2, err: "permgraph: c: commands[1]: chmod: no such file '/nope'\n" });
   });
 
   it('has --help', async () => {
