@@ -11,6 +11,8 @@ import type { QmpCommand } from '../../../src/core/dispatch.js';
 import type { Graph } from '../../../src/graph/types.js';
 import { getEdge, getNode, jobsInOrder, nodesInOrder } from '../../../src/graph/graph.js';
 import type { VirtualFile } from '../../../src/storage/virtual-storage.js';
+import { QFloat } from '../../../src/util/qobject.js';
+import { qjson } from '../../../src/util/qjson.js';
 
 /** The image files every sequence starts from. */
 export const RANDOM_FILES: Readonly<Record<string, VirtualFile>> = {
@@ -147,8 +149,10 @@ function reopenOf(graph: Graph, index: number, change: ReopenChange): Value {
 /** A step as text (references as `@node3`, `@job1`). */
 export function stepLabel(step: Step, resolved?: QmpCommand): string {
   if ('advance' in step) return `advance ${step.advance}s`;
-  if (resolved) return JSON.stringify(resolved);
+  if (resolved) return qjson(resolved);
   return JSON.stringify(step, (_key, v: unknown) => {
+    // numbers of the wire's kinds, as the wire writes them
+    if (typeof v === 'bigint' || v instanceof QFloat) return qjson(v);
     const pick = v && typeof v === 'object' ? (v as Ref)[NODE] : undefined;
     if (pick) return `@${pick.root ? 'root' : 'node'}${pick.index}${pick.down ? `-${pick.down}` : ''}`;
     if (v && typeof v === 'object' && (v as Ref)[JOB] !== undefined) return `@job${(v as Ref)[JOB]!}`;
@@ -187,16 +191,26 @@ const someJob: fc.Arbitrary<Value> = fc.oneof({ weight: 6, arbitrary: jobRef }, 
 
 const filename = fc.constantFrom(...FILENAMES);
 
-/** Integers a client may send: sensible ones, and the edges of every range. */
-const integer: fc.Arbitrary<number> = fc.oneof(
+/**
+ * Integers a client may send: sensible ones, the edges of every range, and numbers as the QMP
+ * wire gives them (exact 64-bit integers as bigint, doubles as QFloat; see src/util/qobject.ts).
+ */
+const integer: fc.Arbitrary<number | bigint | QFloat> = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(0, 512, 1 << 16, 1 << 20, 1 << 21, 1 << 30) },
   { weight: 2, arbitrary: fc.integer({ min: -5, max: 1 << 22 }) },
   {
     weight: 1,
     arbitrary: fc.constantFrom(-1, -(2 ** 31), 2 ** 31, 2 ** 32, 2 ** 53, -(2 ** 53), 2 ** 63, -(2 ** 63), 2 ** 64, 1e300, Infinity, 0.5),
   },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<bigint | QFloat>(
+      2n ** 63n - 1n, 2n ** 64n - 1n, -(2n ** 63n), 2n ** 53n + 1n, 2n ** 63n - 2n ** 30n + 1n,
+      new QFloat(1), new QFloat(1e3), new QFloat(1.5), new QFloat(2 ** 64),
+    ),
+  },
 );
-const speed: fc.Arbitrary<number> = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(0, 1, 1 << 20) }, { weight: 1, arbitrary: integer });
+const speed: fc.Arbitrary<number | bigint | QFloat> = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(0, 1, 1 << 20) }, { weight: 1, arbitrary: integer });
 
 /** Any JSON-ish value: what a member of the wrong type may be. */
 const junk: fc.Arbitrary<Value> = fc.oneof(
