@@ -39,7 +39,7 @@ export function dispatch(graph: Graph, env: TxEnv, command: QmpCommand): Dispatc
     const input: unknown = command;
     if (typeof input !== 'object' || input === null || Array.isArray(input)) fail(msg.inputNotObject());
     const { execute, arguments: given } = input as { readonly execute?: unknown; readonly arguments?: unknown };
-    if (typeof execute !== 'string') fail(execute === undefined ? msg.inputLacksExecute() : msg.executeNotString());
+    if (typeof execute !== 'string') fail(execute === undefined ? msg.inputLacksExecute() : msg.memberNotString('execute'));
     if (given !== undefined && given !== null && (typeof given !== 'object' || Array.isArray(given))) fail(msg.argumentsNotObject());
     const handler = commandNamed(execute);
     const args = given ?? {};

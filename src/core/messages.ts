@@ -66,11 +66,16 @@ export const msg = {
   unexpectedParameter: (name: string) => `Parameter '${name}' is unexpected`,
   invalidEnumValue: (name: string, value: string) => `Parameter '${name}' does not accept value '${value}'`,
   commandNotFound: (name: string) => `The command ${name} has not been found`,
-  // qapi/qmp-dispatch.c: qmp_dispatch_check_obj()
+  // qapi/qmp-dispatch.c: qmp_dispatch_check_obj(), qmp_dispatch()
   inputNotObject: () => 'QMP input must be a JSON object',
   inputLacksExecute: () => "QMP input lacks member 'execute'",
-  executeNotString: () => "QMP input member 'execute' must be a string",
+  memberNotString: (member: string) => `QMP input member '${member}' must be a string`,
+  membersClash: (member: string, other: string) => `QMP input member '${member}' clashes with '${other}'`,
+  memberUnexpected: (member: string) => `QMP input member '${member}' is unexpected`,
   argumentsNotObject: () => "QMP input member 'arguments' must be an object",
+  commandNoOob: (name: string) => `The command ${name} does not support OOB`,
+  // monitor/qmp.c: monitor_qmp_dispatch() before qmp_capabilities
+  negotiationFirst: () => "Expecting capabilities negotiation with 'qmp_capabilities'",
 
   // The dynamic model's own: a writer's reopen that the storage refuses.
   dynamicReopenFailed: (node: string, filename: string, errno: string) =>

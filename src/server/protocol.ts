@@ -4,6 +4,7 @@
  */
 import { QEMU_VERSION, qmpCapabilities } from '../commands/session.js';
 import { QmpError } from '../core/errors.js';
+import { msg } from '../core/messages.js';
 import { visit } from '../qapi/visit.js';
 import { qjson } from '../util/qjson.js';
 import { isQDict, qdictKeys } from '../util/qobject.js';
@@ -33,22 +34,22 @@ export interface ParsedCommand {
  * mistakes the one QEMU finds first is reported. `exec-oob` is a member only with OOB enabled.
  */
 export function checkInput(input: unknown, allowOob: boolean): ParsedCommand | QmpReply {
-  if (!isQDict(input)) return errorReply('QMP input must be a JSON object');
+  if (!isQDict(input)) return errorReply(msg.inputNotObject());
   const id = Object.hasOwn(input, 'id') ? input['id'] : undefined;
   let execKey: string | undefined;
   for (const key of qdictKeys(input, true)) {
     const value = input[key];
     if (key === 'execute' || (key === 'exec-oob' && allowOob)) {
-      if (typeof value !== 'string') return errorReply(`QMP input member '${key}' must be a string`, 'GenericError', id);
-      if (execKey) return errorReply(`QMP input member '${key}' clashes with '${execKey}'`, 'GenericError', id);
+      if (typeof value !== 'string') return errorReply(msg.memberNotString(key), 'GenericError', id);
+      if (execKey) return errorReply(msg.membersClash(key, execKey), 'GenericError', id);
       execKey = key;
     } else if (key === 'arguments') {
-      if (!isQDict(value)) return errorReply("QMP input member 'arguments' must be an object", 'GenericError', id);
+      if (!isQDict(value)) return errorReply(msg.argumentsNotObject(), 'GenericError', id);
     } else if (key !== 'id') {
-      return errorReply(`QMP input member '${key}' is unexpected`, 'GenericError', id);
+      return errorReply(msg.memberUnexpected(key), 'GenericError', id);
     }
   }
-  if (!execKey) return errorReply("QMP input lacks member 'execute'", 'GenericError', id);
+  if (!execKey) return errorReply(msg.inputLacksExecute(), 'GenericError', id);
   const args = Object.hasOwn(input, 'arguments') ? (input['arguments'] as Record<string, unknown>) : {};
   return { execute: input[execKey] as string, arguments: args, oob: execKey === 'exec-oob', ...(id !== undefined ? { id } : {}) };
 }

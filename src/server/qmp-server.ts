@@ -14,7 +14,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { rmSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { Subscription } from 'rxjs';
-import { COMMANDS } from '../commands/registry.js';
+import { commandNamed } from '../commands/registry.js';
+import { msg } from '../core/messages.js';
 import { splitAtReply, type GraphEvent } from '../core/events.js';
 import type { Permgraph } from '../runtime/permgraph.js';
 import { startWallClock } from '../runtime/wall-clock.js';
@@ -130,7 +131,7 @@ class Connection {
     const id = input.id !== undefined ? { id: input.id } : {};
     if (!this.negotiated) {
       if (input.execute !== 'qmp_capabilities') {
-        return this.send(errorReply("Expecting capabilities negotiation with 'qmp_capabilities'", 'CommandNotFound', input.id));
+        return this.send(errorReply(msg.negotiationFirst(), 'CommandNotFound', input.id));
       }
       const accepted = negotiate(input.arguments);
       if ('errorClass' in accepted) return this.send(errorReply(accepted.desc, accepted.errorClass, input.id));
@@ -140,11 +141,11 @@ class Connection {
     }
     if (input.oob) {
       // no command of qemu-storage-daemon allows out-of-band execution
-      const known = Object.hasOwn(COMMANDS, input.execute);
+      const known = commandNamed(input.execute) !== undefined;
       return this.send(
         known
-          ? errorReply(`The command ${input.execute} does not support OOB`, 'GenericError', input.id)
-          : errorReply(`The command ${input.execute} has not been found`, 'CommandNotFound', input.id),
+          ? errorReply(msg.commandNoOob(input.execute), 'GenericError', input.id)
+          : errorReply(msg.commandNotFound(input.execute), 'CommandNotFound', input.id),
       );
     }
     if (!this.run(this, input)) this.close();

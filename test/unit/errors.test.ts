@@ -65,7 +65,11 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   commandNotFound: [['nope'], 'The command nope has not been found'],
   inputNotObject: [[], 'QMP input must be a JSON object'],
   inputLacksExecute: [[], "QMP input lacks member 'execute'"],
-  executeNotString: [[], "QMP input member 'execute' must be a string"],
+  memberNotString: [['exec-oob'], "QMP input member 'exec-oob' must be a string"],
+  membersClash: [['execute', 'exec-oob'], "QMP input member 'execute' clashes with 'exec-oob'"],
+  memberUnexpected: [['extra'], "QMP input member 'extra' is unexpected"],
+  commandNoOob: [['query-jobs'], 'The command query-jobs does not support OOB'],
+  negotiationFirst: [[], "Expecting capabilities negotiation with 'qmp_capabilities'"],
   argumentsNotObject: [[], "QMP input member 'arguments' must be an object"],
   // the dynamic model's own text (docs/architecture.md), not QEMU's
   dynamicReopenFailed: [
