@@ -18,8 +18,13 @@ import { RANDOM_FILES, resolveStep, sequenceArb, stepLabel, type Step } from './
 /** Sequences per model: 2 × 2,600 = 5,200 in all. */
 export const RUNS = 2_600;
 export const MAX_STEPS = 16;
-/** PERMGRAPH_SEED=<seed> replays the seed a failure printed. */
-const seed = process.env['PERMGRAPH_SEED'] ? { seed: Number(process.env['PERMGRAPH_SEED']) } : {};
+/**
+ * PERMGRAPH_SEED=<seed> replays the seed a failure printed. A run on a developer's machine takes a
+ * fresh seed each time, to look where no run has looked; CI (CI=true) runs a fixed one, so that
+ * what lands is what was run. A fresh seed's finding becomes a test of its own.
+ */
+const CI_SEED = 22;
+const seed = process.env['PERMGRAPH_SEED'] ? { seed: Number(process.env['PERMGRAPH_SEED']) } : process.env['CI'] ? { seed: CI_SEED } : {};
 
 type ActorMode = boolean | 'lazy';
 
