@@ -9,6 +9,7 @@ import { fail } from '../core/errors.js';
 import { msg } from '../core/messages.js';
 import { transact, type Tx } from '../core/tx.js';
 import { Role } from '../drivers/roles.js';
+import { WRITE_PERMS } from '../perms/writers.js';
 import { childEdges, getNode } from '../graph/graph.js';
 import type { BlockNode, DriverName, Graph, NodeName } from '../graph/types.js';
 import { BACKING_DRIVERS, FILTER_DRIVERS, UNREOPENABLE_DRIVERS } from '../drivers/policies.js';
@@ -235,15 +236,34 @@ function reopenMultiple(tx: Tx, queue: ReadonlyMap<NodeName, QueueEntry>): void 
  * options; inline children follow; the refresh runs at once.
  */
 export function reopenSetReadOnly(tx: Tx, name: NodeName, readOnly: boolean): void {
-  const node = tx.mustNode(name);
+  reopenMultiple(tx, readOnlyQueue(tx, name, readOnly));
+}
+
+/** bdrv_reopen_set_read_only()'s queue: the node with its old options but read-only, its children after it. */
+function readOnlyQueue(tx: Tx, name: NodeName, readOnly: boolean): Map<NodeName, QueueEntry> {
+  const node = tx.mustPeekNode(name);
   const queue = new Map<NodeName, QueueEntry>();
-  enqueue(tx.g as Graph, queue, {
-    name,
-    options: { ...node.options, 'read-only': readOnly },
-    keepOld: true,
-    inherited: {},
-  });
-  reopenMultiple(tx, queue);
+  enqueue(tx.g as Graph, queue, { name, options: { ...node.options, 'read-only': readOnly }, keepOld: true, inherited: {} });
+  return queue;
+}
+
+/**
+ * Whether reopening `name` read-only would be refused: a node the reopen makes read-only has a
+ * parent outside the reopen that writes to it (bdrv_check_perm(): "Read-only block node '…'
+ * cannot support read-write users"). A caller that ignores a failed reopen, as stream_clean() does
+ * (its errp is NULL), leaves the node as it is instead.
+ */
+export function readOnlyReopenRefused(tx: Tx, name: NodeName): boolean {
+  const queue = readOnlyQueue(tx, name, true);
+  for (const entry of queue.values()) {
+    if (!flagsOf(entry).readOnly) continue;
+    for (const id of tx.mustPeekNode(entry.name).parents) {
+      const edge = tx.peekEdge(id);
+      if (edge.parent.kind === 'node' && queue.has(edge.parent.node)) continue;
+      if (edge.perm & WRITE_PERMS) return true;
+    }
+  }
+  return false;
 }
 
 export const blockdevReopen: Command = {

@@ -7,11 +7,9 @@
 import type { Tx } from '../core/tx.js';
 import { getJob } from '../graph/graph.js';
 import type { Graph, Job, NodeName } from '../graph/types.js';
-import { WRITE_PERMS } from '../perms/writers.js';
-import { cumulativePerm } from '../perms/cumulative.js';
 import { closeNode } from '../commands/blockdev.js';
 import { removeBackend } from '../core/backends.js';
-import { reopenSetReadOnly } from '../commands/reopen.js';
+import { readOnlyReopenRefused, reopenSetReadOnly } from '../commands/reopen.js';
 import { Role } from '../drivers/roles.js';
 import { belowInChain } from './start.js';
 import {
@@ -31,8 +29,8 @@ const job = (tx: Tx, id: string): Job => getJob(tx.g as Graph, id)!;
 function restoreReadOnly(tx: Tx, name: NodeName): void {
   const node = tx.peekNode(name);
   if (!node || node.readOnlyOption) return;
-  const { perm } = cumulativePerm(node.parents.map((id) => tx.peekEdge(id)));
-  if (perm & WRITE_PERMS) return;
+  // the failure of this reopen is ignored (stream_clean() passes no errp): a refused one is skipped
+  if (readOnlyReopenRefused(tx, name)) return;
   reopenSetReadOnly(tx, name, true);
 }
 
