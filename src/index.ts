@@ -3,8 +3,8 @@ export { createPermgraph, type Permgraph, type PermgraphLogger, type PermgraphOp
 export type { QmpCommand, QmpReply } from './core/dispatch.js';
 export { dispatch } from './core/dispatch.js';
 export { eventPhase, splitAtReply, type EventPhase, type GraphEvent } from './core/events.js';
-export { QmpError } from './core/errors.js';
-export { msg as qemuMessages } from './core/messages.js';
+export { QmpError } from './messages/errors.js';
+export { msg as qemuMessages } from './messages/messages.js';
 export { Perm, PERM_ALL, permNames, qmpPermList, permLetters, type PermSet } from './perms/perm.js';
 export { cumulativePerm } from './perms/cumulative.js';
 export { Role } from './drivers/roles.js';

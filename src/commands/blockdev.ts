@@ -1,6 +1,6 @@
 /** blockdev-add and blockdev-del (blockdev.c: qmp_blockdev_add(), qmp_blockdev_del()). */
-import { fail } from '../core/errors.js';
-import { msg } from '../core/messages.js';
+import { fail } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
 import { openBlockdev } from '../core/open.js';
 import { transact, type Tx } from '../core/tx.js';
 import { getNode, hasBackendParent } from '../graph/graph.js';

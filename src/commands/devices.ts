@@ -4,7 +4,7 @@
  * device attached to a node gets an anonymous BlockBackend that error texts name by the device.
  */
 import { insertBackend, removeBackend, setBackendPerm } from '../core/backends.js';
-import { fail, QmpError } from '../core/errors.js';
+import { fail, QmpError } from '../messages/errors.js';
 import { transact } from '../core/tx.js';
 import { backendsInOrder, getNode } from '../graph/graph.js';
 import type { Graph } from '../graph/types.js';

@@ -4,7 +4,7 @@
  * created first (in the storage's memory only: nothing is written), then opened, then the job
  * starts as blockdev-mirror / blockdev-backup would.
  */
-import { fail } from '../core/errors.js';
+import { fail } from '../messages/errors.js';
 import { openBlockdev } from '../core/open.js';
 import { transact, type Tx } from '../core/tx.js';
 import { childByName, getNode } from '../graph/graph.js';

@@ -2,9 +2,9 @@
  * NBD server and block exports (blockdev-nbd.c, block/export/export.c, nbd/server.c).
  */
 import { insertBackend, removeBackend, setBackendPerm } from '../core/backends.js';
-import { fail } from '../core/errors.js';
+import { fail } from '../messages/errors.js';
 import type { GraphEvent } from '../core/events.js';
-import { msg } from '../core/messages.js';
+import { msg } from '../messages/messages.js';
 import { isWellFormedId } from '../core/open.js';
 import { transact, type Tx } from '../core/tx.js';
 import { exportsInOrder, getBackend, getEdge, getExport, getNode } from '../graph/graph.js';

@@ -5,8 +5,8 @@
  * itself is one transaction.
  */
 import { jobVerbError, type JobVerb } from '../../machines/job.machine.js';
-import { fail, QmpError } from '../core/errors.js';
-import { msg } from '../core/messages.js';
+import { fail, QmpError } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
 import { transact, TxError, type Tx } from '../core/tx.js';
 import { insertBackend } from '../core/backends.js';
 import { Perm } from '../perms/perm.js';

@@ -1,5 +1,5 @@
 /** object-add / object-del for the objects block nodes use (qom/object_interfaces.c). */
-import { fail } from '../core/errors.js';
+import { fail } from '../messages/errors.js';
 import { isWellFormedId } from '../core/open.js';
 import { transact } from '../core/tx.js';
 import { getObject, nodesInOrder } from '../graph/graph.js';

@@ -5,8 +5,8 @@
  */
 import { isShallowCopy } from '../core/draft.js';
 import { qjson } from '../util/qjson.js';
-import { fail } from '../core/errors.js';
-import { msg } from '../core/messages.js';
+import { fail } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
 import { transact, type Tx } from '../core/tx.js';
 import { Role } from '../drivers/roles.js';
 import { WRITE_PERMS } from '../perms/writers.js';

@@ -1,7 +1,7 @@
 /** block_resize (blockdev.c: qmp_block_resize(); block/io.c: bdrv_co_truncate()). */
 import { insertBackend, removeBackend } from '../core/backends.js';
-import { fail } from '../core/errors.js';
-import { msg } from '../core/messages.js';
+import { fail } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
 import { transact, type Tx } from '../core/tx.js';
 import { getNode } from '../graph/graph.js';
 import type { NodeName } from '../graph/types.js';

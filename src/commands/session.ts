@@ -1,5 +1,5 @@
 /** Commands about the simulated daemon itself: query-version, quit, qmp_capabilities. */
-import { QmpError } from '../core/errors.js';
+import { QmpError } from '../messages/errors.js';
 import { transact } from '../core/tx.js';
 import { exportsInOrder } from '../graph/graph.js';
 import { deleteShard } from '../graph/shards.js';

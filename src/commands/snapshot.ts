@@ -3,8 +3,8 @@
  * external_snapshot_commit()). The overlay takes the node as its backing file and the node's
  * users; the old node is then reopened read-only.
  */
-import { fail } from '../core/errors.js';
-import { msg } from '../core/messages.js';
+import { fail } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
 import { transact } from '../core/tx.js';
 import { Role } from '../drivers/roles.js';
 import { childByName, getNode } from '../graph/graph.js';

@@ -9,9 +9,9 @@ import { commandNamed } from '../commands/registry.js';
 import type { Graph } from '../graph/types.js';
 import { visit } from '../qapi/visit.js';
 import { struct } from '../qapi/schema.js';
-import { fail, QmpError } from './errors.js';
+import { fail, QmpError } from '../messages/errors.js';
 import type { GraphEvent } from './events.js';
-import { msg } from './messages.js';
+import { msg } from '../messages/messages.js';
 import { TxError, type TxEnv } from './tx.js';
 
 export interface QmpCommand {

@@ -10,8 +10,8 @@ import type { DriverName, FdMode, Graph, NodeName } from '../graph/types.js';
 import { nodeFilename } from './filename.js';
 import { getObject } from '../graph/graph.js';
 import type { ImageHeader } from '../storage/storage.js';
-import { fail } from './errors.js';
-import { msg } from './messages.js';
+import { fail } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
 import type { Tx } from './tx.js';
 import { qdictKeys } from '../util/qobject.js';
 

@@ -15,9 +15,9 @@ import { deleteShard, getShard, setShard } from '../graph/shards.js';
 import { beginDraft, finishDraft } from './draft.js';
 import type { Backend, BlockNode, DriverName, Edge, EdgeId, FdMode, Graph, NodeName, ParentRef } from '../graph/types.js';
 import type { Storage } from '../storage/storage.js';
-import { fail, QmpError } from './errors.js';
+import { fail, QmpError } from '../messages/errors.js';
 import type { GraphEvent } from './events.js';
-import { msg } from './messages.js';
+import { msg } from '../messages/messages.js';
 import type { NodeStep, NodeStepper } from './node-stepper.js';
 
 export interface TxEnv {

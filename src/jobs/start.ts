@@ -5,7 +5,7 @@
  * undoes everything before it.
  */
 import { castDraft } from 'immer';
-import { fail, QmpError } from '../core/errors.js';
+import { fail, QmpError } from '../messages/errors.js';
 import { isWellFormedId } from '../core/open.js';
 import type { Tx } from '../core/tx.js';
 import { Role } from '../drivers/roles.js';

@@ -4,8 +4,8 @@
  * (bigint, QFloat; see util/qobject.ts) as JavaScript numbers. A value that needs no conversion
  * comes back as the same object.
  */
-import { fail } from '../core/errors.js';
-import { msg } from '../core/messages.js';
+import { fail } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
 import { isQDict, plainValue, QFloat, qnumDouble, qnumInt, qnumUint } from '../util/qobject.js';
 import type { Member, QapiType } from './schema.js';
 

@@ -3,8 +3,8 @@
  * capability negotiation, the checks on each input object, replies and event envelopes.
  */
 import { QEMU_VERSION, qmpCapabilities } from '../commands/session.js';
-import { QmpError } from '../core/errors.js';
-import { msg } from '../core/messages.js';
+import { QmpError } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
 import { visit } from '../qapi/visit.js';
 import { qjson } from '../util/qjson.js';
 import { isQDict, qdictKeys } from '../util/qobject.js';

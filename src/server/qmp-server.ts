@@ -15,7 +15,7 @@ import { rmSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import type { Subscription } from 'rxjs';
 import { commandNamed } from '../commands/registry.js';
-import { msg } from '../core/messages.js';
+import { msg } from '../messages/messages.js';
 import { splitAtReply, type GraphEvent } from '../core/events.js';
 import type { Permgraph } from '../runtime/permgraph.js';
 import { startWallClock } from '../runtime/wall-clock.js';

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { msg } from '../../src/core/messages.js';
-import { QmpError, fail } from '../../src/core/errors.js';
+import { msg } from '../../src/messages/messages.js';
+import { QmpError, fail } from '../../src/messages/errors.js';
 import { createPermgraph, createRealStorage, createVirtualStorage, qemuMessages, type QmpReply } from '../../src/index.js';
 
 type Messages = typeof msg;

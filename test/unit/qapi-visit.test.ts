@@ -4,7 +4,7 @@
  * Every text here was given by qemu-storage-daemon 7.2 to the same input.
  */
 import { describe, expect, it } from 'vitest';
-import { QmpError } from '../../src/core/errors.js';
+import { QmpError } from '../../src/messages/errors.js';
 import { createPermgraph, createVirtualStorage } from '../../src/index.js';
 import { bool, enumOf, int, listOf, number, opt, req, size, str, struct, uint64, type QapiType } from '../../src/qapi/schema.js';
 import { visit } from '../../src/qapi/visit.js';
