@@ -10,8 +10,8 @@
 const LAYERS = [
   { name: 'base', path: '^src/(util|perms|messages)/' },
   { name: 'qapi', path: '^src/qapi/' },
+  { name: 'charts', path: '^machines/[^/]+\\.(chart|types)\\.ts$' },
   { name: 'graph', path: '^src/graph/' },
-  { name: 'charts', path: '^machines/[^/]+\\.chart\\.ts$' },
   { name: 'drivers', path: '^src/drivers/' },
   { name: 'storage', path: '^src/storage/' },
   { name: 'core', path: '^src/core/' },
@@ -20,6 +20,7 @@ const LAYERS = [
   { name: 'machines', path: '^machines/[^/]+\\.machine\\.ts$' },
   { name: 'invariants', path: '^src/invariants/' },
   { name: 'runtime', path: '^src/(runtime|index\\.ts$)' },
+  { name: 'host', path: '^src/host/' },
   { name: 'engines', path: '^src/(check|scenario|viz)/' },
   { name: 'shells', path: '^src/(server|diff|view|node\\.ts$)' },
   { name: 'cli', path: '^src/cli/' },
@@ -69,10 +70,17 @@ module.exports = {
       to: { dependencyTypes: ['core'] },
     },
     {
-      name: 'charts-are-data',
-      comment: 'a chart (machines/*.chart.ts) is plain data: no xstate, nothing but pure types',
+      name: 'every-module-in-a-layer',
+      comment: 'a module under src/ or machines/ that no layer names escapes every rule: name its layer above',
       severity: 'error',
-      from: { path: '^machines/[^/]+\\.chart\\.ts$' },
+      from: { path: '^(src|machines)/', pathNot: any(LAYERS) },
+      to: {},
+    },
+    {
+      name: 'charts-are-data',
+      comment: 'a chart or its types (machines/*.chart.ts, *.types.ts) is plain data: no xstate, no library',
+      severity: 'error',
+      from: { path: '^machines/[^/]+\\.(chart|types)\\.ts$' },
       to: { path: '(^|/)node_modules/' },
     },
     {

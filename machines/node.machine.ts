@@ -5,38 +5,14 @@
  * node's new cumulative perm, `reopen.done` / `reopen.failed` once the core tried the reopen that a
  * `reopening*` state asks for, `options.changed` when blockdev-reopen gives new read-only options,
  * and `close` when the node goes. Tags say what the node shows: `read-only` is QMP's `ro`,
- * `fd-read-write` is the open mode of a file node's descriptor (O_RDWR, else O_RDONLY).
+ * `fd-read-write` is the open mode of a file node's descriptor (O_RDWR, else O_RDONLY),
+ * `follows-writers` / `refuses-writers` what a writer would do to it. And they name the effect a
+ * state asks for: in a `reopen-read-write` or `reopen-read-only` state the core tries that reopen
+ * (through its `Storage`) and answers with the outcome. The names are in node.types.ts.
  */
 import { and, assign, not, setup } from 'xstate';
 import { hasWriters } from '../src/perms/writers.js';
-import type { PermSet } from '../src/perms/perm.js';
-
-export type Model = 'qemu-7.2' | 'dynamic';
-
-export interface NodeMachineContext {
-  readonly model: Model;
-  /** The node holds a file descriptor of its own (the file-posix protocol driver). */
-  readonly holdsFd: boolean;
-  readonly readOnly: boolean;
-  readonly autoReadOnly: boolean;
-}
-
-export type NodeMachineInput = NodeMachineContext;
-
-export type NodeEvent =
-  | { readonly type: 'open' }
-  | { readonly type: 'perms.changed'; readonly perm: PermSet }
-  | { readonly type: 'reopen.done' }
-  | { readonly type: 'reopen.failed' }
-  | { readonly type: 'options.changed'; readonly readOnly: boolean; readonly autoReadOnly: boolean }
-  | { readonly type: 'close' };
-
-export const NODE_TAGS = {
-  readOnly: 'read-only',
-  fdReadWrite: 'fd-read-write',
-  /** Read-only now, but the first writer reopens it read-write. */
-  followsWriters: 'follows-writers',
-} as const;
+import { NODE_TAGS, type NodeEvent, type NodeMachineContext, type NodeMachineInput } from './node.types.js';
 
 export const nodeMachine = setup({
   types: {} as { context: NodeMachineContext; input: NodeMachineInput; events: NodeEvent },
@@ -79,7 +55,7 @@ export const nodeMachine = setup({
     },
     readOnly: {
       description: 'read-only=on: read-only until a reopen says otherwise',
-      tags: [NODE_TAGS.readOnly],
+      tags: [NODE_TAGS.readOnly, NODE_TAGS.refusesWriters],
     },
     readWrite: {
       description: 'read-write, whatever its users',
@@ -92,7 +68,7 @@ export const nodeMachine = setup({
     },
     reopeningReadWrite: {
       description: 'the first writer attached: reopening read-write',
-      tags: [NODE_TAGS.readOnly, NODE_TAGS.followsWriters],
+      tags: [NODE_TAGS.readOnly, NODE_TAGS.followsWriters, NODE_TAGS.reopenReadWrite],
       on: { 'reopen.done': 'active', 'reopen.failed': 'idle' },
     },
     active: {
@@ -102,7 +78,7 @@ export const nodeMachine = setup({
     },
     reopeningReadOnly: {
       description: 'the last writer detached: dropping back to read-only',
-      tags: [NODE_TAGS.fdReadWrite, NODE_TAGS.followsWriters],
+      tags: [NODE_TAGS.fdReadWrite, NODE_TAGS.followsWriters, NODE_TAGS.reopenReadOnly],
       on: { 'reopen.done': 'idle', 'reopen.failed': 'active' },
     },
     fdIdle: {
@@ -111,6 +87,7 @@ export const nodeMachine = setup({
     },
     fdReopeningReadWrite: {
       description: 'a writer (write, write unchanged or resize) arrived: reopening the file O_RDWR',
+      tags: [NODE_TAGS.reopenReadWrite],
       on: { 'reopen.done': 'fdActive', 'reopen.failed': 'fdIdle' },
     },
     fdActive: {
@@ -120,31 +97,10 @@ export const nodeMachine = setup({
     },
     fdReopeningReadOnly: {
       description: 'the last writer left: reopening the file O_RDONLY (a failure is ignored)',
-      tags: [NODE_TAGS.fdReadWrite],
+      tags: [NODE_TAGS.fdReadWrite, NODE_TAGS.reopenReadOnly],
       on: { 'reopen.done': 'fdIdle', 'reopen.failed': 'fdActive' },
     },
   },
 });
 
 export type NodeMachine = typeof nodeMachine;
-export type NodeStateName =
-  | 'closed'
-  | 'routing'
-  | 'readOnly'
-  | 'readWrite'
-  | 'idle'
-  | 'reopeningReadWrite'
-  | 'active'
-  | 'reopeningReadOnly'
-  | 'fdIdle'
-  | 'fdReopeningReadWrite'
-  | 'fdActive'
-  | 'fdReopeningReadOnly';
-
-/** States in which the machine waits for the core to try a reopen, and where it goes. */
-export const REOPENING: Readonly<Partial<Record<NodeStateName, 'read-write' | 'read-only'>>> = {
-  reopeningReadWrite: 'read-write',
-  reopeningReadOnly: 'read-only',
-  fdReopeningReadWrite: 'read-write',
-  fdReopeningReadOnly: 'read-only',
-};

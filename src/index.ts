@@ -1,7 +1,11 @@
-/** permgraph's public API. */
+/**
+ * permgraph's library entry: the pure core (snapshots, commands, drivers, the charts) and the
+ * runtime. It loads no node:* module, so it runs in a browser as well; what needs Node (real
+ * files, the QMP server, scenario files, the explorer) is in 'permgraph/node'.
+ */
 export { createPermgraph, type Permgraph, type PermgraphLogger, type PermgraphOptions } from './runtime/permgraph.js';
-export type { QmpCommand, QmpReply } from './core/dispatch.js';
-export { dispatch } from './core/dispatch.js';
+export type { QmpCommand, QmpReply } from './qapi/reply.js';
+export { dispatch } from './commands/dispatch.js';
 export { eventPhase, splitAtReply, type EventPhase, type GraphEvent } from './core/events.js';
 export { QmpError } from './messages/errors.js';
 export { msg as qemuMessages } from './messages/messages.js';
@@ -11,20 +15,12 @@ export { Role } from './drivers/roles.js';
 export { DRIVERS, driverPolicy, type DriverPolicy, type DriverPolicies } from './drivers/policies.js';
 export * from './graph/graph.js';
 export type * from './graph/types.js';
-export { createRealStorage } from './storage/real-storage.js';
 export { createVirtualStorage, type VirtualFile, type VirtualStorage } from './storage/virtual-storage.js';
 export type { Storage, FileFacts, ImageHeader } from './storage/storage.js';
-export { nodeMachine, type NodeEvent, type NodeStateName } from '../machines/node.machine.js';
+export { nodeMachine } from '../machines/node.machine.js';
+export { NODE_TAGS, type NodeEvent, type NodeStateName, type NodeStep, type NodeStepper } from '../machines/node.types.js';
 export { openFiles, xdbgBlockGraph } from './commands/queries.js';
-export { startQmpServer, type QmpServer, type QmpServerOptions } from './server/qmp-server.js';
-export { loadScenario, parseScenario, ScenarioError } from './scenario/load.js';
-export { runScenario, type RunResult, type StepRecord } from './scenario/run.js';
-export { virtualStorageFor } from './scenario/virtual-setup.js';
-export { jobMachine, JOB_TRANSITIONS, JOB_VERB_ALLOWED, jobVerbError } from '../machines/job.machine.js';
+export { jobMachine } from '../machines/job.machine.js';
+export { JOB_TRANSITIONS, JOB_VERB_ALLOWED, jobVerbError } from './jobs/job-status.js';
 export { checkSnapshot, checkStep, checkRefusedCommand, formatViolation, INVARIANT_FACTS, SNAPSHOT_INVARIANTS, type InvariantName, type Violation } from './invariants/index.js';
-export { withInvariantChecks } from './invariants/watch.js';
-export { explore, type ExploreOptions, type ExploreResult } from './check/explore.js';
-export { World, type WorldOptions, type WorldState } from './check/world.js';
-export { DEFAULT_UNIVERSE } from './check/default-universe.js';
-export { loadUniverse, parseUniverse, type Universe } from './check/universe.js';
-export { counterexampleScenario, scenarioYaml } from './check/counterexample.js';
+export { withInvariantChecks } from './runtime/invariant-checks.js';

@@ -7,8 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { createMachine } from 'xstate';
 import { nodeMachine, type NodeMachine } from '../machines/node.machine.js';
-import { dispatch, faultMessage, type QmpCommand } from '../src/core/dispatch.js';
-import { createNodeStepper } from '../src/core/node-stepper.js';
+import { dispatch, faultMessage } from '../src/commands/dispatch.js';
+import type { QmpCommand } from '../src/qapi/reply.js';
+import { createNodeStepper } from '../src/runtime/node-stepper.js';
 import { DRIVERS, type DriverPolicies } from '../src/drivers/policies.js';
 import { Perm } from '../src/perms/perm.js';
 import { emptyGraph, getNode } from '../src/graph/graph.js';

@@ -1,19 +1,14 @@
 /**
- * The job machine against QEMU's tables, and its paths (xstate/graph) replayed against the
- * simulator: the statuses a real job goes through are the machine's.
+ * The job chart and machine against QEMU's tables, the machine against the chart it is built
+ * from, and its paths (xstate/graph) replayed against the simulator: the statuses a real job goes
+ * through are the machine's.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
-import {
-  JOB_EVENT_TYPES,
-  JOB_TRANSITIONS,
-  JOB_VERB_ALLOWED,
-  jobMachine,
-  jobVerbError,
-  type JobEvent as JobMachineEvent,
-  type JobMachineInput,
-} from '../machines/job.machine.js';
+import { chartMoves, JOB_CHART, JOB_CHART_TRANSITIONS, type JobChartMoves, type JobStatus as ChartStatus } from '../machines/job.chart.js';
+import { JOB_EVENT_TYPES, jobMachine, type JobEvent as JobMachineEvent, type JobMachineInput } from '../machines/job.machine.js';
+import { JOB_TRANSITIONS, JOB_VERB_ALLOWED, jobVerbError } from '../src/jobs/job-status.js';
 import { createPermgraph, createVirtualStorage, type GraphEvent } from '../src/index.js';
 import type { JobStatus } from '../src/graph/types.js';
 
@@ -58,6 +53,77 @@ describe("QEMU 7.2's job tables", () => {
   it("job_apply_verb()'s text", () => {
     expect(jobVerbError('j1', 'running', 'complete')).toBe("Job 'j1' in state 'running' cannot accept command verb 'complete'");
     expect(jobVerbError('j1', 'ready', 'complete')).toBeNull();
+  });
+});
+
+/** One transition, as the chart and the machine can both be read: `from --event[guard]/actions--> to`. */
+const edge = (from: string, event: string | null, to: string, guard: string | null, actions: readonly string[]): string =>
+  `${from} --${event ?? 'always'}${guard ? `[${guard}]` : ''}${actions.length ? `/${actions.join(',')}` : ''}--> ${to}`;
+
+function chartEdges(from: string, event: string | null, moves: JobChartMoves | undefined): string[] {
+  return chartMoves(moves).map((move) => edge(from, event, move.target, move.guard ?? null, move.actions ? [move.actions] : []));
+}
+
+interface MachineTransition {
+  readonly target?: readonly { readonly key: string }[] | undefined;
+  readonly guard?: unknown;
+  readonly actions?: readonly unknown[];
+}
+
+function machineEdges(from: string, event: string | null, list: readonly MachineTransition[]): string[] {
+  const name = (x: unknown): string => (typeof x === 'string' ? x : String((x as { type?: unknown }).type));
+  return list.flatMap((t) =>
+    (t.target ?? []).map((target) => edge(from, event, target.key, t.guard === undefined || t.guard === null ? null : name(t.guard), (t.actions ?? []).map(name))),
+  );
+}
+
+describe('the job chart', () => {
+  it("has QAPI JobStatus's statuses as its states", () => {
+    expectTypeOf<ChartStatus>().toEqualTypeOf<JobStatus>();
+    expect(Object.keys(JOB_CHART.states)).toEqual([...S]);
+  });
+
+  it('draws only status changes that JobSTT allows', () => {
+    for (const from of S) {
+      for (const to of JOB_CHART_TRANSITIONS[from]) expect(JOB_TRANSITIONS[from], `${from} -> ${to}`).toContain(to);
+    }
+  });
+
+  it('derives its one-step table from every on and always transition', () => {
+    expect(JOB_CHART_TRANSITIONS).toEqual({
+      undefined: ['created'],
+      created: ['running', 'aborting'],
+      running: ['aborting', 'paused', 'ready', 'waiting'],
+      paused: ['running'],
+      ready: ['aborting', 'standby', 'waiting'],
+      standby: ['ready'],
+      waiting: ['pending', 'aborting'],
+      pending: ['concluded', 'aborting'],
+      aborting: ['concluded'],
+      concluded: ['null'],
+      null: [],
+    });
+  });
+
+  it('is the xstate machine: the same states, descriptions and transitions', () => {
+    expect(jobMachine.root.key).toBe(JOB_CHART.id);
+    expect(jobMachine.root.initial.target.map((t) => t.key)).toEqual([JOB_CHART.initial]);
+    expect(Object.keys(jobMachine.states)).toEqual(Object.keys(JOB_CHART.states));
+    for (const [key, node] of Object.entries(jobMachine.root.states)) {
+      const state = JOB_CHART.states[key as JobStatus];
+      expect(node.description, key).toBe(state.description);
+      expect(node.type, key).toBe(state.type ?? 'atomic');
+      const drawn = [
+        ...[...node.transitions.entries()].flatMap(([event, list]) => machineEdges(key, event, list)),
+        ...machineEdges(key, null, node.always ?? []),
+      ];
+      const charted = [
+        ...Object.entries(state.on ?? {}).flatMap(([event, moves]) => chartEdges(key, event, moves)),
+        ...chartEdges(key, null, state.always),
+      ];
+      expect(drawn, key).toEqual(charted);
+    }
+    expect([...jobMachine.root.transitions.keys()]).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { errorLine } from '../src/cli/program.js';
 import { normalizeTrace } from '../src/diff/normalize.js';
 import type { Trace } from '../src/diff/trace.js';
-import { MAX_DATA_FILE_BYTES } from '../src/scenario/data-file.js';
+import { MAX_DATA_FILE_BYTES } from '../src/scenario/data-limits.js';
 import { ScenarioError } from '../src/scenario/load.js';
 import { replaceInStrings } from '../src/scenario/virtual-setup.js';
 import { cli, type CliResult } from './support/cli.js';

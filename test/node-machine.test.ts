@@ -1,7 +1,8 @@
 /** The node machine is the single definition of read-only behaviour: its paths, and its power. */
 import { describe, expect, it } from 'vitest';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
-import { nodeMachine, type NodeEvent } from '../machines/node.machine.js';
+import { nodeMachine } from '../machines/node.machine.js';
+import type { NodeEvent } from '../machines/node.types.js';
 import { createPermgraph, createVirtualStorage, openFiles, Perm } from '../src/index.js';
 
 const EVENTS: NodeEvent[] = [

@@ -4,7 +4,7 @@
  * `check-invariants: true` so the run itself reports what broke.
  */
 import { stringify } from 'yaml';
-import type { QmpReply } from '../core/dispatch.js';
+import type { QmpReply } from '../qapi/reply.js';
 import { formatViolation, type Violation } from '../invariants/index.js';
 import type { Scenario, Step } from '../scenario/schema.js';
 import type { UniverseCommand } from './universe.js';

@@ -4,7 +4,9 @@
  * checked with zod like a scenario; a problem is one line that says where and what.
  */
 import { z } from 'zod';
-import { checkData, parseDataText, readDataFile } from '../scenario/data-file.js';
+import { readDataFile } from '../scenario/data-file.js';
+import { checkData } from '../scenario/data-schema.js';
+import { parseDataText } from '../scenario/data-text.js';
 import { advanceStepSchema, chmodStepSchema, listOf, qmpStepSchema, recordOf, setupStepSchema, virtualFileSchema } from '../scenario/schema.js';
 
 const commandSchema = z.union([qmpStepSchema.omit({ expect: true }), advanceStepSchema, chmodStepSchema]);

@@ -4,13 +4,13 @@
  * made once), so stepping from any state never disturbs another: branching is free.
  */
 import type { NodeMachine } from '../../machines/node.machine.js';
-import { dispatch, type QmpCommand, type QmpReply } from '../core/dispatch.js';
-import { createNodeStepper, type NodeStepper } from '../core/node-stepper.js';
-import { transact, type TxEnv } from '../core/tx.js';
+import { createEngine, type Engine } from '../commands/engine.js';
+import type { QmpCommand, QmpReply } from '../qapi/reply.js';
+import type { NodeStepper } from '../../machines/node.types.js';
+import { createNodeStepper } from '../runtime/node-stepper.js';
 import type { DriverPolicies } from '../drivers/policies.js';
 import { emptyGraph } from '../graph/graph.js';
 import type { Graph, Model } from '../graph/types.js';
-import { advanceJobs } from '../jobs/lifecycle.js';
 import { ScenarioError } from '../scenario/load.js';
 import { chmodVirtual, substitute, virtualStorageFor } from '../scenario/virtual-setup.js';
 import { createVirtualStorage, type VirtualFile, type VirtualStorage } from '../storage/virtual-storage.js';
@@ -23,12 +23,12 @@ export interface WorldOptions {
   readonly driverPolicies?: DriverPolicies;
 }
 
-/** One combination of file modes: its storage and the environment commands run in. */
+/** One combination of file modes: its storage and the engine commands run in. */
 export interface StorageState {
   /** Which files differ from the universe's setup, and how ('' when none do). */
   readonly key: string;
   readonly storage: VirtualStorage;
-  readonly env: TxEnv;
+  readonly engine: Engine;
 }
 
 export interface WorldState {
@@ -82,13 +82,13 @@ export class World {
 
   run(state: WorldState, command: UniverseCommand): Stepped {
     if ('execute' in command) {
-      const result = dispatch(state.graph, state.storage.env, this.qmpCommand(command));
+      const result = state.storage.engine.step(state.graph, this.qmpCommand(command));
       return { state: result.graph === state.graph ? state : { graph: result.graph, storage: state.storage }, reply: result.reply };
     }
     if ('advance' in command) {
-      if (Object.keys(state.graph.jobs).length === 0) return { state };
-      const { graph } = transact(state.graph, state.storage.env, (tx) => advanceJobs(tx, command.advance));
-      return { state: { graph, storage: state.storage } };
+      const moved = state.storage.engine.advance(state.graph, command.advance);
+      if (moved.fault !== undefined) throw moved.fault;
+      return { state: moved.graph === state.graph ? state : { graph: moved.graph, storage: state.storage } };
     }
     const storage = this.chmodded(state.storage, command);
     return { state: storage === state.storage ? state : { graph: state.graph, storage } };
@@ -133,8 +133,8 @@ export class World {
     const key = changed.sort().join(',');
     let found = this.storages.get(key);
     if (!found) {
-      const env: TxEnv = { storage, stepper: this.stepper, ...(this.options.driverPolicies ? { drivers: this.options.driverPolicies } : {}) };
-      found = { key, storage, env };
+      const engine = createEngine({ storage, stepper: this.stepper, ...(this.options.driverPolicies ? { drivers: this.options.driverPolicies } : {}) });
+      found = { key, storage, engine };
       this.storages.set(key, found);
     }
     return found;

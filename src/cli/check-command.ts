@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
+import { InvalidArgumentError, Option } from 'commander';
 import { stringify } from 'yaml';
 import { counterexampleScenario, scenarioYaml } from '../check/counterexample.js';
 import { DEFAULT_UNIVERSE } from '../check/default-universe.js';
@@ -13,6 +14,7 @@ import { loadUniverse } from '../check/universe.js';
 import { World } from '../check/world.js';
 import type { Model } from '../graph/types.js';
 import { formatViolation, INVARIANT_FACTS } from '../invariants/index.js';
+import { modelOption, type RegisterCommand } from './command-kit.js';
 
 export interface CheckCommandOptions {
   readonly model?: Model;
@@ -83,3 +85,23 @@ export function checkCommand(options: CheckCommandOptions, write: (text: string)
   }
   return 1;
 }
+
+function depthArg(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a whole number of commands');
+  return Number(value);
+}
+
+export const registerCheckCommand: RegisterCommand = (program, { io, setExit }) => {
+  program
+    .command('check')
+    .description('explore every command sequence of a universe up to a depth and check the invariants in every state')
+    .addOption(modelOption("read-only model (default: the universe's, else dynamic)"))
+    .addOption(new Option('--depth <n>', 'longest command sequence explored').argParser(depthArg).default(DEFAULT_DEPTH))
+    .option('--universe <file>', 'the universe (JSON or YAML); default: the libvirt chain with an export and a commit')
+    .option('--out <file>', "where a counterexample scenario is written ('-' for stdout; default <universe>.counterexample.yaml)")
+    .option('--allow-quirks', "go on past QEMU 7.2's own documented breaks of an invariant (the failed stream's leaked backend)")
+    .option('--print-universe', 'print the universe (e.g. the default one, to start your own from) and stop')
+    .action((options: CheckCommandOptions) => {
+      setExit(checkCommand(options, io.stdout));
+    });
+};

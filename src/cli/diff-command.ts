@@ -11,6 +11,7 @@ import { readScenarioFile } from '../diff/scenario-file.js';
 import { simulate } from '../diff/simulate.js';
 import { loadTrace } from '../diff/trace-schema.js';
 import { ScenarioError } from '../scenario/load.js';
+import { modelOption, parseSeconds, type RegisterCommand } from './command-kit.js';
 
 export interface DiffOptions {
   readonly model: Model;
@@ -37,3 +38,17 @@ export async function diffCommand(file: string, options: DiffOptions, write: (te
   write(`${header}: ${diffs.length} difference(s)\n${formatDifferences(normalizeTrace(reference), diffs)}`);
   return 1;
 }
+
+export const registerDiffCommand: RegisterCommand = (program, { io, setExit }) => {
+  program
+    .command('diff')
+    .description('run a scenario on the real qemu-storage-daemon and on permgraph; print every difference (exit 1 if any)')
+    .argument('<file>', 'the scenario')
+    .addOption(modelOption('read-only model').default('qemu-7.2'))
+    .option('--as-user <user>', "run the daemon as this user (default: the scenario's as_user; 'self': as you)")
+    .option('--recorded <trace>', 'compare with this recorded trace instead of running the daemon')
+    .option('--timeout <seconds>', 'limit of every QMP read', parseSeconds, 10)
+    .action((file: string, options: DiffOptions) => {
+      setExit(diffCommand(file, options, io.stdout));
+    });
+};

@@ -1,11 +1,13 @@
 /** `permgraph graph FILE`: the block graph after one step of a scenario, as DOT or SVG. */
+import { Option } from 'commander';
 import type { Model } from '../graph/types.js';
 import { loadScenario } from '../scenario/load.js';
 import { playScenario, type StorageKind } from '../scenario/play.js';
 import { stepViews } from '../view/step-views.js';
 import { blockGraphDot } from '../viz/block-graph-dot.js';
 import { renderSvg } from '../viz/render-svg.js';
-import { UsageError } from './program.js';
+import { modelOption, storageOption, type RegisterCommand } from './command-kit.js';
+import { UsageError } from './errors.js';
 
 export interface GraphCommandOptions {
   /** The step after which to draw (0-based); the last when absent. */
@@ -34,3 +36,17 @@ export async function graphCommand(file: string, options: GraphCommandOptions, w
   write(options.format === 'dot' ? dot : await renderSvg(dot));
   return 0;
 }
+
+export const registerGraphCommand: RegisterCommand = (program, { io, setExit }) => {
+  program
+    .command('graph')
+    .description('draw the block graph after a step of a scenario: nodes with ro, state and open mode, edges with perm and shared')
+    .argument('<file>', 'the scenario')
+    .option('--step <n>', 'after this step (0-based; default: the last)')
+    .addOption(modelOption("read-only model (default: the scenario's, else dynamic)"))
+    .addOption(new Option('--format <format>', 'output').choices(['dot', 'svg']).default('svg'))
+    .addOption(storageOption('virtual or real files, as for run'))
+    .action((file: string, options: GraphCommandOptions) => {
+      setExit(graphCommand(file, options, io.stdout));
+    });
+};

@@ -3,6 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { notRun, recordOnDaemon } from '../diff/record.js';
 import { readScenarioFile, tracePathFor } from '../diff/scenario-file.js';
 import { ScenarioError } from '../scenario/load.js';
+import { parseSeconds, type RegisterCommand } from './command-kit.js';
+import { UsageError } from './errors.js';
 
 export interface RecordCommandOptions {
   readonly asUser?: string;
@@ -28,3 +30,17 @@ export async function recordCommand(files: readonly string[], options: RecordCom
   }
   return aborted > 0 ? 1 : 0;
 }
+
+export const registerRecordCommand: RegisterCommand = (program, { io, setExit }) => {
+  program
+    .command('record')
+    .description("run scenarios on the real qemu-storage-daemon and write each one's trace beside it (NAME.trace.json)")
+    .argument('<files...>', 'the scenarios')
+    .option('--as-user <user>', "run the daemon as this user (default: the scenario's as_user; 'self': as you)")
+    .option('--out <trace>', 'write the trace here (one scenario only)')
+    .option('--timeout <seconds>', 'limit of every QMP read', parseSeconds, 10)
+    .action((files: string[], options: RecordCommandOptions) => {
+      if (options.out && files.length > 1) throw new UsageError('record: --out takes one scenario');
+      setExit(recordCommand(files, options, io.stdout));
+    });
+};

@@ -1,8 +1,10 @@
 /** `permgraph run FILE`: replay a scenario and print its trace. */
+import { Option } from 'commander';
 import type { Model } from '../graph/types.js';
 import { loadScenario } from '../scenario/load.js';
 import { formatJson, formatText } from '../scenario/format.js';
 import { playScenario, type StorageKind } from '../scenario/play.js';
+import { modelOption, storageOption, type RegisterCommand } from './command-kit.js';
 
 export interface RunCommandOptions {
   readonly model?: Model;
@@ -19,3 +21,17 @@ export function runCommand(file: string, options: RunCommandOptions, write: (tex
   result.permgraph.dispose();
   return result.ok ? 0 : 1;
 }
+
+export const registerRunCommand: RegisterCommand = (program, { io, setExit }) => {
+  program
+    .command('run')
+    .description('replay a scenario file (JSON or YAML) and print what every step did')
+    .argument('<file>', 'the scenario')
+    .addOption(modelOption("read-only model (default: the scenario's, else dynamic)"))
+    .addOption(new Option('--format <format>', 'output').choices(['text', 'json']).default('text'))
+    .addOption(storageOption('virtual: setup steps describe files; real: the files on disk'))
+    .option('--check-invariants', 'check the invariant catalogue after every step; a violation fails the run')
+    .action((file: string, options: RunCommandOptions) => {
+      setExit(runCommand(file, options, io.stdout));
+    });
+};

@@ -3,7 +3,8 @@ import { viewData } from '../view/view-data.js';
 import { startViewServer, ViewerNotBuiltError } from '../view/view-server.js';
 import { webRoot } from '../view/web-root.js';
 import type { StorageKind } from '../scenario/play.js';
-import { UsageError } from './program.js';
+import { storageOption, type RegisterCommand } from './command-kit.js';
+import { UsageError } from './errors.js';
 
 export interface ViewCommandOptions {
   readonly port: string;
@@ -36,3 +37,15 @@ async function serve(data: unknown, port: number, write: (text: string) => void)
   await server.close();
   return 0;
 }
+
+export const registerViewCommand: RegisterCommand = (program, { io, setExit }) => {
+  program
+    .command('view')
+    .description('serve a web viewer that steps through a scenario in both models, on 127.0.0.1; prints its URL')
+    .argument('<file>', 'the scenario')
+    .option('--port <n>', 'port (0: any free one)', '0')
+    .addOption(storageOption('virtual or real files, as for run'))
+    .action((file: string, options: ViewCommandOptions) => {
+      setExit(viewCommand(file, options, io.stdout));
+    });
+};

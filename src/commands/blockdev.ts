@@ -2,7 +2,8 @@
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { openBlockdev } from '../core/open.js';
-import { transact, type Tx } from '../core/tx.js';
+import { closeNode } from '../core/close.js';
+import { transact } from '../core/tx.js';
 import { getNode, hasBackendParent } from '../graph/graph.js';
 import type { NodeName } from '../graph/types.js';
 import { opBlocked } from '../jobs/blockers.js';
@@ -20,22 +21,6 @@ export const blockdevAdd: Command = {
     return { ...result, reply: {} };
   },
 };
-
-/**
- * bdrv_unref() of a node nobody references any more: its children go with it when they can,
- * depth first, in the order bdrv_close() lets go of them (a work list: chains of any length).
- */
-export function closeNode(tx: Tx, name: NodeName): void {
-  const work: { readonly name: NodeName; readonly orphanOnly: boolean }[] = [{ name, orphanOnly: false }];
-  for (let next = work.pop(); next; next = work.pop()) {
-    const node = tx.peekNode(next.name);
-    // a child is closed only if nothing holds it once the nodes before it are gone
-    if (!node || (next.orphanOnly && (node.monitorOwned || node.parents.length > 0))) continue;
-    const children = [...new Set(node.children.map((id) => tx.peekEdge(id).child))];
-    tx.removeNode(next.name);
-    for (let i = children.length - 1; i >= 0; i--) work.push({ name: children[i]!, orphanOnly: true });
-  }
-}
 
 export const blockdevDel: Command = {
   args: struct(req('node-name', str)),

@@ -48,7 +48,7 @@ export const deviceAdd: Command = {
     if (drive === undefined) fail('drive property not set');
     const node = getNode(graph, drive);
     if (!node) fail(`Property '${kind.type}.drive' can't find value '${drive}'`);
-    const readOnly = kind.cdrom || node.readOnly && !env.stepper.describe(node.machine).followsWriters;
+    const readOnly = kind.cdrom || env.stepper.describe(node.machine).refusesWriters;
     if (kind.needsWritable && readOnly) fail("Can't use a read-only drive");
     const result = transact(graph, env, (tx) => {
       const backend = insertBackend(tx, { kind: 'device', id }, drive, 0, PERM_ALL);

@@ -13,7 +13,7 @@ import { opBlocked } from '../jobs/blockers.js';
 import { startBackup, startMirror } from '../jobs/start.js';
 import { driveBackupArgs, driveMirrorArgs } from '../qapi/job-schema.js';
 import type { Command, CommandArgs } from './command.js';
-import { jobOptions, lookupDevice, rootNode } from './jobs.js';
+import { jobOptions, lookupDevice, rootNode } from './job-args.js';
 
 /** bdrv_img_create() (unless mode=existing) and bdrv_open() of the target. */
 function openTarget(tx: Tx, graph: Graph, source: NodeName, args: CommandArgs): NodeName {

@@ -58,7 +58,7 @@ export const blockExportAdd: Command = {
     if (args['type'] !== 'nbd') fail('No driver found for the requested export type');
     const node = getNode(graph, nodeName);
     if (!node) fail(msg.cannotFindDevice('', nodeName));
-    if (writable && node.readOnly && !env.stepper.describe(node.machine).followsWriters) {
+    if (writable && env.stepper.describe(node.machine).refusesWriters) {
       fail(msg.exportReadOnlyWritable());
     }
     const result = transact(graph, env, (tx) => {

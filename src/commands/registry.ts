@@ -1,7 +1,8 @@
 /** Every QMP command the simulator answers, by name. */
 import { blockdevAdd, blockdevDel } from './blockdev.js';
 import { query, type Command } from './command.js';
-import { blockJobInfo, JOB_COMMANDS, jobInfo } from './jobs.js';
+import { JOB_COMMANDS } from './jobs.js';
+import { blockJobInfo, jobInfo } from './job-queries.js';
 import { blockExportAdd, blockExportDel, nbdServerStart, nbdServerStop, queryBlockExports } from './exports.js';
 import { objectAdd, objectDel } from './objects.js';
 import { queryNamedBlockNodes, xDebugQueryBlockGraph, xPermgraphQueryOpenFiles } from './queries.js';

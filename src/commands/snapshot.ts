@@ -11,7 +11,7 @@ import { childByName, getNode } from '../graph/graph.js';
 import { opBlocked } from '../jobs/blockers.js';
 import { req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
-import { reopenSetReadOnly } from './reopen.js';
+import { reopenSetReadOnly } from '../core/reopen.js';
 
 export const blockdevSnapshot: Command = {
   args: struct(req('node', str), req('overlay', str)),

@@ -7,7 +7,8 @@
  * as it was is the base's own object again, and the base itself when nothing changed.
  */
 import type { Draft } from 'immer';
-import { editShards, finishShards, getShard, setShard, touchedKeys, type Shards } from '../graph/shards.js';
+import { editShards, finishShards, touchedKeys } from '../graph/shard-edit.js';
+import { getShard, setShard, type Shards } from '../graph/shards.js';
 import { nameRecord } from '../util/records.js';
 import type { Backend, BlockExport, BlockNode, Edge, Graph, Job, NodeName, UserObject } from '../graph/types.js';
 

@@ -1,5 +1,5 @@
 /** What happens in a graph, as typed events (published by the runtime's events$). */
-import type { NodeEvent, NodeMachineContext, NodeStateName } from '../../machines/node.machine.js';
+import type { NodeEvent, NodeMachineContext, NodeStateName } from '../../machines/node.types.js';
 import type { PermSet } from '../perms/perm.js';
 import type { DriverName, EdgeId, NodeName } from '../graph/types.js';
 

@@ -4,7 +4,7 @@
  * and the image header), then the backing file. Each child attach refreshes at once, as in QEMU,
  * so the first failure is QEMU's first failure.
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirnamePath, isAbsolutePath, resolvePath } from '../util/posix-path.js';
 import { Role } from '../drivers/roles.js';
 import type { DriverName, FdMode, Graph, NodeName } from '../graph/types.js';
 import { nodeFilename } from './filename.js';
@@ -265,7 +265,7 @@ function openBacking(tx: Tx, name: NodeName, options: BlockdevOptions, header: I
   }
   if (!header.backingFile) return undefined;
   const overlay = tx.mustPeekNode(name).filename;
-  const path = isAbsolute(header.backingFile) ? header.backingFile : resolve(dirname(overlay), header.backingFile);
+  const path = isAbsolutePath(header.backingFile) ? header.backingFile : resolvePath(dirnamePath(overlay), header.backingFile);
   const format = header.backingFormat ?? headerOf(tx, path) ?? 'raw';
   return {
     options: { driver: format, file: { driver: 'file', filename: path } },

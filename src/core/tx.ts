@@ -5,7 +5,7 @@
  * the base untouched.
  */
 import type { Draft } from 'immer';
-import { REOPENING, type NodeEvent } from '../../machines/node.machine.js';
+import type { NodeEvent, NodeStep, NodeStepper } from '../../machines/node.types.js';
 import { cumulativePerm } from '../perms/cumulative.js';
 import { PERM_ALL, PERM_BITS, permNames, type PermSet } from '../perms/perm.js';
 import { WRITE_PERMS } from '../perms/writers.js';
@@ -18,7 +18,6 @@ import type { Storage } from '../storage/storage.js';
 import { fail, QmpError } from '../messages/errors.js';
 import type { GraphEvent } from './events.js';
 import { msg } from '../messages/messages.js';
-import type { NodeStep, NodeStepper } from './node-stepper.js';
 
 export interface TxEnv {
   readonly storage: Storage;
@@ -67,11 +66,11 @@ const copyNode = (node: BlockNode): DraftNode =>
 type DraftNode = Draft<BlockNode>;
 type DraftEdge = Draft<Edge>;
 
-/** What opening a node decides about it; the rest starts empty. */
-export type NewNode = Pick<
-  BlockNode,
-  'name' | 'generated' | 'driver' | 'options' | 'readOnly' | 'autoReadOnly' | 'forceShare' | 'monitorOwned' | 'inheritsFrom' | 'implicit'
->;
+/** What opening a node decides about it (with its read-only options, for its chart); the rest starts empty. */
+export type NewNode = Pick<BlockNode, 'name' | 'generated' | 'driver' | 'options' | 'forceShare' | 'monitorOwned' | 'inheritsFrom' | 'implicit'> & {
+  readonly readOnly: boolean;
+  readonly autoReadOnly: boolean;
+};
 
 export class Tx {
   readonly events: GraphEvent[] = [];
@@ -177,21 +176,20 @@ export class Tx {
   openNode(fields: NewNode): void {
     const { readOnly, autoReadOnly } = fields;
     const holdsFd = this.policy(fields.driver).holdsFd;
+    const initial = this.env.stepper.initial({ model: this.g.model, holdsFd, readOnly, autoReadOnly });
     // one literal (not a spread): every node gets the same shape
     this.insertNode({
       name: fields.name,
       generated: fields.generated,
       driver: fields.driver,
       options: fields.options,
-      readOnly,
-      autoReadOnly,
+      readOnly: initial.readOnly,
       forceShare: fields.forceShare,
       monitorOwned: fields.monitorOwned,
       inheritsFrom: fields.inheritsFrom,
       implicit: fields.implicit,
       seq: this.nextSeq(),
-      readOnlyOption: readOnly,
-      machine: this.env.stepper.initial({ model: this.g.model, holdsFd, readOnly, autoReadOnly }).state,
+      machine: initial.state,
       file: null,
       filename: '',
       size: 0,
@@ -507,7 +505,7 @@ export class Tx {
   /** The node machine decides the read-only state; the core carries out the reopens it asks for. */
   private followWriters(before: BlockNode, perm: PermSet): void {
     let step = this.stepMachine(before, { type: 'perms.changed', perm });
-    const direction = REOPENING[step.state.value];
+    const direction = step.reopen;
     if (direction) {
       const node = this.mustNode(before.name);
       this.emit({ type: 'reopen.started', node: node.name, direction });

@@ -28,14 +28,17 @@ export class DaemonError extends Error {
   override readonly name = 'DaemonError';
 }
 
+/** How the daemon ended: its exit code, or the signal that ended it. */
+type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+function exited(child: ChildProcess): Promise<Exit> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
-async function exitWithin(child: ChildProcess, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null } | null> {
+async function exitWithin(child: ChildProcess, ms: number): Promise<Exit | null> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), ms);
@@ -53,6 +56,73 @@ export interface DaemonOptions {
   readonly binary?: string;
 }
 
+/** The daemon's process, its output collected from a pipe. */
+interface DaemonProcess {
+  readonly child: ChildProcess;
+  /** Output since the last takeOutput(), left in place. */
+  output(): string;
+  takeOutput(): string;
+  /** Why the process could not be started, once node says so. */
+  spawnError(): Error | null;
+  /** SIGTERM, then SIGKILL after 5 s. */
+  stop(): Promise<Exit>;
+}
+
+function spawnDaemon(argv: readonly string[], cwd: string): DaemonProcess {
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], cwd });
+  let output = '';
+  let spawnError: Error | null = null;
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => (output += text));
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => (output += text));
+  child.once('error', (error) => (spawnError = error));
+  return {
+    child,
+    output: () => output,
+    takeOutput: () => {
+      const text = output;
+      output = '';
+      return text;
+    },
+    spawnError: () => spawnError,
+    stop: () => stopChild(child),
+  };
+}
+
+async function stopChild(child: ChildProcess): Promise<Exit> {
+  if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGTERM');
+    const done = await exitWithin(child, 5000);
+    if (done) return done;
+    child.kill('SIGKILL');
+  }
+  return (await exitWithin(child, 5000)) ?? { code: null, signal: null };
+}
+
+/** A QMP connection as soon as the daemon's socket takes one; fails if the daemon fails first. */
+async function connectWhenListening(daemon: DaemonProcess, argv: readonly string[], socketPath: string, timeoutMs: number): Promise<QmpClient> {
+  const deadline = Date.now() + timeoutMs;
+  const { child } = daemon;
+  for (;;) {
+    const spawnError = daemon.spawnError();
+    if (spawnError) throw new DaemonError(`cannot start ${argv.join(' ')}: ${spawnError.message}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new DaemonError(`the daemon exited early (${child.exitCode ?? child.signalCode}): ${daemon.output().trim().slice(-2000)}`);
+    }
+    const qmp = existsSync(socketPath) ? await QmpClient.connect(socketPath, timeoutMs).catch(() => null) : null;
+    if (qmp) return qmp;
+    if (Date.now() > deadline) throw new QmpTimeout('the daemon\'s QMP socket did not appear');
+    await sleep(10);
+  }
+}
+
+/** The greeting, then capability negotiation. */
+async function negotiate(qmp: QmpClient): Promise<JsonObject> {
+  const greeting = await qmp.greeting();
+  const { reply } = await qmp.execute('qmp_capabilities');
+  if (!('return' in reply)) throw new DaemonError(`qmp_capabilities failed: ${JSON.stringify(reply)}`);
+  return greeting;
+}
+
 export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const socketPath = join(options.workdir, 'qmp.sock');
   const argv = options.identity.wrap([
@@ -60,58 +130,27 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     '--chardev', `socket,path=${socketPath},server=on,wait=off,id=qmp0`,
     '--monitor', 'chardev=qmp0',
   ]);
-  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.workdir });
-  let output = '';
-  let spawnError: Error | null = null;
-  child.stdout?.setEncoding('utf8').on('data', (text: string) => (output += text));
-  child.stderr?.setEncoding('utf8').on('data', (text: string) => (output += text));
-  child.once('error', (error) => (spawnError = error));
-  const stop = async (): Promise<{ code: number | null; signal: NodeJS.Signals | null }> => {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const done = await exitWithin(child, 5000);
-      if (done) return done;
-      child.kill('SIGKILL');
-    }
-    return (await exitWithin(child, 5000)) ?? { code: null, signal: null };
-  };
-  const deadline = Date.now() + options.timeoutMs;
+  const daemon = spawnDaemon(argv, options.workdir);
   let qmp: QmpClient | null = null;
   try {
-    while (!qmp) {
-      if (spawnError) throw new DaemonError(`cannot start ${argv.join(' ')}: ${(spawnError as Error).message}`);
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new DaemonError(`the daemon exited early (${child.exitCode ?? child.signalCode}): ${output.trim().slice(-2000)}`);
-      }
-      if (existsSync(socketPath)) qmp = await QmpClient.connect(socketPath, options.timeoutMs).catch(() => null);
-      if (!qmp) {
-        if (Date.now() > deadline) throw new QmpTimeout('the daemon\'s QMP socket did not appear');
-        await sleep(10);
-      }
-    }
-    const greeting = await qmp.greeting();
-    const { reply } = await qmp.execute('qmp_capabilities');
-    if (!('return' in reply)) throw new DaemonError(`qmp_capabilities failed: ${JSON.stringify(reply)}`);
+    qmp = await connectWhenListening(daemon, argv, socketPath, options.timeoutMs);
+    const greeting = await negotiate(qmp);
     const client = qmp;
-    const pid = child.pid!;
+    const pid = daemon.child.pid!;
     return {
       pid,
       qmp: client,
       greeting,
-      takeOutput: () => {
-        const text = output;
-        output = '';
-        return text;
-      },
+      takeOutput: daemon.takeOutput,
       identity: () => daemonIdentity(pid),
       stop: async () => {
         client.close();
-        return stop();
+        return daemon.stop();
       },
     };
   } catch (error) {
     qmp?.close();
-    await stop();
+    await daemon.stop();
     throw error;
   }
 }

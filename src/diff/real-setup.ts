@@ -67,81 +67,112 @@ export interface RealSetup {
   undo(): void;
 }
 
+/** Where the steps run, as whom, and what `undo()` has to lift. */
+interface SetupContext {
+  readonly identity: Identity;
+  readonly workdir: string;
+  readonly mounts: string[];
+  readonly immutable: string[];
+}
+
+type StepRecord = { op: string; arg: Json; rc?: number; output?: string };
+
+function must(argv: readonly string[]): void {
+  const { rc, output } = run(argv);
+  if (rc !== 0) throw new SetupError(`${argv.join(' ')} failed: ${output.replace(/\s*\n\s*/g, ' ')}`);
+}
+
+/** qemu-img or qemu-io, as the daemon's user in the scratch directory; its status and output recorded. */
+function runQemuTool(op: string, args: readonly string[], { identity, workdir }: SetupContext, record: StepRecord): void {
+  for (const a of args) if (a.startsWith('/')) underTmp(a);
+  const { rc, output } = run(identity.wrap([op, ...args]), workdir);
+  record.rc = rc;
+  if (output) record.output = output;
+  if (rc !== 0) throw new SetupError(`${op} ${args[0] ?? ''} failed: ${output.replace(/\s*\n\s*/g, ' ')}`);
+}
+
+function makeDirs(dirs: readonly string[], { identity }: SetupContext): void {
+  for (const dir of dirs) {
+    fsCall('mkdir', dir, () => {
+      mkdirSync(underTmp(dir), { recursive: true });
+      identity.own(dir);
+    });
+  }
+}
+
+function touchFiles(files: readonly string[], { identity }: SetupContext): void {
+  for (const file of files) {
+    fsCall('touch', file, () => {
+      appendFileSync(underTmp(file), '');
+      identity.own(file);
+    });
+  }
+}
+
+function changeMode([file, mode]: readonly string[]): void {
+  fsCall('chmod', file!, () => chmodSync(underTmp(file!), parseInt(mode!, 8)));
+}
+
+function changeOwner(args: readonly string[]): void {
+  if (args.length < 2) throw new SetupError('chown needs a file and a user');
+  const { uid, gid } = fsCall('chown', args[0]!, () => lookupUser(args[1] ?? ''));
+  fsCall('chown', args[0]!, () => chownSync(underTmp(args[0]!), uid, gid));
+}
+
+function copyFile([from, to]: readonly string[], { identity }: SetupContext): void {
+  fsCall('copy', from!, () => {
+    copyFileSync(underTmp(from!), underTmp(to!));
+    identity.own(to!);
+  });
+}
+
+function readOnlyBindMount(args: readonly string[], { mounts }: SetupContext): void {
+  const [source, target] = [underTmp(args[0]!), underTmp(args[1]!)];
+  fsCall('ro-bind-mount', target, () => mkdirSync(target, { recursive: true }));
+  must(['mount', '--bind', source, target]);
+  mounts.push(target);
+  must(['mount', '-o', 'remount,bind,ro', target]);
+}
+
+function makeImmutable([file]: readonly string[], { immutable }: SetupContext): void {
+  must(['chattr', '+i', underTmp(file!)]);
+  immutable.push(file!);
+}
+
+/** The setup steps other than qemu-img and qemu-io, by name. */
+const SETUP_ACTIONS = new Map<string, (args: readonly string[], context: SetupContext) => void>([
+  ['mkdir', makeDirs],
+  ['touch', touchFiles],
+  ['chmod', changeMode],
+  ['chown', changeOwner],
+  ['copy', copyFile],
+  ['ro-bind-mount', readOnlyBindMount],
+  ['chattr-immutable', makeImmutable],
+]);
+
+function runSetupStep(step: SetupStep, context: SetupContext): SetupRecord {
+  const [op, arg] = Object.entries(step)[0] as [string, string | string[]];
+  const args = Array.isArray(arg) ? arg : [arg];
+  const record: StepRecord = { op, arg: arg as Json };
+  if (op === 'qemu-img' || op === 'qemu-io') {
+    runQemuTool(op, args, context, record);
+    return record;
+  }
+  const action = SETUP_ACTIONS.get(op);
+  if (!action) throw new SetupError(`setup step '${op}' cannot be done here`);
+  action(args, context);
+  return record;
+}
+
 export function realSetup(identity: Identity, workdir: string): RealSetup {
-  const mounts: string[] = [];
-  const immutable: string[] = [];
-  const must = (argv: readonly string[]): void => {
-    const { rc, output } = run(argv);
-    if (rc !== 0) throw new SetupError(`${argv.join(' ')} failed: ${output.replace(/\s*\n\s*/g, ' ')}`);
-  };
+  const context: SetupContext = { identity, workdir, mounts: [], immutable: [] };
   return {
-    run(step) {
-      const [op, arg] = Object.entries(step)[0] as [string, string | string[]];
-      const args = Array.isArray(arg) ? arg : [arg];
-      const record: { op: string; arg: Json; rc?: number; output?: string } = { op, arg: arg as Json };
-      switch (op) {
-        case 'qemu-img':
-        case 'qemu-io': {
-          for (const a of args) if (a.startsWith('/')) underTmp(a);
-          const { rc, output } = run(identity.wrap([op, ...args]), workdir);
-          record.rc = rc;
-          if (output) record.output = output;
-          if (rc !== 0) throw new SetupError(`${op} ${args[0] ?? ''} failed: ${output.replace(/\s*\n\s*/g, ' ')}`);
-          break;
-        }
-        case 'mkdir':
-          for (const dir of args) {
-            fsCall(op, dir, () => {
-              mkdirSync(underTmp(dir), { recursive: true });
-              identity.own(dir);
-            });
-          }
-          break;
-        case 'touch':
-          for (const file of args) {
-            fsCall(op, file, () => {
-              appendFileSync(underTmp(file), '');
-              identity.own(file);
-            });
-          }
-          break;
-        case 'chmod':
-          fsCall(op, args[0]!, () => chmodSync(underTmp(args[0]!), parseInt(args[1]!, 8)));
-          break;
-        case 'chown': {
-          if (args.length < 2) throw new SetupError('chown needs a file and a user');
-          const { uid, gid } = fsCall(op, args[0]!, () => lookupUser(args[1] ?? ''));
-          fsCall(op, args[0]!, () => chownSync(underTmp(args[0]!), uid, gid));
-          break;
-        }
-        case 'copy':
-          fsCall(op, args[0]!, () => {
-            copyFileSync(underTmp(args[0]!), underTmp(args[1]!));
-            identity.own(args[1]!);
-          });
-          break;
-        case 'ro-bind-mount': {
-          const [source, target] = [underTmp(args[0]!), underTmp(args[1]!)];
-          fsCall(op, target, () => mkdirSync(target, { recursive: true }));
-          must(['mount', '--bind', source, target]);
-          mounts.push(target);
-          must(['mount', '-o', 'remount,bind,ro', target]);
-          break;
-        }
-        case 'chattr-immutable':
-          must(['chattr', '+i', underTmp(args[0]!)]);
-          immutable.push(args[0]!);
-          break;
-        default:
-          throw new SetupError(`setup step '${op}' cannot be done here`);
-      }
-      return record;
-    },
+    run: (step) => runSetupStep(step, context),
     undo() {
-      for (const file of immutable.reverse()) run(['chattr', '-i', file]);
-      for (const target of mounts.reverse()) run(['umount', target]);
-      immutable.length = 0;
-      mounts.length = 0;
+      for (const file of context.immutable.reverse()) run(['chattr', '-i', file]);
+      for (const target of context.mounts.reverse()) run(['umount', target]);
+      context.immutable.length = 0;
+      context.mounts.length = 0;
     },
   };
 }

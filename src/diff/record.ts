@@ -8,11 +8,11 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Scenario, Step } from '../scenario/schema.js';
 import { substitute } from '../scenario/virtual-setup.js';
 import { startDaemon, type Daemon } from './daemon.js';
-import { identity as identityOf } from './identity.js';
+import { identity as identityOf, type Identity } from './identity.js';
 import { observation, OBSERVATION_QUERIES, type Reply } from './observe.js';
 import { observeProcessFds } from './proc-fds.js';
 import { QmpConnectionError, QmpTimeout } from './qmp-client.js';
-import { realSetup, SetupError, underTmp } from './real-setup.js';
+import { realSetup, SetupError, underTmp, type RealSetup } from './real-setup.js';
 import type { JsonObject, Observation, QmpEvent, SetupRecord, Trace, TraceStep } from './trace.js';
 
 export interface RecordOptions {
@@ -123,82 +123,121 @@ async function runStep(daemon: Daemon, step: Step, rec: Record<string, unknown>,
 /** Why a trace is no run of the scenario at all (the setup failed, the daemon did not start), or null. */
 export const notRun = (trace: Trace): string | null => (trace.daemon === null && trace.aborted ? trace.aborted : null);
 
-/** The daemon's trace of a scenario. Rejects only when the scenario cannot be run at all. */
-export async function recordOnDaemon(scenario: Scenario, name: string, options: RecordOptions = {}): Promise<Trace> {
-  const started = Date.now();
-  const timeoutMs = (options.timeout ?? 10) * 1000;
-  const settleMs = (options.settle ?? 0.05) * 1000;
-  const user = options.asUser ?? scenario.as_user ?? null;
-  const who = identityOf(user);
-  const workdir = mkdtempSync('/tmp/permgraph-diff-');
-  const steps = substitute(scenario.steps, workdir);
-  const trace: {
-    -readonly [K in keyof Trace]: Trace[K];
-  } = {
+type MutableTrace = { -readonly [K in keyof Trace]: Trace[K] };
+
+/** A run's trace as it is being written. */
+interface Recording {
+  readonly trace: MutableTrace;
+  readonly setup: SetupRecord[];
+  readonly steps: TraceStep[];
+  mismatches: number;
+}
+
+interface Limits {
+  /** Every QMP read's. */
+  readonly timeoutMs: number;
+  /** Collecting events before each observation. */
+  readonly settleMs: number;
+}
+
+function newRecording(scenario: Scenario, name: string, workdir: string, user: string | null): Recording {
+  const trace: MutableTrace = {
     scenario: name,
     description: scenario.description ?? '',
     workdir,
-    as_user: who.user,
+    as_user: user,
     qemu: null,
     daemon: null,
     setup: [],
     initial: null,
     steps: [],
   };
-  const records: TraceStep[] = [];
-  const setupRecords: SetupRecord[] = [];
+  return { trace, setup: [], steps: [], mismatches: 0 };
+}
+
+/** The steps' paths checked, the scratch directory handed to the user, and the setup done for real. */
+function prepare(scenario: Scenario, steps: readonly Step[], who: Identity, workdir: string, setup: RealSetup, recording: Recording): void {
+  steps.forEach((step, i) => at(`steps[${i}]`, () => checkPaths(step)));
+  chmodSync(workdir, 0o755);
+  who.own(workdir);
+  for (const [i, step] of substitute(scenario.setup ?? [], workdir).entries()) recording.setup.push(at(`setup[${i}]`, () => setup.run(step)));
+}
+
+/** One step sent, then (unless it says not to) the events let settle and the daemon observed. */
+async function recordStep(daemon: Daemon, step: Step, rec: Record<string, unknown>, recording: Recording, limits: Limits): Promise<void> {
+  const events = await runStep(daemon, step, rec, limits.timeoutMs);
+  if (rec['expect_ok'] === false) recording.mismatches++;
+  if (step.observe !== false) {
+    events.push(...(await daemon.qmp.pollEvents(limits.settleMs)));
+    const observed = await observe(daemon);
+    rec['obs'] = observed.obs;
+    events.push(...observed.events);
+  }
+  rec['events'] = events;
+}
+
+/** Every step in turn, until one times out, loses the connection or cannot be done. */
+async function recordSteps(daemon: Daemon, steps: readonly Step[], recording: Recording, limits: Limits): Promise<void> {
+  for (const [i, step] of steps.entries()) {
+    const rec: Record<string, unknown> = { i, ...(step.note ? { note: step.note } : {}) };
+    try {
+      await recordStep(daemon, step, rec, recording, limits);
+    } catch (error) {
+      if (!(error instanceof QmpTimeout || error instanceof QmpConnectionError || error instanceof StepFailed)) throw error;
+      rec[error instanceof QmpTimeout ? 'timeout' : 'failed'] = error.message;
+      recording.steps.push(rec as unknown as TraceStep);
+      recording.trace.aborted = error instanceof QmpTimeout ? `QMP timeout at step ${i}` : `step ${i}: ${error.message}`;
+      return;
+    }
+    const output = daemon.takeOutput();
+    if (output) rec['daemon_output'] = output;
+    recording.steps.push(rec as unknown as TraceStep);
+  }
+}
+
+/** Errors that end a run with a trace that says why, rather than reject. */
+function abortsTheRun(error: unknown): boolean {
+  return error instanceof SetupError || error instanceof QmpTimeout || error instanceof QmpConnectionError || (error as Error).name === 'DaemonError';
+}
+
+/** Stops the daemon; how it ended and its last output go into the trace. */
+async function stopDaemon(daemon: Daemon, trace: MutableTrace): Promise<void> {
+  const { code, signal } = await daemon.stop();
+  trace.daemon_exit = code;
+  if (signal && signal !== 'SIGTERM') trace.daemon_killed_by = signal;
+  const tail = daemon.takeOutput();
+  if (tail) trace.daemon_output_tail = tail;
+}
+
+/** The daemon's trace of a scenario. Rejects only when the scenario cannot be run at all. */
+export async function recordOnDaemon(scenario: Scenario, name: string, options: RecordOptions = {}): Promise<Trace> {
+  const started = Date.now();
+  const limits: Limits = { timeoutMs: (options.timeout ?? 10) * 1000, settleMs: (options.settle ?? 0.05) * 1000 };
+  const who = identityOf(options.asUser ?? scenario.as_user ?? null);
+  const workdir = mkdtempSync('/tmp/permgraph-diff-');
+  const steps = substitute(scenario.steps, workdir);
+  const recording = newRecording(scenario, name, workdir, who.user);
+  const { trace } = recording;
   const setup = realSetup(who, workdir);
   let daemon: Daemon | null = null;
-  let mismatches = 0;
   try {
-    steps.forEach((step, i) => at(`steps[${i}]`, () => checkPaths(step)));
-    chmodSync(workdir, 0o755);
-    who.own(workdir);
-    for (const [i, step] of substitute(scenario.setup ?? [], workdir).entries()) setupRecords.push(at(`setup[${i}]`, () => setup.run(step)));
-    daemon = await startDaemon({ workdir, identity: who, timeoutMs, ...(options.binary ? { binary: options.binary } : {}) });
+    prepare(scenario, steps, who, workdir, setup, recording);
+    daemon = await startDaemon({ workdir, identity: who, timeoutMs: limits.timeoutMs, ...(options.binary ? { binary: options.binary } : {}) });
     trace.qemu = (daemon.greeting['version'] as JsonObject | undefined) ?? null;
     trace.daemon = daemon.identity();
     trace.initial = (await observe(daemon)).obs;
-    for (const [i, step] of steps.entries()) {
-      const rec: Record<string, unknown> = { i, ...(step.note ? { note: step.note } : {}) };
-      try {
-        const events = await runStep(daemon, step, rec, timeoutMs);
-        if (rec['expect_ok'] === false) mismatches++;
-        if (step.observe !== false) {
-          events.push(...(await daemon.qmp.pollEvents(settleMs)));
-          const observed = await observe(daemon);
-          rec['obs'] = observed.obs;
-          events.push(...observed.events);
-        }
-        rec['events'] = events;
-      } catch (error) {
-        if (!(error instanceof QmpTimeout || error instanceof QmpConnectionError || error instanceof StepFailed)) throw error;
-        rec[error instanceof QmpTimeout ? 'timeout' : 'failed'] = error.message;
-        records.push(rec as unknown as TraceStep);
-        trace.aborted = error instanceof QmpTimeout ? `QMP timeout at step ${i}` : `step ${i}: ${error.message}`;
-        break;
-      }
-      const output = daemon.takeOutput();
-      if (output) rec['daemon_output'] = output;
-      records.push(rec as unknown as TraceStep);
-    }
+    await recordSteps(daemon, steps, recording, limits);
   } catch (error) {
-    if (!(error instanceof SetupError || error instanceof QmpTimeout || error instanceof QmpConnectionError || (error as Error).name === 'DaemonError')) throw error;
+    if (!abortsTheRun(error)) throw error;
     trace.aborted = (error as Error).message;
   } finally {
-    if (daemon) {
-      const { code, signal } = await daemon.stop();
-      trace.daemon_exit = code;
-      if (signal && signal !== 'SIGTERM') trace.daemon_killed_by = signal;
-      const tail = daemon.takeOutput();
-      if (tail) trace.daemon_output_tail = tail;
-    }
+    if (daemon) await stopDaemon(daemon, trace);
     setup.undo();
     rmSync(workdir, { recursive: true, force: true });
   }
-  trace.setup = setupRecords;
-  trace.steps = records;
+  trace.setup = recording.setup;
+  trace.steps = recording.steps;
   trace.elapsed_s = Math.round(Date.now() - started) / 1000;
-  trace.expect_mismatches = mismatches;
+  trace.expect_mismatches = recording.mismatches;
   return trace;
 }

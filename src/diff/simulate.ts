@@ -4,10 +4,10 @@
  * same queries plus x-permgraph-query-open-files in place of /proc. Jobs run on the simulated
  * clock, so `wait-job` jumps it to the wanted status.
  */
-import type { QmpReply } from '../core/dispatch.js';
+import type { QmpReply } from '../qapi/reply.js';
 import type { Model } from '../graph/types.js';
 import { createPermgraph, type Permgraph } from '../runtime/permgraph.js';
-import { ScenarioError } from '../scenario/data-file.js';
+import { ScenarioError } from '../scenario/data-error.js';
 import { waitForJob } from '../scenario/run.js';
 import type { Scenario, Step } from '../scenario/schema.js';
 import { chmodVirtual, substitute, virtualStorageFor } from '../scenario/virtual-setup.js';

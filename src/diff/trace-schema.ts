@@ -5,7 +5,9 @@
  * recorder may add are kept and not checked.
  */
 import { z } from 'zod';
-import { checkData, parseDataText, readDataFile } from '../scenario/data-file.js';
+import { readDataFile } from '../scenario/data-file.js';
+import { checkData } from '../scenario/data-schema.js';
+import { parseDataText } from '../scenario/data-text.js';
 import { listOf } from '../scenario/schema.js';
 import type { Json, Trace } from './trace.js';
 

@@ -1,6 +1,7 @@
 /** Reading a graph snapshot: lookups, iteration and descriptions. Pure; never mutates. */
 import { nameRecord, ownEntry } from '../util/records.js';
-import { emptyShards, getShard, shardValues } from './shards.js';
+import { shardValues } from './shard-walk.js';
+import { emptyShards, getShard } from './shards.js';
 import type { Backend, BlockExport, BlockNode, Edge, EdgeId, Graph, Job, Model, NodeName, ParentRef, UserObject } from './types.js';
 
 export function emptyGraph(model: Model): Graph {

@@ -1,14 +1,14 @@
 /**
  * The immutable snapshot of a block graph: nodes (BlockDriverState), edges (BdrvChild), root users
  * (BlockBackends of exports, devices and jobs), exports and the NBD server. Only transactions
- * (src/core/transaction.ts) make new snapshots; nothing mutates one.
+ * (src/core/tx.ts) make new snapshots; nothing mutates one.
  */
-import type { Model } from '../../machines/node.machine.js';
+import type { JobStatus } from '../../machines/job.chart.js';
+import type { Model, NodeMachineState } from '../../machines/node.types.js';
 import type { PermSet } from '../perms/perm.js';
-import type { NodeMachineState } from '../core/node-stepper.js';
 import type { Shards } from './shards.js';
 
-export type { Model };
+export type { JobStatus, Model };
 export type NodeName = string;
 export type EdgeId = number;
 export type BackendId = number;
@@ -63,8 +63,6 @@ export interface BlockNode {
   readonly driver: DriverName;
   /** The options as given (normalized), for reopen and queries. */
   readonly options: Readonly<Record<string, unknown>>;
-  readonly readOnlyOption: boolean;
-  readonly autoReadOnly: boolean;
   readonly forceShare: boolean;
   /** Created by blockdev-add at the top level (the monitor holds a reference). */
   readonly monitorOwned: boolean;
@@ -127,20 +125,6 @@ export interface UserObject {
 }
 
 export type JobType = 'commit' | 'stream' | 'mirror' | 'backup';
-
-/** QAPI JobStatus. */
-export type JobStatus =
-  | 'undefined'
-  | 'created'
-  | 'running'
-  | 'paused'
-  | 'ready'
-  | 'standby'
-  | 'waiting'
-  | 'pending'
-  | 'aborting'
-  | 'concluded'
-  | 'null';
 
 /** What a job does to the graph, and what it must undo or finish. */
 export type JobPlan =

@@ -1,5 +1,6 @@
 /** Where two snapshots first differ, as a readable path (`nodes[top].readOnly`), or null when deep-equal. */
-import { shardEntries, type Shards } from '../graph/shards.js';
+import { shardEntries } from '../graph/shard-walk.js';
+import type { Shards } from '../graph/shards.js';
 import type { Graph } from '../graph/types.js';
 
 const SHARDED = new Set<keyof Graph>(['nodes', 'edges', 'backends', 'exports', 'exportNames', 'fileUsers']);

@@ -6,7 +6,7 @@
  */
 import { viewOf } from './view.js';
 import type { Graph } from '../graph/types.js';
-import type { QmpReply } from '../core/dispatch.js';
+import type { QmpReply } from '../qapi/reply.js';
 import { graphDifference } from './deep-equal.js';
 import { childPermsFollowDriver, noWriteOnReadOnly, parentsShare } from './perms.js';
 import { dynamicReadWriteIffWriter, fdFollowsWriters, machineAtRest } from './read-only.js';

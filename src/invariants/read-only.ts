@@ -3,7 +3,8 @@
  * and machines at rest between commands. They are computed from the node's options and its
  * parents' perms, never from the node machine, so a wrong machine shows up here.
  */
-import { REOPENING } from '../../machines/node.machine.js';
+import { nodeMachine } from '../../machines/node.machine.js';
+import { NODE_TAGS } from '../../machines/node.types.js';
 import { DRIVERS } from '../drivers/policies.js';
 import { viewOf } from './view.js';
 import type { BlockNode, Graph } from '../graph/types.js';
@@ -22,13 +23,13 @@ export const fdFollowsWriters = defineInvariant(
     for (const node of viewOf(g).nodes) {
       if (!node.file) continue;
       const { perm } = viewOf(g).cumulative(node);
-      const wantReadWrite = node.autoReadOnly ? (perm & FD_WRITE_PERMS) !== 0 : !node.readOnlyOption;
+      const wantReadWrite = node.machine.context.autoReadOnly ? (perm & FD_WRITE_PERMS) !== 0 : !node.machine.context.readOnly;
       const isReadWrite = node.file.mode === 'O_RDWR';
       if (wantReadWrite === isReadWrite) continue;
       if (isReadWrite && readOnlyReopenRefused(node, context)) continue;
-      const why = node.autoReadOnly
+      const why = node.machine.context.autoReadOnly
         ? `auto-read-only with parents holding '${permNames(perm)}'`
-        : node.readOnlyOption ? 'read-only=on' : 'read-write without auto-read-only';
+        : node.machine.context.readOnly ? 'read-only=on' : 'read-write without auto-read-only';
       report(`'${node.name}' is open ${node.file.mode} but is ${why}`);
     }
   },
@@ -40,7 +41,7 @@ export const dynamicReadWriteIffWriter = defineInvariant(
   (g, report, context) => {
     if (g.model !== 'dynamic') return;
     for (const node of viewOf(g).nodes) {
-      if (!node.autoReadOnly || node.readOnlyOption) continue;
+      if (!node.machine.context.autoReadOnly || node.machine.context.readOnly) continue;
       const { perm } = viewOf(g).cumulative(node);
       const writer = hasWriters(DRIVERS[node.driver].holdsFd, perm);
       if (writer === !node.readOnly) continue;
@@ -56,7 +57,9 @@ export const machineAtRest = defineInvariant(
   (g, report) => {
     for (const node of viewOf(g).nodes) {
       const value = node.machine.value;
-      if (REOPENING[value] || value === 'routing' || value === 'closed') {
+      const tags = nodeMachine.states[value]?.tags ?? [];
+      const reopening = tags.includes(NODE_TAGS.reopenReadWrite) || tags.includes(NODE_TAGS.reopenReadOnly);
+      if (reopening || value === 'routing' || value === 'closed') {
         report(`'${node.name}' rests in machine state '${value}'`);
       }
     }

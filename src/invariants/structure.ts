@@ -2,11 +2,11 @@
  * Structural invariants: unique names, links that agree from both ends, no cycle, and jobs that
  * hold exactly the edges and backends they list, in a status QEMU's table knows.
  */
-import { JOB_TRANSITIONS } from '../../machines/job.machine.js';
+import { JOB_TRANSITIONS } from '../jobs/job-status.js';
 import { getBackend, getEdge, getExport, getJob, getNode } from '../graph/graph.js';
 import { getShard } from '../graph/shards.js';
 import { viewOf } from './view.js';
-import { shardValueList } from '../graph/shards.js';
+import { shardValueList } from '../graph/shard-walk.js';
 import type { Graph, JobStatus, NodeName } from '../graph/types.js';
 import { defineInvariant } from './types.js';
 

@@ -4,7 +4,7 @@
  * every invariant, and the explorer's state key, walk the shards only once.
  */
 import { getEdge } from '../graph/graph.js';
-import { shardValueList } from '../graph/shards.js';
+import { shardValueList } from '../graph/shard-walk.js';
 import type { Backend, BlockExport, BlockNode, Edge, Graph, NodeName } from '../graph/types.js';
 import { PERM_ALL, type PermSet } from '../perms/perm.js';
 

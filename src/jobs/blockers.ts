@@ -3,9 +3,8 @@
  * than stored: an overlay blocks most operations on its backing node, and a block job blocks every
  * operation on each node it holds an edge on. The newest blocker is the one QEMU reports.
  */
-import { getEdge, getNode, jobsInOrder } from '../graph/graph.js';
+import { getEdge, getNode } from '../graph/graph.js';
 import type { Graph, NodeName } from '../graph/types.js';
-import { belowInChain } from './start.js';
 
 export type BlockOp =
   | 'backup-source'
@@ -42,24 +41,4 @@ export function opBlockerReason(graph: Graph, name: NodeName, op: BlockOp): stri
 export function opBlocked(graph: Graph, name: NodeName, op: BlockOp): string | null {
   const reason = opBlockerReason(graph, name, op);
   return reason ? `Node '${name}' is busy: ${reason}` : null;
-}
-
-/**
- * bdrv_freeze_backing_chain(): a commit (and an active commit) freezes the links from its filter
- * down to the base until it ends (commit_start(), mirror_start_job()); `child` is the node the
- * link from `parent` leads to now. Derived from the jobs, as blockers are.
- */
-export function isFrozenLink(graph: Graph, parent: NodeName, child: NodeName): boolean {
-  for (const job of jobsInOrder(graph)) {
-    const { plan, filter } = job;
-    if (filter === null) continue;
-    const base = plan.kind === 'commit' ? plan.base : plan.kind === 'mirror' && plan.isCommit ? plan.target : null;
-    if (base === null) continue;
-    for (let iter: NodeName | null = filter; iter !== null && iter !== base; ) {
-      const below = belowInChain(graph, iter);
-      if (iter === parent && below === child) return true;
-      iter = below;
-    }
-  }
-  return false;
 }

@@ -3,13 +3,13 @@
  * BlockBackends, the filter nodes they put in and take out, and their status changes with the QMP
  * events QEMU sends for them.
  */
-import { JOB_TRANSITIONS } from '../../machines/job.machine.js';
+import { JOB_CHART_TRANSITIONS } from '../../machines/job.chart.js';
 import { insertBackend, removeBackend } from '../core/backends.js';
 import type { Tx } from '../core/tx.js';
 import { getJob } from '../graph/graph.js';
 import type { BackendOwner, Graph, Job, JobStatus, NodeName } from '../graph/types.js';
 import type { PermSet } from '../perms/perm.js';
-import { closeNode } from '../commands/blockdev.js';
+import { closeNode } from '../core/close.js';
 import { assignNodeName, generateName } from '../core/open.js';
 
 type DraftJob = { -readonly [K in keyof Job]: Job[K] extends readonly (infer T)[] ? T[] : Job[K] };
@@ -20,10 +20,13 @@ export function draftJob(tx: Tx, id: string): DraftJob {
   return job as unknown as DraftJob;
 }
 
-/** job_state_transition(): checked against QEMU's table, announced with JOB_STATUS_CHANGE. */
+/**
+ * job_state_transition(), announced with JOB_STATUS_CHANGE. The job chart draws every change a
+ * job makes: one it does not draw is a fault of the simulator's own.
+ */
 export function setJobStatus(tx: Tx, id: string, status: JobStatus): void {
   const job = draftJob(tx, id);
-  if (!(JOB_TRANSITIONS[job.status] as readonly string[]).includes(status)) {
+  if (!JOB_CHART_TRANSITIONS[job.status].includes(status)) {
     throw new Error(`internal: job '${id}' cannot go from ${job.status} to ${status}`);
   }
   job.status = status;

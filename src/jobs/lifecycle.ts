@@ -6,12 +6,12 @@
  */
 import type { Tx } from '../core/tx.js';
 import { getJob } from '../graph/graph.js';
-import type { Graph, Job, NodeName } from '../graph/types.js';
-import { closeNode } from '../commands/blockdev.js';
+import type { Graph, Job, JobPlan, NodeName } from '../graph/types.js';
+import { closeNode } from '../core/close.js';
 import { removeBackend } from '../core/backends.js';
-import { readOnlyReopenRefused, reopenSetReadOnly } from '../commands/reopen.js';
+import { readOnlyReopenRefused, reopenSetReadOnly } from '../core/reopen.js';
 import { Role } from '../drivers/roles.js';
-import { belowInChain } from './start.js';
+import { belowInChain } from '../core/chain.js';
 import {
   afterReply,
   closeIfOrphan,
@@ -28,80 +28,101 @@ const job = (tx: Tx, id: string): Job => getJob(tx.g as Graph, id)!;
 /** Back to read-only after a job, unless a writer is still there (QEMU ignores that failure). */
 function restoreReadOnly(tx: Tx, name: NodeName): void {
   const node = tx.peekNode(name);
-  if (!node || node.readOnlyOption) return;
+  if (!node || node.machine.context.readOnly) return;
   // the failure of this reopen is ignored (stream_clean() passes no errp): a refused one is skipped
   if (readOnlyReopenRefused(tx, name)) return;
   reopenSetReadOnly(tx, name, true);
+}
+
+type PlanOf<K extends JobPlan['kind']> = Extract<JobPlan, { readonly kind: K }>;
+
+/** commit_prepare() / commit_abort(), then commit_clean(). */
+function finishCommit(tx: Tx, id: string, plan: PlanOf<'commit'>, filter: NodeName | null, success: boolean): void {
+  // the base's writer goes before the chain changes
+  const [baseBackend, ...rest] = job(tx, id).backends;
+  if (baseBackend !== undefined) {
+    removeBackend(tx, baseBackend);
+    draftJob(tx, id).backends = rest;
+    tx.refresh();
+  }
+  if (success && filter && tx.node(filter)) {
+    // bdrv_drop_intermediate(): whatever used the commit filter now uses the base
+    tx.replaceNodeNoperm(filter, plan.base);
+    tx.refresh();
+    closeIfOrphan(tx, filter);
+  } else if (filter) {
+    // the job's blockers go first so that consistent read can be granted again
+    removeJobEdges(tx, id);
+    dropFilter(tx, filter);
+  }
+  // commit_clean()
+  if (plan.baseWasReadOnly) restoreReadOnly(tx, plan.base);
+  removeJobBackends(tx, id);
+  tx.refresh();
+}
+
+/** mirror_exit_common(): the switch over to the target, or not, and the mirror's clean-up. */
+function finishMirror(tx: Tx, id: string, plan: PlanOf<'mirror'>, filter: NodeName | null, success: boolean): void {
+  const pivot = success && job(tx, id).completing !== 'no-pivot';
+  if (filter && tx.node(filter)) {
+    const node = tx.mustNode(filter);
+    node.options = { ...node.options, 'x-stopping': true };
+    tx.touch(filter);
+    tx.refresh();
+  }
+  // the target's backend goes before anything moves onto the target
+  removeJobBackends(tx, id);
+  tx.refresh();
+  if (pivot) switchOver(tx, plan.replaces ?? plan.source, plan.target);
+  removeJobEdges(tx, id);
+  if (filter) dropFilter(tx, filter);
+  // QEMU 7.2 leaves the base of an active commit read-write; the dynamic model does not
+  if (plan.baseWasReadOnly && !pivot && tx.g.model === 'dynamic') restoreReadOnly(tx, plan.target);
+  closeIfOrphan(tx, plan.target);
+}
+
+/** A mirror's pivot: the target, read-only as `replaced` is, takes the place of `replaced`. */
+function switchOver(tx: Tx, replaced: NodeName, target: NodeName): void {
+  const readOnly = tx.mustNode(replaced).readOnly;
+  if (tx.mustNode(target).readOnly !== readOnly) reopenSetReadOnly(tx, target, readOnly);
+  tx.replaceNodeNoperm(replaced, target);
+  tx.refresh();
+}
+
+/** stream_prepare() and stream_clean(). */
+function finishStream(tx: Tx, id: string, plan: PlanOf<'stream'>, filter: NodeName | null, success: boolean): void {
+  // the new backing is what is below above_base now, if the device still has one
+  if (success && tx.peekNode(plan.device)?.children.some((edge) => tx.peekEdge(edge).name === 'backing')) {
+    setBacking(tx, plan.device, belowInChain(tx.g as Graph, plan.aboveBase));
+  }
+  if (filter) dropFilter(tx, filter);
+  removeJobBackends(tx, id);
+  tx.refresh();
+  if (plan.deviceWasReadOnly) restoreReadOnly(tx, plan.device);
+}
+
+/** backup_clean(): block_job_remove_all_bdrv(), then bdrv_cbw_drop(). */
+function finishBackup(tx: Tx, id: string, filter: NodeName | null): void {
+  removeJobEdges(tx, id);
+  if (filter) dropFilter(tx, filter);
+  tx.refresh();
 }
 
 /** What a job does to the graph when it ends: `success` = its .prepare ran and succeeded. */
 function finishGraph(tx: Tx, id: string, success: boolean): void {
   const { plan, filter } = job(tx, id);
   switch (plan.kind) {
-    case 'commit': {
-      // commit_prepare() / commit_abort(): the base's writer goes before the chain changes
-      const [baseBackend, ...rest] = job(tx, id).backends;
-      if (baseBackend !== undefined) {
-        removeBackend(tx, baseBackend);
-        draftJob(tx, id).backends = rest;
-        tx.refresh();
-      }
-      if (success && filter && tx.node(filter)) {
-        // bdrv_drop_intermediate(): whatever used the commit filter now uses the base
-        tx.replaceNodeNoperm(filter, plan.base);
-        tx.refresh();
-        closeIfOrphan(tx, filter);
-      } else if (filter) {
-        // the job's blockers go first so that consistent read can be granted again
-        removeJobEdges(tx, id);
-        dropFilter(tx, filter);
-      }
-      // commit_clean()
-      if (plan.baseWasReadOnly) restoreReadOnly(tx, plan.base);
-      removeJobBackends(tx, id);
-      tx.refresh();
+    case 'commit':
+      finishCommit(tx, id, plan, filter, success);
       break;
-    }
-    case 'mirror': {
-      const pivot = success && job(tx, id).completing !== 'no-pivot';
-      if (filter && tx.node(filter)) {
-        const node = tx.mustNode(filter);
-        node.options = { ...node.options, 'x-stopping': true };
-        tx.touch(filter);
-        tx.refresh();
-      }
-      // mirror_exit_common(): the target's backend goes before anything moves onto the target
-      removeJobBackends(tx, id);
-      tx.refresh();
-      if (pivot) {
-        const replaced = plan.replaces ?? plan.source;
-        const readOnly = tx.mustNode(replaced).readOnly;
-        if (tx.mustNode(plan.target).readOnly !== readOnly) reopenSetReadOnly(tx, plan.target, readOnly);
-        tx.replaceNodeNoperm(replaced, plan.target);
-        tx.refresh();
-      }
-      removeJobEdges(tx, id);
-      if (filter) dropFilter(tx, filter);
-      // QEMU 7.2 leaves the base of an active commit read-write; the dynamic model does not
-      if (plan.baseWasReadOnly && !pivot && tx.g.model === 'dynamic') restoreReadOnly(tx, plan.target);
-      closeIfOrphan(tx, plan.target);
+    case 'mirror':
+      finishMirror(tx, id, plan, filter, success);
       break;
-    }
     case 'stream':
-      // stream_prepare(): the new backing is what is below above_base now, if the device still has one
-      if (success && tx.peekNode(plan.device)?.children.some((id) => tx.peekEdge(id).name === 'backing')) {
-        setBacking(tx, plan.device, belowInChain(tx.g as Graph, plan.aboveBase));
-      }
-      if (filter) dropFilter(tx, filter);
-      removeJobBackends(tx, id);
-      tx.refresh();
-      if (plan.deviceWasReadOnly) restoreReadOnly(tx, plan.device);
+      finishStream(tx, id, plan, filter, success);
       break;
     case 'backup':
-      // backup_clean(): block_job_remove_all_bdrv(), then bdrv_cbw_drop()
-      removeJobEdges(tx, id);
-      if (filter) dropFilter(tx, filter);
-      tx.refresh();
+      finishBackup(tx, id, filter);
       break;
   }
   draftJob(tx, id).filter = null;

@@ -12,7 +12,8 @@ import { Role } from '../drivers/roles.js';
 import { childByName, getJob, getNode } from '../graph/graph.js';
 import type { Graph, Job, JobPlan, JobType, NodeName } from '../graph/types.js';
 import { Perm, PERM_ALL, type PermSet } from '../perms/perm.js';
-import { reopenSetReadOnly } from '../commands/reopen.js';
+import { reopenSetReadOnly } from '../core/reopen.js';
+import { belowInChain, chainContains, isFilter } from '../core/chain.js';
 import { addJobBackend, addJobEdge, draftJob, newFilterNode, setJobStatus } from './job-graph.js';
 
 export interface JobOptions {
@@ -25,22 +26,9 @@ export interface JobOptions {
 
 const { CONSISTENT_READ: CR, WRITE: W, WRITE_UNCHANGED: WU, RESIZE: RS } = Perm;
 
-/** The next node down a chain: a filter's child or an image's backing (bdrv_filter_or_cow_bs). */
-export function belowInChain(graph: Graph, name: NodeName): NodeName | null {
-  const node = getNode(graph, name);
-  if (!node) return null;
-  const edge = childByName(graph, node, 'backing') ?? (isFilter(node.driver) ? childByName(graph, node, 'file') : undefined);
-  return edge?.child ?? null;
-}
-
-export function isFilter(driver: string): boolean {
-  return ['throttle', 'copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write'].includes(driver);
-}
-
-/** Writable now, or a node of the dynamic model that a writer would reopen read-write. */
+/** Read-only, and no writer would change that (the node chart's `refuses-writers`): only a reopen does. */
 function needsReopen(tx: Tx, name: NodeName): boolean {
-  const node = tx.mustPeekNode(name);
-  return node.readOnly && !tx.env.stepper.describe(node.machine).followsWriters;
+  return tx.env.stepper.describe(tx.mustPeekNode(name).machine).refusesWriters;
 }
 
 /** job_create(): the job exists (status created) with its main node edge. */
@@ -217,12 +205,6 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
   // point and resumes when the section ends, all before the reply
   setJobStatus(tx, options.id, 'paused');
   setJobStatus(tx, options.id, 'running');
-}
-
-/** bdrv_chain_contains(): `node` is `top` or below it in its chain. */
-export function chainContains(graph: Graph, top: NodeName, node: NodeName): boolean {
-  for (let iter: NodeName | null = top; iter; iter = belowInChain(graph, iter)) if (iter === node) return true;
-  return false;
 }
 
 function skipFilters(graph: Graph, name: NodeName): NodeName {

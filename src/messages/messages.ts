@@ -63,6 +63,9 @@ export const msg = {
   // qapi/qobject-input-visitor.c
   missingParameter: (name: string) => `Parameter '${name}' is missing`,
   invalidParameterType: (name: string, expected: string) => `Invalid parameter type for '${name}', expected: ${expected}`,
+  // qapi/qobject-input-visitor.c: qobject_input_type_uint64(); qapi-visit-core.c: visit_type_uintN()
+  expectsUint64: (name: string) => `Parameter '${name}' expects uint64`,
+  expectsUint32: (name: string) => `Parameter '${name}' expects uint32_t`,
   unexpectedParameter: (name: string) => `Parameter '${name}' is unexpected`,
   invalidEnumValue: (name: string, value: string) => `Parameter '${name}' does not accept value '${value}'`,
   commandNotFound: (name: string) => `The command ${name} has not been found`,

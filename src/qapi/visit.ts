@@ -80,11 +80,22 @@ function uint64Of(value: unknown): bigint | undefined {
 const integer = (value: bigint, exact: boolean | undefined): number | bigint =>
   exact && !Number.isSafeInteger(Number(value)) ? value : Number(value);
 
+type Compound = Extract<QapiType, { readonly kind: 'list' | 'struct' | 'union' | 'alternate' }>;
+type Scalar = Exclude<QapiType, Compound>;
+
+const isCompound = (type: QapiType): type is Compound =>
+  type.kind === 'list' || type.kind === 'struct' || type.kind === 'union' || type.kind === 'alternate';
+
 /**
  * visit() of a value at `parent` + `name`; the path is put together only for an error or to go
  * deeper (most values are scalars that pass).
  */
 function check(value: unknown, type: QapiType, parent: Path, name: string | number | undefined): unknown {
+  return isCompound(type) ? checkCompound(value, type, parent, name) : checkScalar(value, type, parent, name);
+}
+
+/** qobject_input_type_*() of one scalar. */
+function checkScalar(value: unknown, type: Scalar, parent: Path, name: string | number | undefined): unknown {
   switch (type.kind) {
     case 'any':
       return typeof value === 'object' && value !== null ? plainValue(value) : value;
@@ -112,32 +123,30 @@ function check(value: unknown, type: QapiType, parent: Path, name: string | numb
     case 'size': {
       // qobject_input_type_uint64() serves size too; both say uint64
       const unsigned = uint64Of(value);
-      if (unsigned === undefined) fail(`Parameter '${fullName(at(parent, name))}' expects uint64`);
+      if (unsigned === undefined) fail(msg.expectsUint64(fullName(at(parent, name))));
       return typeof value === 'number' && value >= 0 ? value : integer(unsigned, type.kind === 'uint64' && type.exact);
     }
     case 'uint32': {
       // visit_type_uint32(): uint64, then a range check
       const unsigned = uint64Of(value);
-      if (unsigned === undefined) fail(`Parameter '${fullName(at(parent, name))}' expects uint64`);
-      if (unsigned > 0xffffffffn) fail(`Parameter '${fullName(at(parent, name))}' expects uint32_t`);
+      if (unsigned === undefined) fail(msg.expectsUint64(fullName(at(parent, name))));
+      if (unsigned > 0xffffffffn) fail(msg.expectsUint32(fullName(at(parent, name))));
       return Number(unsigned);
     }
     case 'enum':
       if (typeof value !== 'string') fail(msg.invalidParameterType(fullName(at(parent, name)), 'string'));
       if (!type.values.includes(value)) fail(msg.invalidEnumValue(leafName(name, parent), value));
       return value;
+  }
+}
+
+/** A list, struct, union or alternate: its parts visited in QEMU's order. */
+function checkCompound(value: unknown, type: Compound, parent: Path, name: string | number | undefined): unknown {
+  switch (type.kind) {
     case 'list': {
       const path = at(parent, name);
       if (!Array.isArray(value)) fail(msg.invalidParameterType(fullName(path), 'array'));
-      let out: unknown[] = value;
-      value.forEach((item, i) => {
-        const checked = check(item, type.of, path, i);
-        if (checked !== item) {
-          if (out === value) out = [...value];
-          out[i] = checked;
-        }
-      });
-      return out;
+      return checkItems(value, type.of, path);
     }
     case 'struct': {
       const path = at(parent, name);
@@ -168,4 +177,17 @@ function check(value: unknown, type: QapiType, parent: Path, name: string | numb
       return check(value, branch, parent, name);
     }
   }
+}
+
+/** The items of a list; the list itself when no item changed. */
+function checkItems(value: readonly unknown[], of: QapiType, path: Path): unknown[] {
+  let out = value as unknown[];
+  value.forEach((item, i) => {
+    const checked = check(item, of, path, i);
+    if (checked !== item) {
+      if (out === value) out = [...value];
+      out[i] = checked;
+    }
+  });
+  return out;
 }

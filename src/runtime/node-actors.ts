@@ -7,7 +7,7 @@ import { createActor, type Actor } from 'xstate';
 import type { NodeMachine } from '../../machines/node.machine.js';
 import type { GraphEvent } from '../core/events.js';
 import { getNode } from '../graph/graph.js';
-import { shardValueList } from '../graph/shards.js';
+import { shardValueList } from '../graph/shard-walk.js';
 import type { Graph, NodeName } from '../graph/types.js';
 
 export type NodeActor = Actor<NodeMachine>;

@@ -8,22 +8,29 @@ import type { Observable } from 'rxjs';
 import { BehaviorSubject } from 'rxjs/internal/BehaviorSubject';
 import { Subject } from 'rxjs/internal/Subject';
 import { nodeMachine, type NodeMachine } from '../../machines/node.machine.js';
-import { commandLabel, dispatch, faultMessage, internalError, type Dispatched, type QmpCommand, type QmpReply } from '../core/dispatch.js';
+import { commandLabel, internalError, type Dispatched } from '../commands/dispatch.js';
+import { createFaultLog, type FaultLog, type PermgraphLogger } from './fault-log.js';
+import { createEngine } from '../commands/engine.js';
+import type { QmpCommand, QmpReply } from '../qapi/reply.js';
 import type { GraphEvent } from '../core/events.js';
-import { createNodeStepper } from '../core/node-stepper.js';
+import { createNodeStepper } from './node-stepper.js';
 import type { DriverPolicies } from '../drivers/policies.js';
-import { transact, type TxEnv } from '../core/tx.js';
-import { advanceJobs, nextJobDeadline } from '../jobs/lifecycle.js';
+import { nextJobDeadline } from '../jobs/lifecycle.js';
 import { emptyGraph, jobsInOrder } from '../graph/graph.js';
 import type { Graph, Model, NodeName } from '../graph/types.js';
-import { createRealStorage } from '../storage/real-storage.js';
 import type { Storage } from '../storage/storage.js';
+import { createVirtualStorage } from '../storage/virtual-storage.js';
 import { NodeActors, type NodeActor } from './node-actors.js';
+
+export type { PermgraphLogger } from './fault-log.js';
 
 export interface PermgraphOptions {
   /** `dynamic` (default): read-only follows the writers on every node; `qemu-7.2`: as QEMU 7.2. */
   readonly model?: Model;
-  /** Where file nodes' files are looked at; the real files by default. */
+  /**
+   * Where file nodes' files are looked at: a virtual storage (createVirtualStorage(); an empty one
+   * by default), or the real files (createRealStorage() from 'permgraph/node').
+   */
   readonly storage?: Storage;
   /** The node machine (a variant of machines/node.machine.ts, e.g. with other guards). */
   readonly nodeMachine?: NodeMachine;
@@ -40,15 +47,6 @@ export interface PermgraphOptions {
    */
   readonly logger?: PermgraphLogger;
 }
-
-/** A sink for lines of text, as process.stderr is. */
-export interface PermgraphLogger {
-  write(text: string): unknown;
-}
-
-/** process.stderr where there is one (Node), else the console. */
-const defaultLogger = (): PermgraphLogger =>
-  globalThis.process?.stderr ?? { write: (text: string) => console.error(text.replace(/\n$/, '')) };
 
 export interface Permgraph {
   readonly model: Model;
@@ -73,48 +71,37 @@ export interface Permgraph {
   dispose(): void;
 }
 
+/**
+ * The node actors take a result's events. If they cannot (a machine that throws), the result is a
+ * fault after all: the actors start again from the snapshot before, which stays.
+ */
+function applyToActors(actors: NodeActors | null, faults: FaultLog, before: Graph, result: Dispatched, what: string): Dispatched {
+  if (!actors) return result;
+  try {
+    actors.apply(result.events);
+    return result;
+  } catch (fault) {
+    faults.report(what, fault);
+    actors.reset();
+    return internalError(before, what, fault);
+  }
+}
+
 export function createPermgraph(options: PermgraphOptions = {}): Permgraph {
   const model = options.model ?? 'dynamic';
   const machine = options.nodeMachine ?? nodeMachine;
-  const env: TxEnv = {
-    storage: options.storage ?? createRealStorage(),
+  const engine = createEngine({
+    storage: options.storage ?? createVirtualStorage({}),
     stepper: createNodeStepper(machine),
     ...(options.driverPolicies ? { drivers: options.driverPolicies } : {}),
-  };
+  });
   const graph$ = new BehaviorSubject<Graph>(emptyGraph(model));
   const events$ = new Subject<GraphEvent>();
   const actors =
     options.nodeActors === false
       ? null
       : new NodeActors(machine, options.nodeActors === 'lazy' ? 'lazy' : 'eager', () => graph$.value);
-
-  const logger = options.logger ?? defaultLogger();
-  const report = (what: string, fault: unknown): void => {
-    try {
-      logger.write(`permgraph: internal error in ${what}: ${faultMessage(fault)}\n`);
-    } catch {
-      // a logger that fails loses the line, never the runtime
-    }
-  };
-
-  /**
-   * The node actors take a result's events. If they cannot (a machine that throws), the result is
-   * a fault after all: the actors start again from the snapshot before, which stays.
-   */
-  const applied = (before: Graph, result: Dispatched, what: string): Dispatched => {
-    if (!actors) return result;
-    try {
-      actors.apply(result.events);
-      return result;
-    } catch (fault) {
-      report(what, fault);
-      actors.reset();
-      return internalError(before, what, fault);
-    }
-  };
-
-  /** The fault the last clock advance failed with: a clock that keeps failing is reported once. */
-  let advanceFault: string | undefined;
+  const faults = createFaultLog(options.logger);
 
   const publish = (result: { graph: Graph; events: readonly GraphEvent[] }): void => {
     if (result.graph !== graph$.value) graph$.next(result.graph);
@@ -131,28 +118,20 @@ export function createPermgraph(options: PermgraphOptions = {}): Permgraph {
     events$: events$.asObservable(),
     execute(command) {
       const before = graph$.value;
-      let result = dispatch(before, env, command);
-      if (result.internal) report(commandLabel(command), result.internal.fault);
-      else result = applied(before, result, commandLabel(command));
+      let result = engine.step(before, command);
+      if (result.internal) faults.report(commandLabel(command), result.internal.fault);
+      else result = applyToActors(actors, faults, before, result, commandLabel(command));
       publish(result);
       return result.reply;
     },
     advance(seconds) {
       const before = graph$.value;
-      if (Object.keys(before.jobs).length === 0) return;
       const what = `advancing the clock by ${seconds} s`;
-      let result: Dispatched;
-      try {
-        const moved = transact(before, env, (tx) => advanceJobs(tx, seconds));
-        result = { graph: moved.graph, events: moved.events, reply: { return: {} } };
-      } catch (fault) {
-        // no command to answer: the clock and the jobs stay where they were
-        if (faultMessage(fault) !== advanceFault) report(what, fault);
-        advanceFault = faultMessage(fault);
-        return;
-      }
-      advanceFault = undefined;
-      const done = applied(before, result, what);
+      const moved = engine.advance(before, seconds);
+      if (moved.fault !== undefined) return faults.reportAdvance(what, moved.fault);
+      faults.advanced();
+      if (moved.graph === before && moved.events.length === 0) return;
+      const done = applyToActors(actors, faults, before, { ...moved, reply: { return: {} } }, what);
       if (!done.internal) publish(done);
     },
     nextJobDeadline: () => nextJobDeadline(jobsInOrder(graph$.value)),

@@ -2,10 +2,13 @@
  * Reads a scenario file (JSON or YAML) and checks it. A problem becomes one line that says where
  * and what: `examples/x.yaml: steps[3].arguments: expected an object`.
  */
-import { checkData, parseDataText, readDataFile, ScenarioError } from './data-file.js';
+import { ScenarioError } from './data-error.js';
+import { readDataFile } from './data-file.js';
+import { checkData } from './data-schema.js';
+import { parseDataText } from './data-text.js';
 import { scenarioSchema, type Scenario } from './schema.js';
 
-export { ScenarioError } from './data-file.js';
+export { ScenarioError } from './data-error.js';
 
 const STEP_KINDS = ['execute', 'wait-event', 'wait-job', 'advance', 'sleep', 'chmod'];
 const SETUP_KINDS = ['qemu-img', 'qemu-io', 'chmod', 'chown', 'mkdir', 'touch', 'copy', 'ro-bind-mount', 'chattr-immutable', 'qemu-nbd'];

@@ -1,7 +1,7 @@
 /** Plays a loaded scenario in one model, on virtual files when it describes them (`auto`). */
 import { basename } from 'node:path';
 import type { Model } from '../graph/types.js';
-import { createRealStorage } from '../storage/real-storage.js';
+import { createRealStorage } from '../host/real-storage.js';
 import { runScenario, type RunResult } from './run.js';
 import type { Scenario } from './schema.js';
 import { virtualStorageFor } from './virtual-setup.js';

@@ -2,7 +2,7 @@
  * Plays a scenario on a fresh permgraph and records, for every step, the command, its reply, the
  * QMP events it caused, what changed in the graph, and whether its expectation held.
  */
-import type { QmpReply } from '../core/dispatch.js';
+import type { QmpReply } from '../qapi/reply.js';
 import type { Graph, Model } from '../graph/types.js';
 import { checkStep, type Violation } from '../invariants/index.js';
 import { createPermgraph, type Permgraph, type PermgraphOptions } from '../runtime/permgraph.js';

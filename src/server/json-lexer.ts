@@ -46,72 +46,96 @@ const LOOKAHEAD = 0x80;
 
 const code = (ch: string): number => ch.charCodeAt(0);
 
-function buildTable(): Uint8Array {
-  const table = new Uint8Array(STATES * 256); // 0 = JSON_ERROR
-  const row = (state: number) => ({
-    set(from: number, to: number, next: number): void {
+/** One state's row of the table: where each byte leads. */
+interface Row {
+  set(from: number, to: number, next: number): void;
+  on(chars: string, next: number): void;
+}
+
+function rowOf(table: Uint8Array, state: number): Row {
+  return {
+    set(from, to, next) {
       table.fill(next, state * 256 + from, state * 256 + to + 1);
     },
-    on(chars: string, next: number): void {
+    on(chars, next) {
       for (const ch of chars) table[state * 256 + code(ch)] = next;
     },
-  });
-  const range = (from: string, to: string): string => {
-    let out = '';
-    for (let c = code(from); c <= code(to); c++) out += String.fromCharCode(c);
-    return out;
   };
-  const digits = range('0', '9');
+}
 
-  const recovery = row(IN_RECOVERY);
+/** A state that ends its token on any byte it cannot take (the byte is looked at again). */
+function terminalRow(table: Uint8Array, state: number, token: number): Row {
+  const row = rowOf(table, state);
+  row.set(0x00, 0xff, token | LOOKAHEAD);
+  return row;
+}
+
+function range(from: string, to: string): string {
+  let out = '';
+  for (let c = code(from); c <= code(to); c++) out += String.fromCharCode(c);
+  return out;
+}
+
+const DIGITS = range('0', '9');
+
+/* error recovery */
+function recoveryRows(table: Uint8Array): void {
+  const recovery = rowOf(table, IN_RECOVERY);
   recovery.set(0x00, 0x1f, IN_START | LOOKAHEAD);
   recovery.set(0x20, 0xfd, IN_RECOVERY);
   recovery.set(0xfe, 0xff, IN_START | LOOKAHEAD);
   recovery.on('\t', IN_RECOVERY);
   recovery.on('[]{},:', IN_START | LOOKAHEAD);
+}
 
+/* double quote string, single quote string */
+function stringRows(table: Uint8Array): void {
   for (const [escape, string, quote] of [
     [IN_DQ_STRING_ESCAPE, IN_DQ_STRING, '"'],
     [IN_SQ_STRING_ESCAPE, IN_SQ_STRING, "'"],
   ] as const) {
-    row(escape).set(0x20, 0xfd, string);
-    const body = row(string);
+    rowOf(table, escape).set(0x20, 0xfd, string);
+    const body = rowOf(table, string);
     body.set(0x20, 0xfd, string);
     body.on('\\', escape);
     body.on(quote, JSON_STRING);
   }
+}
 
-  const terminal = (state: number, token: number) => {
-    const r = row(state);
-    r.set(0x00, 0xff, token | LOOKAHEAD);
-    return r;
-  };
-  const zero = terminal(IN_ZERO, JSON_INTEGER);
-  zero.on(digits, JSON_ERROR);
+/* Zero, Float, Number */
+function numberRows(table: Uint8Array): void {
+  const zero = terminalRow(table, IN_ZERO, JSON_INTEGER);
+  zero.on(DIGITS, JSON_ERROR);
   zero.on('.', IN_MANTISSA);
 
-  terminal(IN_EXP_DIGITS, JSON_FLOAT).on(digits, IN_EXP_DIGITS);
-  row(IN_EXP_SIGN).on(digits, IN_EXP_DIGITS);
-  const exp = row(IN_EXP_E);
+  terminalRow(table, IN_EXP_DIGITS, JSON_FLOAT).on(DIGITS, IN_EXP_DIGITS);
+  rowOf(table, IN_EXP_SIGN).on(DIGITS, IN_EXP_DIGITS);
+  const exp = rowOf(table, IN_EXP_E);
   exp.on('-+', IN_EXP_SIGN);
-  exp.on(digits, IN_EXP_DIGITS);
+  exp.on(DIGITS, IN_EXP_DIGITS);
 
-  const mantissaDigits = terminal(IN_MANTISSA_DIGITS, JSON_FLOAT);
-  mantissaDigits.on(digits, IN_MANTISSA_DIGITS);
+  const mantissaDigits = terminalRow(table, IN_MANTISSA_DIGITS, JSON_FLOAT);
+  mantissaDigits.on(DIGITS, IN_MANTISSA_DIGITS);
   mantissaDigits.on('eE', IN_EXP_E);
-  row(IN_MANTISSA).on(digits, IN_MANTISSA_DIGITS);
+  rowOf(table, IN_MANTISSA).on(DIGITS, IN_MANTISSA_DIGITS);
 
-  const number = terminal(IN_DIGITS, JSON_INTEGER);
-  number.on(digits, IN_DIGITS);
+  const number = terminalRow(table, IN_DIGITS, JSON_INTEGER);
+  number.on(DIGITS, IN_DIGITS);
   number.on('eE', IN_EXP_E);
   number.on('.', IN_MANTISSA);
-  const sign = row(IN_SIGN);
+  const sign = rowOf(table, IN_SIGN);
   sign.on('0', IN_ZERO);
   sign.on(range('1', '9'), IN_DIGITS);
+}
 
-  terminal(IN_KEYWORD, JSON_KEYWORD).on(range('a', 'z'), IN_KEYWORD);
+/* keywords */
+function keywordRows(table: Uint8Array): void {
+  terminalRow(table, IN_KEYWORD, JSON_KEYWORD).on(range('a', 'z'), IN_KEYWORD);
+}
 
-  const start = row(IN_START);
+/* top level rule */
+function startRows(table: Uint8Array): void {
+  const start = rowOf(table, IN_START);
   start.on('"', IN_DQ_STRING);
   start.on("'", IN_SQ_STRING);
   start.on('0', IN_ZERO);
@@ -125,6 +149,16 @@ function buildTable(): Uint8Array {
   start.on(':', JSON_COLON);
   start.on(range('a', 'z'), IN_KEYWORD);
   start.on(' \t\r\n', IN_START);
+}
+
+/** json-lexer.c's json_lexer[][256], group by group as it lists them. */
+function buildTable(): Uint8Array {
+  const table = new Uint8Array(STATES * 256); // 0 = JSON_ERROR
+  recoveryRows(table);
+  stringRows(table);
+  numberRows(table);
+  keywordRows(table);
+  startRows(table);
   return table;
 }
 

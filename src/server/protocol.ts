@@ -5,13 +5,12 @@
 import { QEMU_VERSION, qmpCapabilities } from '../commands/session.js';
 import { QmpError } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
+import type { QmpReply } from '../qapi/reply.js';
 import { visit } from '../qapi/visit.js';
 import { qjson } from '../util/qjson.js';
 import { isQDict, qdictKeys } from '../util/qobject.js';
 
-export type QmpReply =
-  | { readonly return: unknown; readonly id?: unknown }
-  | { readonly error: { readonly class: string; readonly desc: string }; readonly id?: unknown };
+export type { QmpReply } from '../qapi/reply.js';
 
 export const GREETING = { QMP: { version: QEMU_VERSION, capabilities: ['oob'] } };
 

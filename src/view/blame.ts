@@ -6,7 +6,7 @@
  * - a file lock that could not be taken: the nodes that hold the same file open;
  * - otherwise the nodes the error names, or failing that the existing nodes the command names.
  */
-import type { QmpReply } from '../core/dispatch.js';
+import type { QmpReply } from '../qapi/reply.js';
 import { allEdges, describeParent, getNode, nodesInOrder } from '../graph/graph.js';
 import type { Graph } from '../graph/types.js';
 import type { Blame } from './view-types.js';

@@ -6,7 +6,7 @@
  * site that rebinds its name to 127.0.0.1 cannot read the data. Requests are small and quick: a
  * longer head than 16 KiB gets 431, a slower one than 10 s is cut off.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
@@ -66,15 +66,9 @@ export class ViewerNotBuiltError extends Error {
   override readonly name = 'ViewerNotBuiltError';
 }
 
-export async function startViewServer(options: ViewServerOptions): Promise<ViewServer> {
-  if (!existsSync(join(options.webRoot, 'index.html'))) {
-    throw new ViewerNotBuiltError(`the viewer is not built (no ${join(options.webRoot, 'index.html')}): run npm run build`);
-  }
-  const files = listFiles(options.webRoot);
-  const data = Buffer.from(JSON.stringify(options.data));
-  /** `127.0.0.1:PORT` and `localhost:PORT`, once the port is bound. */
-  const hosts = new Set<string>();
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+/** Answers a request: the data, one of the viewer's files, or why not. */
+function requestHandler(files: ReadonlyMap<string, string>, data: Buffer, hosts: ReadonlySet<string>): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const send = (status: number, type: string, body: Buffer | string): void => {
       res.writeHead(status, { 'Content-Type': type, ...SECURITY_HEADERS });
@@ -94,7 +88,10 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
     if (!file || !body) return send(404, 'text/plain; charset=utf-8', 'not found\n');
     send(200, TYPES[extname(file)] ?? 'application/octet-stream', body);
   };
-  const timeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+}
+
+/** An HTTP server for small, quick requests: a slow or silent client is cut off after `timeout` ms. */
+function smallRequestServer(timeout: number, handle: (req: IncomingMessage, res: ServerResponse) => void): Server {
   const server = createServer(
     {
       // a request is a request line and a few headers: 16 KiB is plenty (a longer one gets 431)
@@ -110,6 +107,18 @@ export async function startViewServer(options: ViewServerOptions): Promise<ViewS
   server.maxConnections = MAX_CONNECTIONS;
   // a connection that sends nothing at all is cut off too (the timeouts above start with a request)
   server.setTimeout(timeout);
+  return server;
+}
+
+export async function startViewServer(options: ViewServerOptions): Promise<ViewServer> {
+  if (!existsSync(join(options.webRoot, 'index.html'))) {
+    throw new ViewerNotBuiltError(`the viewer is not built (no ${join(options.webRoot, 'index.html')}): run npm run build`);
+  }
+  const files = listFiles(options.webRoot);
+  const data = Buffer.from(JSON.stringify(options.data));
+  /** `127.0.0.1:PORT` and `localhost:PORT`, once the port is bound. */
+  const hosts = new Set<string>();
+  const server = smallRequestServer(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, requestHandler(files, data, hosts));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => {

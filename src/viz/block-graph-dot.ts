@@ -6,7 +6,7 @@
  * (blue), and what a refused command blames (red). Pure and free of Node APIs: the viewer page
  * uses it too, on a neighbourhood of the selection when the graph is large.
  */
-import type { StepView, VertexId } from '../view/view-types.js';
+import type { StepView, VertexId } from './step-view.js';
 import { dotEscape, dotString } from './machine-chart.js';
 
 export interface BlockGraphDotOptions {

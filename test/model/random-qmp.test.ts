@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { QmpReply } from '../../src/core/dispatch.js';
+import type { QmpReply } from '../../src/qapi/reply.js';
 import type { Model } from '../../src/graph/types.js';
 import { checkRefusedCommand, checkSnapshot, formatViolation } from '../../src/invariants/index.js';
 import { createPermgraph } from '../../src/runtime/permgraph.js';

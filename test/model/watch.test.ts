@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import type { Model } from '../../src/graph/types.js';
-import { withInvariantChecks } from '../../src/invariants/watch.js';
+import { withInvariantChecks } from '../../src/runtime/invariant-checks.js';
 import { formatViolation } from '../../src/invariants/index.js';
 import { createPermgraph, type PermgraphOptions } from '../../src/runtime/permgraph.js';
 import { startQmpServer } from '../../src/server/qmp-server.js';

@@ -4,6 +4,7 @@
  * sides the way qsd_oracle.py does (src/diff: fd numbers, generated names and anonymous backend
  * ids left out; lists sorted).
  */
+import { createRealStorage } from '../../src/host/real-storage.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,7 +106,7 @@ export function replay(name: string, model: Model, workdir: string): JsonObject[
   mkdirSync(workdir, { recursive: true });
   try {
     runSetup(scenario.setup ?? [], workdir);
-    const pg = createPermgraph({ model });
+    const pg = createPermgraph({ model, storage: createRealStorage() });
     const pending: JsonObject[] = [];
     const sub = pg.events$.subscribe((e) => {
       if (e.type === 'qmp.event') pending.push({ event: e.event, data: e.data as JsonObject });

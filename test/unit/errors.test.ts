@@ -1,5 +1,5 @@
 /**
- * QEMU 7.2's error texts: every message of src/core/messages.ts built with sample arguments and
+ * QEMU 7.2's error texts: every message of src/messages/messages.ts built with sample arguments and
  * compared with the literal text, then the texts reproduced through execute() where
  * qemu-storage-daemon 7.2 gave them (spec §4.6, §7.3 and the oracle's FINDINGS).
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { msg } from '../../src/messages/messages.js';
 import { QmpError, fail } from '../../src/messages/errors.js';
-import { createPermgraph, createRealStorage, createVirtualStorage, qemuMessages, type QmpReply } from '../../src/index.js';
+import { createPermgraph, createRealStorage, createVirtualStorage, qemuMessages, type QmpReply } from '../../src/node.js';
 
 type Messages = typeof msg;
 /** For each message: sample arguments and the literal text QEMU 7.2 prints for them. */
@@ -60,6 +60,8 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   imageReadOnly: [[], 'Image is read-only'],
   missingParameter: [['options[0].file'], "Parameter 'options[0].file' is missing"],
   invalidParameterType: [['file', 'BlockdevRef'], "Invalid parameter type for 'file', expected: BlockdevRef"],
+  expectsUint64: [['speed'], "Parameter 'speed' expects uint64"],
+  expectsUint32: [['cluster-size'], "Parameter 'cluster-size' expects uint32_t"],
   unexpectedParameter: [['file.bogus'], "Parameter 'file.bogus' is unexpected"],
   invalidEnumValue: [['driver', 'nope'], "Parameter 'driver' does not accept value 'nope'"],
   commandNotFound: [['nope'], 'The command nope has not been found'],
@@ -78,7 +80,7 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   ],
 };
 
-describe('the message table (src/core/messages.ts)', () => {
+describe('the message table (src/messages/messages.ts)', () => {
   it('has a literal text below for every message, and no other', () => {
     expect(Object.keys(TABLE).sort()).toEqual(Object.keys(msg).sort());
   });

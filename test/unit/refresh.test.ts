@@ -1,6 +1,6 @@
 /** The refresh: parents before children, and only where inputs changed. */
 import { describe, expect, it } from 'vitest';
-import { createNodeStepper } from '../../src/core/node-stepper.js';
+import { createNodeStepper } from '../../src/runtime/node-stepper.js';
 import { openBlockdev } from '../../src/core/open.js';
 import { transact, type TxEnv } from '../../src/core/tx.js';
 import { insertBackend } from '../../src/core/backends.js';

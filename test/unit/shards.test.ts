@@ -4,7 +4,9 @@
  */
 import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
-import { deleteShard, diffShards, editShards, emptyShards, finishShards, getShard, setShard, shardValues, type Shards } from '../../src/graph/shards.js';
+import { editShards, finishShards } from '../../src/graph/shard-edit.js';
+import { diffShards, shardValues } from '../../src/graph/shard-walk.js';
+import { deleteShard, emptyShards, getShard, setShard, type Shards } from '../../src/graph/shards.js';
 import { createPermgraph, createVirtualStorage } from '../../src/index.js';
 
 const COUNT = 10_000;

@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRealStorage, pathExists } from '../../src/storage/real-storage.js';
+import { createRealStorage, pathExists } from '../../src/host/real-storage.js';
 import { ERRNO_TEXT } from '../../src/storage/storage.js';
 import { createVirtualStorage } from '../../src/storage/virtual-storage.js';
 import { hasCommand, isRoot, REQUIRE_ALL } from '../support/environment.js';
@@ -226,7 +226,7 @@ describe('real storage on temporary files', () => {
 /** createRealStorage().openError in both modes, run by a child process as nobody. */
 function openAsUnprivileged(file: string): Record<string, string | null> {
   const script = `
-    const { createRealStorage } = await import(${JSON.stringify(new URL('../../src/storage/real-storage.ts', import.meta.url).href)});
+    const { createRealStorage } = await import(${JSON.stringify(new URL('../../src/host/real-storage.ts', import.meta.url).href)});
     const storage = createRealStorage();
     console.log(JSON.stringify({ O_RDONLY: storage.openError(process.argv[1], 'O_RDONLY'), O_RDWR: storage.openError(process.argv[1], 'O_RDWR') }));
   `;

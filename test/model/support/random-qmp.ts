@@ -7,7 +7,7 @@
  * against the nodes the graph holds then (generated `#block…` names included), or as fixed names.
  */
 import fc from 'fast-check';
-import type { QmpCommand } from '../../../src/core/dispatch.js';
+import type { QmpCommand } from '../../../src/qapi/reply.js';
 import type { Graph } from '../../../src/graph/types.js';
 import { getEdge, getNode, jobsInOrder, nodesInOrder } from '../../../src/graph/graph.js';
 import type { VirtualFile } from '../../../src/storage/virtual-storage.js';

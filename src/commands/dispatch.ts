@@ -4,24 +4,16 @@
  * input makes it throw: what is no command at all is answered as QEMU's dispatcher answers it, and
  * a fault of the simulator's own (anything thrown that is no QmpError) as an internal error.
  */
-import type { CommandArgs } from '../commands/command.js';
-import { commandNamed } from '../commands/registry.js';
+import type { CommandArgs } from './command.js';
+import { commandNamed } from './registry.js';
 import type { Graph } from '../graph/types.js';
 import { visit } from '../qapi/visit.js';
 import { struct } from '../qapi/schema.js';
 import { fail, QmpError } from '../messages/errors.js';
-import type { GraphEvent } from './events.js';
+import type { GraphEvent } from '../core/events.js';
 import { msg } from '../messages/messages.js';
-import { TxError, type TxEnv } from './tx.js';
-
-export interface QmpCommand {
-  readonly execute: string;
-  readonly arguments?: Readonly<Record<string, unknown>>;
-}
-
-export type QmpReply =
-  | { readonly return: unknown }
-  | { readonly error: { readonly class: string; readonly desc: string } };
+import { TxError, type TxEnv } from '../core/tx.js';
+import type { QmpCommand, QmpReply } from '../qapi/reply.js';
 
 export interface Dispatched {
   readonly graph: Graph;

@@ -2,10 +2,10 @@
  * A runtime that checks the invariant catalogue after every command and every clock advance, and
  * tells `onViolation` what broke (`--check-invariants` on `permgraph qmp`).
  */
-import type { QmpCommand } from '../core/dispatch.js';
-import type { Permgraph } from '../runtime/permgraph.js';
+import type { QmpCommand } from '../qapi/reply.js';
+import type { Permgraph } from './permgraph.js';
 import type { Storage } from '../storage/storage.js';
-import { checkStep, type Violation } from './index.js';
+import { checkStep, type Violation } from '../invariants/index.js';
 
 export function withInvariantChecks(
   permgraph: Permgraph,

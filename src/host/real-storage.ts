@@ -5,8 +5,8 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { FdMode } from '../graph/types.js';
-import { parseQcow2Header } from './qcow2-header.js';
-import { ERRNO_TEXT, type FileFacts, type ImageHeader, type Storage } from './storage.js';
+import { parseQcow2Header } from '../storage/qcow2-header.js';
+import { ERRNO_TEXT, type FileFacts, type ImageHeader, type Storage } from '../storage/storage.js';
 
 const HEADER_BYTES = 64 * 1024;
 

@@ -6,37 +6,16 @@
  * each time. The machine stays the only place the behaviour is defined.
  */
 import { initialTransition, transition } from 'xstate';
+import { nodeMachine, type NodeMachine } from '../../machines/node.machine.js';
 import {
-  NODE_TAGS,
-  nodeMachine,
+  stepOf,
   type NodeEvent,
-  type NodeMachine,
   type NodeMachineContext,
+  type NodeMachineState,
   type NodeStateName,
-} from '../../machines/node.machine.js';
-
-export interface NodeMachineState {
-  readonly value: NodeStateName;
-  readonly context: NodeMachineContext;
-}
-
-export interface NodeStep {
-  readonly state: NodeMachineState;
-  /** QMP's `ro`. */
-  readonly readOnly: boolean;
-  /** A file node's descriptor is open O_RDWR (else O_RDONLY). */
-  readonly fdReadWrite: boolean;
-  /** Read-only only for want of a writer: a writer would reopen it read-write. */
-  readonly followsWriters: boolean;
-}
-
-export interface NodeStepper {
-  readonly machine: NodeMachine;
-  initial(context: NodeMachineContext): NodeStep;
-  /** What a state shows (its tags), without an event. */
-  describe(state: NodeMachineState): NodeStep;
-  step(state: NodeMachineState, event: NodeEvent): NodeStep;
-}
+  type NodeStep,
+  type NodeStepper,
+} from '../../machines/node.types.js';
 
 type Snapshot = ReturnType<NodeMachine['resolveState']>;
 
@@ -72,12 +51,7 @@ function eventKey(event: NodeEvent | { readonly type: string }): string | number
 }
 
 function toStep(snapshot: Snapshot): NodeStep {
-  return {
-    state: new SteppedState(snapshot.value as NodeStateName, snapshot.context),
-    readOnly: snapshot.hasTag(NODE_TAGS.readOnly),
-    fdReadWrite: snapshot.hasTag(NODE_TAGS.fdReadWrite),
-    followsWriters: snapshot.hasTag(NODE_TAGS.followsWriters),
-  };
+  return stepOf(new SteppedState(snapshot.value as NodeStateName, snapshot.context), (tag) => snapshot.hasTag(tag));
 }
 
 export function createNodeStepper(machine: NodeMachine = nodeMachine): NodeStepper {
@@ -102,7 +76,6 @@ export function createNodeStepper(machine: NodeMachine = nodeMachine): NodeStepp
     return hit;
   };
   return {
-    machine,
     initial(context) {
       const flags = (context.holdsFd ? 4 : 0) + (context.readOnly ? 2 : 0) + (context.autoReadOnly ? 1 : 0);
       const byFlags = initials.get(context.model) ?? [];

@@ -1,0 +1,41 @@
+/**
+ * The one engine every driver of the core shares (the runtime, the explorer, the invariant
+ * checks): a QMP command, or a move of the clock, as a pure step from one snapshot to the next in
+ * one environment (storage, node stepper, driver policies). Neither step throws.
+ */
+import type { GraphEvent } from '../core/events.js';
+import { transact, type TxEnv } from '../core/tx.js';
+import type { Graph } from '../graph/types.js';
+import { advanceJobs } from '../jobs/lifecycle.js';
+import type { QmpCommand } from '../qapi/reply.js';
+import { dispatch, type Dispatched } from './dispatch.js';
+
+/** A clock advance: the new snapshot and its events, or the fault that kept the old one. */
+export type Advanced =
+  | { readonly graph: Graph; readonly events: readonly GraphEvent[]; readonly fault?: undefined }
+  | { readonly graph: Graph; readonly events: readonly []; readonly fault: unknown };
+
+export interface Engine {
+  readonly env: TxEnv;
+  /** One command: its reply, the new snapshot (the old one when refused) and its events. */
+  step(graph: Graph, command: QmpCommand): Dispatched;
+  /** `seconds` pass: running jobs make progress and may finish. */
+  advance(graph: Graph, seconds: number): Advanced;
+}
+
+export function createEngine(env: TxEnv): Engine {
+  return {
+    env,
+    step: (graph, command) => dispatch(graph, env, command),
+    advance(graph, seconds) {
+      if (Object.keys(graph.jobs).length === 0) return { graph, events: [] };
+      try {
+        const { graph: moved, events } = transact(graph, env, (tx) => advanceJobs(tx, seconds));
+        return { graph: moved, events };
+      } catch (fault) {
+        // no command to answer: the clock and the jobs stay where they were
+        return { graph, events: [], fault };
+      }
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * The commands that start a block job (blockdev.c: qmp_block_commit(), qmp_block_stream(),
+ * qmp_blockdev_mirror(), qmp_blockdev_backup()). Lookups and checks run on the snapshot first, in
+ * QEMU's order; the start itself is one transaction.
+ */
+import { fail, QmpError } from '../messages/errors.js';
+import { transact, TxError, type Tx, type TxEnv } from '../core/tx.js';
+import { insertBackend } from '../core/backends.js';
+import { Perm } from '../perms/perm.js';
+import { getNode, parentEdges } from '../graph/graph.js';
+import type { Graph, NodeName } from '../graph/types.js';
+import { belowInChain, chainContains } from '../core/chain.js';
+import { startBackup, startCommit, startMirror, startStream } from '../jobs/start.js';
+import { blockCommitArgs, blockdevBackupArgs, blockdevMirrorArgs, blockStreamArgs } from '../qapi/job-schema.js';
+import type { Command, CommandResult } from './command.js';
+import { jobOptions, lookupNode, needsBitmap, refuseIfBlocked, rootNode, str } from './job-args.js';
+
+const { CONSISTENT_READ: CR, WRITE: W, WRITE_UNCHANGED: WU } = Perm;
+
+/** bdrv_get_device_name(): the name of an attached device's backend, none in qemu-storage-daemon. */
+const deviceName = (): string => '';
+
+function started(graph: Graph, env: TxEnv, start: (tx: Tx) => void): CommandResult {
+  return { ...transact(graph, env, start), reply: {} };
+}
+
+export const blockCommit: Command = {
+  args: blockCommitArgs,
+  run(graph, args, env) {
+    const device = args['device'] as string;
+    let bs: NodeName;
+    try {
+      bs = rootNode(graph, device);
+    } catch (error) {
+      if (!getNode(graph, device)) throw new QmpError('DeviceNotFound', `Device '${device}' not found`);
+      throw error;
+    }
+    refuseIfBlocked(graph, bs, 'commit-source');
+    const topNode = str(args['top-node']);
+    if (topNode !== undefined && args['top'] !== undefined) fail("'top-node' and 'top' are mutually exclusive");
+    const top = topNode !== undefined ? lookupNode(graph, topNode) : bs;
+    if (!chainContains(graph, bs, top)) fail(`'${topNode}' is not in this backing file chain`);
+    const baseNode = str(args['base-node']);
+    if (baseNode !== undefined && args['base'] !== undefined) fail("'base' and 'base-node' are mutually exclusive");
+    let base: NodeName | null;
+    if (baseNode !== undefined) {
+      base = lookupNode(graph, baseNode);
+      if (!chainContains(graph, top, base)) fail(`'${baseNode}' is not in this backing file chain`);
+    } else {
+      base = null;
+      // bdrv_find_base(): the bottom of the chain, top itself when it has no backing
+      for (let iter: NodeName | null = top; iter; iter = belowInChain(graph, iter)) base = iter;
+    }
+    for (let iter: NodeName | null = top; iter && iter !== base; iter = belowInChain(graph, iter)) refuseIfBlocked(graph, iter, 'commit-target');
+    if (top === base) fail('cannot commit an image into itself');
+    const options = jobOptions(args, deviceName());
+    const hasWriter = parentEdges(graph, getNode(graph, top)!).some((e) => e.perm & 0x2);
+    if (top === bs || hasWriter) {
+      if (args['backing-file'] !== undefined) {
+        fail(top === bs ? "'backing-file' specified, but 'top' is the active layer" : "'backing-file' specified, but 'top' has a writer on it");
+      }
+      return started(graph, env, (tx) => startMirror(tx, options, 'commit', top, base!, null));
+    }
+    const overlay = [...parentEdges(graph, getNode(graph, top)!)].find((e) => e.name === 'backing' && e.parent.kind === 'node');
+    if (overlay?.parent.kind === 'node') refuseIfBlocked(graph, overlay.parent.node, 'commit-target');
+    return started(graph, env, (tx) => startCommit(tx, options, bs, top, base!));
+  },
+};
+
+export const blockStream: Command = {
+  args: blockStreamArgs,
+  run(graph, args, env) {
+    const bs = lookupNode(graph, args['device'] as string, true);
+    if (args['base'] !== undefined && args['base-node'] !== undefined) fail("'base' and 'base-node' cannot be specified at the same time");
+    const baseNode = str(args['base-node']);
+    const base = baseNode !== undefined ? lookupNode(graph, baseNode) : null;
+    if (base && (!chainContains(graph, bs, base) || base === bs)) fail(`Node '${base}' is not a backing image of '${bs}'`);
+    for (let iter: NodeName | null = bs; iter && iter !== base; iter = belowInChain(graph, iter)) refuseIfBlocked(graph, iter, 'stream');
+    const options = jobOptions(args, deviceName());
+    const progress = { backendMade: false };
+    try {
+      return started(graph, env, (tx) => startStream(tx, options, bs, base, progress));
+    } catch (error) {
+      if (!(error instanceof TxError) || !progress.backendMade || graph.model !== 'qemu-7.2') throw error;
+      // QEMU 7.2 quirk: the failed stream's backend stays behind on the device node
+      const leaked = transact(graph, env, (tx) => {
+        insertBackend(tx, { kind: 'internal', purpose: `leaked by block-stream ${options.id}` }, bs, CR, CR | WU | W);
+      });
+      throw new TxError(error, leaked.events, leaked.graph);
+    }
+  },
+};
+
+export const blockdevMirror: Command = {
+  args: blockdevMirrorArgs,
+  run(graph, args, env) {
+    const bs = rootNode(graph, args['device'] as string);
+    const target = lookupNode(graph, args['target'] as string, true);
+    refuseIfBlocked(graph, bs, 'mirror-source');
+    refuseIfBlocked(graph, target, 'mirror-target');
+    if (args['sync'] === 'incremental' || args['sync'] === 'bitmap') fail(`Sync mode '${args['sync'] as string}' not supported`);
+    const replaces = str(args['replaces']);
+    if (replaces !== undefined) lookupNode(graph, replaces);
+    const options = jobOptions(args, deviceName());
+    return started(graph, env, (tx) => startMirror(tx, options, 'mirror', bs, target, replaces ?? null));
+  },
+};
+
+export const blockdevBackup: Command = {
+  args: blockdevBackupArgs,
+  run(graph, args, env) {
+    const bs = lookupNode(graph, args['device'] as string, true);
+    const target = lookupNode(graph, args['target'] as string, true);
+    needsBitmap(args);
+    refuseIfBlocked(graph, bs, 'backup-source');
+    refuseIfBlocked(graph, target, 'backup-target');
+    const options = jobOptions(args, deviceName());
+    return started(graph, env, (tx) => startBackup(tx, options, bs, target));
+  },
+};

@@ -1,0 +1,103 @@
+/**
+ * The commands that act on a running job (job-qmp.c: qmp_job_*(); blockdev.c:
+ * qmp_block_job_*()): find the job, check the verb against QEMU's JobVerbTable, check the
+ * command's own conditions, then act in one transaction.
+ */
+import { fail, QmpError } from '../messages/errors.js';
+import { transact, type Tx } from '../core/tx.js';
+import { getJob } from '../graph/graph.js';
+import type { Graph, Job } from '../graph/types.js';
+import { jobVerbError, type JobVerb } from '../jobs/job-status.js';
+import { abortJob, cancelJob, completeJob, completeMirror, dismissJob, finalizeJob } from '../jobs/lifecycle.js';
+import { draftJob, setJobStatus } from '../jobs/job-graph.js';
+import { cancelArgs, deviceArg, idArg, setSpeedArgs } from '../qapi/job-schema.js';
+import type { Command, CommandArgs } from './command.js';
+
+/** find_block_job(): block-job-* name jobs by `device`, and say DeviceNotActive when absent. */
+function blockJob(graph: Graph, id: string): Job {
+  const job = getJob(graph, id);
+  if (!job) throw new QmpError('DeviceNotActive', `Block job '${id}' not found`);
+  return job;
+}
+
+/** find_job(): job-* commands. */
+function anyJob(graph: Graph, id: string): Job {
+  const job = getJob(graph, id);
+  if (!job) fail('Job not found');
+  return job;
+}
+
+function verb(job: Job, name: JobVerb): void {
+  const error = jobVerbError(job.id, job.status, name);
+  if (error) fail(error);
+}
+
+type VerbAction = (tx: Tx, job: Job, args: CommandArgs) => void;
+
+/** A verb command: find the job, check the verb table, act in one transaction. */
+function verbCommand(args: Command['args'], find: (graph: Graph, id: string) => Job, key: 'device' | 'id', name: JobVerb, check: (job: Job, args: CommandArgs) => void, act: VerbAction): Command {
+  return {
+    ...(args ? { args } : {}),
+    run(graph, a, env) {
+      const job = find(graph, a[key] as string);
+      verb(job, name);
+      check(job, a);
+      return { ...transact(graph, env, (tx) => act(tx, job, a)), reply: {} };
+    },
+  };
+}
+
+const noCheck = (): void => undefined;
+
+const pause: VerbAction = (tx, job) => {
+  draftJob(tx, job.id).userPaused = true;
+  if (job.status === 'running') setJobStatus(tx, job.id, 'paused');
+  else if (job.status === 'ready') setJobStatus(tx, job.id, 'standby');
+};
+const resume: VerbAction = (tx, job) => {
+  draftJob(tx, job.id).userPaused = false;
+  if (job.status === 'paused') setJobStatus(tx, job.id, 'running');
+  else if (job.status === 'standby') {
+    setJobStatus(tx, job.id, 'ready');
+    if (job.completing === 'pivot') completeJob(tx, job.id);
+  }
+};
+const pauseCheck = (job: Job): void => {
+  if (job.userPaused) fail('Job is already paused');
+};
+const resumeCheck = (job: Job): void => {
+  if (!job.userPaused) fail("Can't resume a job that was not paused");
+};
+const complete: VerbAction = (tx, job) => {
+  if (job.plan.kind !== 'mirror') fail(`The active block job '${job.id}' cannot be completed`);
+  completeMirror(tx, job.id);
+};
+const cancel: VerbAction = (tx, job, args) => cancelJob(tx, job.id, args['force'] === true || job.status !== 'ready');
+const finalize: VerbAction = (tx, job) => (job.cancelled ? abortJob(tx, job.id) : finalizeJob(tx, job.id));
+const dismiss: VerbAction = (tx, job) => dismissJob(tx, job.id);
+
+const setSpeedCheck = (_job: Job, args: CommandArgs): void => {
+  if ((args['speed'] as number) < 0) fail("Parameter 'speed' expects a non-negative value");
+};
+const setSpeed: VerbAction = (tx, job, args) => {
+  draftJob(tx, job.id).speed = args['speed'] as number;
+};
+const blockJobCancelCheck = (job: Job, args: CommandArgs): void => {
+  if (job.userPaused && args['force'] !== true) fail(`The block job for device '${job.id}' is currently paused`);
+};
+
+export const JOB_VERB_COMMANDS: Readonly<Record<string, Command>> = {
+  'block-job-set-speed': verbCommand(setSpeedArgs, blockJob, 'device', 'set-speed', setSpeedCheck, setSpeed),
+  'block-job-cancel': verbCommand(cancelArgs, blockJob, 'device', 'cancel', blockJobCancelCheck, cancel),
+  'block-job-complete': verbCommand(deviceArg, blockJob, 'device', 'complete', noCheck, complete),
+  'block-job-pause': verbCommand(deviceArg, blockJob, 'device', 'pause', pauseCheck, pause),
+  'block-job-resume': verbCommand(deviceArg, blockJob, 'device', 'resume', resumeCheck, resume),
+  'block-job-finalize': verbCommand(idArg, blockJob, 'id', 'finalize', noCheck, finalize),
+  'block-job-dismiss': verbCommand(idArg, blockJob, 'id', 'dismiss', noCheck, dismiss),
+  'job-pause': verbCommand(idArg, anyJob, 'id', 'pause', pauseCheck, pause),
+  'job-resume': verbCommand(idArg, anyJob, 'id', 'resume', resumeCheck, resume),
+  'job-cancel': verbCommand(idArg, anyJob, 'id', 'cancel', noCheck, (tx, job) => cancelJob(tx, job.id, true)),
+  'job-complete': verbCommand(idArg, anyJob, 'id', 'complete', noCheck, complete),
+  'job-finalize': verbCommand(idArg, anyJob, 'id', 'finalize', noCheck, finalize),
+  'job-dismiss': verbCommand(idArg, anyJob, 'id', 'dismiss', noCheck, dismiss),
+};

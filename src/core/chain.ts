@@ -1,0 +1,45 @@
+/**
+ * Walking down a backing chain (block.c: bdrv_filter_or_cow_bs(), bdrv_chain_contains()) and the
+ * links a running commit freezes on the way (bdrv_freeze_backing_chain()).
+ */
+import { childByName, getNode, jobsInOrder } from '../graph/graph.js';
+import type { Graph, NodeName } from '../graph/types.js';
+
+/** The next node down a chain: a filter's child or an image's backing (bdrv_filter_or_cow_bs). */
+export function belowInChain(graph: Graph, name: NodeName): NodeName | null {
+  const node = getNode(graph, name);
+  if (!node) return null;
+  const edge = childByName(graph, node, 'backing') ?? (isFilter(node.driver) ? childByName(graph, node, 'file') : undefined);
+  return edge?.child ?? null;
+}
+
+/** A filter driver: its `file` child continues the chain. */
+export function isFilter(driver: string): boolean {
+  return ['throttle', 'copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write'].includes(driver);
+}
+
+/** bdrv_chain_contains(): `node` is `top` or below it in its chain. */
+export function chainContains(graph: Graph, top: NodeName, node: NodeName): boolean {
+  for (let iter: NodeName | null = top; iter; iter = belowInChain(graph, iter)) if (iter === node) return true;
+  return false;
+}
+
+/**
+ * bdrv_freeze_backing_chain(): a commit (and an active commit) freezes the links from its filter
+ * down to the base until it ends (commit_start(), mirror_start_job()); `child` is the node the
+ * link from `parent` leads to now. Derived from the jobs, as blockers are.
+ */
+export function isFrozenLink(graph: Graph, parent: NodeName, child: NodeName): boolean {
+  for (const job of jobsInOrder(graph)) {
+    const { plan, filter } = job;
+    if (filter === null) continue;
+    const base = plan.kind === 'commit' ? plan.base : plan.kind === 'mirror' && plan.isCommit ? plan.target : null;
+    if (base === null) continue;
+    for (let iter: NodeName | null = filter; iter !== null && iter !== base; ) {
+      const below = belowInChain(graph, iter);
+      if (iter === parent && below === child) return true;
+      iter = below;
+    }
+  }
+  return false;
+}

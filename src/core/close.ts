@@ -1,0 +1,19 @@
+/** Closing nodes (block.c: bdrv_unref(), bdrv_close()). */
+import type { NodeName } from '../graph/types.js';
+import type { Tx } from './tx.js';
+
+/**
+ * bdrv_unref() of a node nobody references any more: its children go with it when they can,
+ * depth first, in the order bdrv_close() lets go of them (a work list: chains of any length).
+ */
+export function closeNode(tx: Tx, name: NodeName): void {
+  const work: { readonly name: NodeName; readonly orphanOnly: boolean }[] = [{ name, orphanOnly: false }];
+  for (let next = work.pop(); next; next = work.pop()) {
+    const node = tx.peekNode(next.name);
+    // a child is closed only if nothing holds it once the nodes before it are gone
+    if (!node || (next.orphanOnly && (node.monitorOwned || node.parents.length > 0))) continue;
+    const children = [...new Set(node.children.map((id) => tx.peekEdge(id).child))];
+    tx.removeNode(next.name);
+    for (let i = children.length - 1; i >= 0; i--) work.push({ name: children[i]!, orphanOnly: true });
+  }
+}

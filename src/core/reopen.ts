@@ -1,0 +1,180 @@
+/**
+ * Reopening nodes with new options (block.c: bdrv_reopen_prepare(), bdrv_reopen_multiple(),
+ * bdrv_reopen_set_read_only()): every queued node is checked and takes its new options, links
+ * change, then one refresh decides; the children no one holds any more are closed.
+ */
+import { qjson } from '../util/qjson.js';
+import { fail } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
+import { Role } from '../drivers/roles.js';
+import { WRITE_PERMS } from '../perms/writers.js';
+import { childEdges } from '../graph/graph.js';
+import type { BlockNode, DriverName, Graph, NodeName } from '../graph/types.js';
+import { BACKING_DRIVERS, FILTER_DRIVERS, UNREOPENABLE_DRIVERS } from '../drivers/policies.js';
+import { isFrozenLink } from './chain.js';
+import { closeNode } from './close.js';
+import { isShallowCopy } from './draft.js';
+import { nodeFilename } from './filename.js';
+import { headerBelow } from './open.js';
+import { flagsOf, readOnlyQueue, type QueueEntry } from './reopen-queue.js';
+import type { Tx } from './tx.js';
+
+/** Driver options that may change or be dropped on reopen (each driver's mutable_opts). */
+const MUTABLE: Readonly<Partial<Record<DriverName, readonly string[]>>> = {
+  file: ['x-check-cache-dropped', 'drop-cache'],
+  raw: ['offset', 'size'],
+  qcow2: [
+    'lazy-refcounts', 'pass-discard-request', 'pass-discard-snapshot', 'pass-discard-other',
+    'overlap-check', 'cache-size', 'l2-cache-size', 'l2-cache-entry-size', 'refcount-cache-size',
+    'cache-clean-interval',
+  ],
+  throttle: ['throttle-group'],
+};
+
+/** Generic options bdrv_reopen_prepare() takes itself (bdrv_runtime_opts). */
+const GENERIC = ['node-name', 'driver', 'read-only', 'auto-read-only', 'discard', 'cache', 'detect-zeroes', 'force-share'];
+/** …of which these may be left out, returning to their defaults (bdrv_reset_options_allowed()). */
+const RESETTABLE = ['node-name', 'discard', 'cache', 'read-only', 'auto-read-only', 'detect-zeroes'];
+
+/** The image names a backing file in its header (bs->backing_file), whatever was opened as its backing. */
+function headerNamesBacking(tx: Tx, node: BlockNode): boolean {
+  const file = node.children.map((id) => tx.peekEdge(id)).find((e) => e.name === 'file');
+  return file !== undefined && headerBelow(tx, file.child)?.backingFile !== undefined;
+}
+
+/** bdrv_reopen_prepare() of one entry; nodes a new link leaves without parents go in `orphans`. */
+function prepare(tx: Tx, entry: QueueEntry, orphans: NodeName[]): void {
+  const node = tx.mustPeekNode(entry.name);
+  const { options } = entry;
+  const mutable = MUTABLE[node.driver] ?? [];
+  if (UNREOPENABLE_DRIVERS.has(node.driver)) fail(msg.reopenNotSupported(node.driver, node.name));
+  if (!entry.keepOld) {
+    for (const key of Object.keys(node.options)) {
+      // children's options and references are no options of the node's own (bdrv_open_inherit() drops them)
+      if (!Object.hasOwn(options, key) && !RESETTABLE.includes(key) && !mutable.includes(key) && key !== 'backing' && key !== 'file') {
+        fail(`Option '${key}' cannot be reset to its default value`);
+      }
+    }
+    if (
+      BACKING_DRIVERS.has(node.driver) &&
+      !Object.hasOwn(options, 'backing') &&
+      (childEdges(tx.g, node).some((e) => e.name === 'backing') || headerNamesBacking(tx, node))
+    ) {
+      fail(msg.backingMissing(node.name));
+    }
+  }
+  for (const link of ['backing', 'file'] as const) {
+    if (Object.hasOwn(options, link)) relink(tx, entry.name, link, options[link], orphans);
+  }
+  for (const [key, value] of Object.entries(options)) {
+    // node-name stays: a generated name is none of the node's options, so naming it is a change
+    if (GENERIC.includes(key) && key !== 'driver' && key !== 'force-share' && key !== 'node-name') continue;
+    if (key === 'backing' || key === 'file' || mutable.includes(key)) continue;
+    // qjson: options may hold 64-bit integers (bigint) as the wire gave them
+    const was = node.options[key];
+    if (was === undefined || qjson(value) !== qjson(was)) fail(msg.cannotChangeOption(key));
+  }
+}
+
+/** bdrv_skip_implicit_filters(): the first node at or below `name` that a job did not insert. */
+function belowImplicitFilters(tx: Tx, name: NodeName): NodeName | null {
+  let iter: NodeName | null = name;
+  while (iter && tx.mustPeekNode(iter).implicit) {
+    const node = tx.mustPeekNode(iter);
+    iter = node.children.map((id) => tx.peekEdge(id)).find((e) => e.name === 'backing' || e.name === 'file')?.child ?? null;
+  }
+  return iter;
+}
+
+/**
+ * bdrv_reopen_parse_file_or_backing() and bdrv_set_file_or_backing_noperm(): point `backing` (or
+ * `file`) at another node or none. The old child is only let go of here: QEMU drops its
+ * reference when the reopen commits (bdrv_replace_child_commit()), so a node it held may become
+ * the new child; it goes in `orphans`, for closeOrphans() after the refresh.
+ */
+function relink(tx: Tx, name: NodeName, link: 'backing' | 'file', value: unknown, orphans: NodeName[]): void {
+  if (typeof value !== 'string' && value !== null) return;
+  const node = tx.mustPeekNode(name);
+  const old = node.children.map((id) => tx.peekEdge(id)).find((e) => e.name === link);
+  if (value !== null) {
+    const child = tx.peekNode(value);
+    if (!child) fail(msg.cannotFindDevice('', value));
+    // QEMU 7.2 refuses a cycle before any other check of the new link
+    tx.checkNoCycle(name, child, link);
+  }
+  if ((old?.child ?? null) === value) return;
+  if (old && belowImplicitFilters(tx, old.child) === value) return;
+  if (old && tx.mustPeekNode(old.child).implicit) fail(`Cannot replace implicit ${link} child of ${name}`);
+  const filter = FILTER_DRIVERS.has(node.driver);
+  if (filter && !old) fail(msg.filterWithoutChild(name, node.driver, link));
+  if (old && isFrozenLink(tx.g as Graph, name, old.child)) fail(msg.frozenLink(link, name, old.child));
+  if (link === 'backing' && !filter && !BACKING_DRIVERS.has(node.driver)) fail(msg.noBackingSupport(node.driver, name));
+  if (link === 'file' && !old) fail('Cannot set file child to format node without file child');
+  const role = filter ? Role.FILTERED | Role.PRIMARY : link === 'backing' ? Role.COW : old!.role;
+  if (old) {
+    tx.detachNoperm(old.id);
+    orphans.push(old.child);
+  }
+  if (value !== null) tx.attachChild(name, value, link, role);
+  if (link === 'file') {
+    const relinked = tx.mustNode(name);
+    relinked.filename = nodeFilename(tx.g as Graph, relinked);
+  }
+}
+
+/** What no parent holds any more after the reopen (and the monitor does not hold) is closed. */
+function closeOrphans(tx: Tx, orphans: readonly NodeName[]): void {
+  for (const name of orphans) {
+    const orphan = tx.peekNode(name);
+    if (orphan && !orphan.monitorOwned && orphan.parents.length === 0) closeNode(tx, name);
+  }
+  tx.refresh();
+}
+
+/**
+ * bdrv_reopen_multiple(): prepare every entry, take the new options and refresh; then the old
+ * children no one holds any more go.
+ */
+export function reopenMultiple(tx: Tx, queue: ReadonlyMap<NodeName, QueueEntry>): void {
+  const orphans: NodeName[] = [];
+  for (const entry of queue.values()) prepare(tx, entry, orphans);
+  for (const entry of queue.values()) {
+    const before = tx.peekNode(entry.name);
+    if (!before) continue;
+    const flags = flagsOf(entry);
+    // the same options again change nothing (and would be the base's own object once finished)
+    if (!isShallowCopy(entry.options, before.options)) tx.mustNode(entry.name).options = entry.options;
+    const node = tx.mustPeekNode(entry.name);
+    tx.stepMachine(node, { type: 'options.changed', readOnly: flags.readOnly, autoReadOnly: flags.autoReadOnly });
+    tx.touch(entry.name);
+  }
+  tx.refresh();
+  closeOrphans(tx, orphans);
+}
+
+/**
+ * bdrv_reopen_set_read_only(): what block jobs do to a base or device node. Keeps the other
+ * options; inline children follow; the refresh runs at once.
+ */
+export function reopenSetReadOnly(tx: Tx, name: NodeName, readOnly: boolean): void {
+  reopenMultiple(tx, readOnlyQueue(tx, name, readOnly));
+}
+
+/**
+ * Whether reopening `name` read-only would be refused: a node the reopen makes read-only has a
+ * parent outside the reopen that writes to it (bdrv_check_perm(): "Read-only block node '…'
+ * cannot support read-write users"). A caller that ignores a failed reopen, as stream_clean() does
+ * (its errp is NULL), leaves the node as it is instead.
+ */
+export function readOnlyReopenRefused(tx: Tx, name: NodeName): boolean {
+  const queue = readOnlyQueue(tx, name, true);
+  for (const entry of queue.values()) {
+    if (!flagsOf(entry).readOnly) continue;
+    for (const id of tx.mustPeekNode(entry.name).parents) {
+      const edge = tx.peekEdge(id);
+      if (edge.parent.kind === 'node' && queue.has(edge.parent.node)) continue;
+      if (edge.perm & WRITE_PERMS) return true;
+    }
+  }
+  return false;
+}
