@@ -1,6 +1,6 @@
 /** What every command handler is: a pure function from a snapshot and arguments to a result. */
 import type { GraphEvent } from '../core/events.js';
-import type { TxEnv } from '../core/tx.js';
+import type { TxEnv } from '../core/tx-state.js';
 import type { Graph } from '../graph/types.js';
 import type { QapiType } from '../qapi/schema.js';
 

@@ -12,7 +12,8 @@ import { struct } from '../qapi/schema.js';
 import { fail, QmpError } from '../messages/errors.js';
 import type { GraphEvent } from '../core/events.js';
 import { msg } from '../messages/messages.js';
-import { TxError, type TxEnv } from '../core/tx.js';
+import { TxError } from '../core/tx.js';
+import type { TxEnv } from '../core/tx-state.js';
 import type { QmpCommand, QmpReply } from '../qapi/reply.js';
 
 export interface Dispatched {

@@ -6,7 +6,8 @@
  */
 import { fail } from '../messages/errors.js';
 import { openBlockdev } from '../core/open.js';
-import { transact, type Tx } from '../core/tx.js';
+import { transact } from '../core/tx.js';
+import type { Tx } from '../core/tx-state.js';
 import { childByName, getNode } from '../graph/graph.js';
 import type { Graph, NodeName } from '../graph/types.js';
 import { opBlocked } from '../jobs/blockers.js';

@@ -4,7 +4,8 @@
  * one environment (storage, node stepper, driver policies). Neither step throws.
  */
 import type { GraphEvent } from '../core/events.js';
-import { transact, type TxEnv } from '../core/tx.js';
+import { transact } from '../core/tx.js';
+import type { TxEnv } from '../core/tx-state.js';
 import type { Graph } from '../graph/types.js';
 import { advanceJobs } from '../jobs/lifecycle.js';
 import type { QmpCommand } from '../qapi/reply.js';

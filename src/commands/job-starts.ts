@@ -4,7 +4,8 @@
  * QEMU's order; the start itself is one transaction.
  */
 import { fail, QmpError } from '../messages/errors.js';
-import { transact, TxError, type Tx, type TxEnv } from '../core/tx.js';
+import { TxError, transact } from '../core/tx.js';
+import type { Tx, TxEnv } from '../core/tx-state.js';
 import { insertBackend } from '../core/backends.js';
 import { Perm } from '../perms/perm.js';
 import { getNode, parentEdges } from '../graph/graph.js';

@@ -4,7 +4,8 @@
  * command's own conditions, then act in one transaction.
  */
 import { fail, QmpError } from '../messages/errors.js';
-import { transact, type Tx } from '../core/tx.js';
+import { transact } from '../core/tx.js';
+import type { Tx } from '../core/tx-state.js';
 import { getJob } from '../graph/graph.js';
 import type { Graph, Job } from '../graph/types.js';
 import { jobVerbError, type JobVerb } from '../jobs/job-status.js';

@@ -2,7 +2,8 @@
 import { insertBackend, removeBackend } from '../core/backends.js';
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
-import { transact, type Tx } from '../core/tx.js';
+import { transact } from '../core/tx.js';
+import type { Tx } from '../core/tx-state.js';
 import { getNode } from '../graph/graph.js';
 import type { NodeName } from '../graph/types.js';
 import { Perm, PERM_ALL } from '../perms/perm.js';

@@ -5,6 +5,8 @@
  */
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
+import { attachChild, replaceNodeNoperm } from '../core/links.js';
+import { refresh } from '../core/refresh.js';
 import { transact } from '../core/tx.js';
 import { Role } from '../drivers/roles.js';
 import { childByName, getNode } from '../graph/graph.js';
@@ -30,9 +32,9 @@ export const blockdevSnapshot: Command = {
     if (overlay.driver !== 'qcow2') fail('The overlay does not support backing images');
     const result = transact(graph, env, (tx) => {
       // bdrv_append(): the overlay takes the node as backing, then the node's parents
-      tx.attachChild(overlayName, name, 'backing', Role.COW);
-      tx.replaceNodeNoperm(name, overlayName);
-      tx.refresh();
+      attachChild(tx, overlayName, name, 'backing', Role.COW);
+      replaceNodeNoperm(tx, name, overlayName);
+      refresh(tx);
       reopenSetReadOnly(tx, name, true);
     });
     return { ...result, reply: {} };

@@ -6,14 +6,16 @@ import { Role } from '../drivers/roles.js';
 import { deleteShard, setShard } from '../graph/shards.js';
 import type { Backend, BackendId, BackendOwner, NodeName } from '../graph/types.js';
 import type { PermSet } from '../perms/perm.js';
-import type { Tx } from './tx.js';
+import { attachNoperm, detachNoperm, setEdgePerm } from './links.js';
+import { refresh } from './refresh.js';
+import type { Tx } from './tx-state.js';
 
 /** blk_new() + blk_insert_bs(): a backend attached to `node`; the refresh runs at once. */
 export function insertBackend(tx: Tx, owner: BackendOwner, node: NodeName, perm: PermSet, shared: PermSet, name = ''): BackendId {
   const id = ++tx.g.counters.backend;
   setShard<Backend>(tx.g.backends, String(id), { id, name, owner, perm, shared, edge: null });
-  tx.attachNoperm({ kind: 'backend', backend: id }, node, 'root', Role.FILTERED | Role.PRIMARY, perm, shared);
-  tx.refresh();
+  attachNoperm(tx, { kind: 'backend', backend: id }, node, 'root', Role.FILTERED | Role.PRIMARY, perm, shared);
+  refresh(tx);
   return id;
 }
 
@@ -23,14 +25,14 @@ export function setBackendPerm(tx: Tx, id: BackendId, perm: PermSet, shared: Per
   if (!backend) throw new Error(`internal: backend ${id} is missing`);
   backend.perm = perm;
   backend.shared = shared;
-  if (backend.edge !== null) tx.setEdgePerm(tx.edge(backend.edge), perm, shared);
-  tx.refresh();
+  if (backend.edge !== null) setEdgePerm(tx, tx.edge(backend.edge), perm, shared);
+  refresh(tx);
 }
 
 /** blk_unref(): the backend lets go of its node. */
 export function removeBackend(tx: Tx, id: BackendId): void {
   const backend = tx.backend(id);
   if (!backend) return;
-  if (backend.edge !== null) tx.detachNoperm(backend.edge);
+  if (backend.edge !== null) detachNoperm(tx, backend.edge);
   deleteShard(tx.g.backends, String(id));
 }

@@ -1,6 +1,7 @@
 /** Closing nodes (block.c: bdrv_unref(), bdrv_close()). */
 import type { NodeName } from '../graph/types.js';
-import type { Tx } from './tx.js';
+import { removeNode } from './nodes.js';
+import type { Tx } from './tx-state.js';
 
 /**
  * bdrv_unref() of a node nobody references any more: its children go with it when they can,
@@ -13,7 +14,7 @@ export function closeNode(tx: Tx, name: NodeName): void {
     // a child is closed only if nothing holds it once the nodes before it are gone
     if (!node || (next.orphanOnly && (node.monitorOwned || node.parents.length > 0))) continue;
     const children = [...new Set(node.children.map((id) => tx.peekEdge(id).child))];
-    tx.removeNode(next.name);
+    removeNode(tx, next.name);
     for (let i = children.length - 1; i >= 0; i--) work.push({ name: children[i]!, orphanOnly: true });
   }
 }

@@ -1,16 +1,17 @@
 /**
- * The copy-on-write draft a transaction works on: the snapshot's fields, whose sharded records
- * become edits (src/graph/shards.ts) and whose small records (jobs, objects, counters) become
- * copies the first time the transaction reads them, and whose nodes, edges and backends are copied the first time the transaction asks to
- * change one (Tx.node(), Tx.edge(), Tx.backend()). The base is never written, so dropping the
- * draft is the rollback. Finishing it gives the new snapshot, in which every entry that ended up
- * as it was is the base's own object again, and the base itself when nothing changed.
+ * Copy-on-write, in one place: the draft a transaction works on. The snapshot's sharded records
+ * become edits (src/graph/shard-edit.ts) and its small records (jobs, objects, counters) copies
+ * the first time the transaction reads them; a node, edge or backend is copied the first time the
+ * transaction asks to change one (ownNode(), ownEdge(), ownBackend()). The base is never written,
+ * so dropping the draft is the rollback. Finishing it gives the new snapshot, in which every
+ * entry that ended up as it was is the base's own object again, and the base itself when nothing
+ * changed.
  */
 import type { Draft } from 'immer';
 import { editShards, finishShards, touchedKeys } from '../graph/shard-edit.js';
 import { getShard, setShard, type Shards } from '../graph/shards.js';
 import { nameRecord } from '../util/records.js';
-import type { Backend, BlockExport, BlockNode, Edge, Graph, Job, NodeName, UserObject } from '../graph/types.js';
+import type { Backend, BlockExport, BlockNode, Edge, EdgeId, Graph, Job, NodeName, UserObject } from '../graph/types.js';
 
 /**
  * Snapshots are immutable by contract (their types are readonly). Freezing them as well costs
@@ -41,6 +42,9 @@ class GraphDraft {
   private ownJobs: Record<string, Job> | undefined;
   private ownObjects: Record<string, UserObject> | undefined;
   private ownCounters: Mutable<Graph['counters']> | undefined;
+
+  /** The nodes, edges and backends this draft copied or created: everything else is the base's. */
+  readonly own = new Set<object>();
 
   constructor(readonly base: Graph) {
     this.model = base.model;
@@ -129,6 +133,48 @@ class GraphDraft {
     if (FREEZE) deepFreeze(g);
     return g;
   }
+}
+
+export type DraftNode = Draft<BlockNode>;
+export type DraftEdge = Draft<Edge>;
+
+/** A node's own copy, lists and file record included: what a transaction may change in place. */
+export const copyNode = (node: BlockNode): DraftNode =>
+  ({ ...node, parents: [...node.parents], children: [...node.children], file: node.file ? { ...node.file } : null }) as DraftNode;
+
+const ownSet = (g: Draft<Graph>): Set<object> => (g as unknown as GraphDraft).own;
+
+/** An object the transaction made: it may change it in place. */
+export function adopt<T extends object>(g: Draft<Graph>, value: T): T {
+  ownSet(g).add(value);
+  return value;
+}
+
+/** A node to change: the draft's own copy (made the first time). */
+export function ownNode(g: Draft<Graph>, name: NodeName): DraftNode | undefined {
+  const current = getShard(g.nodes, name);
+  if (!current || ownSet(g).has(current)) return current;
+  const node = copyNode(current);
+  setShard(g.nodes, name, node);
+  return adopt(g, node);
+}
+
+/** An edge to change: the draft's own copy (made the first time). */
+export function ownEdge(g: Draft<Graph>, id: EdgeId): DraftEdge | undefined {
+  const current = getShard(g.edges, String(id)) as DraftEdge | undefined;
+  if (!current || ownSet(g).has(current)) return current;
+  const edge = { ...current };
+  setShard(g.edges, String(id), edge);
+  return adopt(g, edge);
+}
+
+/** A backend to change: the draft's own copy (made the first time). */
+export function ownBackend(g: Draft<Graph>, id: number): Draft<Backend> | undefined {
+  const current = getShard(g.backends, String(id));
+  if (!current || ownSet(g).has(current)) return current;
+  const backend = { ...current };
+  setShard(g.backends, String(id), backend);
+  return adopt(g, backend);
 }
 
 export function beginDraft(base: Graph): Draft<Graph> {

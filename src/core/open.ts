@@ -12,7 +12,10 @@ import { getObject } from '../graph/graph.js';
 import type { ImageHeader } from '../storage/storage.js';
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
-import type { Tx } from './tx.js';
+import { attachChild } from './links.js';
+import { indexFile, openNode } from './nodes.js';
+import { refresh } from './refresh.js';
+import type { Tx } from './tx-state.js';
 import { qdictKeys } from '../util/qobject.js';
 
 export type BlockdevOptions = Readonly<Record<string, unknown>>;
@@ -81,12 +84,12 @@ interface HeaderBacking {
  * that a chain of any length opens.
  */
 export function openBlockdev(tx: Tx, options: BlockdevOptions, ctx: OpenContext): NodeName {
-  let opened = openNode(tx, options, ctx);
+  let opened = openOne(tx, options, ctx);
   const top = opened.name;
   const overlays: NodeName[] = [];
   while (opened.headerBacking) {
     overlays.push(opened.name);
-    opened = openNode(tx, opened.headerBacking.options, opened.headerBacking.ctx);
+    opened = openOne(tx, opened.headerBacking.options, opened.headerBacking.ctx);
   }
   for (let below = opened.name, overlay = overlays.pop(); overlay !== undefined; below = overlay, overlay = overlays.pop()) {
     attachBacking(tx, overlay, below);
@@ -95,7 +98,7 @@ export function openBlockdev(tx: Tx, options: BlockdevOptions, ctx: OpenContext)
 }
 
 /** One node: its inline children, itself, and its backing unless its header names that. */
-function openNode(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly name: NodeName; readonly headerBacking?: HeaderBacking } {
+function openOne(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly name: NodeName; readonly headerBacking?: HeaderBacking } {
   const driver = options['driver'] as string;
   if (!(SIMULATED_DRIVERS as readonly string[]).includes(driver)) {
     fail(`Driver '${driver}' is not simulated by permgraph (simulated: ${SIMULATED_DRIVERS.join(', ')})`);
@@ -114,7 +117,7 @@ function openNode(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonl
   const name = givenName ?? generateName(tx);
   if (givenName !== undefined) assignNodeName(tx, givenName);
 
-  tx.openNode({
+  openNode(tx, {
     name,
     generated: givenName === undefined,
     driver: driver as DriverName,
@@ -174,12 +177,12 @@ function openFile(tx: Tx, node: ReturnType<Tx['mustNode']>, options: BlockdevOpt
     shared: 0x0f,
     locking: options['locking'] !== 'off',
   };
-  tx.indexFile(node.name);
+  indexFile(tx, node.name);
 }
 
 function attachFile(tx: Tx, parent: NodeName, child: NodeName, role: number): void {
-  tx.attachChild(parent, child, 'file', role);
-  tx.refresh();
+  attachChild(tx, parent, child, 'file', role);
+  refresh(tx);
   const node = tx.mustNode(parent);
   node.filename = nodeFilename(tx.g as Graph, node);
   node.size = tx.mustNode(child).size;
@@ -274,8 +277,8 @@ function openBacking(tx: Tx, name: NodeName, options: BlockdevOptions, header: I
 }
 
 function attachBacking(tx: Tx, overlay: NodeName, backing: NodeName): void {
-  tx.attachChild(overlay, backing, 'backing', Role.COW);
-  tx.refresh();
+  attachChild(tx, overlay, backing, 'backing', Role.COW);
+  refresh(tx);
 }
 
 function headerOf(tx: Tx, path: string): string | undefined {

@@ -6,7 +6,7 @@ import { Role } from '../drivers/roles.js';
 import { childEdges, getNode } from '../graph/graph.js';
 import type { Graph, NodeName } from '../graph/types.js';
 import type { BlockdevOptions } from './open.js';
-import type { Tx } from './tx.js';
+import type { Tx } from './tx-state.js';
 
 export interface QueueEntry {
   readonly name: NodeName;

@@ -17,7 +17,10 @@ import { isShallowCopy } from './draft.js';
 import { nodeFilename } from './filename.js';
 import { headerBelow } from './open.js';
 import { flagsOf, readOnlyQueue, type QueueEntry } from './reopen-queue.js';
-import type { Tx } from './tx.js';
+import { attachChild, checkNoCycle, detachNoperm } from './links.js';
+import { stepMachine } from './node-chart.js';
+import { refresh } from './refresh.js';
+import type { Tx } from './tx-state.js';
 
 /** Driver options that may change or be dropped on reopen (each driver's mutable_opts). */
 const MUTABLE: Readonly<Partial<Record<DriverName, readonly string[]>>> = {
@@ -100,7 +103,7 @@ function relink(tx: Tx, name: NodeName, link: 'backing' | 'file', value: unknown
     const child = tx.peekNode(value);
     if (!child) fail(msg.cannotFindDevice('', value));
     // QEMU 7.2 refuses a cycle before any other check of the new link
-    tx.checkNoCycle(name, child, link);
+    checkNoCycle(tx, name, child, link);
   }
   if ((old?.child ?? null) === value) return;
   if (old && belowImplicitFilters(tx, old.child) === value) return;
@@ -112,10 +115,10 @@ function relink(tx: Tx, name: NodeName, link: 'backing' | 'file', value: unknown
   if (link === 'file' && !old) fail('Cannot set file child to format node without file child');
   const role = filter ? Role.FILTERED | Role.PRIMARY : link === 'backing' ? Role.COW : old!.role;
   if (old) {
-    tx.detachNoperm(old.id);
+    detachNoperm(tx, old.id);
     orphans.push(old.child);
   }
-  if (value !== null) tx.attachChild(name, value, link, role);
+  if (value !== null) attachChild(tx, name, value, link, role);
   if (link === 'file') {
     const relinked = tx.mustNode(name);
     relinked.filename = nodeFilename(tx.g as Graph, relinked);
@@ -128,7 +131,7 @@ function closeOrphans(tx: Tx, orphans: readonly NodeName[]): void {
     const orphan = tx.peekNode(name);
     if (orphan && !orphan.monitorOwned && orphan.parents.length === 0) closeNode(tx, name);
   }
-  tx.refresh();
+  refresh(tx);
 }
 
 /**
@@ -145,10 +148,10 @@ export function reopenMultiple(tx: Tx, queue: ReadonlyMap<NodeName, QueueEntry>)
     // the same options again change nothing (and would be the base's own object once finished)
     if (!isShallowCopy(entry.options, before.options)) tx.mustNode(entry.name).options = entry.options;
     const node = tx.mustPeekNode(entry.name);
-    tx.stepMachine(node, { type: 'options.changed', readOnly: flags.readOnly, autoReadOnly: flags.autoReadOnly });
+    stepMachine(tx, node, { type: 'options.changed', readOnly: flags.readOnly, autoReadOnly: flags.autoReadOnly });
     tx.touch(entry.name);
   }
-  tx.refresh();
+  refresh(tx);
   closeOrphans(tx, orphans);
 }
 

@@ -5,7 +5,10 @@
  */
 import { JOB_CHART_TRANSITIONS } from '../../machines/job.chart.js';
 import { insertBackend, removeBackend } from '../core/backends.js';
-import type { Tx } from '../core/tx.js';
+import { attachNoperm, detachNoperm, replaceNodeNoperm } from '../core/links.js';
+import { openNode } from '../core/nodes.js';
+import { refresh } from '../core/refresh.js';
+import type { Tx } from '../core/tx-state.js';
 import { getJob } from '../graph/graph.js';
 import type { BackendOwner, Graph, Job, JobStatus, NodeName } from '../graph/types.js';
 import type { PermSet } from '../perms/perm.js';
@@ -60,18 +63,18 @@ export function emitBlockJobEvent(tx: Tx, event: string, job: Job, extra: Record
 /** block_job_add_bdrv(): a job edge (no role bits) with the perms asked; refreshed at once. */
 export function addJobEdge(tx: Tx, id: string, name: string, node: NodeName, perm: PermSet, shared: PermSet): void {
   const job = draftJob(tx, id);
-  const edge = tx.attachNoperm({ kind: 'job', job: id, jobType: job.type }, node, name, 0, perm, shared);
+  const edge = attachNoperm(tx, { kind: 'job', job: id, jobType: job.type }, node, name, 0, perm, shared);
   job.edges.push(edge.id);
-  tx.refresh();
+  refresh(tx);
 }
 
 /** block_job_remove_all_bdrv(): the job lets go of every node; those only it held go too. */
 export function removeJobEdges(tx: Tx, id: string): void {
   const job = draftJob(tx, id);
   const held = job.edges.map((edge) => tx.peekEdge(edge).child);
-  for (const edge of job.edges) tx.detachNoperm(edge);
+  for (const edge of job.edges) detachNoperm(tx, edge);
   job.edges = [];
-  tx.refresh();
+  refresh(tx);
   for (const name of held) closeIfOrphan(tx, name);
 }
 
@@ -101,7 +104,7 @@ export function newFilterNode(
 ): NodeName {
   if (filterName !== undefined) assignNodeName(tx, filterName);
   const name = filterName ?? generateName(tx);
-  tx.openNode({
+  openNode(tx, {
     name,
     generated: filterName === undefined,
     driver,
@@ -126,10 +129,10 @@ export function dropFilter(tx: Tx, filter: NodeName): void {
   if (!node) return;
   const below = node.children.map((id) => tx.edge(id)).find((e) => e.name === 'backing' || e.name === 'file');
   if (below) {
-    tx.replaceNodeNoperm(filter, below.child);
-    tx.detachNoperm(below.id);
+    replaceNodeNoperm(tx, filter, below.child);
+    detachNoperm(tx, below.id);
   }
-  tx.refresh();
+  refresh(tx);
   closeIfOrphan(tx, filter);
 }
 
@@ -138,6 +141,6 @@ export function closeIfOrphan(tx: Tx, name: NodeName): void {
   const node = tx.node(name);
   if (node && !node.monitorOwned && node.parents.length === 0) {
     closeNode(tx, name);
-    tx.refresh();
+    refresh(tx);
   }
 }

@@ -4,7 +4,9 @@
  * graph. QEMU 7.2's quirk stays in its model: an active commit that ends leaves its base
  * read-write; the dynamic model lets the base drop back.
  */
-import type { Tx } from '../core/tx.js';
+import { attachChild, detachNoperm, replaceNodeNoperm } from '../core/links.js';
+import { refresh } from '../core/refresh.js';
+import type { Tx } from '../core/tx-state.js';
 import { getJob } from '../graph/graph.js';
 import type { Graph, Job, JobPlan, NodeName } from '../graph/types.js';
 import { closeNode } from '../core/close.js';
@@ -43,12 +45,12 @@ function finishCommit(tx: Tx, id: string, plan: PlanOf<'commit'>, filter: NodeNa
   if (baseBackend !== undefined) {
     removeBackend(tx, baseBackend);
     draftJob(tx, id).backends = rest;
-    tx.refresh();
+    refresh(tx);
   }
   if (success && filter && tx.node(filter)) {
     // bdrv_drop_intermediate(): whatever used the commit filter now uses the base
-    tx.replaceNodeNoperm(filter, plan.base);
-    tx.refresh();
+    replaceNodeNoperm(tx, filter, plan.base);
+    refresh(tx);
     closeIfOrphan(tx, filter);
   } else if (filter) {
     // the job's blockers go first so that consistent read can be granted again
@@ -58,7 +60,7 @@ function finishCommit(tx: Tx, id: string, plan: PlanOf<'commit'>, filter: NodeNa
   // commit_clean()
   if (plan.baseWasReadOnly) restoreReadOnly(tx, plan.base);
   removeJobBackends(tx, id);
-  tx.refresh();
+  refresh(tx);
 }
 
 /** mirror_exit_common(): the switch over to the target, or not, and the mirror's clean-up. */
@@ -68,11 +70,11 @@ function finishMirror(tx: Tx, id: string, plan: PlanOf<'mirror'>, filter: NodeNa
     const node = tx.mustNode(filter);
     node.options = { ...node.options, 'x-stopping': true };
     tx.touch(filter);
-    tx.refresh();
+    refresh(tx);
   }
   // the target's backend goes before anything moves onto the target
   removeJobBackends(tx, id);
-  tx.refresh();
+  refresh(tx);
   if (pivot) switchOver(tx, plan.replaces ?? plan.source, plan.target);
   removeJobEdges(tx, id);
   if (filter) dropFilter(tx, filter);
@@ -85,8 +87,8 @@ function finishMirror(tx: Tx, id: string, plan: PlanOf<'mirror'>, filter: NodeNa
 function switchOver(tx: Tx, replaced: NodeName, target: NodeName): void {
   const readOnly = tx.mustNode(replaced).readOnly;
   if (tx.mustNode(target).readOnly !== readOnly) reopenSetReadOnly(tx, target, readOnly);
-  tx.replaceNodeNoperm(replaced, target);
-  tx.refresh();
+  replaceNodeNoperm(tx, replaced, target);
+  refresh(tx);
 }
 
 /** stream_prepare() and stream_clean(). */
@@ -97,7 +99,7 @@ function finishStream(tx: Tx, id: string, plan: PlanOf<'stream'>, filter: NodeNa
   }
   if (filter) dropFilter(tx, filter);
   removeJobBackends(tx, id);
-  tx.refresh();
+  refresh(tx);
   if (plan.deviceWasReadOnly) restoreReadOnly(tx, plan.device);
 }
 
@@ -105,7 +107,7 @@ function finishStream(tx: Tx, id: string, plan: PlanOf<'stream'>, filter: NodeNa
 function finishBackup(tx: Tx, id: string, filter: NodeName | null): void {
   removeJobEdges(tx, id);
   if (filter) dropFilter(tx, filter);
-  tx.refresh();
+  refresh(tx);
 }
 
 /** What a job does to the graph when it ends: `success` = its .prepare ran and succeeded. */
@@ -137,13 +139,13 @@ function finishGraph(tx: Tx, id: string, success: boolean): void {
 function setBacking(tx: Tx, device: NodeName, base: NodeName | null): void {
   const node = tx.mustPeekNode(device);
   const old = node.children.map((e) => tx.peekEdge(e)).find((e) => e.name === 'backing');
-  if (old) tx.detachNoperm(old.id);
-  if (base) tx.attachChild(device, base, 'backing', Role.COW);
-  tx.refresh();
+  if (old) detachNoperm(tx, old.id);
+  if (base) attachChild(tx, device, base, 'backing', Role.COW);
+  refresh(tx);
   const orphan = old && tx.peekNode(old.child);
   if (orphan && !orphan.monitorOwned && orphan.parents.length === 0) {
     closeNode(tx, orphan.name);
-    tx.refresh();
+    refresh(tx);
   }
 }
 
@@ -156,7 +158,7 @@ function conclude(tx: Tx, id: string): void {
 export function dismissJob(tx: Tx, id: string): void {
   removeJobEdges(tx, id);
   removeJobBackends(tx, id);
-  tx.refresh();
+  refresh(tx);
 
   setJobStatus(tx, id, 'null');
   delete tx.g.jobs[id];

@@ -7,7 +7,9 @@
 import { castDraft } from 'immer';
 import { fail, QmpError } from '../messages/errors.js';
 import { isWellFormedId } from '../core/open.js';
-import type { Tx } from '../core/tx.js';
+import { attachChild, replaceNodeNoperm } from '../core/links.js';
+import { refresh } from '../core/refresh.js';
+import type { Tx } from '../core/tx-state.js';
 import { Role } from '../drivers/roles.js';
 import { childByName, getJob, getNode } from '../graph/graph.js';
 import type { Graph, Job, JobPlan, JobType, NodeName } from '../graph/types.js';
@@ -63,17 +65,17 @@ function createJob(tx: Tx, options: JobOptions, type: JobType, device: NodeName,
 
 /** bdrv_append(): a new filter takes `top` as its backing child and `top`'s parents move to it. */
 function appendFilter(tx: Tx, filter: NodeName, top: NodeName, role: number): void {
-  tx.attachChild(filter, top, 'backing', role);
-  tx.replaceNodeNoperm(top, filter);
-  tx.refresh();
+  attachChild(tx, filter, top, 'backing', role);
+  replaceNodeNoperm(tx, top, filter);
+  refresh(tx);
 }
 
 /** bdrv_insert_node(): a new filter opens `node` as its `file` child and takes its parents. */
 function insertFilter(tx: Tx, filter: NodeName, node: NodeName): void {
-  tx.attachChild(filter, node, 'file', Role.FILTERED | Role.PRIMARY);
-  tx.refresh();
-  tx.replaceNodeNoperm(node, filter);
-  tx.refresh();
+  attachChild(tx, filter, node, 'file', Role.FILTERED | Role.PRIMARY);
+  refresh(tx);
+  replaceNodeNoperm(tx, node, filter);
+  refresh(tx);
 }
 
 function finishFilter(tx: Tx, filter: NodeName, below: NodeName): void {
@@ -185,16 +187,16 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
   const filter = newFilterNode(tx, 'copy-before-write', options.filterNodeName, false);
   // bdrv_insert_node(): what fails while the filter opens its children is prefixed
   try {
-    tx.attachChild(filter, source, 'file', Role.FILTERED | Role.PRIMARY);
-    tx.refresh();
-    tx.attachChild(filter, target, 'target', Role.DATA);
-    tx.refresh();
+    attachChild(tx, filter, source, 'file', Role.FILTERED | Role.PRIMARY);
+    refresh(tx);
+    attachChild(tx, filter, target, 'target', Role.DATA);
+    refresh(tx);
   } catch (error) {
     if (error instanceof QmpError) fail(`Could not create node: ${error.desc}`, error.errorClass);
     throw error;
   }
-  tx.replaceNodeNoperm(source, filter);
-  tx.refresh();
+  replaceNodeNoperm(tx, source, filter);
+  refresh(tx);
   finishFilter(tx, filter, source);
   createJob(tx, options, 'backup', source, filter, 0, PERM_ALL, { kind: 'backup', source, target }, tx.mustPeekNode(source).size);
   draftJob(tx, options.id).filter = filter;

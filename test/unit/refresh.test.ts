@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { createNodeStepper } from '../../src/runtime/node-stepper.js';
 import { openBlockdev } from '../../src/core/open.js';
-import { transact, type TxEnv } from '../../src/core/tx.js';
+import { transact } from '../../src/core/tx.js';
+import type { TxEnv } from '../../src/core/tx-state.js';
 import { insertBackend } from '../../src/core/backends.js';
 import { emptyGraph, getNode } from '../../src/graph/graph.js';
 import type { Graph } from '../../src/graph/types.js';

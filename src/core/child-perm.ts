@@ -1,0 +1,19 @@
+/** bdrv_child_perm(): what a parent node asks of one child, by its driver's rule. */
+import { PERM_ALL, type PermSet } from '../perms/perm.js';
+import type { BlockNode, NodeName } from '../graph/types.js';
+import type { Tx } from './tx-state.js';
+
+/** The parent driver's rule, then the child's force-share override. */
+export function childPerm(
+  tx: Tx,
+  parent: BlockNode,
+  edge: { readonly name: string; readonly role: number; readonly child: NodeName },
+  perm: PermSet,
+  shared: PermSet,
+): { perm: PermSet; shared: PermSet } {
+  const rule = tx.policy(parent.driver).childPerm;
+  if (!rule) throw new Error(`internal: driver ${parent.driver} has no children`);
+  const want = rule({ perm, shared, role: edge.role, parentWritable: !parent.readOnly, edgeName: edge.name, parent });
+  const child = tx.peekNode(edge.child);
+  return child?.forceShare ? { perm: want.perm, shared: PERM_ALL } : want;
+}

@@ -1,0 +1,68 @@
+/**
+ * The node chart in a transaction: each event goes to the node's chart through the injected
+ * stepper, and the core carries out what the chart's state asks for — the reopen a
+ * `reopen-read-write` / `reopen-read-only` state names (tried on the `Storage`, its outcome sent
+ * back), and the descriptor's mode its `fd-read-write` tag shows.
+ */
+import type { NodeEvent, NodeStep, ReopenDirection } from '../../machines/node.types.js';
+import { fail } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
+import type { BlockNode, FdMode } from '../graph/types.js';
+import type { PermSet } from '../perms/perm.js';
+import type { Tx } from './tx-state.js';
+
+/** Sends a node's chart an event; records it when the state changes. */
+export function stepMachine(tx: Tx, node: BlockNode, event: NodeEvent): NodeStep {
+  const from = node.machine;
+  const step = tx.env.stepper.step(from, event);
+  const to = step.state;
+  if (
+    to.value !== from.value ||
+    to.context.readOnly !== from.context.readOnly ||
+    to.context.autoReadOnly !== from.context.autoReadOnly
+  ) {
+    tx.emit({ type: 'node.machine', node: node.name, event, from: from.value, to: to.value });
+  }
+  if (node.machine !== to || node.readOnly !== step.readOnly) {
+    const draft = tx.mustNode(node.name);
+    draft.machine = to;
+    draft.readOnly = step.readOnly;
+  }
+  return step;
+}
+
+/** The node's new cumulative perm goes to its chart; the reopen and descriptor mode it asks for follow. */
+export function followWriters(tx: Tx, before: BlockNode, perm: PermSet): void {
+  let step = stepMachine(tx, before, { type: 'perms.changed', perm });
+  if (step.reopen) step = reopen(tx, before, step.reopen);
+  const file = tx.mustPeekNode(before.name).file;
+  if (file) {
+    const want: FdMode = step.fdReadWrite ? 'O_RDWR' : 'O_RDONLY';
+    if (want !== file.mode) {
+      const error = tx.env.storage.openError(file.path, want);
+      if (!error) tx.mustNode(before.name).file!.mode = want;
+      else if (want === 'O_RDWR') fail(msg.couldNotOpen(file.path, error));
+      // going back to O_RDONLY may fail: the descriptor stays O_RDWR, as in QEMU
+    }
+  }
+}
+
+/** The reopen the chart asked for, tried on the storage; the chart hears how it went. */
+function reopen(tx: Tx, before: BlockNode, direction: ReopenDirection): NodeStep {
+  const node = tx.mustNode(before.name);
+  tx.emit({ type: 'reopen.started', node: node.name, direction });
+  const mode: FdMode = direction === 'read-write' ? 'O_RDWR' : 'O_RDONLY';
+  const error = node.file ? tx.env.storage.openError(node.file.path, mode) : null;
+  const step = stepMachine(tx, node, { type: error ? 'reopen.failed' : 'reopen.done' });
+  if (error) {
+    tx.emit({ type: 'reopen.failed', node: node.name, direction, reason: error });
+    if (direction === 'read-write') {
+      const filename = node.file!.path;
+      fail(tx.g.model === 'dynamic' ? msg.dynamicReopenFailed(node.name, filename, error) : msg.couldNotOpen(filename, error));
+    }
+  } else {
+    tx.emit({ type: 'reopen.done', node: node.name, direction });
+    if (node.file) node.file.mode = mode;
+  }
+  return step;
+}
