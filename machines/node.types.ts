@@ -6,7 +6,10 @@
  */
 import type { PermSet } from '../src/perms/perm.js';
 
-export type Model = 'qemu-7.2' | 'dynamic';
+/** The read-only models, the default first: adding one here adds it to the CLI, files and viewer. */
+export const MODELS = ['dynamic', 'qemu-7.2'] as const;
+
+export type Model = (typeof MODELS)[number];
 
 export interface NodeMachineContext {
   readonly model: Model;

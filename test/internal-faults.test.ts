@@ -10,7 +10,7 @@ import { nodeMachine, type NodeMachine } from '../machines/node.machine.js';
 import { dispatch, faultMessage } from '../src/commands/dispatch.js';
 import type { QmpCommand } from '../src/qapi/reply.js';
 import { createNodeStepper } from '../src/runtime/node-stepper.js';
-import { DRIVERS, type DriverPolicies } from '../src/drivers/policies.js';
+import { DRIVERS, type DriverPolicies } from '../src/drivers/registry.js';
 import { Perm } from '../src/perms/perm.js';
 import { emptyGraph, getNode } from '../src/graph/graph.js';
 import { createPermgraph, createVirtualStorage, type GraphEvent, type Permgraph, type PermgraphOptions, type Storage } from '../src/index.js';

@@ -4,6 +4,7 @@
  * checked with zod like a scenario; a problem is one line that says where and what.
  */
 import { z } from 'zod';
+import { MODELS } from '../../machines/node.types.js';
 import { readDataFile } from '../scenario/data-file.js';
 import { checkData } from '../scenario/data-schema.js';
 import { parseDataText } from '../scenario/data-text.js';
@@ -14,7 +15,7 @@ const commandSchema = z.union([qmpStepSchema.omit({ expect: true }), advanceStep
 export const universeSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-"'),
   description: z.string().optional(),
-  model: z.enum(['qemu-7.2', 'dynamic']).optional(),
+  model: z.enum(MODELS).optional(),
   files: recordOf(virtualFileSchema).optional(),
   setup: listOf(setupStepSchema).optional(),
   /** Run once, in order, to make the first state; each must succeed. */

@@ -8,7 +8,7 @@ import { createEngine, type Engine } from '../commands/engine.js';
 import type { QmpCommand, QmpReply } from '../qapi/reply.js';
 import type { NodeStepper } from '../../machines/node.types.js';
 import { createNodeStepper } from '../runtime/node-stepper.js';
-import type { DriverPolicies } from '../drivers/policies.js';
+import type { DriverPolicies } from '../drivers/registry.js';
 import { emptyGraph } from '../graph/graph.js';
 import type { Graph, Model } from '../graph/types.js';
 import { ScenarioError } from '../scenario/load.js';

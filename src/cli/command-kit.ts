@@ -4,6 +4,7 @@
  */
 import { Option, type Command } from 'commander';
 import { UsageError } from './errors.js';
+import { MODELS, type Model } from '../../machines/node.types.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -21,8 +22,7 @@ export interface CommandContext {
 /** Adds one command, its options and its action to the program. */
 export type RegisterCommand = (program: Command, context: CommandContext) => void;
 
-export const MODELS = ['dynamic', 'qemu-7.2'] as const;
-export type ModelName = (typeof MODELS)[number];
+export type ModelName = Model;
 
 export const modelOption = (description: string): Option => new Option('--model <model>', description).choices(MODELS);
 

@@ -7,7 +7,7 @@ import { transact } from '../core/tx.js';
 import { getNode, hasBackendParent } from '../graph/graph.js';
 import type { NodeName } from '../graph/types.js';
 import { opBlocked } from '../jobs/blockers.js';
-import { blockdevOptions } from '../qapi/block-schema.js';
+import { blockdevOptions } from '../drivers/blockdev-options.js';
 import { req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
 

@@ -5,6 +5,7 @@
  */
 import { insertBackend, removeBackend, setBackendPerm } from '../core/backends.js';
 import { fail, QmpError } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
 import { transact } from '../core/tx.js';
 import { backendsInOrder, getNode } from '../graph/graph.js';
 import type { Graph } from '../graph/types.js';
@@ -40,16 +41,16 @@ export const deviceAdd: Command = {
   run(graph, args, env) {
     const driver = args['driver'] as string;
     const kind = ownEntry(KINDS, driver);
-    if (!kind) fail(`'${driver}' is not a valid device model name`);
+    if (!kind) fail(msg.notADeviceModel(driver));
     const present = devices(graph);
     const id = (args['id'] as string | undefined) ?? `/machine/peripheral-anon/device[${present.length}]`;
-    if (args['id'] !== undefined && present.some((d) => d.id === id)) fail(`Duplicate device ID '${id}'`);
+    if (args['id'] !== undefined && present.some((d) => d.id === id)) fail(msg.duplicateDeviceId(id));
     const drive = args['drive'] as string | undefined;
-    if (drive === undefined) fail('drive property not set');
+    if (drive === undefined) fail(msg.drivePropertyNotSet());
     const node = getNode(graph, drive);
-    if (!node) fail(`Property '${kind.type}.drive' can't find value '${drive}'`);
+    if (!node) fail(msg.propertyValueNotFound(kind.type, 'drive', drive));
     const readOnly = kind.cdrom || env.stepper.describe(node.machine).refusesWriters;
-    if (kind.needsWritable && readOnly) fail("Can't use a read-only drive");
+    if (kind.needsWritable && readOnly) fail(msg.readOnlyDrive());
     const result = transact(graph, env, (tx) => {
       const backend = insertBackend(tx, { kind: 'device', id }, drive, 0, PERM_ALL);
       const perm = Perm.CONSISTENT_READ | (readOnly ? 0 : Perm.WRITE);
@@ -66,7 +67,7 @@ export const deviceDel: Command = {
   run(graph, args, env) {
     const id = args['id'] as string;
     const device = devices(graph).find((d) => d.id === id);
-    if (!device) throw new QmpError('DeviceNotFound', `Device '${id}' not found`);
+    if (!device) throw new QmpError('DeviceNotFound', msg.deviceNotFound(id));
     const result = transact(graph, env, (tx) => {
       removeBackend(tx, device.backend);
       tx.emit({ type: 'qmp.event', event: 'DEVICE_DELETED', data: { device: id, path: `/machine/peripheral/${id}` } });

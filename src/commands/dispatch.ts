@@ -62,7 +62,7 @@ export function dispatch(graph: Graph, env: TxEnv, command: QmpCommand): Dispatc
  * only `command.rejected` published, and an error reply of QEMU's generic class that says so.
  */
 export function internalError(graph: Graph, command: string, fault: unknown): Dispatched {
-  const failure = { class: 'GenericError', desc: `internal error: ${faultMessage(fault)}` };
+  const failure = { class: 'GenericError', desc: msg.internalError(faultMessage(fault)) };
   return {
     graph,
     events: [{ type: 'command.rejected', command, error: failure }],

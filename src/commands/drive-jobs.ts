@@ -5,6 +5,7 @@
  * starts as blockdev-mirror / blockdev-backup would.
  */
 import { fail } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
 import { openBlockdev } from '../core/open.js';
 import { transact } from '../core/tx.js';
 import type { Tx } from '../core/tx-state.js';
@@ -24,7 +25,7 @@ function openTarget(tx: Tx, graph: Graph, source: NodeName, args: CommandArgs): 
   let format = args['format'] as string | undefined;
   if (!existing) {
     format ??= node.driver === 'qcow2' || node.driver === 'raw' ? node.driver : 'raw';
-    if (format !== 'qcow2' && format !== 'raw') fail(`Unknown file format '${format}'`);
+    if (format !== 'qcow2' && format !== 'raw') fail(msg.unknownFileFormat(format));
     const backing = args['sync'] === 'top' ? childByName(graph, node, 'backing') : undefined;
     const backingNode = backing ? getNode(graph, backing.child) : undefined;
     tx.env.storage.create(filename, {
@@ -55,7 +56,7 @@ export const driveMirror: Command = {
     const bs = rootNode(graph, args['device'] as string);
     const blocked = opBlocked(graph, bs, 'mirror-source');
     if (blocked) fail(blocked);
-    if (args['sync'] === 'incremental' || args['sync'] === 'bitmap') fail(`Sync mode '${args['sync'] as string}' not supported`);
+    if (args['sync'] === 'incremental' || args['sync'] === 'bitmap') fail(msg.syncModeNotSupported(args['sync'] as string));
     const options = jobOptions(args, '');
     const replaces = args['replaces'] as string | undefined;
     const result = transact(graph, env, (tx) => {

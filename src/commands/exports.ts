@@ -56,7 +56,7 @@ export const blockExportAdd: Command = {
     const writable = args['writable'] === true;
     if (!isWellFormedId(id)) fail(msg.invalidExportId());
     if (getExport(graph, id)) fail(msg.exportIdInUse(id));
-    if (args['type'] !== 'nbd') fail('No driver found for the requested export type');
+    if (args['type'] !== 'nbd') fail(msg.noExportDriver());
     const node = getNode(graph, nodeName);
     if (!node) fail(msg.cannotFindDevice('', nodeName));
     if (writable && env.stepper.describe(node.machine).refusesWriters) {
@@ -68,7 +68,7 @@ export const blockExportAdd: Command = {
       // nbd_export_create()
       if (!tx.g.nbdServer) fail(msg.nbdServerNotRunning());
       const name = (args['name'] as string | undefined) ?? nodeName;
-      if (name.length > NBD_MAX_STRING) fail(`export name '${name}' too long`);
+      if (name.length > NBD_MAX_STRING) fail(msg.exportNameTooLong(name));
       if (getShard(tx.g.exportNames, name) !== undefined) fail(msg.nbdExportNameInUse(name));
       setBackendPerm(tx, backend, perm, PERM_ALL & ~Perm.RESIZE);
       setShard(tx.g.exports, id, { id, type: 'nbd', nodeName, name, writable, backend, seq: tx.nextSeq() });

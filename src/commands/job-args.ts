@@ -30,7 +30,7 @@ export function jobOptions(args: CommandArgs, fallbackId: string): JobOptions {
 export function rootNode(graph: Graph, device: string): NodeName {
   const node = getNode(graph, device);
   if (!node) fail(msg.cannotFindDevice(device, device));
-  if (parentEdges(graph, node).some((e) => e.parent.kind === 'node' || e.parent.kind === 'job')) fail('Need a root block node');
+  if (parentEdges(graph, node).some((e) => e.parent.kind === 'node' || e.parent.kind === 'job')) fail(msg.needRootNode());
   return node.name;
 }
 
@@ -53,6 +53,6 @@ export function lookupNode(graph: Graph, name: string, asDevice = false): NodeNa
 export function needsBitmap(args: Readonly<Record<string, unknown>>): void {
   const sync = args['sync'];
   if ((sync === 'incremental' || sync === 'bitmap') && args['bitmap'] === undefined) {
-    fail(`must provide a valid bitmap name for '${sync}' sync mode`);
+    fail(msg.bitmapNameRequired(sync));
   }
 }

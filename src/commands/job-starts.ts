@@ -4,6 +4,7 @@
  * QEMU's order; the start itself is one transaction.
  */
 import { fail, QmpError } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
 import { TxError, transact } from '../core/tx.js';
 import type { Tx, TxEnv } from '../core/tx-state.js';
 import { insertBackend } from '../core/backends.js';
@@ -33,32 +34,33 @@ export const blockCommit: Command = {
     try {
       bs = rootNode(graph, device);
     } catch (error) {
-      if (!getNode(graph, device)) throw new QmpError('DeviceNotFound', `Device '${device}' not found`);
+      if (!getNode(graph, device)) throw new QmpError('DeviceNotFound', msg.deviceNotFound(device));
       throw error;
     }
     refuseIfBlocked(graph, bs, 'commit-source');
     const topNode = str(args['top-node']);
-    if (topNode !== undefined && args['top'] !== undefined) fail("'top-node' and 'top' are mutually exclusive");
+    if (topNode !== undefined && args['top'] !== undefined) fail(msg.topAndTopNodeExclusive());
     const top = topNode !== undefined ? lookupNode(graph, topNode) : bs;
-    if (!chainContains(graph, bs, top)) fail(`'${topNode}' is not in this backing file chain`);
+    // QEMU checks this only when top-node is given; without it top is bs, always in its own chain
+    if (topNode !== undefined && !chainContains(graph, bs, top)) fail(msg.notInBackingChain(topNode));
     const baseNode = str(args['base-node']);
-    if (baseNode !== undefined && args['base'] !== undefined) fail("'base' and 'base-node' are mutually exclusive");
+    if (baseNode !== undefined && args['base'] !== undefined) fail(msg.baseAndBaseNodeExclusive());
     let base: NodeName | null;
     if (baseNode !== undefined) {
       base = lookupNode(graph, baseNode);
-      if (!chainContains(graph, top, base)) fail(`'${baseNode}' is not in this backing file chain`);
+      if (!chainContains(graph, top, base)) fail(msg.notInBackingChain(baseNode));
     } else {
       base = null;
       // bdrv_find_base(): the bottom of the chain, top itself when it has no backing
       for (let iter: NodeName | null = top; iter; iter = belowInChain(graph, iter)) base = iter;
     }
     for (let iter: NodeName | null = top; iter && iter !== base; iter = belowInChain(graph, iter)) refuseIfBlocked(graph, iter, 'commit-target');
-    if (top === base) fail('cannot commit an image into itself');
+    if (top === base) fail(msg.commitIntoItself());
     const options = jobOptions(args, deviceName());
     const hasWriter = parentEdges(graph, getNode(graph, top)!).some((e) => e.perm & 0x2);
     if (top === bs || hasWriter) {
       if (args['backing-file'] !== undefined) {
-        fail(top === bs ? "'backing-file' specified, but 'top' is the active layer" : "'backing-file' specified, but 'top' has a writer on it");
+        fail(top === bs ? msg.backingFileOnActiveLayer() : msg.backingFileWithWriter());
       }
       return started(graph, env, (tx) => startMirror(tx, options, 'commit', top, base!, null));
     }
@@ -71,11 +73,15 @@ export const blockCommit: Command = {
 export const blockStream: Command = {
   args: blockStreamArgs,
   run(graph, args, env) {
+    // qmp_block_stream(): the three ways to name the base exclude each other, checked first
+    const given = (key: string): boolean => args[key] !== undefined;
+    if (given('base') && given('base-node')) fail(msg.baseAndBaseNodeTogether());
+    if (given('base') && given('bottom')) fail(msg.baseAndBottomTogether());
+    if (given('bottom') && given('base-node')) fail(msg.bottomAndBaseNodeTogether());
     const bs = lookupNode(graph, args['device'] as string, true);
-    if (args['base'] !== undefined && args['base-node'] !== undefined) fail("'base' and 'base-node' cannot be specified at the same time");
     const baseNode = str(args['base-node']);
     const base = baseNode !== undefined ? lookupNode(graph, baseNode) : null;
-    if (base && (!chainContains(graph, bs, base) || base === bs)) fail(`Node '${base}' is not a backing image of '${bs}'`);
+    if (base && (!chainContains(graph, bs, base) || base === bs)) fail(msg.notABackingImage(base, bs));
     for (let iter: NodeName | null = bs; iter && iter !== base; iter = belowInChain(graph, iter)) refuseIfBlocked(graph, iter, 'stream');
     const options = jobOptions(args, deviceName());
     const progress = { backendMade: false };
@@ -99,7 +105,7 @@ export const blockdevMirror: Command = {
     const target = lookupNode(graph, args['target'] as string, true);
     refuseIfBlocked(graph, bs, 'mirror-source');
     refuseIfBlocked(graph, target, 'mirror-target');
-    if (args['sync'] === 'incremental' || args['sync'] === 'bitmap') fail(`Sync mode '${args['sync'] as string}' not supported`);
+    if (args['sync'] === 'incremental' || args['sync'] === 'bitmap') fail(msg.syncModeNotSupported(args['sync'] as string));
     const replaces = str(args['replaces']);
     if (replaces !== undefined) lookupNode(graph, replaces);
     const options = jobOptions(args, deviceName());

@@ -4,6 +4,7 @@
  * command's own conditions, then act in one transaction.
  */
 import { fail, QmpError } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
 import { transact } from '../core/tx.js';
 import type { Tx } from '../core/tx-state.js';
 import { getJob } from '../graph/graph.js';
@@ -17,14 +18,14 @@ import type { Command, CommandArgs } from './command.js';
 /** find_block_job(): block-job-* name jobs by `device`, and say DeviceNotActive when absent. */
 function blockJob(graph: Graph, id: string): Job {
   const job = getJob(graph, id);
-  if (!job) throw new QmpError('DeviceNotActive', `Block job '${id}' not found`);
+  if (!job) throw new QmpError('DeviceNotActive', msg.blockJobNotFound(id));
   return job;
 }
 
 /** find_job(): job-* commands. */
 function anyJob(graph: Graph, id: string): Job {
   const job = getJob(graph, id);
-  if (!job) fail('Job not found');
+  if (!job) fail(msg.jobNotFound());
   return job;
 }
 
@@ -64,13 +65,13 @@ const resume: VerbAction = (tx, job) => {
   }
 };
 const pauseCheck = (job: Job): void => {
-  if (job.userPaused) fail('Job is already paused');
+  if (job.userPaused) fail(msg.jobAlreadyPaused());
 };
 const resumeCheck = (job: Job): void => {
-  if (!job.userPaused) fail("Can't resume a job that was not paused");
+  if (!job.userPaused) fail(msg.jobNotPaused());
 };
 const complete: VerbAction = (tx, job) => {
-  if (job.plan.kind !== 'mirror') fail(`The active block job '${job.id}' cannot be completed`);
+  if (job.plan.kind !== 'mirror') fail(msg.jobCannotComplete(job.id));
   completeMirror(tx, job.id);
 };
 const cancel: VerbAction = (tx, job, args) => cancelJob(tx, job.id, args['force'] === true || job.status !== 'ready');
@@ -78,13 +79,13 @@ const finalize: VerbAction = (tx, job) => (job.cancelled ? abortJob(tx, job.id) 
 const dismiss: VerbAction = (tx, job) => dismissJob(tx, job.id);
 
 const setSpeedCheck = (_job: Job, args: CommandArgs): void => {
-  if ((args['speed'] as number) < 0) fail("Parameter 'speed' expects a non-negative value");
+  if ((args['speed'] as number) < 0) fail(msg.negativeSpeed());
 };
 const setSpeed: VerbAction = (tx, job, args) => {
   draftJob(tx, job.id).speed = args['speed'] as number;
 };
 const blockJobCancelCheck = (job: Job, args: CommandArgs): void => {
-  if (job.userPaused && args['force'] !== true) fail(`The block job for device '${job.id}' is currently paused`);
+  if (job.userPaused && args['force'] !== true) fail(msg.blockJobPaused(job.id));
 };
 
 export const JOB_VERB_COMMANDS: Readonly<Record<string, Command>> = {

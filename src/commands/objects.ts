@@ -1,5 +1,6 @@
 /** object-add / object-del for the objects block nodes use (qom/object_interfaces.c). */
 import { fail } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
 import { isWellFormedId } from '../core/open.js';
 import { transact } from '../core/tx.js';
 import { getObject, nodesInOrder } from '../graph/graph.js';
@@ -11,8 +12,8 @@ export const objectAdd: Command = {
   args: objectOptions,
   run(graph, args, env) {
     const id = args['id'] as string;
-    if (!isWellFormedId(id)) fail("Parameter 'id' expects an identifier");
-    if (getObject(graph, id)) fail(`attempt to add duplicate property '${id}' to object (type 'container')`);
+    if (!isWellFormedId(id)) fail(msg.idNotAnIdentifier());
+    if (getObject(graph, id)) fail(msg.duplicateProperty(id, 'container'));
     const { 'qom-type': qomType, id: _id, ...properties } = args;
     const result = transact(graph, env, (tx) => {
       tx.g.objects[id] = { id, qomType: qomType as string, properties };
@@ -25,9 +26,9 @@ export const objectDel: Command = {
   args: struct(req('id', str)),
   run(graph, args, env) {
     const id = args['id'] as string;
-    if (!getObject(graph, id)) fail(`object '${id}' not found`);
+    if (!getObject(graph, id)) fail(msg.objectNotFound(id));
     const user = nodesInOrder(graph).find((n) => n.driver === 'throttle' && n.options['throttle-group'] === id);
-    if (user) fail(`object '${id}' is in use, can not be deleted`);
+    if (user) fail(msg.objectInUse(id));
     const result = transact(graph, env, (tx) => {
       delete tx.g.objects[id];
     });

@@ -11,7 +11,7 @@ import type { NodeName } from '../graph/types.js';
 import type { BlockdevOptions } from '../core/open.js';
 import { reopenMultiple } from '../core/reopen.js';
 import { enqueue, type QueueEntry } from '../core/reopen-queue.js';
-import { blockdevOptions } from '../qapi/block-schema.js';
+import { blockdevOptions } from '../drivers/blockdev-options.js';
 import { listOf, req, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
 

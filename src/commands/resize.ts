@@ -10,7 +10,7 @@ import { Perm, PERM_ALL } from '../perms/perm.js';
 import { exactInt, opt, req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
 import { opBlockerReason } from '../jobs/blockers.js';
-import { BDRV_MAX_LENGTH } from '../core/open.js';
+import { BDRV_MAX_LENGTH } from '../drivers/driver.js';
 import { Role } from '../drivers/roles.js';
 import { INT64_MAX } from '../util/qobject.js';
 
@@ -26,20 +26,20 @@ const RESIZE_HERE = new Set(['file', 'qcow2']);
 function truncate(tx: Tx, name: NodeName, size: bigint): void {
   const sized: [NodeName, bigint][] = [];
   for (let at: NodeName | undefined = name, want = size; at !== undefined; ) {
-    if (want > BDRV_MAX_LENGTH) fail(`offset(${want}) exceeds maximum(${BDRV_MAX_LENGTH})`);
+    if (want > BDRV_MAX_LENGTH) fail(msg.offsetExceedsMaximum(want, BDRV_MAX_LENGTH));
     const node = tx.mustPeekNode(at);
     if (node.readOnly) fail(msg.imageReadOnly());
     sized.push([at, want]);
     const children = node.children.map((id) => tx.peekEdge(id));
     if (RESIZE_HERE.has(node.driver)) break;
     if (node.driver === 'raw') {
-      if (node.options['size'] !== undefined) fail('Cannot resize fixed-size raw disks');
+      if (node.options['size'] !== undefined) fail(msg.fixedSizeRaw());
       const offset = BigInt((node.options['offset'] as number | bigint | undefined) ?? 0);
-      if (INT64_MAX - want < offset) fail('Disk size too large for the chosen offset');
+      if (INT64_MAX - want < offset) fail(msg.diskTooLargeForOffset());
       want += offset;
     }
     const next = node.driver === 'raw' || node.driver === 'throttle' ? children.find((e) => e.name === 'file') : children.find((e) => e.role & Role.FILTERED);
-    if (!next) fail('Image format driver does not support resize');
+    if (!next) fail(msg.resizeNotSupported());
     at = next.child;
   }
   // the bottom first, as the calls return
@@ -54,9 +54,9 @@ export const blockResize: Command = {
     const node = nodeName !== undefined ? getNode(graph, nodeName) : undefined;
     if (!node) fail(msg.cannotFindDevice(device ?? '', nodeName ?? ''));
     const size = BigInt(args['size'] as number | bigint);
-    if (size < 0n) fail("Parameter 'size' expects a >0 size");
+    if (size < 0n) fail(msg.sizeNotPositive());
     // QERR_DEVICE_IN_USE with the device argument, printed as '(null)' when only node-name was given
-    if (opBlockerReason(graph, node.name, 'resize')) fail(`Device '${device ?? '(null)'}' is in use`);
+    if (opBlockerReason(graph, node.name, 'resize')) fail(msg.deviceInUse(device ?? '(null)'));
     const result = transact(graph, env, (tx) => {
       const backend = insertBackend(tx, { kind: 'internal', purpose: 'block_resize' }, node.name, Perm.RESIZE, PERM_ALL);
       truncate(tx, node.name, size);

@@ -1,5 +1,6 @@
 /** Commands about the simulated daemon itself: query-version, quit, qmp_capabilities. */
 import { QmpError } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
 import { transact } from '../core/tx.js';
 import { exportsInOrder } from '../graph/graph.js';
 import { deleteShard } from '../graph/shards.js';
@@ -35,6 +36,6 @@ export const quit: Command = {
 export const qmpCapabilities: Command = {
   args: struct(opt('enable', listOf(enumOf('QMPCapability', ['oob'])))),
   run() {
-    throw new QmpError('CommandNotFound', 'Capabilities negotiation is already complete, command ignored');
+    throw new QmpError('CommandNotFound', msg.capabilitiesAlreadyNegotiated());
   },
 };

@@ -25,11 +25,11 @@ export const blockdevSnapshot: Command = {
     if (blockedOld) fail(blockedOld);
     const overlay = getNode(graph, overlayName);
     if (!overlay) fail(msg.cannotFindDevice(overlayName, overlayName));
-    if (overlay.parents.length > 0) fail('The overlay is already in use');
+    if (overlay.parents.length > 0) fail(msg.overlayInUse());
     const blockedNew = opBlocked(graph, overlayName, 'external-snapshot');
     if (blockedNew) fail(blockedNew);
-    if (childByName(graph, overlay, 'backing')) fail('The overlay already has a backing image');
-    if (overlay.driver !== 'qcow2') fail('The overlay does not support backing images');
+    if (childByName(graph, overlay, 'backing')) fail(msg.overlayHasBacking());
+    if (overlay.driver !== 'qcow2') fail(msg.overlayNoBackingSupport());
     const result = transact(graph, env, (tx) => {
       // bdrv_append(): the overlay takes the node as backing, then the node's parents
       attachChild(tx, overlayName, name, 'backing', Role.COW);

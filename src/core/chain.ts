@@ -4,6 +4,7 @@
  */
 import { childByName, getNode, jobsInOrder } from '../graph/graph.js';
 import type { Graph, NodeName } from '../graph/types.js';
+import { FILTER_DRIVERS } from '../drivers/registry.js';
 
 /** The next node down a chain: a filter's child or an image's backing (bdrv_filter_or_cow_bs). */
 export function belowInChain(graph: Graph, name: NodeName): NodeName | null {
@@ -15,7 +16,7 @@ export function belowInChain(graph: Graph, name: NodeName): NodeName | null {
 
 /** A filter driver: its `file` child continues the chain. */
 export function isFilter(driver: string): boolean {
-  return ['throttle', 'copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write'].includes(driver);
+  return (FILTER_DRIVERS as ReadonlySet<string>).has(driver);
 }
 
 /** bdrv_chain_contains(): `node` is `top` or below it in its chain. */

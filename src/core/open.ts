@@ -6,22 +6,18 @@
  */
 import { dirnamePath, isAbsolutePath, resolvePath } from '../util/posix-path.js';
 import { Role } from '../drivers/roles.js';
-import type { DriverName, FdMode, Graph, NodeName } from '../graph/types.js';
-import { nodeFilename } from './filename.js';
-import { getObject } from '../graph/graph.js';
-import type { ImageHeader } from '../storage/storage.js';
+import type { BackingName, BlockdevOptions } from '../drivers/driver.js';
+import { SIMULATED_DRIVERS } from '../drivers/registry.js';
+import type { DriverName, NodeName } from '../graph/types.js';
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
+import { driverHost } from './driver-host.js';
 import { attachChild } from './links.js';
-import { indexFile, openNode } from './nodes.js';
+import { openNode } from './nodes.js';
 import { refresh } from './refresh.js';
 import type { Tx } from './tx-state.js';
-import { qdictKeys } from '../util/qobject.js';
 
-export type BlockdevOptions = Readonly<Record<string, unknown>>;
-
-/** Drivers the simulator models. */
-export const SIMULATED_DRIVERS: readonly DriverName[] = ['file', 'null-co', 'raw', 'qcow2', 'throttle', 'copy-on-read'];
+export type { BlockdevOptions };
 
 export interface OpenContext {
   /** blockdev-add at the top level: the monitor holds a reference. */
@@ -32,10 +28,6 @@ export interface OpenContext {
 }
 
 const NODE_NAME_MAX = 31;
-const NULL_DEFAULT_SIZE = 1 << 30;
-
-/** BDRV_MAX_LENGTH: the largest offset a request may reach (include/block/block_int-common.h). */
-export const BDRV_MAX_LENGTH = 2n ** 63n - 2n ** 30n;
 
 /** id_wellformed(): a letter, then letters, digits, '-', '.', '_'. */
 export function isWellFormedId(id: string): boolean {
@@ -101,7 +93,7 @@ export function openBlockdev(tx: Tx, options: BlockdevOptions, ctx: OpenContext)
 function openOne(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly name: NodeName; readonly headerBacking?: HeaderBacking } {
   const driver = options['driver'] as string;
   if (!(SIMULATED_DRIVERS as readonly string[]).includes(driver)) {
-    fail(`Driver '${driver}' is not simulated by permgraph (simulated: ${SIMULATED_DRIVERS.join(', ')})`);
+    fail(msg.driverNotSimulated(driver, SIMULATED_DRIVERS));
   }
   const policy = tx.policy(driver as DriverName);
   const readOnly = bool(options['read-only']) ?? ctx.inherited.readOnly ?? false;
@@ -129,137 +121,20 @@ function openOne(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly
     inheritsFrom: ctx.inheritsFrom,
     implicit: false,
   });
-  const opened = tx.mustNode(name);
-  let headerBacking: HeaderBacking | undefined;
-
-  switch (driver as DriverName) {
-    case 'file':
-      openFile(tx, opened, options);
-      break;
-    case 'null-co':
-      opened.filename = 'null-co://';
-      opened.size = openNull(options);
-      break;
-    case 'raw':
-      openRaw(tx, opened.name, fileChild!, options);
-      break;
-    case 'qcow2':
-      headerBacking = openQcow2(tx, opened.name, fileChild!, options);
-      break;
-    case 'throttle':
-      attachFile(tx, name, fileChild!, Role.FILTERED | Role.PRIMARY);
-      if (getObject(tx.g as Graph, options['throttle-group'] as string)?.qomType !== 'throttle-group') {
-        fail(msg.throttleGroupMissing(options['throttle-group'] as string));
-      }
-      break;
-    case 'copy-on-read':
-      attachFile(tx, name, fileChild!, Role.FILTERED | Role.PRIMARY);
-      break;
-  }
+  // the driver's own open, then bdrv_open_backing_file() for a driver that takes a backing
+  let named: BackingName = {};
+  policy.open?.(driverHost(tx, name, fileChild, (backing) => (named = backing)), options);
+  const headerBacking = policy.supportsBacking ? openBacking(tx, name, options, named) : undefined;
   return headerBacking ? { name, headerBacking } : { name };
-}
-
-function openFile(tx: Tx, node: ReturnType<Tx['mustNode']>, options: BlockdevOptions): void {
-  const path = options['filename'] as string;
-  const mode: FdMode = tx.env.stepper.describe(node.machine).fdReadWrite ? 'O_RDWR' : 'O_RDONLY';
-  const openError = tx.env.storage.openError(path, mode);
-  if (openError) fail(msg.couldNotOpen(path, openError));
-  const facts = tx.env.storage.inspect(path);
-  if ('error' in facts) fail(msg.couldNotOpen(path, facts.error));
-  if (!facts.regular) fail(msg.notRegularFile(path));
-  node.filename = path;
-  node.size = facts.size;
-  node.file = {
-    path,
-    identity: facts.identity,
-    mode,
-    perm: 0,
-    shared: 0x0f,
-    locking: options['locking'] !== 'off',
-  };
-  indexFile(tx, node.name);
-}
-
-function attachFile(tx: Tx, parent: NodeName, child: NodeName, role: number): void {
-  attachChild(tx, parent, child, 'file', role);
-  refresh(tx);
-  const node = tx.mustNode(parent);
-  node.filename = nodeFilename(tx.g as Graph, node);
-  node.size = tx.mustNode(child).size;
-}
-
-/**
- * null_file_open() and refresh_total_sectors(): the size in whole sectors must stay within
- * BDRV_MAX_LENGTH; latency-ns, read as int64, must not be negative.
- */
-function openNull(options: BlockdevOptions): number {
-  const size = BigInt((options['size'] as number | bigint | undefined) ?? NULL_DEFAULT_SIZE);
-  // the options reach the driver as QemuOpts: a negative size is no size (QEMU 7.2 aborts here)
-  if (size < 0n) fail(msg.optionNotASize('size'));
-  const latency = BigInt((options['latency-ns'] as number | bigint | undefined) ?? 0);
-  if (latency >= 2n ** 63n) fail('latency-ns is invalid');
-  const sectors = (size + 511n) / 512n;
-  if (sectors * 512n > BDRV_MAX_LENGTH) fail('Could not refresh total sector count: File too large');
-  return Number(size);
-}
-
-/**
- * raw_read_options() and raw_apply_options(): offset and size through QemuOpts (checked in the
- * order QEMU's QDict lists them), then against the file's size.
- */
-function openRaw(tx: Tx, name: NodeName, child: NodeName, options: BlockdevOptions): void {
-  for (const key of qdictKeys(options)) {
-    if ((key === 'offset' || key === 'size') && BigInt(options[key] as number | bigint) < 0n) fail(msg.optionNotASize(key));
-  }
-  const slice = options['offset'] !== undefined || options['size'] !== undefined;
-  attachFile(tx, name, child, slice ? Role.DATA | Role.PRIMARY : Role.FILTERED | Role.PRIMARY);
-  const node = tx.mustNode(name);
-  const offset = BigInt((options['offset'] as number | bigint | undefined) ?? 0);
-  const fileSize = BigInt(node.size);
-  if (offset > fileSize) fail(`Offset (${offset}) cannot be greater than size of the containing file (${fileSize})`);
-  const given = options['size'] as number | bigint | undefined;
-  const size = given === undefined ? fileSize - offset : BigInt(given);
-  if (given !== undefined && fileSize - offset < size) {
-    fail(
-      `The sum of offset (${offset}) and size (${size}) has to be smaller or equal to the  actual size of the containing file (${fileSize})`,
-    );
-  }
-  if (given !== undefined && size % 512n !== 0n) fail('Specified size is not multiple of 512');
-  node.size = Number(size);
-}
-
-/** The image header under a node's data: through raw and filters down to a file (read only). */
-export function headerBelow(tx: Tx, name: NodeName): ImageHeader | undefined {
-  for (let node = tx.peekNode(name); node; ) {
-    if (node.file) {
-      const facts = tx.env.storage.inspect(node.file.path);
-      return 'error' in facts ? undefined : facts.header;
-    }
-    if (node.driver === 'qcow2' || node.driver === 'null-co') return undefined;
-    if (node.driver === 'raw' && node.options['offset'] !== undefined) return undefined;
-    const file = node.children.map((id) => tx.peekEdge(id)).find((e) => e.name === 'file');
-    node = file && tx.peekNode(file.child);
-  }
-  return undefined;
-}
-
-/** The qcow2 node's file and header, and its backing unless the header names it (then returned). */
-function openQcow2(tx: Tx, name: NodeName, child: NodeName, options: BlockdevOptions): HeaderBacking | undefined {
-  attachFile(tx, name, child, Role.IMAGE);
-  const header = headerBelow(tx, child);
-  if (header?.format !== 'qcow2') fail(msg.notQcow2());
-  const node = tx.mustNode(name);
-  node.size = header.virtualSize;
-  return openBacking(tx, name, options, header);
 }
 
 const BACKING_DEFAULTS: Inherited = { readOnly: true, autoReadOnly: false };
 
 /**
- * bdrv_open_backing_file(): by reference, inline, none (null), or the file the header names,
- * which is handed back to open next (openBlockdev()).
+ * bdrv_open_backing_file(): by reference, inline, none (null), or the file the image's header
+ * names (as its driver's open found it), which is handed back to open next (openBlockdev()).
  */
-function openBacking(tx: Tx, name: NodeName, options: BlockdevOptions, header: ImageHeader): HeaderBacking | undefined {
+function openBacking(tx: Tx, name: NodeName, options: BlockdevOptions, header: BackingName): HeaderBacking | undefined {
   const backing = options['backing'];
   if (backing === null) return undefined;
   if (typeof backing === 'string' || (typeof backing === 'object' && backing !== null)) {

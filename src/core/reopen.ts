@@ -9,30 +9,17 @@ import { msg } from '../messages/messages.js';
 import { Role } from '../drivers/roles.js';
 import { WRITE_PERMS } from '../perms/writers.js';
 import { childEdges } from '../graph/graph.js';
-import type { BlockNode, DriverName, Graph, NodeName } from '../graph/types.js';
-import { BACKING_DRIVERS, FILTER_DRIVERS, UNREOPENABLE_DRIVERS } from '../drivers/policies.js';
+import type { BlockNode, Graph, NodeName } from '../graph/types.js';
 import { isFrozenLink } from './chain.js';
 import { closeNode } from './close.js';
 import { isShallowCopy } from './draft.js';
 import { nodeFilename } from './filename.js';
-import { headerBelow } from './open.js';
+import { headerBelow } from './driver-host.js';
 import { flagsOf, readOnlyQueue, type QueueEntry } from './reopen-queue.js';
 import { attachChild, checkNoCycle, detachNoperm } from './links.js';
 import { stepMachine } from './node-chart.js';
 import { refresh } from './refresh.js';
 import type { Tx } from './tx-state.js';
-
-/** Driver options that may change or be dropped on reopen (each driver's mutable_opts). */
-const MUTABLE: Readonly<Partial<Record<DriverName, readonly string[]>>> = {
-  file: ['x-check-cache-dropped', 'drop-cache'],
-  raw: ['offset', 'size'],
-  qcow2: [
-    'lazy-refcounts', 'pass-discard-request', 'pass-discard-snapshot', 'pass-discard-other',
-    'overlap-check', 'cache-size', 'l2-cache-size', 'l2-cache-entry-size', 'refcount-cache-size',
-    'cache-clean-interval',
-  ],
-  throttle: ['throttle-group'],
-};
 
 /** Generic options bdrv_reopen_prepare() takes itself (bdrv_runtime_opts). */
 const GENERIC = ['node-name', 'driver', 'read-only', 'auto-read-only', 'discard', 'cache', 'detect-zeroes', 'force-share'];
@@ -49,17 +36,19 @@ function headerNamesBacking(tx: Tx, node: BlockNode): boolean {
 function prepare(tx: Tx, entry: QueueEntry, orphans: NodeName[]): void {
   const node = tx.mustPeekNode(entry.name);
   const { options } = entry;
-  const mutable = MUTABLE[node.driver] ?? [];
-  if (UNREOPENABLE_DRIVERS.has(node.driver)) fail(msg.reopenNotSupported(node.driver, node.name));
+  const driver = tx.policy(node.driver);
+  // the driver's mutable_opts; none reopens without a .bdrv_reopen_prepare
+  const mutable = driver.reopen ?? [];
+  if (driver.reopen === null) fail(msg.reopenNotSupported(node.driver, node.name));
   if (!entry.keepOld) {
     for (const key of Object.keys(node.options)) {
       // children's options and references are no options of the node's own (bdrv_open_inherit() drops them)
       if (!Object.hasOwn(options, key) && !RESETTABLE.includes(key) && !mutable.includes(key) && key !== 'backing' && key !== 'file') {
-        fail(`Option '${key}' cannot be reset to its default value`);
+        fail(msg.optionCannotBeReset(key));
       }
     }
     if (
-      BACKING_DRIVERS.has(node.driver) &&
+      driver.supportsBacking &&
       !Object.hasOwn(options, 'backing') &&
       (childEdges(tx.g, node).some((e) => e.name === 'backing') || headerNamesBacking(tx, node))
     ) {
@@ -107,12 +96,13 @@ function relink(tx: Tx, name: NodeName, link: 'backing' | 'file', value: unknown
   }
   if ((old?.child ?? null) === value) return;
   if (old && belowImplicitFilters(tx, old.child) === value) return;
-  if (old && tx.mustPeekNode(old.child).implicit) fail(`Cannot replace implicit ${link} child of ${name}`);
-  const filter = FILTER_DRIVERS.has(node.driver);
+  if (old && tx.mustPeekNode(old.child).implicit) fail(msg.cannotReplaceImplicit(link, name));
+  const driver = tx.policy(node.driver);
+  const filter = driver.isFilter;
   if (filter && !old) fail(msg.filterWithoutChild(name, node.driver, link));
   if (old && isFrozenLink(tx.g as Graph, name, old.child)) fail(msg.frozenLink(link, name, old.child));
-  if (link === 'backing' && !filter && !BACKING_DRIVERS.has(node.driver)) fail(msg.noBackingSupport(node.driver, name));
-  if (link === 'file' && !old) fail('Cannot set file child to format node without file child');
+  if (link === 'backing' && !filter && !driver.supportsBacking) fail(msg.noBackingSupport(node.driver, name));
+  if (link === 'file' && !old) fail(msg.fileChildWithoutFile());
   const role = filter ? Role.FILTERED | Role.PRIMARY : link === 'backing' ? Role.COW : old!.role;
   if (old) {
     detachNoperm(tx, old.id);

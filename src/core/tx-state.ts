@@ -7,7 +7,7 @@
  */
 import type { Draft } from 'immer';
 import type { NodeStepper } from '../../machines/node.types.js';
-import { DRIVERS, type DriverPolicies, type DriverPolicy } from '../drivers/policies.js';
+import { DRIVERS, type DriverPolicies, type DriverPolicy } from '../drivers/registry.js';
 import { parentLabel } from '../graph/graph.js';
 import { getShard } from '../graph/shards.js';
 import type { Backend, BlockNode, DriverName, Edge, EdgeId, Graph, NodeName, ParentRef } from '../graph/types.js';

@@ -3,7 +3,7 @@
  * asks, and nobody writes to a read-only node. They use the reference driver table (DRIVERS), not
  * whichever table the runtime ran with, so a wrong policy shows up as a wrong edge.
  */
-import { DRIVERS } from '../drivers/policies.js';
+import { DRIVERS } from '../drivers/registry.js';
 import { describeParent, getBackend, getNode } from '../graph/graph.js';
 import { viewOf } from './view.js';
 import type { BlockNode, Edge, Graph } from '../graph/types.js';

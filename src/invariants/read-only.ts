@@ -5,7 +5,7 @@
  */
 import { nodeMachine } from '../../machines/node.machine.js';
 import { NODE_TAGS } from '../../machines/node.types.js';
-import { DRIVERS } from '../drivers/policies.js';
+import { DRIVERS } from '../drivers/registry.js';
 import { viewOf } from './view.js';
 import type { BlockNode, Graph } from '../graph/types.js';
 import { permNames } from '../perms/perm.js';

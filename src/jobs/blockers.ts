@@ -5,6 +5,7 @@
  */
 import { getEdge, getNode } from '../graph/graph.js';
 import type { Graph, NodeName } from '../graph/types.js';
+import { msg } from '../messages/messages.js';
 
 export type BlockOp =
   | 'backup-source'
@@ -29,9 +30,9 @@ export function opBlockerReason(graph: Graph, name: NodeName, op: BlockOp): stri
   if (!node || node.parents.length === 0) return null;
   const edges = node.parents.map((id) => getEdge(graph, id)!).sort((a, b) => b.id - a.id);
   for (const edge of edges) {
-    if (edge.parent.kind === 'job') return `block device is in use by block job: ${edge.parent.jobType}`;
+    if (edge.parent.kind === 'job') return msg.blockedByJob(edge.parent.jobType);
     if (edge.parent.kind === 'node' && edge.name === 'backing' && !ALLOWED_ON_BACKING.has(op)) {
-      return `node is used as backing hd of '${edge.parent.node}'`;
+      return msg.usedAsBackingHd(edge.parent.node);
     }
   }
   return null;
@@ -40,5 +41,5 @@ export function opBlockerReason(graph: Graph, name: NodeName, op: BlockOp): stri
 /** bdrv_op_is_blocked() with its error text: `Node 'x' is busy: …`. */
 export function opBlocked(graph: Graph, name: NodeName, op: BlockOp): string | null {
   const reason = opBlockerReason(graph, name, op);
-  return reason ? `Node '${name}' is busy: ${reason}` : null;
+  return reason ? msg.nodeBusy(name, reason) : null;
 }

@@ -5,6 +5,7 @@
  * makes; the tests hold the chart to this table.
  */
 import type { JobStatus } from '../graph/types.js';
+import { msg } from '../messages/messages.js';
 
 /** QAPI JobVerb as QEMU 7.2 has it ('change' came later, in 8.2). */
 export type JobVerb = 'cancel' | 'pause' | 'resume' | 'set-speed' | 'complete' | 'finalize' | 'dismiss';
@@ -37,5 +38,5 @@ export const JOB_VERB_ALLOWED: Readonly<Record<JobVerb, readonly JobStatus[]>> =
 
 /** job_apply_verb(): QEMU's refusal, or null when the verb is allowed. */
 export function jobVerbError(id: string, status: JobStatus, verb: JobVerb): string | null {
-  return JOB_VERB_ALLOWED[verb].includes(status) ? null : `Job '${id}' in state '${status}' cannot accept command verb '${verb}'`;
+  return JOB_VERB_ALLOWED[verb].includes(status) ? null : msg.jobCannotAcceptVerb(id, status, verb);
 }

@@ -6,6 +6,7 @@
  */
 import { castDraft } from 'immer';
 import { fail, QmpError } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
 import { isWellFormedId } from '../core/open.js';
 import { attachChild, replaceNodeNoperm } from '../core/links.js';
 import { refresh } from '../core/refresh.js';
@@ -35,8 +36,8 @@ function needsReopen(tx: Tx, name: NodeName): boolean {
 
 /** job_create(): the job exists (status created) with its main node edge. */
 function createJob(tx: Tx, options: JobOptions, type: JobType, device: NodeName, main: NodeName, perm: PermSet, shared: PermSet, plan: JobPlan, len: number): void {
-  if (!isWellFormedId(options.id)) fail(`Invalid job ID '${options.id}'`);
-  if (getJob(tx.g as Graph, options.id)) fail(`Job ID '${options.id}' already in use`);
+  if (!isWellFormedId(options.id)) fail(msg.invalidJobId(options.id));
+  if (getJob(tx.g as Graph, options.id)) fail(msg.jobIdInUse(options.id));
   const job: Job = {
     id: options.id,
     type,
@@ -60,7 +61,7 @@ function createJob(tx: Tx, options: JobOptions, type: JobType, device: NodeName,
   setJobStatus(tx, options.id, 'created');
   addJobEdge(tx, options.id, 'main node', main, perm, shared);
   // block_job_create(): block_job_set_speed() after the main node, so the job fails early
-  if (options.speed < 0) fail("Parameter 'speed' expects a non-negative value");
+  if (options.speed < 0) fail(msg.negativeSpeed());
 }
 
 /** bdrv_append(): a new filter takes `top` as its backing child and `top`'s parents move to it. */
@@ -87,7 +88,7 @@ function finishFilter(tx: Tx, filter: NodeName, below: NodeName): void {
 
 /** commit_start(): block-commit of a node below the active layer. */
 export function startCommit(tx: Tx, options: JobOptions, device: NodeName, top: NodeName, base: NodeName): void {
-  if (top === base) fail('Invalid files for merge: top and base are the same');
+  if (top === base) fail(msg.mergeTopIsBase());
   const baseSize = tx.mustPeekNode(base).size;
   const topSize = tx.mustPeekNode(top).size;
   const basePerm = CR | W | (baseSize < topSize ? RS : 0);
@@ -123,7 +124,7 @@ export function startMirror(
   const isCommit = chainContains(tx.g as Graph, source, target);
   const baseWasReadOnly = type === 'commit' && needsReopen(tx, target);
   if (baseWasReadOnly) reopenSetReadOnly(tx, target, false);
-  if (source === target) fail("Can't mirror node into itself");
+  if (source === target) fail(msg.mirrorIntoItself());
   const filter = newFilterNode(tx, 'mirror_top', options.filterNodeName, false, { 'x-is-commit': isCommit });
   appendFilter(tx, filter, source, Role.FILTERED | Role.PRIMARY);
   finishFilter(tx, filter, source);
@@ -136,7 +137,7 @@ export function startMirror(
     if (tx.mustPeekNode(target).size < tx.mustPeekNode(source).size) targetPerm |= RS;
     targetShared |= CR | W;
   } else if (chainContains(tx.g as Graph, source, skipFilters(tx.g as Graph, target))) {
-    fail("Cannot mirror to a filter on top of a node in the source's backing chain");
+    fail(msg.mirrorToFilterOnChain());
   }
   addJobBackend(tx, options.id, target, targetPerm, targetShared);
   addJobEdge(tx, options.id, 'source', source, 0, WU | W | CR);
@@ -182,8 +183,8 @@ export function startStream(
 
 /** backup_job_create(): a copy-before-write filter above the source, writing to the target. */
 export function startBackup(tx: Tx, options: JobOptions, source: NodeName, target: NodeName): void {
-  if (source === target) fail('Source and target cannot be the same');
-  if (tx.mustPeekNode(source).size !== tx.mustPeekNode(target).size) fail('Source and target image have different sizes');
+  if (source === target) fail(msg.backupSameNode());
+  if (tx.mustPeekNode(source).size !== tx.mustPeekNode(target).size) fail(msg.backupSizesDiffer());
   const filter = newFilterNode(tx, 'copy-before-write', options.filterNodeName, false);
   // bdrv_insert_node(): what fails while the filter opens its children is prefixed
   try {
@@ -192,7 +193,7 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
     attachChild(tx, filter, target, 'target', Role.DATA);
     refresh(tx);
   } catch (error) {
-    if (error instanceof QmpError) fail(`Could not create node: ${error.desc}`, error.errorClass);
+    if (error instanceof QmpError) fail(msg.couldNotCreateNode(error.desc), error.errorClass);
     throw error;
   }
   replaceNodeNoperm(tx, source, filter);

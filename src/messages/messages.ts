@@ -1,6 +1,6 @@
 /**
  * Every error text QEMU 7.2 gives that the simulator reproduces, in one table, with the QEMU
- * function that produces it. Texts of the dynamic model's own are marked as such.
+ * function that produces it. Texts of permgraph's own, not QEMU's, are the last group.
  */
 export const msg = {
   // block.c: bdrv_a_allow_b()
@@ -79,7 +79,118 @@ export const msg = {
   commandNoOob: (name: string) => `The command ${name} does not support OOB`,
   // monitor/qmp.c: monitor_qmp_dispatch() before qmp_capabilities
   negotiationFirst: () => "Expecting capabilities negotiation with 'qmp_capabilities'",
+  // monitor/qmp-cmds-control.c: qmp_qmp_capabilities()
+  capabilitiesAlreadyNegotiated: () => 'Capabilities negotiation is already complete, command ignored',
 
+  // block/null.c: null_file_open()
+  latencyInvalid: () => 'latency-ns is invalid',
+  // block.c: bdrv_open_driver() (error_setg_errno() of refresh_total_sectors())
+  refreshTotalSectorsFailed: (errno: string) => `Could not refresh total sector count: ${errno}`,
+  // block/raw-format.c: raw_apply_options()
+  offsetBeyondFile: (offset: bigint, fileSize: bigint) => `Offset (${offset}) cannot be greater than size of the containing file (${fileSize})`,
+  sliceBeyondFile: (offset: bigint, size: bigint, fileSize: bigint) =>
+    `The sum of offset (${offset}) and size (${size}) has to be smaller or equal to the  actual size of the containing file (${fileSize})`,
+  sizeNotSectorMultiple: () => 'Specified size is not multiple of 512',
+  // block.c: bdrv_reopen_prepare()
+  optionCannotBeReset: (option: string) => `Option '${option}' cannot be reset to its default value`,
+  // block.c: bdrv_reopen_parse_file_or_backing()
+  cannotReplaceImplicit: (link: string, node: string) => `Cannot replace implicit ${link} child of ${node}`,
+  fileChildWithoutFile: () => 'Cannot set file child to format node without file child',
+  // block.c: bdrv_op_is_blocked(), with the blocker's reason
+  nodeBusy: (node: string, reason: string) => `Node '${node}' is busy: ${reason}`,
+  // blockjob.c: block_job_create(), the blocker a job sets on its nodes
+  blockedByJob: (jobType: string) => `block device is in use by block job: ${jobType}`,
+  // block.c: bdrv_backing_attach(), the blocker an overlay sets on its backing node
+  usedAsBackingHd: (parent: string) => `node is used as backing hd of '${parent}'`,
+  // block.c: bdrv_img_create()
+  unknownFileFormat: (format: string) => `Unknown file format '${format}'`,
+  // block.c: bdrv_insert_node(), prefixed to the filter's open error
+  couldNotCreateNode: (reason: string) => `Could not create node: ${reason}`,
+
+  // block/io.c: bdrv_check_qiov_request() (from bdrv_co_truncate()), bdrv_co_truncate()
+  offsetExceedsMaximum: (offset: bigint, max: bigint) => `offset(${offset}) exceeds maximum(${max})`,
+  resizeNotSupported: () => 'Image format driver does not support resize',
+  // block/raw-format.c: raw_co_truncate()
+  fixedSizeRaw: () => 'Cannot resize fixed-size raw disks',
+  diskTooLargeForOffset: () => 'Disk size too large for the chosen offset',
+  // blockdev.c: qmp_block_resize()
+  sizeNotPositive: () => "Parameter 'size' expects a >0 size",
+  deviceInUse: (device: string) => `Device '${device}' is in use`,
+  // blockdev.c: external_snapshot_prepare()
+  overlayInUse: () => 'The overlay is already in use',
+  overlayHasBacking: () => 'The overlay already has a backing image',
+  overlayNoBackingSupport: () => 'The overlay does not support backing images',
+  // block/export/export.c: blk_exp_add(); nbd/server.c: nbd_export_create()
+  noExportDriver: () => 'No driver found for the requested export type',
+  exportNameTooLong: (name: string) => `export name '${name}' too long`,
+
+  // job.c: job_create()
+  invalidJobId: (id: string) => `Invalid job ID '${id}'`,
+  jobIdInUse: (id: string) => `Job ID '${id}' already in use`,
+  // blockjob.c: block_job_set_speed_locked() (QERR_INVALID_PARAMETER_VALUE)
+  negativeSpeed: () => "Parameter 'speed' expects a non-negative value",
+  // job.c: job_apply_verb_locked()
+  jobCannotAcceptVerb: (id: string, status: string, verb: string) => `Job '${id}' in state '${status}' cannot accept command verb '${verb}'`,
+  // job.c: job_user_pause_locked(), job_user_resume_locked(), job_complete_locked()
+  jobAlreadyPaused: () => 'Job is already paused',
+  jobNotPaused: () => "Can't resume a job that was not paused",
+  jobCannotComplete: (id: string) => `The active block job '${id}' cannot be completed`,
+  // job-qmp.c: find_job_locked()
+  jobNotFound: () => 'Job not found',
+  // blockdev.c: find_block_job_locked() (class DeviceNotActive)
+  blockJobNotFound: (id: string) => `Block job '${id}' not found`,
+  // blockdev.c: qmp_block_job_cancel()
+  blockJobPaused: (device: string) => `The block job for device '${device}' is currently paused`,
+  // blockdev.c: qmp_block_commit()
+  topAndTopNodeExclusive: () => "'top-node' and 'top' are mutually exclusive",
+  baseAndBaseNodeExclusive: () => "'base-node' and 'base' are mutually exclusive",
+  notInBackingChain: (node: string) => `'${node}' is not in this backing file chain`,
+  commitIntoItself: () => 'cannot commit an image into itself',
+  backingFileOnActiveLayer: () => "'backing-file' specified, but 'top' is the active layer",
+  backingFileWithWriter: () => "'backing-file' specified, but 'top' has a writer on it",
+  // blockdev.c: qmp_block_stream()
+  baseAndBaseNodeTogether: () => "'base' and 'base-node' cannot be specified at the same time",
+  baseAndBottomTogether: () => "'base' and 'bottom' cannot be specified at the same time",
+  bottomAndBaseNodeTogether: () => "'bottom' and 'base-node' cannot be specified at the same time",
+  notABackingImage: (base: string, node: string) => `Node '${base}' is not a backing image of '${node}'`,
+  // blockdev.c: qmp_get_root_bs(), do_backup_common(), blockdev_mirror_common()
+  needRootNode: () => 'Need a root block node',
+  bitmapNameRequired: (sync: string) => `must provide a valid bitmap name for '${sync}' sync mode`,
+  syncModeNotSupported: (sync: string) => `Sync mode '${sync}' not supported`,
+  // block/commit.c: commit_start()
+  mergeTopIsBase: () => 'Invalid files for merge: top and base are the same',
+  // block/mirror.c: mirror_start_job()
+  mirrorIntoItself: () => "Can't mirror node into itself",
+  mirrorToFilterOnChain: () => "Cannot mirror to a filter on top of a node in the source's backing chain",
+  // block/backup.c: backup_job_create()
+  backupSameNode: () => 'Source and target cannot be the same',
+  backupSizesDiffer: () => 'Source and target image have different sizes',
+
+  // qom/object_interfaces.c: user_creatable_add_type() (QERR_INVALID_PARAMETER_VALUE); qom/object.c: object_property_try_add()
+  idNotAnIdentifier: () => "Parameter 'id' expects an identifier",
+  duplicateProperty: (name: string, type: string) => `attempt to add duplicate property '${name}' to object (type '${type}')`,
+  // qom/object_interfaces.c: user_creatable_del()
+  objectNotFound: (id: string) => `object '${id}' not found`,
+  objectInUse: (id: string) => `object '${id}' is in use, can not be deleted`,
+
+  // softmmu/qdev-monitor.c: qdev_get_device_class(), qdev_set_id()
+  notADeviceModel: (driver: string) => `'${driver}' is not a valid device model name`,
+  duplicateDeviceId: (id: string) => `Duplicate device ID '${id}'`,
+  // hw/block/virtio-blk.c: virtio_blk_device_realize(); hw/scsi/scsi-disk.c: scsi_realize()
+  drivePropertyNotSet: () => 'drive property not set',
+  // hw/core/qdev-properties-system.c: set_drive_helper()
+  propertyValueNotFound: (type: string, property: string, value: string) => `Property '${type}.${property}' can't find value '${value}'`,
+  // hw/ide/core.c: ide_init_drive()
+  readOnlyDrive: () => "Can't use a read-only drive",
+  // softmmu/qdev-monitor.c: find_device_state(); blockdev.c: qmp_block_commit() (class DeviceNotFound)
+  deviceNotFound: (id: string) => `Device '${id}' not found`,
+
+  // permgraph's own texts, not QEMU's.
+  // core/open.ts: a driver the simulator has no model of
+  driverNotSimulated: (driver: string, simulated: readonly string[]) =>
+    `Driver '${driver}' is not simulated by permgraph (simulated: ${simulated.join(', ')})`,
+  // commands/dispatch.ts: internalError(), a fault of the simulator's own (GenericError)
+  internalError: (fault: string) => `internal error: ${fault}`,
   // The dynamic model's own: a writer's reopen that the storage refuses.
   dynamicReopenFailed: (node: string, filename: string, errno: string) =>
     `Cannot reopen node '${node}' read-write for a writer: could not open '${filename}': ${errno}`,

@@ -14,7 +14,7 @@ import { createEngine } from '../commands/engine.js';
 import type { QmpCommand, QmpReply } from '../qapi/reply.js';
 import type { GraphEvent } from '../core/events.js';
 import { createNodeStepper } from './node-stepper.js';
-import type { DriverPolicies } from '../drivers/policies.js';
+import type { DriverPolicies } from '../drivers/registry.js';
 import { nextJobDeadline } from '../jobs/lifecycle.js';
 import { emptyGraph, jobsInOrder } from '../graph/graph.js';
 import type { Graph, Model, NodeName } from '../graph/types.js';
@@ -34,7 +34,7 @@ export interface PermgraphOptions {
   readonly storage?: Storage;
   /** The node machine (a variant of machines/node.machine.ts, e.g. with other guards). */
   readonly nodeMachine?: NodeMachine;
-  /** The driver policies (a variant of DRIVERS in src/drivers/policies.ts, e.g. with another rule). */
+  /** The driver policies (a variant of DRIVERS in src/drivers/registry.ts, e.g. with another rule). */
   readonly driverPolicies?: DriverPolicies;
   /**
    * Live xstate actors of the nodes' machines, for inspection: one per node from its open on

@@ -3,6 +3,7 @@
  * in JSON or YAML. Checked with zod; every issue carries the path of the field it is about.
  */
 import { z } from 'zod';
+import { MODELS } from '../../machines/node.types.js';
 
 /** A map as it was read, with every key it has (zod's record would drop a `__proto__` key). */
 const plainObject = z.custom<Record<string, unknown>>(
@@ -117,7 +118,7 @@ export const scenarioSchema = z.strictObject({
   name: z.string().optional(),
   description: z.string().optional(),
   as_user: z.string().optional(),
-  model: z.enum(['qemu-7.2', 'dynamic']).optional(),
+  model: z.enum(MODELS).optional(),
   /** Check the invariant catalogue after every step (as `permgraph run --check-invariants`). */
   'check-invariants': z.boolean().optional(),
   files: recordOf(virtualFileSchema).optional(),

@@ -1,6 +1,6 @@
 /** Everything the viewer shows for one scenario file: its run in both models, and the charts. */
 import { basename } from 'node:path';
-import type { Model } from '../graph/types.js';
+import { MODELS, type Model } from '../../machines/node.types.js';
 import { loadScenario } from '../scenario/load.js';
 import { playScenario, type StorageKind } from '../scenario/play.js';
 import { chartOf } from '../viz/charts.js';
@@ -8,7 +8,6 @@ import { chartToDot } from '../viz/machine-chart.js';
 import { stepViews } from './step-views.js';
 import type { ChartView, ViewData } from './view-types.js';
 
-const MODELS: readonly Model[] = ['dynamic', 'qemu-7.2'];
 
 function chartView(name: 'node' | 'job'): ChartView {
   const chart = chartOf(name);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultPerms, type ChildPermInput } from '../../src/drivers/default-perms.js';
-import { DRIVERS, driverPolicy } from '../../src/drivers/policies.js';
+import { DRIVERS, driverPolicy } from '../../src/drivers/registry.js';
 import { Role } from '../../src/drivers/roles.js';
 import type { BlockNode, DriverName } from '../../src/graph/types.js';
 import { createPermgraph, createVirtualStorage, openFiles, xdbgBlockGraph } from '../../src/index.js';

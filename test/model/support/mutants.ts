@@ -6,7 +6,7 @@
 import { createMachine } from 'xstate';
 import { nodeMachine, type NodeMachine } from '../../../machines/node.machine.js';
 import { defaultPerms } from '../../../src/drivers/default-perms.js';
-import { DRIVERS, type DriverPolicies } from '../../../src/drivers/policies.js';
+import { DRIVERS, type DriverPolicies } from '../../../src/drivers/registry.js';
 import { Role } from '../../../src/drivers/roles.js';
 import { Perm } from '../../../src/perms/perm.js';
 

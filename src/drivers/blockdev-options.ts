@@ -1,0 +1,52 @@
+/**
+ * BlockdevOptions (qapi/block-core.json, QEMU 7.2): the members every node takes, then one
+ * variant per driver, each from its driver's entry in the table (src/drivers/registry.ts).
+ */
+import { BLOCKDEV_DRIVERS } from '../qapi/block-schema.js';
+import { bool, enumOf, opt, req, str, struct, type Member, type QapiType } from '../qapi/schema.js';
+import type { BlockdevRefs } from './driver.js';
+import { DRIVERS, QAPI_ONLY_VARIANTS } from './registry.js';
+
+const blockdevRef: QapiType = {
+  kind: 'alternate',
+  name: 'BlockdevRef',
+  string: str,
+  get object(): QapiType {
+    return blockdevOptions;
+  },
+};
+
+const blockdevRefOrNull: QapiType = {
+  kind: 'alternate',
+  name: 'BlockdevRefOrNull',
+  string: str,
+  null: true,
+  get object(): QapiType {
+    return blockdevOptions;
+  },
+};
+
+const refs: BlockdevRefs = { ref: blockdevRef, refOrNull: blockdevRefOrNull };
+
+function variants(): Record<string, readonly Member[]> {
+  const out: Record<string, readonly Member[]> = {};
+  for (const driver of Object.values(DRIVERS)) if (driver.members) out[driver.name] = driver.members(refs);
+  for (const [name, members] of Object.entries(QAPI_ONLY_VARIANTS)) out[name] = members(refs);
+  return out;
+}
+
+export const blockdevOptions: QapiType = {
+  kind: 'union',
+  discriminator: 'driver',
+  base: [
+    req('driver', enumOf('BlockdevDriver', BLOCKDEV_DRIVERS)),
+    opt('node-name', str),
+    opt('discard', enumOf('BlockdevDiscardOptions', ['ignore', 'unmap'])),
+    opt('cache', struct(opt('direct', bool), opt('no-flush', bool))),
+    opt('read-only', bool),
+    opt('auto-read-only', bool),
+    opt('force-share', bool),
+    opt('detect-zeroes', enumOf('BlockdevDetectZeroesOptions', ['off', 'on', 'unmap'])),
+  ],
+  variants: variants(),
+};

@@ -1,0 +1,35 @@
+/**
+ * The `copy-on-read` filter (block/copy-on-read.c): its file child filtered; reads are written
+ * back, so it always takes write-unchanged. It has no .bdrv_reopen_prepare.
+ */
+import type { PermPair } from '../perms/cumulative.js';
+import { Perm, PERM_ALL, type PermSet } from '../perms/perm.js';
+import { opt, req, str } from '../qapi/schema.js';
+import type { ChildPermInput } from './default-perms.js';
+import type { BlockDriver, DriverOpenHost } from './driver.js';
+import { Role } from './roles.js';
+
+/** cor_child_perm(): CR, W and RS pass; WU is always taken (even when the filter is read-only). */
+function corChildPerm({ perm, shared }: ChildPermInput): PermPair {
+  const passthrough: PermSet = Perm.CONSISTENT_READ | Perm.WRITE | Perm.RESIZE;
+  return {
+    perm: (perm & passthrough) | Perm.WRITE_UNCHANGED,
+    shared: ((shared & passthrough) | Perm.WRITE_UNCHANGED) & PERM_ALL,
+  };
+}
+
+/** cor_open(): the file child, filtered. */
+function openCor(host: DriverOpenHost): void {
+  host.attachFile(Role.FILTERED | Role.PRIMARY);
+}
+
+export const copyOnRead: BlockDriver = {
+  name: 'copy-on-read',
+  members: ({ ref }) => [req('file', ref), opt('bottom', str)],
+  holdsFd: false,
+  childPerm: corChildPerm,
+  isFilter: true,
+  supportsBacking: false,
+  reopen: null,
+  open: openCor,
+};

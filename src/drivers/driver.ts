@@ -1,0 +1,98 @@
+/**
+ * A block driver as permgraph knows it, all in one record (QEMU's BlockDriver,
+ * include/block/block_int-common.h): its QAPI options, the perms it asks of its children, how it
+ * opens, what a reopen may change, and how its filename is made. The core calls a driver's open
+ * through DriverOpenHost, which it implements; a driver never reaches into the core.
+ */
+import type { FdMode, DriverName, NodeName, OpenFile } from '../graph/types.js';
+import type { PermPair } from '../perms/cumulative.js';
+import type { Member, QapiType } from '../qapi/schema.js';
+import type { ChildPermInput } from './default-perms.js';
+
+/** A node's options as blockdev-add (or an image header) gave them. */
+export type BlockdevOptions = Readonly<Record<string, unknown>>;
+
+/** BDRV_MAX_LENGTH: the largest offset a request may reach (include/block/block_int-common.h). */
+export const BDRV_MAX_LENGTH = 2n ** 63n - 2n ** 30n;
+
+/** The alternates a driver's members name children with: BlockdevRef and BlockdevRefOrNull. */
+export interface BlockdevRefs {
+  readonly ref: QapiType;
+  readonly refOrNull: QapiType;
+}
+
+/** An image header as the storage reads it (the storage layer's ImageHeader fits it). */
+export interface HeaderFacts {
+  readonly format: string;
+  /** The size the guest sees. */
+  readonly virtualSize: number;
+  readonly backingFile?: string;
+  readonly backingFormat?: string;
+}
+
+/** What a file is, or the strerror text of why it cannot be looked at. */
+export type FileFacts =
+  | { readonly regular: boolean; readonly size: number; readonly identity: string }
+  | { readonly error: string };
+
+/** bs->backing_file and bs->backing_format: the backing file an image names. */
+export interface BackingName {
+  readonly backingFile?: string;
+  readonly backingFormat?: string;
+}
+
+/**
+ * What a driver's open may do to the node being opened (already in the graph, without children).
+ * The core implements it; each call takes effect at once, as in QEMU.
+ */
+export interface DriverOpenHost {
+  readonly name: NodeName;
+  /** The node's size in bytes. */
+  size: number;
+  /** The filename QMP shows for the node. */
+  filename: string;
+  /** The descriptor mode the node's chart opens a file with. */
+  fdMode(): FdMode;
+  /** Why open(path, mode) would fail (strerror text), or null when it would succeed. */
+  openError(path: string, mode: FdMode): string | null;
+  inspect(path: string): FileFacts;
+  /** The node holds this descriptor (recorded among the users of its file). */
+  holdFile(file: OpenFile): void;
+  /**
+   * bdrv_open_file_child(): the `file` child, opened before the node, linked with `role`; the
+   * refresh runs at once, and the node takes the child's filename and size.
+   */
+  attachFile(role: number): void;
+  /** The image header under the file child, through raw and filters; undefined when none shows. */
+  headerBelowFile(): HeaderFacts | undefined;
+  /** The backing file the image names, which the core opens once the driver is done. */
+  nameBacking(name: BackingName): void;
+  /** The QOM type of the user object `id`, when there is one (object-add). */
+  objectType(id: string): string | undefined;
+}
+
+export interface BlockDriver {
+  readonly name: DriverName;
+  /** Its variant of BlockdevOptions, in QEMU's order; none when blockdev-add cannot create it. */
+  readonly members?: (refs: BlockdevRefs) => readonly Member[];
+  /** A protocol driver with its own descriptor (file-posix): the fd follows its writers. */
+  readonly holdsFd: boolean;
+  /** .bdrv_child_perm; protocol drivers have no children and no callback. */
+  readonly childPerm?: (input: ChildPermInput) => PermPair;
+  /** is_filter: its one child is what it filters, and continues the chain. */
+  readonly isFilter: boolean;
+  /** supports_backing: it takes a `backing` child, opened after it. */
+  readonly supportsBacking: boolean;
+  /** Its mutable_opts, or null when it has no .bdrv_reopen_prepare (no node of it reopens). */
+  readonly reopen: readonly string[] | null;
+  /** Its open, after the generic part of bdrv_open_inherit(); none when permgraph does not simulate it. */
+  readonly open?: (host: DriverOpenHost, options: BlockdevOptions) => void;
+  /** The image header of its file child shows through it (filters always do). */
+  readonly passesHeader?: (options: BlockdevOptions) => boolean;
+  /** A protocol node's exact_filename: the name of what it opened. */
+  readonly exactFilename?: (options: BlockdevOptions) => string;
+  /** strong_runtime_opts: options a file name cannot tell; given, they make the filename json:{…}. */
+  readonly strongOptions?: readonly string[];
+  /** It has a .bdrv_refresh_filename of its own; a filter without one shows json:{…}. */
+  readonly refreshesFilename?: boolean;
+}

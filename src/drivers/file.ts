@@ -1,0 +1,51 @@
+/**
+ * The `file` protocol driver (block/file-posix.c): a descriptor of its own, opened in the mode its
+ * node's chart asks for, on a regular file only; its lock bytes follow its writers.
+ */
+import { fail } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
+import { bool, enumOf, int, opt, req, str } from '../qapi/schema.js';
+import type { BlockDriver, BlockdevOptions, DriverOpenHost } from './driver.js';
+
+const onOffAuto = enumOf('OnOffAuto', ['auto', 'on', 'off']);
+
+/** raw_open_common(): open(2) in the chart's mode, then fstat(); a regular file only. */
+function openFile(host: DriverOpenHost, options: BlockdevOptions): void {
+  const path = options['filename'] as string;
+  const mode = host.fdMode();
+  const openError = host.openError(path, mode);
+  if (openError) fail(msg.couldNotOpen(path, openError));
+  const facts = host.inspect(path);
+  if ('error' in facts) fail(msg.couldNotOpen(path, facts.error));
+  if (!facts.regular) fail(msg.notRegularFile(path));
+  host.filename = path;
+  host.size = facts.size;
+  host.holdFile({
+    path,
+    identity: facts.identity,
+    mode,
+    perm: 0,
+    shared: 0x0f,
+    locking: options['locking'] !== 'off',
+  });
+}
+
+export const file: BlockDriver = {
+  name: 'file',
+  members: () => [
+    req('filename', str),
+    opt('pr-manager', str),
+    opt('locking', onOffAuto),
+    opt('aio', enumOf('BlockdevAioOptions', ['threads', 'native', 'io_uring'])),
+    opt('aio-max-batch', int),
+    opt('drop-cache', bool),
+    opt('x-check-cache-dropped', bool),
+  ],
+  holdsFd: true,
+  isFilter: false,
+  supportsBacking: false,
+  reopen: ['x-check-cache-dropped', 'drop-cache'],
+  open: openFile,
+  exactFilename: (options) => options['filename'] as string,
+  strongOptions: ['filename'],
+};

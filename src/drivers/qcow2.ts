@@ -1,0 +1,49 @@
+/**
+ * The `qcow2` format driver (block/qcow2.c): its file holds metadata and data; the header gives
+ * the size and may name a backing file, which is opened after the node.
+ */
+import { fail } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
+import { any, bool, int, opt, req } from '../qapi/schema.js';
+import { defaultPerms } from './default-perms.js';
+import type { BlockDriver, DriverOpenHost } from './driver.js';
+import { Role } from './roles.js';
+
+/** qcow2_open(): the file child, then the header read through it. */
+function openQcow2(host: DriverOpenHost): void {
+  host.attachFile(Role.IMAGE);
+  const header = host.headerBelowFile();
+  if (header?.format !== 'qcow2') fail(msg.notQcow2());
+  host.size = header.virtualSize;
+  host.nameBacking(header);
+}
+
+export const qcow2: BlockDriver = {
+  name: 'qcow2',
+  members: ({ ref, refOrNull }) => [
+    req('file', ref),
+    opt('backing', refOrNull),
+    opt('lazy-refcounts', bool),
+    opt('pass-discard-request', bool),
+    opt('pass-discard-snapshot', bool),
+    opt('pass-discard-other', bool),
+    opt('overlap-check', any),
+    opt('cache-size', int),
+    opt('l2-cache-size', int),
+    opt('l2-cache-entry-size', int),
+    opt('refcount-cache-size', int),
+    opt('cache-clean-interval', int),
+    opt('encrypt', any),
+    opt('data-file', ref),
+  ],
+  holdsFd: false,
+  childPerm: defaultPerms,
+  isFilter: false,
+  supportsBacking: true,
+  reopen: [
+    'lazy-refcounts', 'pass-discard-request', 'pass-discard-snapshot', 'pass-discard-other',
+    'overlap-check', 'cache-size', 'l2-cache-size', 'l2-cache-entry-size', 'refcount-cache-size',
+    'cache-clean-interval',
+  ],
+  open: openQcow2,
+};

@@ -1,0 +1,53 @@
+/**
+ * The `raw` format driver (block/raw-format.c): its file's bytes as they are, or a slice of them
+ * (offset and size); over the whole file it is a pass-through, and the header below shows.
+ */
+import { fail } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
+import type { PermPair } from '../perms/cumulative.js';
+import { Perm, type PermSet } from '../perms/perm.js';
+import { exactInt, opt, req } from '../qapi/schema.js';
+import { qdictKeys } from '../util/qobject.js';
+import { defaultPerms, type ChildPermInput } from './default-perms.js';
+import type { BlockDriver, BlockdevOptions, DriverOpenHost } from './driver.js';
+import { Role } from './roles.js';
+
+/** raw_child_perm(): the default rule, but W and RS only when its own parents want them. */
+function rawChildPerm(input: ChildPermInput): PermPair {
+  const base = defaultPerms(input);
+  const passOn: PermSet = Perm.WRITE | Perm.RESIZE;
+  return { perm: (base.perm & ~passOn) | (input.perm & passOn), shared: base.shared };
+}
+
+/**
+ * raw_read_options() and raw_apply_options(): offset and size through QemuOpts (checked in the
+ * order QEMU's QDict lists them), then against the file's size.
+ */
+function openRaw(host: DriverOpenHost, options: BlockdevOptions): void {
+  for (const key of qdictKeys(options)) {
+    if ((key === 'offset' || key === 'size') && BigInt(options[key] as number | bigint) < 0n) fail(msg.optionNotASize(key));
+  }
+  const slice = options['offset'] !== undefined || options['size'] !== undefined;
+  host.attachFile(slice ? Role.DATA | Role.PRIMARY : Role.FILTERED | Role.PRIMARY);
+  const offset = BigInt((options['offset'] as number | bigint | undefined) ?? 0);
+  const fileSize = BigInt(host.size);
+  if (offset > fileSize) fail(msg.offsetBeyondFile(offset, fileSize));
+  const given = options['size'] as number | bigint | undefined;
+  const size = given === undefined ? fileSize - offset : BigInt(given);
+  if (given !== undefined && fileSize - offset < size) fail(msg.sliceBeyondFile(offset, size, fileSize));
+  if (given !== undefined && size % 512n !== 0n) fail(msg.sizeNotSectorMultiple());
+  host.size = Number(size);
+}
+
+export const raw: BlockDriver = {
+  name: 'raw',
+  members: ({ ref }) => [req('file', ref), opt('offset', exactInt), opt('size', exactInt)],
+  holdsFd: false,
+  childPerm: rawChildPerm,
+  isFilter: false,
+  supportsBacking: false,
+  reopen: ['offset', 'size'],
+  open: openRaw,
+  passesHeader: (options) => options['offset'] === undefined,
+  strongOptions: ['offset', 'size'],
+};

@@ -1,0 +1,137 @@
+/**
+ * The driver table (src/drivers/registry.ts): one file per driver, entries that agree with
+ * themselves and with BlockdevOptions, and the sets the core derives from the table, which must
+ * stay what QEMU 7.2's drivers say.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { blockdevOptions } from '../../src/drivers/blockdev-options.js';
+import {
+  BACKING_DRIVERS,
+  DRIVERS,
+  FILTER_DRIVERS,
+  QAPI_ONLY_VARIANTS,
+  SIMULATED_DRIVERS,
+  UNREOPENABLE_DRIVERS,
+} from '../../src/drivers/registry.js';
+import type { BlockDriver } from '../../src/drivers/driver.js';
+import type { Member } from '../../src/qapi/schema.js';
+import { BLOCKDEV_DRIVERS } from '../../src/qapi/block-schema.js';
+import { createPermgraph, createVirtualStorage } from '../../src/index.js';
+
+const DRIVERS_DIR = resolve(import.meta.dirname, '../../src/drivers');
+const entries = Object.entries(DRIVERS) as [string, BlockDriver][];
+/** A driver's own file: its name, with `_` as `-` (commit_top → commit-top.ts). */
+const stemOf = (name: string): string => name.replace(/_/g, '-');
+
+const variants = (): Readonly<Record<string, readonly Member[]>> => {
+  if (blockdevOptions.kind !== 'union') throw new Error('BlockdevOptions is no union');
+  return blockdevOptions.variants;
+};
+const memberNames = (name: string): string[] => (variants()[name] ?? []).map((m) => m.name);
+
+describe('every driver has a file of its own', () => {
+  it.each(entries)('%s', async (name, driver) => {
+    expect(driver.name).toBe(name);
+    const path = resolve(DRIVERS_DIR, `${stemOf(name)}.ts`);
+    expect(existsSync(path)).toBe(true);
+    const module = (await import(/* @vite-ignore */ pathToFileURL(path).href)) as Record<string, unknown>;
+    expect(Object.values(module)).toContain(driver);
+  });
+});
+
+describe('every entry agrees with itself', () => {
+  it.each(entries)('%s', (name, driver) => {
+    // only file-posix holds a descriptor, and a protocol driver has no child to ask anything of
+    expect(driver.holdsFd).toBe(name === 'file');
+    if (driver.holdsFd) expect(driver.childPerm).toBeUndefined();
+    // a filter asks something of the child it filters, and names no file of its own
+    if (driver.isFilter) {
+      expect(driver.childPerm).toBeDefined();
+      expect(driver.exactFilename).toBeUndefined();
+      expect(driver.supportsBacking).toBe(false);
+    }
+    // an exact filename is a protocol driver's: no children
+    if (driver.exactFilename) expect(driver.childPerm).toBeUndefined();
+    // what blockdev-add can open it can name: a simulated driver has its QAPI variant
+    if (driver.open) expect(driver.members).toBeDefined();
+    if (driver.refreshesFilename) expect(driver.isFilter).toBe(true);
+    if (driver.passesHeader) expect(driver.isFilter).toBe(false);
+  });
+
+  it.each(entries.filter(([, driver]) => driver.members))('%s: its reopen and strong options are members of its own', (name, driver) => {
+    const members = memberNames(name);
+    for (const key of driver.reopen ?? []) expect(members).toContain(key);
+    for (const key of driver.strongOptions ?? []) expect(members).toContain(key);
+    if (driver.supportsBacking) expect(members).toContain('backing');
+    if (driver.childPerm) expect(members).toContain('file');
+  });
+});
+
+describe('BlockdevOptions', () => {
+  it('has a variant for every simulated driver and for the QAPI-only ones, all of them BlockdevDriver values', () => {
+    expect(Object.keys(variants()).sort()).toEqual([...SIMULATED_DRIVERS, ...Object.keys(QAPI_ONLY_VARIANTS)].sort());
+    for (const name of Object.keys(variants())) expect(BLOCKDEV_DRIVERS).toContain(name);
+    for (const name of Object.keys(QAPI_ONLY_VARIANTS)) expect(Object.keys(DRIVERS)).not.toContain(name);
+  });
+
+  it("keeps each variant's members in QEMU's order (it decides which error comes first)", () => {
+    expect(Object.fromEntries(Object.keys(variants()).map((name) => [name, memberNames(name)]))).toEqual({
+      file: ['filename', 'pr-manager', 'locking', 'aio', 'aio-max-batch', 'drop-cache', 'x-check-cache-dropped'],
+      'null-co': ['size', 'latency-ns', 'read-zeroes'],
+      'null-aio': ['size', 'latency-ns', 'read-zeroes'],
+      raw: ['file', 'offset', 'size'],
+      qcow2: [
+        'file', 'backing', 'lazy-refcounts', 'pass-discard-request', 'pass-discard-snapshot', 'pass-discard-other',
+        'overlap-check', 'cache-size', 'l2-cache-size', 'l2-cache-entry-size', 'refcount-cache-size',
+        'cache-clean-interval', 'encrypt', 'data-file',
+      ],
+      throttle: ['throttle-group', 'file'],
+      'copy-on-read': ['file', 'bottom'],
+    });
+  });
+
+  it('a QAPI-only driver passes the checks and is then refused', () => {
+    const pg = createPermgraph({ model: 'qemu-7.2', storage: createVirtualStorage({}) });
+    expect(pg.execute({ execute: 'blockdev-add', arguments: { driver: 'null-aio', 'node-name': 'n', size: -1 } })).toEqual({
+      error: { class: 'GenericError', desc: `Driver 'null-aio' is not simulated by permgraph (simulated: ${SIMULATED_DRIVERS.join(', ')})` },
+    });
+  });
+});
+
+describe('the sets derived from the table', () => {
+  it('are QEMU 7.2\'s', () => {
+    expect([...FILTER_DRIVERS]).toEqual(['throttle', 'copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write']);
+    expect([...UNREOPENABLE_DRIVERS]).toEqual(['copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write']);
+    expect([...BACKING_DRIVERS]).toEqual(['qcow2']);
+    expect(SIMULATED_DRIVERS).toEqual(['file', 'null-co', 'raw', 'qcow2', 'throttle', 'copy-on-read']);
+  });
+
+  it('and so are the filename rules', () => {
+    const named = (test: (driver: BlockDriver) => boolean): string[] => entries.filter(([, d]) => test(d)).map(([n]) => n);
+    expect(named((d) => d.exactFilename !== undefined)).toEqual(['file', 'null-co']);
+    expect(named((d) => d.isFilter && !d.refreshesFilename)).toEqual(['throttle', 'copy-on-read']);
+    expect(Object.fromEntries(entries.filter(([, d]) => d.strongOptions).map(([n, d]) => [n, d.strongOptions]))).toEqual({
+      file: ['filename'],
+      raw: ['offset', 'size'],
+      throttle: ['throttle-group'],
+    });
+    expect(Object.fromEntries(entries.map(([n, d]) => [n, d.reopen]))).toEqual({
+      file: ['x-check-cache-dropped', 'drop-cache'],
+      'null-co': [],
+      raw: ['offset', 'size'],
+      qcow2: [
+        'lazy-refcounts', 'pass-discard-request', 'pass-discard-snapshot', 'pass-discard-other',
+        'overlap-check', 'cache-size', 'l2-cache-size', 'l2-cache-entry-size', 'refcount-cache-size',
+        'cache-clean-interval',
+      ],
+      throttle: ['throttle-group'],
+      'copy-on-read': null,
+      commit_top: null,
+      mirror_top: null,
+      'copy-before-write': null,
+    });
+  });
+});
