@@ -3,9 +3,9 @@
  * DriverOpenHost a driver's open works through, on the transaction's node; and the image header
  * under a node, read through raw and filters.
  */
-import type { BackingName, DriverOpenHost } from '../drivers/driver.js';
+import type { BackingName, DriverOpenHost, FileFacts, HeaderFacts } from '../drivers/driver.js';
 import { getObject } from '../graph/graph.js';
-import type { Graph, NodeName } from '../graph/types.js';
+import type { FdMode, Graph, NodeName, OpenFile } from '../graph/types.js';
 import type { ImageHeader } from '../storage/storage.js';
 import { nodeFilename } from './filename.js';
 import { attachChild } from './links.js';
@@ -30,44 +30,64 @@ export function headerBelow(tx: Tx, name: NodeName): ImageHeader | undefined {
 
 /**
  * The host for opening `name`, whose inline or named `file` child (if its driver has one) is
- * `fileChild`; the backing file the image names goes to `nameBacking`.
+ * `fileChild`; the backing file the image names is kept in `backing` for the core to open next.
+ * A class: one object per open, its methods shared.
  */
-export function driverHost(tx: Tx, name: NodeName, fileChild: NodeName | null, nameBacking: (backing: BackingName) => void): DriverOpenHost {
-  const mustFileChild = (): NodeName => {
-    if (fileChild === null) throw new Error(`internal: node '${name}' has no file child to attach`);
-    return fileChild;
-  };
-  return {
-    name,
-    get size(): number {
-      return tx.mustNode(name).size;
-    },
-    set size(size: number) {
-      tx.mustNode(name).size = size;
-    },
-    get filename(): string {
-      return tx.mustNode(name).filename;
-    },
-    set filename(filename: string) {
-      tx.mustNode(name).filename = filename;
-    },
-    fdMode: () => (tx.env.stepper.describe(tx.mustNode(name).machine).fdReadWrite ? 'O_RDWR' : 'O_RDONLY'),
-    openError: (path, mode) => tx.env.storage.openError(path, mode),
-    inspect: (path) => tx.env.storage.inspect(path),
-    holdFile(file) {
-      tx.mustNode(name).file = file;
-      indexFile(tx, name);
-    },
-    attachFile(role) {
-      const child = mustFileChild();
-      attachChild(tx, name, child, 'file', role);
-      refresh(tx);
-      const node = tx.mustNode(name);
-      node.filename = nodeFilename(tx.g as Graph, node);
-      node.size = tx.mustNode(child).size;
-    },
-    headerBelowFile: () => headerBelow(tx, mustFileChild()),
-    nameBacking,
-    objectType: (id) => getObject(tx.g as Graph, id)?.qomType,
-  };
+export class TxDriverHost implements DriverOpenHost {
+  backing: BackingName = {};
+
+  constructor(
+    private readonly tx: Tx,
+    readonly name: NodeName,
+    private readonly fileChild: NodeName | null,
+  ) {}
+
+  get size(): number {
+    return this.tx.mustNode(this.name).size;
+  }
+  set size(size: number) {
+    this.tx.mustNode(this.name).size = size;
+  }
+  get filename(): string {
+    return this.tx.mustNode(this.name).filename;
+  }
+  set filename(filename: string) {
+    this.tx.mustNode(this.name).filename = filename;
+  }
+  fdMode(): FdMode {
+    return this.tx.env.stepper.describe(this.tx.mustNode(this.name).machine).fdReadWrite ? 'O_RDWR' : 'O_RDONLY';
+  }
+  openError(path: string, mode: FdMode): string | null {
+    return this.tx.env.storage.openError(path, mode);
+  }
+  inspect(path: string): FileFacts {
+    return this.tx.env.storage.inspect(path);
+  }
+  holdFile(file: OpenFile): void {
+    this.tx.mustNode(this.name).file = file;
+    indexFile(this.tx, this.name);
+  }
+  attachFile(role: number): void {
+    const { tx, name } = this;
+    const child = this.mustFileChild();
+    attachChild(tx, name, child, 'file', role);
+    refresh(tx);
+    const node = tx.mustNode(name);
+    node.filename = nodeFilename(tx.g as Graph, node);
+    node.size = tx.mustNode(child).size;
+  }
+  headerBelowFile(): HeaderFacts | undefined {
+    return headerBelow(this.tx, this.mustFileChild());
+  }
+  nameBacking(backing: BackingName): void {
+    this.backing = backing;
+  }
+  objectType(id: string): string | undefined {
+    return getObject(this.tx.g as Graph, id)?.qomType;
+  }
+
+  private mustFileChild(): NodeName {
+    if (this.fileChild === null) throw new Error(`internal: node '${this.name}' has no file child to attach`);
+    return this.fileChild;
+  }
 }

@@ -11,7 +11,7 @@ import { SIMULATED_DRIVERS } from '../drivers/registry.js';
 import type { DriverName, NodeName } from '../graph/types.js';
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
-import { driverHost } from './driver-host.js';
+import { TxDriverHost } from './driver-host.js';
 import { attachChild } from './links.js';
 import { openNode } from './nodes.js';
 import { refresh } from './refresh.js';
@@ -122,9 +122,9 @@ function openOne(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly
     implicit: false,
   });
   // the driver's own open, then bdrv_open_backing_file() for a driver that takes a backing
-  let named: BackingName = {};
-  policy.open?.(driverHost(tx, name, fileChild, (backing) => (named = backing)), options);
-  const headerBacking = policy.supportsBacking ? openBacking(tx, name, options, named) : undefined;
+  const host = new TxDriverHost(tx, name, fileChild);
+  policy.open?.(host, options);
+  const headerBacking = policy.supportsBacking ? openBacking(tx, name, options, host.backing) : undefined;
   return headerBacking ? { name, headerBacking } : { name };
 }
 
