@@ -1,4 +1,5 @@
 /** Reading a graph snapshot: lookups, iteration and descriptions. Pure; never mutates. */
+import { msg } from '../messages/messages.js';
 import { nameRecord, ownEntry } from '../util/records.js';
 import { shardValues } from './shard-walk.js';
 import { emptyShards, getShard } from './shards.js';
@@ -71,14 +72,14 @@ export function childByName(g: Graph, node: BlockNode, name: string): Edge | und
 export function describeParent(g: Graph, parent: ParentRef): string {
   switch (parent.kind) {
     case 'node':
-      return `node '${parent.node}'`;
+      return msg.parentNode(parent.node);
     case 'job':
-      return `${parent.jobType} job '${parent.job}'`;
+      return msg.parentJob(parent.jobType, parent.job);
     case 'backend': {
       const backend = getBackend(g, parent.backend);
-      if (backend?.name) return `block device '${backend.name}'`;
-      if (backend?.owner.kind === 'device') return `block device '${backend.owner.id}'`;
-      return 'an unnamed block device';
+      if (backend?.name) return msg.parentBlockDevice(backend.name);
+      if (backend?.owner.kind === 'device') return msg.parentBlockDevice(backend.owner.id);
+      return msg.parentUnnamedDevice();
     }
   }
 }

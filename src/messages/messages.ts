@@ -185,6 +185,31 @@ export const msg = {
   // softmmu/qdev-monitor.c: find_device_state(); blockdev.c: qmp_block_commit() (class DeviceNotFound)
   deviceNotFound: (id: string) => `Device '${id}' not found`,
 
+  // block.c: bdrv_child_user_desc(), block-backend.c: blk_root_get_parent_desc(), blockjob.c:
+  // child_job_get_parent_desc(): how a conflict message names an edge's holder
+  parentNode: (node: string) => `node '${node}'`,
+  parentJob: (type: string, id: string) => `${type} job '${id}'`,
+  parentBlockDevice: (name: string) => `block device '${name}'`,
+  parentUnnamedDevice: () => 'an unnamed block device',
+
+  // qobject/json-streamer.c: json_message_process_token(); qobject/json-parser.c: parse_error()
+  jsonParseError: (detail: string) => `JSON parse error, ${detail}`,
+  jsonStray: (text: string) => `stray '${text}'`,
+  jsonTokenSizeLimit: () => 'JSON token size limit exceeded',
+  jsonTokenCountLimit: () => 'JSON token count limit exceeded',
+  jsonNestingLimit: () => 'JSON nesting depth limit exceeded',
+  jsonPrematureEoi: () => 'premature EOI',
+  jsonExpectingValue: () => 'expecting value',
+  jsonDictSeparator: () => 'expected separator in dict',
+  jsonKeyNotString: () => 'key is not a string in object',
+  jsonMissingColon: () => 'missing : in object pair',
+  jsonDuplicateKey: () => 'duplicate key',
+  jsonListSeparator: () => 'expected separator in list',
+  jsonInvalidKeyword: (word: string) => `invalid keyword '${word}'`,
+  jsonInvalidUtf8: () => 'invalid UTF-8 sequence in string',
+  jsonInvalidEscape: () => 'invalid escape sequence in string',
+  jsonInvalidUnicode: (text: string) => `${text} is not a valid Unicode character`,
+
   // permgraph's own texts, not QEMU's.
   // core/open.ts: a driver the simulator has no model of
   driverNotSimulated: (driver: string, simulated: readonly string[]) =>

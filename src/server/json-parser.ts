@@ -3,6 +3,7 @@
  * util/qobject.ts for how numbers keep their kind), with QEMU's error texts. Only the first error
  * of a message is reported, as parse_error() keeps only the first.
  */
+import { msg } from '../messages/messages.js';
 import {
   JSON_COLON,
   JSON_COMMA,
@@ -108,7 +109,7 @@ class Parser {
   constructor(private readonly tokens: Tokens) {}
 
   value(): unknown {
-    if (this.at >= this.tokens.count) throw new ParseError('premature EOI');
+    if (this.at >= this.tokens.count) throw new ParseError(msg.jsonPrematureEoi());
     switch (this.tokens.types[this.at]) {
       case JSON_LCURLY:
         return this.object();
@@ -122,7 +123,7 @@ class Parser {
       case JSON_KEYWORD:
         return this.keyword();
       default:
-        throw new ParseError('expecting value');
+        throw new ParseError(msg.jsonExpectingValue());
     }
   }
 
@@ -131,12 +132,12 @@ class Parser {
   }
 
   private pop(): number {
-    if (this.at >= this.tokens.count) throw new ParseError('premature EOI');
+    if (this.at >= this.tokens.count) throw new ParseError(msg.jsonPrematureEoi());
     return this.tokens.types[this.at++]!;
   }
 
   private peek(): number {
-    if (this.at >= this.tokens.count) throw new ParseError('premature EOI');
+    if (this.at >= this.tokens.count) throw new ParseError(msg.jsonPrematureEoi());
     return this.tokens.types[this.at]!;
   }
 
@@ -153,7 +154,7 @@ class Parser {
     }
     this.pair(dict);
     for (let token = this.pop(); token !== JSON_RCURLY; token = this.pop()) {
-      if (token !== JSON_COMMA) throw new ParseError('expected separator in dict');
+      if (token !== JSON_COMMA) throw new ParseError(msg.jsonDictSeparator());
       this.pair(dict);
     }
     return dict;
@@ -162,10 +163,10 @@ class Parser {
   private pair(dict: Record<string, unknown>): void {
     this.peek();
     const key = this.value();
-    if (typeof key !== 'string') throw new ParseError('key is not a string in object');
-    if (this.pop() !== JSON_COLON) throw new ParseError('missing : in object pair');
+    if (typeof key !== 'string') throw new ParseError(msg.jsonKeyNotString());
+    if (this.pop() !== JSON_COLON) throw new ParseError(msg.jsonMissingColon());
     const value = this.value();
-    if (Object.hasOwn(dict, key)) throw new ParseError('duplicate key');
+    if (Object.hasOwn(dict, key)) throw new ParseError(msg.jsonDuplicateKey());
     setMember(dict, key, value);
   }
 
@@ -178,7 +179,7 @@ class Parser {
     }
     list.push(this.value());
     for (let token = this.pop(); token !== JSON_RSQUARE; token = this.pop()) {
-      if (token !== JSON_COMMA) throw new ParseError('expected separator in list');
+      if (token !== JSON_COMMA) throw new ParseError(msg.jsonListSeparator());
       list.push(this.value());
     }
     return list;
@@ -189,7 +190,7 @@ class Parser {
     if (word === 'true') return true;
     if (word === 'false') return false;
     if (word === 'null') return null;
-    throw new ParseError(`invalid keyword '${word}'`);
+    throw new ParseError(msg.jsonInvalidKeyword(word));
   }
 
   /** An integer is int64, else (unsigned) uint64, else a double; a float a double. */
@@ -215,7 +216,7 @@ class Parser {
     for (let p = starts[index]! + 1; p < end; ) {
       if (text[p] !== BACKSLASH) {
         const { cp, next } = modUtf8Codepoint(text, p, end + 1);
-        if (cp < 0) throw new ParseError('invalid UTF-8 sequence in string');
+        if (cp < 0) throw new ParseError(msg.jsonInvalidUtf8());
         points.push(cp);
         p = next;
         continue;
@@ -227,7 +228,7 @@ class Parser {
         points.push(simple);
         continue;
       }
-      if (escape !== 0x75) throw new ParseError('invalid escape sequence in string');
+      if (escape !== 0x75) throw new ParseError(msg.jsonInvalidEscape());
       let cp = this.hex4(p, end + 1);
       p += 4;
       if (cp >= 0xd800 && cp <= 0xdbff && text[p] === BACKSLASH && text[p + 1] === 0x75) {
@@ -241,7 +242,7 @@ class Parser {
       }
       if (cp < 0 || !isValidCodepoint(cp)) {
         const shown = text.subarray(begin, Math.min(p, end + 1));
-        throw new ParseError(`${strayText(shown, shown.length)} is not a valid Unicode character`);
+        throw new ParseError(msg.jsonInvalidUnicode(strayText(shown, shown.length)));
       }
       points.push(cp);
     }
@@ -265,7 +266,7 @@ export function parseTokens(tokens: Tokens): { readonly value: unknown } | { rea
   try {
     return { value: new Parser(tokens).value() };
   } catch (error) {
-    if (error instanceof ParseError) return { error: `JSON parse error, ${error.message}` };
+    if (error instanceof ParseError) return { error: msg.jsonParseError(error.message) };
     throw error;
   }
 }

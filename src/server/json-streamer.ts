@@ -5,6 +5,7 @@
  * deeper than 1024; past one, or at a stray token, the message so far is dropped and an error is
  * reported. Tokens are kept in flat typed arrays, so a message costs little more than its text.
  */
+import { msg } from '../messages/messages.js';
 import {
   JSON_ERROR,
   JSON_LCURLY,
@@ -95,15 +96,15 @@ export class JsonStreamer {
         this.brackets--;
         break;
       case JSON_ERROR:
-        return this.finish({ error: `JSON parse error, stray '${strayText(bytes, length)}'` });
+        return this.finish({ error: msg.jsonParseError(msg.jsonStray(strayText(bytes, length))) });
       default:
         break;
     }
     if (type === JSON_OVERSIZED || this.tokens.size + length + 1 > MAX_TOTAL_TOKEN_SIZE) {
-      return this.finish({ error: 'JSON token size limit exceeded' });
+      return this.finish({ error: msg.jsonTokenSizeLimit() });
     }
-    if (this.tokens.count + 1 > MAX_TOKEN_COUNT) return this.finish({ error: 'JSON token count limit exceeded' });
-    if (this.braces + this.brackets > MAX_NESTING) return this.finish({ error: 'JSON nesting depth limit exceeded' });
+    if (this.tokens.count + 1 > MAX_TOKEN_COUNT) return this.finish({ error: msg.jsonTokenCountLimit() });
+    if (this.braces + this.brackets > MAX_NESTING) return this.finish({ error: msg.jsonNestingLimit() });
     this.tokens.push(type, bytes, length);
     if ((this.braces > 0 || this.brackets > 0) && this.braces >= 0 && this.brackets >= 0) return;
     this.finish(parseTokens(this.tokens));
