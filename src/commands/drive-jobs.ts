@@ -4,6 +4,8 @@
  * created first (in the storage's memory only: nothing is written), then opened, then the job
  * starts as blockdev-mirror / blockdev-backup would.
  */
+import { isImageFormat } from '../storage/storage.js';
+import { DRIVERS, driverNamed } from '../drivers/registry.js';
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { openBlockdev } from '../core/open.js';
@@ -22,10 +24,11 @@ function openTarget(tx: Tx, graph: Graph, source: NodeName, args: CommandArgs): 
   const filename = args['target'] as string;
   const existing = args['mode'] === 'existing';
   const node = getNode(graph, source)!;
+  const drivers = tx.env.drivers ?? DRIVERS;
   let format = args['format'] as string | undefined;
   if (!existing) {
-    format ??= node.driver === 'qcow2' || node.driver === 'raw' ? node.driver : 'raw';
-    if (format !== 'qcow2' && format !== 'raw') fail(msg.unknownFileFormat(format));
+    format ??= isImageFormat(node.driver) ? node.driver : 'raw';
+    if (!isImageFormat(format)) fail(msg.unknownFileFormat(format));
     const backing = args['sync'] === 'top' ? childByName(graph, node, 'backing') : undefined;
     const backingNode = backing ? getNode(graph, backing.child) : undefined;
     tx.env.storage.create(filename, {
@@ -44,7 +47,7 @@ function openTarget(tx: Tx, graph: Graph, source: NodeName, args: CommandArgs): 
       driver: format,
       ...(nodeName !== undefined ? { 'node-name': nodeName } : {}),
       file: { driver: 'file', filename },
-      ...(format === 'qcow2' ? { backing: null } : {}),
+      ...(driverNamed(drivers, format)?.supportsBacking ? { backing: null } : {}),
     },
     { monitorOwned: false, inheritsFrom: null, inherited: { readOnly: false } },
   );

@@ -1,4 +1,5 @@
 /** object-add / object-del for the objects block nodes use (qom/object_interfaces.c). */
+import { DRIVERS } from '../drivers/registry.js';
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { isWellFormedId } from '../core/open.js';
@@ -27,7 +28,8 @@ export const objectDel: Command = {
   run(graph, args, env) {
     const id = args['id'] as string;
     if (!getObject(graph, id)) fail(msg.objectNotFound(id));
-    const user = nodesInOrder(graph).find((n) => n.driver === 'throttle' && n.options['throttle-group'] === id);
+    const drivers = env.drivers ?? DRIVERS;
+    const user = nodesInOrder(graph).find((n) => drivers[n.driver].objectsHeld?.(n.options).includes(id));
     if (user) fail(msg.objectInUse(id));
     const result = transact(graph, env, (tx) => {
       delete tx.g.objects[id];

@@ -12,16 +12,11 @@ import type { Command } from './command.js';
 import { opBlockerReason } from '../jobs/blockers.js';
 import { BDRV_MAX_LENGTH } from '../drivers/driver.js';
 import { Role } from '../drivers/roles.js';
-import { INT64_MAX } from '../util/qobject.js';
-
-/** Drivers that resize what they hold themselves, the walk ending there. */
-const RESIZE_HERE = new Set(['file', 'qcow2']);
 
 /**
  * bdrv_co_truncate() at each level, from the node down (a loop: any depth): the request within
- * BDRV_MAX_LENGTH, the node writable, then the driver's own truncate (raw adds its offset and
- * goes on to its file, throttle to its file, file and qcow2 end it), else the filtered child's,
- * else none.
+ * BDRV_MAX_LENGTH, the node writable, then the driver's own truncate (its `truncate`: the walk
+ * ends there, or goes on to its file), else the filtered child's, else none.
  */
 function truncate(tx: Tx, name: NodeName, size: bigint): void {
   const sized: [NodeName, bigint][] = [];
@@ -31,14 +26,10 @@ function truncate(tx: Tx, name: NodeName, size: bigint): void {
     if (node.readOnly) fail(msg.imageReadOnly());
     sized.push([at, want]);
     const children = node.children.map((id) => tx.peekEdge(id));
-    if (RESIZE_HERE.has(node.driver)) break;
-    if (node.driver === 'raw') {
-      if (node.options['size'] !== undefined) fail(msg.fixedSizeRaw());
-      const offset = BigInt((node.options['offset'] as number | bigint | undefined) ?? 0);
-      if (INT64_MAX - want < offset) fail(msg.diskTooLargeForOffset());
-      want += offset;
-    }
-    const next = node.driver === 'raw' || node.driver === 'throttle' ? children.find((e) => e.name === 'file') : children.find((e) => e.role & Role.FILTERED);
+    const step = tx.policy(node.driver).truncate?.(node.options, want);
+    if (step === 'done') break;
+    if (step) want = step.fileSize;
+    const next = step ? children.find((e) => e.name === 'file') : children.find((e) => e.role & Role.FILTERED);
     if (!next) fail(msg.resizeNotSupported());
     at = next.child;
   }

@@ -8,6 +8,7 @@ import { msg } from '../messages/messages.js';
 import { attachChild, replaceNodeNoperm } from '../core/links.js';
 import { refresh } from '../core/refresh.js';
 import { transact } from '../core/tx.js';
+import { DRIVERS } from '../drivers/registry.js';
 import { Role } from '../drivers/roles.js';
 import { childByName, getNode } from '../graph/graph.js';
 import { opBlocked } from '../jobs/blockers.js';
@@ -29,7 +30,7 @@ export const blockdevSnapshot: Command = {
     const blockedNew = opBlocked(graph, overlayName, 'external-snapshot');
     if (blockedNew) fail(blockedNew);
     if (childByName(graph, overlay, 'backing')) fail(msg.overlayHasBacking());
-    if (overlay.driver !== 'qcow2') fail(msg.overlayNoBackingSupport());
+    if (!(env.drivers ?? DRIVERS)[overlay.driver].supportsBacking) fail(msg.overlayNoBackingSupport());
     const result = transact(graph, env, (tx) => {
       // bdrv_append(): the overlay takes the node as backing, then the node's parents
       attachChild(tx, overlayName, name, 'backing', Role.COW);

@@ -95,4 +95,14 @@ export interface BlockDriver {
   readonly strongOptions?: readonly string[];
   /** It has a .bdrv_refresh_filename of its own; a filter without one shows json:{…}. */
   readonly refreshesFilename?: boolean;
+  /**
+   * Its .bdrv_co_truncate for a request of `size` bytes: the walk ends here ('done'), or goes on
+   * to its `file` child with the size that child is to take. Without one, bdrv_co_truncate()
+   * passes the request to the filtered child, or refuses.
+   */
+  readonly truncate?: (options: BlockdevOptions, size: bigint) => TruncateStep;
+  /** The user objects (object-add ids) a node of this driver holds, by its options. */
+  readonly objectsHeld?: (options: BlockdevOptions) => readonly string[];
 }
+
+export type TruncateStep = 'done' | { readonly fileSize: bigint };

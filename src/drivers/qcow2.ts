@@ -19,6 +19,7 @@ function openQcow2(host: DriverOpenHost): void {
 }
 
 export const qcow2: BlockDriver = {
+  truncate: () => 'done',
   name: 'qcow2',
   members: ({ ref, refOrNull }) => [
     req('file', ref),

@@ -7,9 +7,9 @@ import { msg } from '../messages/messages.js';
 import type { PermPair } from '../perms/cumulative.js';
 import { Perm, type PermSet } from '../perms/perm.js';
 import { exactInt, opt, req } from '../qapi/schema.js';
-import { qdictKeys } from '../util/qobject.js';
+import { INT64_MAX, qdictKeys } from '../util/qobject.js';
 import { defaultPerms, type ChildPermInput } from './default-perms.js';
-import type { BlockDriver, BlockdevOptions, DriverOpenHost } from './driver.js';
+import type { BlockDriver, BlockdevOptions, DriverOpenHost, TruncateStep } from './driver.js';
 import { Role } from './roles.js';
 
 /** raw_child_perm(): the default rule, but W and RS only when its own parents want them. */
@@ -39,7 +39,16 @@ function openRaw(host: DriverOpenHost, options: BlockdevOptions): void {
   host.size = Number(size);
 }
 
+/** raw_co_truncate(): only a raw node without a fixed size, its offset added. */
+function truncateRaw(options: BlockdevOptions, size: bigint): TruncateStep {
+  if (options['size'] !== undefined) fail(msg.fixedSizeRaw());
+  const offset = BigInt((options['offset'] as number | bigint | undefined) ?? 0);
+  if (INT64_MAX - size < offset) fail(msg.diskTooLargeForOffset());
+  return { fileSize: size + offset };
+}
+
 export const raw: BlockDriver = {
+  truncate: truncateRaw,
   name: 'raw',
   members: ({ ref }) => [req('file', ref), opt('offset', exactInt), opt('size', exactInt)],
   holdsFd: false,

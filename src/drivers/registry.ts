@@ -55,6 +55,11 @@ export const BACKING_DRIVERS = namesWhere((driver) => driver.supportsBacking);
 /** Drivers the simulator models: those with an open of their own, in the table's order. */
 export const SIMULATED_DRIVERS: readonly DriverName[] = driversWhere((driver) => driver.open !== undefined).map((driver) => driver.name);
 
+/** The driver of that name in `drivers`, or undefined: a client's string is no key to trust. */
+export function driverNamed(drivers: DriverPolicies, name: string): BlockDriver | undefined {
+  return Object.hasOwn(drivers, name) ? drivers[name as DriverName] : undefined;
+}
+
 export function driverPolicy(name: DriverName): DriverPolicy {
   return DRIVERS[name];
 }

@@ -17,6 +17,8 @@ function openThrottle(host: DriverOpenHost, options: BlockdevOptions): void {
 }
 
 export const throttle: BlockDriver = {
+  truncate: (_options, size) => ({ fileSize: size }),
+  objectsHeld: (options) => [options['throttle-group'] as string],
   name: 'throttle',
   members: ({ ref }) => [req('throttle-group', str), req('file', ref)],
   holdsFd: false,

@@ -4,7 +4,12 @@
  */
 import type { FdMode } from '../graph/types.js';
 
-export type ImageFormat = 'raw' | 'qcow2';
+/** The image formats a storage can create (bdrv_img_create() of drive-mirror and drive-backup). */
+export const IMAGE_FORMATS = ['raw', 'qcow2'] as const;
+
+export type ImageFormat = (typeof IMAGE_FORMATS)[number];
+
+export const isImageFormat = (format: string): format is ImageFormat => (IMAGE_FORMATS as readonly string[]).includes(format);
 
 export interface ImageHeader {
   readonly format: ImageFormat;
