@@ -22,7 +22,7 @@ const LAYERS = [
   { name: 'runtime', path: '^src/(runtime|index\\.ts$)' },
   { name: 'host', path: '^src/host/' },
   { name: 'engines', path: '^src/(check|scenario|viz)/' },
-  { name: 'shells', path: '^src/(server|diff|view|node\\.ts$)' },
+  { name: 'shells', path: '^src/(server|diff|fuzz|view|node\\.ts$)' },
   { name: 'cli', path: '^src/cli/' },
 ];
 

@@ -9,7 +9,7 @@ export { dispatch } from './commands/dispatch.js';
 export { eventPhase, splitAtReply, type EventPhase, type GraphEvent } from './core/events.js';
 export { QmpError } from './messages/errors.js';
 export { msg as qemuMessages } from './messages/messages.js';
-export { Perm, PERM_ALL, permNames, qmpPermList, permLetters, type PermSet } from './perms/perm.js';
+export { Perm, PERM_ALL, permNames, qmpPermList, permLetters, permMask, type PermSet } from './perms/perm.js';
 export { cumulativePerm } from './perms/cumulative.js';
 export { Role } from './drivers/roles.js';
 export { DRIVERS, driverPolicy, type DriverPolicy, type DriverPolicies } from './drivers/registry.js';

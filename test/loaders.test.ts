@@ -74,7 +74,7 @@ describe('reading a file is bounded', () => {
     expectOneLine(await cli('run', over), `${over}: cannot read: larger than 16 MiB`);
   });
 
-  it.skipIf(isRoot())('refuses an unreadable file in one line', async () => {
+  it.skipIf(isRoot())(`refuses an unreadable file in one line${isRoot() ? ' (skipped: root reads a mode-000 file)' : ''}`, async () => {
     const file = write('unreadable.yaml', 'steps: []\n');
     execFileSync('chmod', ['000', file]);
     expectOneLine(await cli('run', file), `${file}: cannot read: permission denied`);
@@ -156,7 +156,7 @@ describe('recorded traces are checked', () => {
   });
 });
 
-describe.skipIf(!hasCommand('qemu-img'))('setup steps done for real (diff, record)', () => {
+describe.skipIf(!hasCommand('qemu-img'))(`setup steps done for real (diff, record)${hasCommand('qemu-img') ? '' : ' (skipped: needs qemu-img)'}`, () => {
   const scenario = (name: string, setup: string): string => write(name, `setup:\n${setup}steps:\n  - execute: query-jobs\n`);
 
   it.each(['diff', 'record'])('%s says which setup step failed, and how', async (command) => {

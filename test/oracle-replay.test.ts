@@ -1,11 +1,29 @@
 /**
- * The shared oracle scenarios replayed through execute() on real files: in model qemu-7.2 every
+ * The oracle's scenarios (the shared QEMU oracle's, with the traces its driver recorded, copied
+ * into test/fixtures/oracle) replayed through execute() on real files: in model qemu-7.2 every
  * observation equals what qemu-storage-daemon 7.2 was recorded doing.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { missing } from './support/environment.js';
-import { compactDifferences, diffSteps, loadScenario, ORACLE_SCENARIOS, recordedSteps, replayAsScenarioUser } from './support/oracle.js';
+import {
+  compactDifferences, diffSteps, loadScenario, ORACLE_SCENARIOS, recordedSteps, replayAsScenarioUser, SCENARIO_DIR, SHARED_ORACLE_DIR,
+} from './support/oracle.js';
+
+/** The shared oracle's scenarios beside the checkout, when they are there: the copies must be current. */
+const SHARED_SCENARIOS = join(SHARED_ORACLE_DIR, 'scenarios');
+const noShared = existsSync(SHARED_SCENARIOS) ? null : `no shared oracle at ${SHARED_SCENARIOS} to compare the copies with (optional)`;
+
+describe.skipIf(noShared)(`test/fixtures/oracle${noShared ? ` (skipped: ${noShared})` : ''}`, () => {
+  it('holds the shared oracle\'s scenarios and recordings as they are', () => {
+    const files = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    expect(files(SCENARIO_DIR)).toEqual(files(SHARED_SCENARIOS));
+    for (const f of files(SHARED_SCENARIOS)) {
+      expect(readFileSync(join(SCENARIO_DIR, f), 'utf8'), `${f}: copy it again from ${SHARED_SCENARIOS}`).toBe(readFileSync(join(SHARED_SCENARIOS, f), 'utf8'));
+    }
+  });
+});
 
 
 /**
@@ -27,7 +45,7 @@ const MODEL_CHANGES: Readonly<Record<string, { readonly why: string; readonly li
   },
 };
 
-const why = missing(['qemu-img', 'setpriv']);
+const why = missing(['qemu-img', 'qemu-io', 'setpriv']);
 
 describe.skipIf(why)(`oracle scenarios, model qemu-7.2${why ? ` (skipped: ${why})` : ''}`, () => {
   for (const name of ORACLE_SCENARIOS) {

@@ -1,26 +1,57 @@
 /**
- * The shared oracle's own driver (qsd_oracle.py compare) against `permgraph qmp --model
- * qemu-7.2`: every recorded scenario replayed on real files through the QMP socket, with the
- * driver's normalization, must match qemu-storage-daemon 7.2's recording.
+ * `permgraph qmp --model qemu-7.2` against the oracle's recordings: every scenario of
+ * test/fixtures/oracle run on real files through the QMP socket, the server in a process of its
+ * own as the scenario's user, observed after each step with the queries the daemon gets
+ * (x-permgraph-query-open-files in place of /proc), normalized and compared by the project's
+ * harness (src/diff) with what qemu-storage-daemon 7.2 was recorded doing: no difference.
+ *
+ * When the shared oracle lies beside the checkout (../shared/oracle), its own driver
+ * (qsd_oracle.py compare) runs the same scenarios through the same server too; nothing needs it.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { missing } from './support/environment.js';
-import { ORACLE_DIR, ORACLE_SCENARIOS } from './support/oracle.js';
+import { differenceLine, differences } from '../src/diff/compare.js';
+import { normalizeTrace } from '../src/diff/normalize.js';
+import { readScenarioFile, tracePathFor } from '../src/diff/scenario-file.js';
+import type { Trace } from '../src/diff/trace.js';
+import { isRoot, missing } from './support/environment.js';
+import { ORACLE_SCENARIOS, SCENARIO_DIR, SHARED_ORACLE_DRIVER } from './support/oracle.js';
+import { recordOnPermgraphQmp } from './support/qmp-server-trace.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const why = missing(['python3', 'qemu-img', 'setpriv']);
+const scenarioFile = (name: string): string => join(SCENARIO_DIR, `${name}.json`);
+/** As root the server runs as the scenario's user (nobody), as the daemon did; else as you. */
+const asUser = isRoot() ? {} : { asUser: 'self' };
+const why = missing(['qemu-img', 'qemu-io', ...(isRoot() ? ['setpriv'] : [])]);
 
-describe.skipIf(why)(`oracle driver against permgraph qmp${why ? ` (skipped: ${why})` : ''}`, () => {
-  it('every scenario matches the recording', () => {
+describe.skipIf(why)(`permgraph qmp against the oracle's recordings${why ? ` (skipped: ${why})` : ''}`, () => {
+  for (const name of ORACLE_SCENARIOS) {
+    it(`${name}: permgraph qmp = recording`, async () => {
+      const { scenario } = readScenarioFile(scenarioFile(name));
+      const recording = JSON.parse(readFileSync(tracePathFor(scenarioFile(name)), 'utf8')) as Trace;
+      const served = await recordOnPermgraphQmp(scenario, name, { model: 'qemu-7.2', ...asUser });
+      const found = differences(normalizeTrace(recording), normalizeTrace(served), ['recording', 'permgraph qmp']);
+      expect(found.map(differenceLine).map((d) => d.slice(0, 600))).toEqual([]);
+    });
+  }
+});
+
+const sharedWhy = existsSync(SHARED_ORACLE_DRIVER)
+  ? missing(['python3', 'qemu-img', 'setpriv'])
+  : `no shared oracle driver at ${SHARED_ORACLE_DRIVER} (optional: the test above runs the same scenarios)`;
+
+describe.skipIf(sharedWhy)(`the shared oracle's driver against permgraph qmp${sharedWhy ? ` (skipped: ${sharedWhy})` : ''}`, () => {
+  it('qsd_oracle.py compare: every scenario matches the recording', () => {
     const run = spawnSync(
       'python3',
       [
-        `${ORACLE_DIR}/qsd_oracle.py`, 'compare', '--deadline', '200',
+        SHARED_ORACLE_DRIVER, 'compare', '--deadline', '200',
         '--server-cmd', `${process.execPath} --import tsx ${root}src/cli/main.ts qmp --socket {sock} --model qemu-7.2`,
         '--cwd', root,
-        ...ORACLE_SCENARIOS.map((name) => `${ORACLE_DIR}/scenarios/${name}.json`),
+        ...ORACLE_SCENARIOS.map(scenarioFile),
       ],
       { encoding: 'utf8', cwd: root, timeout: 240_000 },
     );

@@ -1,9 +1,11 @@
 /**
  * The viewer in Debian's Chromium, driven by playwright-core (no browser download): the bundled
  * commit example stepped through in both models and checked against what `permgraph run` prints,
- * markup in the data shown as text, and a graph of some hundred nodes drawn around the selection.
+ * the first view readable at two window sizes (and its pan and zoom), markup in the data shown as
+ * text, and a graph of some hundred nodes drawn around the selection. The screenshots at both
+ * sizes are kept in $PERMGRAPH_SCREENSHOTS (default: <tmpdir>/permgraph-viewer-screenshots).
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -18,8 +20,29 @@ import { missing } from './support/environment.js';
 const CHROMIUM = '/usr/bin/chromium';
 const why = missing([CHROMIUM], 'apt-get install -y chromium');
 const COMMIT = 'examples/commit-auto-read-only.yaml';
-/** PERMGRAPH_UPDATE_DOCS=1 also writes the screenshot in docs/. */
+/** PERMGRAPH_UPDATE_DOCS=1 also writes the screenshot in docs/ (step 8 at 1600×1000). */
 const UPDATE_DOCS = process.env['PERMGRAPH_UPDATE_DOCS'] === '1';
+const SCREENSHOTS = process.env['PERMGRAPH_SCREENSHOTS'] ?? join(tmpdir(), 'permgraph-viewer-screenshots');
+const WINDOWS = [
+  { width: 1600, height: 1000 },
+  { width: 1024, height: 700 },
+] as const;
+
+interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** An SVG element in the page (the test's own types have no DOM). */
+interface Scaled {
+  getScreenCTM(): { readonly a: number } | null;
+}
+
+/** `inner` lies wholly in `outer` (to a pixel). */
+const within = (inner: Box, outer: Box): boolean =>
+  inner.x >= outer.x - 1 && inner.y >= outer.y - 1 && inner.x + inner.width <= outer.x + outer.width + 1 && inner.y + inner.height <= outer.y + outer.height + 1;
 
 interface RunJson {
   readonly steps: readonly {
@@ -67,6 +90,20 @@ describe.skipIf(why)(`the viewer in Chromium${why ? ` (skipped: ${why})` : ''}`,
     page.waitForSelector(`body[data-ready="true"][data-model="${model}"][data-step="${step}"]`);
 
   const field = (name: string) => page.locator(`#node-fields [data-field="${name}"]`).textContent();
+
+  const box = async (selector: string): Promise<Box> => {
+    const found = await page.locator(selector).first().boundingBox();
+    if (!found) throw new Error(`${selector} is not shown`);
+    return found;
+  };
+
+  /** The height on screen of the `<text>` lines under `selector`: the smallest font size, in pixels. */
+  const textPx = (selector: string): Promise<number> =>
+    page.$$eval(`${selector} text`, (texts) =>
+      Math.min(...texts.map((t) => Number(t.getAttribute('font-size')) * ((t as unknown as Scaled).getScreenCTM()?.a ?? 0))),
+    );
+
+  const scaleOf = async (selector: string): Promise<number> => Number(await page.getAttribute(`${selector} > svg`, 'data-scale'));
 
   /** The `<text>` lines Graphviz drew for a vertex of the block graph. */
   const vertexText = (id: string) => page.locator('#graph g.node', { has: page.locator(`title:text-is("${id}")`) }).textContent();
@@ -142,7 +179,6 @@ describe.skipIf(why)(`the viewer in Chromium${why ? ` (skipped: ${why})` : ''}`,
     expect([await field('ro'), await field('state')]).toEqual(['false', 'active']);
     expect(await page.locator('#jobs [data-job="c1"] g.node.active title').textContent()).toBe('running');
     expect(await page.locator('#graph g.edge.changed').count()).toBeGreaterThan(0);
-    if (UPDATE_DOCS) await page.screenshot({ path: 'docs/viewer.png' });
     const shot = join(scratch, 'viewer.png');
     await page.screenshot({ path: shot });
     expect(statSync(shot).size).toBeGreaterThan(10_000);
@@ -158,7 +194,7 @@ describe.skipIf(why)(`the viewer in Chromium${why ? ` (skipped: ${why})` : ''}`,
     expect(await vertexText('node:base')).toContain('ro · idle');
     expect([await field('ro'), await field('state')]).toEqual(['true', 'idle']);
     expect(await page.locator('#jobs [data-job="c1"]').getAttribute('data-active')).toBe('null');
-    expect(await page.locator('#changes').textContent()).toContain('ro   base: false -> true [idle]');
+    expect(await page.locator('#changes').textContent()).toContain('ro   base: false -> true');
 
     await page.click('#models button[data-model="qemu-7.2"]');
     await atStep('qemu-7.2', 9);
@@ -172,6 +208,79 @@ describe.skipIf(why)(`the viewer in Chromium${why ? ` (skipped: ${why})` : ''}`,
     await page.click('#play');
     await page.waitForSelector('body[data-ready="true"][data-step="9"]', { timeout: 10_000 });
     await expect.poll(() => page.textContent('#play')).toBe('▶ play');
+  });
+
+  it('opens readable at two window sizes: a lone node is not the whole panel, chart text ≥ 10 px', async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    for (const size of WINDOWS) {
+      await page.setViewportSize(size);
+      await open(COMMIT);
+      await atStep('dynamic', 0);
+      const node = await box('#graph g.node');
+      expect(within(node, await box('#graph'))).toBe(true);
+      expect(node.width).toBeGreaterThan(120);
+      expect(node.width).toBeLessThan(420);
+      expect(node.height).toBeLessThan(160);
+      expect(await textPx('#graph g.node')).toBeGreaterThanOrEqual(10);
+      expect(within(await box('#node-chart g.node.active'), await box('#node-chart'))).toBe(true);
+      expect(await textPx('#node-chart')).toBeGreaterThanOrEqual(10);
+      await page.screenshot({ path: join(SCREENSHOTS, `${size.width}x${size.height}-step0.png`) });
+
+      await page.click('#timeline button[data-step="8"]');
+      await atStep('dynamic', 8);
+      expect(await textPx('#graph g.node')).toBeGreaterThanOrEqual(9.5);
+      expect(within(await box('#graph g.node.selected'), await box('#graph'))).toBe(true);
+      expect(await textPx('#node-chart')).toBeGreaterThanOrEqual(10);
+      if (UPDATE_DOCS && size === WINDOWS[0]) await page.screenshot({ path: 'docs/viewer.png' });
+      await page.locator('#jobs [data-job="c1"]').scrollIntoViewIfNeeded();
+      expect(within(await box('#jobs [data-job="c1"] g.node.active'), await box('#jobs [data-job="c1"]'))).toBe(true);
+      expect(await textPx('#jobs [data-job="c1"]')).toBeGreaterThanOrEqual(10);
+      await page.screenshot({ path: join(SCREENSHOTS, `${size.width}x${size.height}-step8.png`) });
+    }
+    await page.setViewportSize({ width: 1200, height: 800 });
+  });
+
+  it('zooms and pans the graph and the charts, fits them, and goes back to the first view', async () => {
+    await page.click('#timeline button[data-step="8"]');
+    await atStep('dynamic', 8);
+    const fitted = await scaleOf('#graph');
+    await page.click('#graph [data-zoom="zoom in"]');
+    expect(await scaleOf('#graph')).toBeCloseTo(fitted * 1.25, 2);
+    const before = await box('#graph g.node.selected');
+    const graph = await box('#graph');
+    await page.mouse.move(graph.x + graph.width / 2, graph.y + graph.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(graph.x + graph.width / 2 + 60, graph.y + graph.height / 2 - 40, { steps: 5 });
+    await page.mouse.up();
+    const after = await box('#graph g.node.selected');
+    expect([after.x - before.x, after.y - before.y].map(Math.round)).toEqual([60, -40]);
+    expect(await page.textContent('#node-name')).toBe('base-file');
+    await page.mouse.wheel(0, -200);
+    await expect.poll(() => scaleOf('#graph')).toBeGreaterThan(fitted * 1.25);
+    await page.click('#next');
+    await atStep('dynamic', 9);
+    expect(await scaleOf('#graph')).toBeGreaterThan(fitted * 1.25);
+    await page.click('#graph [data-zoom="fit"]');
+    const whole = await scaleOf('#graph');
+    expect(whole).toBeLessThanOrEqual(1.5);
+    expect(within(await box('#graph g.node.selected'), await box('#graph'))).toBe(true);
+    await page.click('#graph [data-zoom="first view"]');
+    expect(await scaleOf('#graph')).toBe(Math.min(1.5, Math.max(0.9, whole)));
+
+    const chart = await scaleOf('#node-chart');
+    const panel = await box('#node-chart');
+    await page.mouse.move(panel.x + panel.width / 2, panel.y + panel.height / 2);
+    await page.mouse.wheel(0, 200);
+    expect(await scaleOf('#node-chart')).toBe(chart);
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, 200);
+    await page.keyboard.up('Control');
+    await expect.poll(() => scaleOf('#node-chart')).toBeLessThan(chart);
+    await page.click('#node-chart [data-zoom="fit"]');
+    expect(await scaleOf('#node-chart')).toBeLessThan(chart);
+    await page.click('#node-chart [data-zoom="first view"]');
+    expect(await scaleOf('#node-chart')).toBe(chart);
+    expect(chart).toBe(1.15);
   });
 
   it('shows markup in node data as text', async () => {

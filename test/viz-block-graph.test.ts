@@ -65,7 +65,7 @@ describe('the block graph as DOT', () => {
     expect(dot).toContain('"user:1" [shape=box, label="nbd export guest (top)"];');
     expect(dot).toContain('"user:1" -> "node:top" [id="edge:6", class="", label="root\\lwr__\\lwru_\\l"];');
     expect(dot).toContain('"job:c1" -> "node:mid" [id="edge:9", class="changed", label="intermediate node\\l____\\lw_u_\\l"');
-    expect(dot).toContain('permission symbols:');
+    expect(dot).toContain('edge labels: child name, perm, shared\\lperm masks (_: absent):\\l  w  write  (QMP write)\\l  r  consistent read  (QMP consistent-read)\\l');
   });
 
   it('draws a neighbourhood: the centre, its neighbours within the radius, and what changed', () => {

@@ -8,10 +8,18 @@ import type { ChartView, ModelRun, NodeView, StepView, ViewData } from '../src/v
 import { blockGraphDot, neighbourhood } from '../src/viz/block-graph-dot.js';
 import { byId, el, fill } from './dom.js';
 import { renderDot, titleOf } from './graphviz.js';
+import { showZoomable, type ZoomOptions } from './panzoom.js';
 
 /** Above this many nodes the graph is drawn around the selected node only. */
 const LARGE = 60;
 const PLAY_INTERVAL_MS = 1000;
+/**
+ * Screen pixels per Graphviz point on first view. The block graph: at most 1.5 (a lone node is a
+ * node, not the whole panel), at least 0.9 (its 11 pt node labels ≈ 10 px). The charts: 1.15, so that
+ * their 9 pt transition labels are ≥ 10 px too; they are shown around the active state.
+ */
+const GRAPH_SCALE = { minScale: 0.9, maxScale: 1.5 } as const;
+const CHART_SCALE = { minScale: 1.15, maxScale: 1.5, wheelNeedsModifier: true } as const;
 
 interface ViewState {
   run: number;
@@ -104,6 +112,12 @@ async function chartSvg(chart: ChartView, active: string): Promise<SVGSVGElement
   return svg;
 }
 
+/** A chart in its panel, around its active state. */
+function showChart(panel: HTMLElement, svg: SVGSVGElement, key: string): void {
+  const options: ZoomOptions = { key, ...CHART_SCALE, focus: svg.querySelector('g.node.active') };
+  showZoomable(panel, svg, options);
+}
+
 async function renderNodeInfo(step: StepView, token: number): Promise<void> {
   const node = selectedNode(step);
   byId('node-name').textContent = node?.name ?? '(none)';
@@ -123,19 +137,21 @@ async function renderNodeInfo(step: StepView, token: number): Promise<void> {
   const svg = node ? await chartSvg(data.charts.node, node.state) : null;
   if (token !== renderToken) return;
   target.dataset['active'] = node?.state ?? '';
-  if (svg) fill(target, svg);
+  if (svg) showChart(target, svg, 'chart:node');
   else fill(target);
 }
 
 async function renderJobs(step: StepView, token: number): Promise<void> {
-  const sections = await Promise.all(
+  const charts = await Promise.all(
     step.jobs.map(async (job) => {
-      const chart = el('div', { class: 'chart', 'data-job': job.id, 'data-active': job.state }, await chartSvg(data.charts.job, job.state));
-      return el('section', { class: 'job' }, el('h2', {}, `${job.type} job ${job.id}: `, el('span', { class: 'job-state' }, job.state)), chart);
+      const panel = el('div', { class: 'chart', 'data-job': job.id, 'data-active': job.state });
+      const section = el('section', { class: 'job' }, el('h2', {}, `${job.type} job ${job.id}: `, el('span', { class: 'job-state' }, job.state)), panel);
+      return { job, panel, section, svg: await chartSvg(data.charts.job, job.state) };
     }),
   );
   if (token !== renderToken) return;
-  fill(byId('jobs'), ...sections);
+  fill(byId('jobs'), ...charts.map((c) => c.section));
+  for (const { job, panel, svg } of charts) showChart(panel, svg, `chart:job:${job.id}`);
 }
 
 async function renderGraph(step: StepView, token: number): Promise<void> {
@@ -153,7 +169,8 @@ async function renderGraph(step: StepView, token: number): Promise<void> {
     if (id.startsWith('node:')) g.addEventListener('click', () => go({ selected: id.slice('node:'.length) }));
   }
   const target = byId('graph');
-  fill(target, svg);
+  const focus = [...svg.querySelectorAll('g.node')].find((g) => titleOf(g) === `node:${state.selected}`);
+  showZoomable(target, svg, { key: 'graph', ...GRAPH_SCALE, focus });
   target.dataset['rendered'] = `${currentRun().model}:${step.index}`;
 }
 

@@ -5,6 +5,7 @@ import { loadScenario } from '../scenario/load.js';
 import { playScenario, type StorageKind } from '../scenario/play.js';
 import { stepViews } from '../view/step-views.js';
 import { blockGraphDot } from '../viz/block-graph-dot.js';
+import { GRAPH_LEGEND } from '../viz/graph-legend.js';
 import { renderSvg } from '../viz/render-svg.js';
 import { modelOption, storageOption, type RegisterCommand } from './command-kit.js';
 import { UsageError } from './errors.js';
@@ -46,6 +47,7 @@ export const registerGraphCommand: RegisterCommand = (program, { io, setExit }) 
     .addOption(modelOption("read-only model (default: the scenario's, else dynamic)"))
     .addOption(new Option('--format <format>', 'output').choices(['dot', 'svg']).default('svg'))
     .addOption(storageOption('virtual or real files, as for run'))
+    .addHelpText('after', `\n${GRAPH_LEGEND}`)
     .action((file: string, options: GraphCommandOptions) => {
       setExit(graphCommand(file, options, io.stdout));
     });

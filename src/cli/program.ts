@@ -11,10 +11,13 @@ import type { CliIo, LongRunning, RegisterCommand } from './command-kit.js';
 import { registerDiffCommand } from './diff-command.js';
 import { errorLine } from './errors.js';
 import { registerGraphCommand } from './graph-command.js';
+import { registerImportCommand } from './import-command.js';
 import { registerQmpCommand } from './qmp-command.js';
+import { registerFuzzCommand } from './fuzz-command.js';
 import { registerRecordCommand } from './record-command.js';
 import { registerRunCommand } from './run-command.js';
 import { registerViewCommand } from './view-command.js';
+import { packageVersion } from './version.js';
 
 export type { CliIo, LongRunning } from './command-kit.js';
 export { errorLine, UsageError } from './errors.js';
@@ -28,12 +31,15 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerViewCommand,
   registerDiffCommand,
   registerRecordCommand,
+  registerImportCommand,
+  registerFuzzCommand,
 ];
 
 export function buildProgram(io: CliIo, setExit: (code: number | LongRunning) => void): Command {
   const program = new Command()
     .name('permgraph')
     .description("Simulates QEMU's block-layer permission graph: QEMU 7.2's, and the dynamic read-only model")
+    .version(packageVersion(), '-V, --version', "print permgraph's version")
     .exitOverride()
     .configureOutput({
       writeOut: io.stdout,

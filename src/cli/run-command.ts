@@ -3,6 +3,7 @@ import { Option } from 'commander';
 import type { Model } from '../graph/types.js';
 import { loadScenario } from '../scenario/load.js';
 import { formatJson, formatText } from '../scenario/format.js';
+import { RUN_LEGEND } from '../scenario/legend.js';
 import { playScenario, type StorageKind } from '../scenario/play.js';
 import { modelOption, storageOption, type RegisterCommand } from './command-kit.js';
 
@@ -28,9 +29,10 @@ export const registerRunCommand: RegisterCommand = (program, { io, setExit }) =>
     .description('replay a scenario file (JSON or YAML) and print what every step did')
     .argument('<file>', 'the scenario')
     .addOption(modelOption("read-only model (default: the scenario's, else dynamic)"))
-    .addOption(new Option('--format <format>', 'output').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'text: the trace below; json: the same as fields, for tools (docs/trace.md)').choices(['text', 'json']).default('text'))
     .addOption(storageOption('virtual: setup steps describe files; real: the files on disk'))
     .option('--check-invariants', 'check the invariant catalogue after every step; a violation fails the run')
+    .addHelpText('after', `\n${RUN_LEGEND}`)
     .action((file: string, options: RunCommandOptions) => {
       setExit(runCommand(file, options, io.stdout));
     });

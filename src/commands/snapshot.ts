@@ -3,6 +3,7 @@
  * external_snapshot_commit()). The overlay takes the node as its backing file and the node's
  * users; the old node is then reopened read-only.
  */
+import { refreshFilename } from '../core/open.js';
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { attachChild, replaceNodeNoperm } from '../core/links.js';
@@ -36,6 +37,7 @@ export const blockdevSnapshot: Command = {
       attachChild(tx, overlayName, name, 'backing', Role.COW);
       replaceNodeNoperm(tx, name, overlayName);
       refresh(tx);
+      refreshFilename(tx, overlayName);
       reopenSetReadOnly(tx, name, true);
     });
     return { ...result, reply: {} };

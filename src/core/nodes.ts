@@ -38,6 +38,7 @@ export function openNode(tx: Tx, fields: NewNode): void {
     machine: initial.state,
     file: null,
     filename: '',
+    autoBackingFile: '',
     size: 0,
     parents: [],
     children: [],

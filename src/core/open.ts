@@ -8,9 +8,10 @@ import { dirnamePath, isAbsolutePath, resolvePath } from '../util/posix-path.js'
 import { Role } from '../drivers/roles.js';
 import type { BackingName, BlockdevOptions } from '../drivers/driver.js';
 import { SIMULATED_DRIVERS } from '../drivers/registry.js';
-import type { DriverName, NodeName } from '../graph/types.js';
-import { fail } from '../messages/errors.js';
+import type { DriverName, Graph, NodeName } from '../graph/types.js';
+import { fail, QmpError } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
+import { nodeFilename } from './filename.js';
 import { TxDriverHost } from './driver-host.js';
 import { attachChild } from './links.js';
 import { openNode } from './nodes.js';
@@ -24,7 +25,7 @@ export interface OpenContext {
   readonly monitorOwned: boolean;
   readonly inheritsFrom: NodeName | null;
   /** Defaults handed down by the parent (bdrv_inherited_options, bdrv_backing_options). */
-  readonly inherited: { readonly readOnly?: boolean; readonly autoReadOnly?: boolean };
+  readonly inherited: Inherited;
 }
 
 const NODE_NAME_MAX = 31;
@@ -58,9 +59,14 @@ function openChildRef(tx: Tx, ref: unknown, parentFlags: Inherited, inheritsFrom
   return openBlockdev(tx, ref as BlockdevOptions, { monitorOwned: false, inheritsFrom, inherited: parentFlags });
 }
 
-interface Inherited {
+/** What a parent hands down to a child it opens (block.c: bdrv_inherited_options()). */
+export interface Inherited {
   readonly readOnly?: boolean;
   readonly autoReadOnly?: boolean;
+  /** A child's `discard` defaults to unmap, whatever its parent's. */
+  readonly discard?: string;
+  /** A child takes its parent's force-share unless it states its own. */
+  readonly forceShare?: boolean;
 }
 
 /** A backing file an image header names: opened once its overlay is (bdrv_open_backing_file()). */
@@ -81,7 +87,9 @@ export function openBlockdev(tx: Tx, options: BlockdevOptions, ctx: OpenContext)
   const overlays: NodeName[] = [];
   while (opened.headerBacking) {
     overlays.push(opened.name);
-    opened = openOne(tx, opened.headerBacking.options, opened.headerBacking.ctx);
+    const { options: below, ctx: belowCtx } = opened.headerBacking;
+    // each overlay below which the open failed says so (the recursion's error_prepend()s)
+    opened = asBackingOpen(overlays.length, () => openOne(tx, below, belowCtx));
   }
   for (let below = opened.name, overlay = overlays.pop(); overlay !== undefined; below = overlay, overlay = overlays.pop()) {
     attachBacking(tx, overlay, below);
@@ -98,14 +106,16 @@ function openOne(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly
   const policy = tx.policy(driver as DriverName);
   const readOnly = bool(options['read-only']) ?? ctx.inherited.readOnly ?? false;
   const autoReadOnly = bool(options['auto-read-only']) ?? ctx.inherited.autoReadOnly ?? false;
-  const flags: Inherited = { readOnly, autoReadOnly };
+  const forceShare = bool(options['force-share']) ?? ctx.inherited.forceShare ?? false;
+  const flags: Inherited = { readOnly, autoReadOnly, discard: 'unmap', forceShare };
   const givenName = options['node-name'] as string | undefined;
 
   // bdrv_open_inherit(): a format or filter node opens its `file` child before itself (probing)
   const fileChild = policy.childPerm ? openChildRef(tx, options['file'], flags, givenName ?? null) : null;
 
-  const forceShare = bool(options['force-share']) ?? false;
   if (forceShare && !readOnly) fail(msg.forceShareReadWrite());
+  // bdrv_parse_detect_zeroes(): unmapping zeroes needs discard=unmap (given, or a child's default)
+  if (options['detect-zeroes'] === 'unmap' && (options['discard'] ?? ctx.inherited.discard) !== 'unmap') fail(msg.detectZeroesUnmapWithoutDiscard());
   const name = givenName ?? generateName(tx);
   if (givenName !== undefined) assignNodeName(tx, givenName);
 
@@ -124,36 +134,73 @@ function openOne(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly
   // the driver's own open, then bdrv_open_backing_file() for a driver that takes a backing
   const host = new TxDriverHost(tx, name, fileChild);
   policy.open?.(host, options);
+  // a protocol node's name for QMP: its exact filename, or its options as json:{…}
+  if (!policy.childPerm) host.filename = nodeFilename(tx.g as Graph, tx.mustNode(name));
   const headerBacking = policy.supportsBacking ? openBacking(tx, name, options, host.backing) : undefined;
+  // a backing left out (null) where the header names one shows in the filename
+  if (policy.supportsBacking && !headerBacking) refreshFilename(tx, name);
   return headerBacking ? { name, headerBacking } : { name };
 }
 
-const BACKING_DEFAULTS: Inherited = { readOnly: true, autoReadOnly: false };
+/** What a backing inherits (bdrv_inherited_options() for a COW child): read-only, and the overlay's force-share. */
+const backingDefaults = (tx: Tx, overlay: NodeName): Inherited => ({
+  readOnly: true,
+  autoReadOnly: false,
+  discard: 'unmap',
+  forceShare: tx.mustPeekNode(overlay).forceShare,
+});
+
+/**
+ * bdrv_open_backing_file(): a backing that fails to open (not one that fails to attach) is
+ * refused with "Could not open backing file: " before the reason, once for each level it is below.
+ */
+function asBackingOpen<T>(levels: number, open: () => T): T {
+  try {
+    return open();
+  } catch (error) {
+    if (!(error instanceof QmpError)) throw error;
+    throw new QmpError(error.errorClass, msg.backingOpenFailed(error.desc, levels));
+  }
+}
 
 /**
  * bdrv_open_backing_file(): by reference, inline, none (null), or the file the image's header
  * names (as its driver's open found it), which is handed back to open next (openBlockdev()).
  */
 function openBacking(tx: Tx, name: NodeName, options: BlockdevOptions, header: BackingName): HeaderBacking | undefined {
+  const overlay = tx.mustPeekNode(name).filename;
+  const headerPath = !header.backingFile ? '' : isAbsolutePath(header.backingFile) ? header.backingFile : resolvePath(dirnamePath(overlay), header.backingFile);
+  if (headerPath) tx.mustNode(name).autoBackingFile = headerPath;
   const backing = options['backing'];
   if (backing === null) return undefined;
-  if (typeof backing === 'string' || (typeof backing === 'object' && backing !== null)) {
-    attachBacking(tx, name, openChildRef(tx, backing, BACKING_DEFAULTS, name));
+  if (typeof backing === 'string') {
+    attachBacking(tx, name, openChildRef(tx, backing, backingDefaults(tx, name), name));
     return undefined;
   }
-  if (!header.backingFile) return undefined;
-  const overlay = tx.mustPeekNode(name).filename;
-  const path = isAbsolutePath(header.backingFile) ? header.backingFile : resolvePath(dirnamePath(overlay), header.backingFile);
+  if (typeof backing === 'object') {
+    attachBacking(tx, name, asBackingOpen(1, () => openChildRef(tx, backing, backingDefaults(tx, name), name)));
+    return undefined;
+  }
+  if (!headerPath) return undefined;
+  const path = headerPath;
   const format = header.backingFormat ?? headerOf(tx, path) ?? 'raw';
   return {
     options: { driver: format, file: { driver: 'file', filename: path } },
-    ctx: { monitorOwned: false, inheritsFrom: name, inherited: BACKING_DEFAULTS },
+    ctx: { monitorOwned: false, inheritsFrom: name, inherited: backingDefaults(tx, name) },
   };
 }
 
 function attachBacking(tx: Tx, overlay: NodeName, backing: NodeName): void {
   attachChild(tx, overlay, backing, 'backing', Role.COW);
   refresh(tx);
+  refreshFilename(tx, overlay);
+}
+
+/** bdrv_refresh_filename() of a node whose links changed. */
+export function refreshFilename(tx: Tx, name: NodeName): void {
+  const node = tx.mustPeekNode(name);
+  const filename = nodeFilename(tx.g as Graph, node);
+  if (filename !== node.filename) tx.mustNode(name).filename = filename;
 }
 
 function headerOf(tx: Tx, path: string): string | undefined {

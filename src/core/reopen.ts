@@ -4,6 +4,7 @@
  * change, then one refresh decides; the children no one holds any more are closed.
  */
 import { qjson } from '../util/qjson.js';
+import { qdictKeys } from '../util/qobject.js';
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { Role } from '../drivers/roles.js';
@@ -13,8 +14,8 @@ import type { BlockNode, Graph, NodeName } from '../graph/types.js';
 import { isFrozenLink } from './chain.js';
 import { closeNode } from './close.js';
 import { isShallowCopy } from './draft.js';
-import { nodeFilename } from './filename.js';
 import { headerBelow } from './driver-host.js';
+import { refreshFilename } from './open.js';
 import { flagsOf, readOnlyQueue, type QueueEntry } from './reopen-queue.js';
 import { attachChild, checkNoCycle, detachNoperm } from './links.js';
 import { stepMachine } from './node-chart.js';
@@ -58,10 +59,14 @@ function prepare(tx: Tx, entry: QueueEntry, orphans: NodeName[]): void {
   for (const link of ['backing', 'file'] as const) {
     if (Object.hasOwn(options, link)) relink(tx, entry.name, link, options[link], orphans);
   }
-  for (const [key, value] of Object.entries(options)) {
+  // what is left is compared with the node's options in QDict order: the first change is reported
+  for (const key of qdictKeys(options)) {
+    const value = options[key];
     // node-name stays: a generated name is none of the node's options, so naming it is a change
     if (GENERIC.includes(key) && key !== 'driver' && key !== 'force-share' && key !== 'node-name') continue;
     if (key === 'backing' || key === 'file' || mutable.includes(key)) continue;
+    // bdrv_open_common() keeps force-share as a QemuOpts string: the QBool given now never equals it
+    if (key === 'force-share') fail(msg.cannotChangeOption(key));
     // qjson: options may hold 64-bit integers (bigint) as the wire gave them
     const was = node.options[key];
     if (was === undefined || qjson(value) !== qjson(was)) fail(msg.cannotChangeOption(key));
@@ -109,10 +114,7 @@ function relink(tx: Tx, name: NodeName, link: 'backing' | 'file', value: unknown
     orphans.push(old.child);
   }
   if (value !== null) attachChild(tx, name, value, link, role);
-  if (link === 'file') {
-    const relinked = tx.mustNode(name);
-    relinked.filename = nodeFilename(tx.g as Graph, relinked);
-  }
+  refreshFilename(tx, name);
 }
 
 /** What no parent holds any more after the reopen (and the monitor does not hold) is closed. */

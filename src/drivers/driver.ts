@@ -89,8 +89,8 @@ export interface BlockDriver {
   readonly open?: (host: DriverOpenHost, options: BlockdevOptions) => void;
   /** The image header of its file child shows through it (filters always do). */
   readonly passesHeader?: (options: BlockdevOptions) => boolean;
-  /** A protocol node's exact_filename: the name of what it opened. */
-  readonly exactFilename?: (options: BlockdevOptions) => string;
+  /** A protocol node's exact_filename: the name of what it opened; none when its options cannot be told by one. */
+  readonly exactFilename?: (options: BlockdevOptions) => string | undefined;
   /** strong_runtime_opts: options a file name cannot tell; given, they make the filename json:{…}. */
   readonly strongOptions?: readonly string[];
   /** It has a .bdrv_refresh_filename of its own; a filter without one shows json:{…}. */

@@ -29,9 +29,15 @@ function nullSize(options: BlockdevOptions): number {
 }
 
 function openNull(host: DriverOpenHost, options: BlockdevOptions): void {
-  host.filename = 'null-co://';
   host.size = nullSize(options);
 }
+
+/** null_strong_runtime_opts: given, no `null-co://` says what the node is. */
+const NULL_STRONG_OPTIONS = ['size', 'read-zeroes'];
+
+/** null_refresh_filename(): `null-co://` unless an option other than latency-ns was given. */
+const nullFilename = (options: BlockdevOptions): string | undefined =>
+  NULL_STRONG_OPTIONS.some((key) => options[key] !== undefined) ? undefined : 'null-co://';
 
 export const nullCo: BlockDriver = {
   name: 'null-co',
@@ -41,5 +47,6 @@ export const nullCo: BlockDriver = {
   supportsBacking: false,
   reopen: [],
   open: openNull,
-  exactFilename: () => 'null-co://',
+  exactFilename: nullFilename,
+  strongOptions: NULL_STRONG_OPTIONS,
 };

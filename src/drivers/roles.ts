@@ -9,3 +9,15 @@ export const Role = {
   /** Job edges carry no role bits. */
   NONE: 0,
 } as const;
+
+/** The BdrvChildRole bits by QEMU's names (BDRV_CHILD_DATA …), lowercased. */
+const ROLE_NAMES: readonly (readonly [number, string])[] = [
+  [Role.DATA, 'data'],
+  [Role.METADATA, 'metadata'],
+  [Role.FILTERED, 'filtered'],
+  [Role.COW, 'cow'],
+  [Role.PRIMARY, 'primary'],
+];
+
+/** `['data', 'metadata', 'primary']` for BDRV_CHILD_IMAGE; `[]` for a job's edge. */
+export const roleNames = (role: number): string[] => ROLE_NAMES.flatMap(([bit, name]) => (role & bit ? [name] : []));

@@ -76,6 +76,11 @@ export interface BlockNode {
   readonly file: OpenFile | null;
   /** The filename QMP shows for the node. */
   readonly filename: string;
+  /**
+   * The backing file its image header names, as opened (bs->auto_backing_file); '' when none. A
+   * backing other than that one makes the filename a json:{…} one (bdrv_backing_overridden()).
+   */
+  readonly autoBackingFile: string;
   readonly size: number;
   /** Edges to this node's parents, newest first (bs->parents). */
   readonly parents: readonly EdgeId[];

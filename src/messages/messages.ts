@@ -17,8 +17,12 @@ export const msg = {
   sharedLockFailed: (perm: string) => `Failed to get shared "${perm}" lock`,
   // util/qemu-option.c: parse_option_size(), as raw and null-co read their options
   optionNotASize: (name: string) => `Parameter '${name}' expects a non-negative number below 2^64`,
+  // block.c: bdrv_open_backing_file(), once for each backing level the failed open is below
+  backingOpenFailed: (reason: string, levels: number) => `${'Could not open backing file: '.repeat(levels)}${reason}`,
   // block.c: bdrv_open_common()
   forceShareReadWrite: () => 'force-share=on can only be used with read-only images',
+  // block.c: bdrv_parse_detect_zeroes(), from bdrv_open_common()
+  detectZeroesUnmapWithoutDiscard: () => 'setting detect-zeroes to unmap is not allowed without setting discard operation to unmap',
   // block.c: bdrv_assign_node_name()
   invalidNodeName: (name: string) => `Invalid node-name: '${name}'`,
   duplicateNode: (name: string) => `Duplicate nodes with node-name='${name}'`,

@@ -62,3 +62,29 @@ export function permLetters(set: PermSet): string {
   const letters = PERM_BITS.flatMap((bit, i) => (set & bit ? ['CWUR'[i]!] : [])).join('');
   return letters || '-';
 }
+
+/**
+ * The perm mask that `permgraph run` and `permgraph graph` print, from QEMU's
+ * scripts/render_block_graph.py: one place per permission, `w` write, `r` consistent read, `u`
+ * write unchanged, `s` resize, and `_` where it is absent (`wr_s`, `_r__`, `____`).
+ */
+export function permMask(set: PermSet): string {
+  return [
+    set & Perm.WRITE ? 'w' : '_',
+    set & Perm.CONSISTENT_READ ? 'r' : '_',
+    set & Perm.WRITE_UNCHANGED ? 'u' : '_',
+    set & Perm.RESIZE ? 's' : '_',
+  ].join('');
+}
+
+/** The set a QMP list names (names it does not know count for nothing). */
+export const permFromQmpList = (names: readonly string[]): PermSet => names.reduce((set, name) => set | (permFromQmpName(name) ?? 0), 0);
+
+/** What the mask's letters stand for, one line each: QEMU's QMP name and bdrv_perm_names() words. */
+export const PERM_MASK_LEGEND: readonly string[] = [
+  'w  write             (QMP write)',
+  'r  consistent read   (QMP consistent-read)',
+  'u  write unchanged   (QMP write-unchanged)',
+  's  resize            (QMP resize)',
+  '_  the permission is absent',
+];

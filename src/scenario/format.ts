@@ -1,6 +1,8 @@
 /** A run as a readable trace, or as JSON. */
 import { formatViolation } from '../invariants/index.js';
-import type { Change } from './diff.js';
+import { permFromQmpList, permMask } from '../perms/perm.js';
+import type { Change, EdgeParent, EdgePerms, EdgeRef } from './diff.js';
+import { stateText } from './legend.js';
 import type { RunResult, StepRecord } from './run.js';
 
 export function stepTitle(record: StepRecord): string {
@@ -13,20 +15,40 @@ export function stepTitle(record: StepRecord): string {
   return `sleep ${step.sleep}s`;
 }
 
+/** How the trace names an edge's parent: `base`, `export guest`, `job c1`, `job c1 backend`. */
+export function parentText(parent: EdgeParent): string {
+  switch (parent.kind) {
+    case 'node':
+      return parent.name;
+    case 'job-backend':
+      return `job ${parent.name} backend`;
+    case 'backend':
+      return `backend ${parent.name}${parent.purpose ? ` (${parent.purpose})` : ''}`;
+    default:
+      return `${parent.kind} ${parent.name}`;
+  }
+}
+
+/** `base -file-> base-file`. */
+export const edgeText = (edge: EdgeRef): string => `${parentText(edge.parent)} -${edge.name}-> ${edge.child}`;
+
+/** PERM/SHARED as two masks: `wr_s/_ru_`. */
+export const permsText = (perms: EdgePerms): string => `${permMask(permFromQmpList(perms.perm))}/${permMask(permFromQmpList(perms.shared))}`;
+
 export function changeLine(change: Change): string {
   switch (change.kind) {
     case 'node-added':
-      return `+ node ${change.node} (${change.driver})`;
+      return `+ node ${change.node} (${change.driver}): ro ${change.ro}${change.openMode ? `, ${change.openMode}` : ''}, ${stateText(change.state)}`;
     case 'node-removed':
       return `- node ${change.node} (${change.driver})`;
     case 'ro':
-      return `ro   ${change.node}: ${change.from} -> ${change.to} [${change.state}]`;
+      return `ro   ${change.node}: ${change.from} -> ${change.to}, ${stateText(change.state)}`;
     case 'open-mode':
       return `open ${change.path} (${change.node}): ${change.from} -> ${change.to}`;
     case 'edge-moved':
-      return `edge ${change.edge} now -> ${change.to} (${change.perms})`;
+      return `edge ${edgeText(change.edge)} now -> ${change.to} (${permsText(change.perms)})`;
     case 'edge':
-      return `edge ${change.edge}: ${change.from ?? 'none'} -> ${change.to ?? 'gone'}`;
+      return `edge ${edgeText(change.edge)}: ${change.from ? permsText(change.from) : 'none'} -> ${change.to ? permsText(change.to) : 'gone'}`;
   }
 }
 

@@ -1,9 +1,11 @@
 /**
  * The scenario file format: a superset of the shared oracle's (name, description, setup, steps),
- * in JSON or YAML. Checked with zod; every issue carries the path of the field it is about.
+ * in JSON or YAML. Checked with zod; every issue carries the path of the field it is about, and
+ * a field no object of the format knows is named: `steps[0].expect: unknown field 'oops' (…)`.
  */
 import { z } from 'zod';
 import { MODELS } from '../../machines/node.types.js';
+import { shortKey } from './data-error.js';
 
 /** A map as it was read, with every key it has (zod's record would drop a `__proto__` key). */
 const plainObject = z.custom<Record<string, unknown>>(
@@ -52,6 +54,41 @@ export function recordOf<T extends z.ZodType>(item: T) {
   });
 }
 
+type Branch = z.ZodObject;
+
+/**
+ * Objects told apart by the key they have (`execute`, `wait-event`, … for a step; `ok`, `desc`, …
+ * for an expect): the first branch whose key the object has checks it, so that a bad or unknown
+ * field is named by that branch's own check rather than lost among the union's. An object with
+ * none of the keys gets `none(unknown)`, where `unknown` is its first key that no branch knows.
+ */
+export function keyedUnion<const B extends readonly (readonly [string, Branch])[]>(
+  branches: B,
+  none: (unknown: string | undefined) => string,
+) {
+  const known = new Set(branches.flatMap(([, branch]) => Object.keys(branch.shape)));
+  return plainObject.transform((data, ctx): z.output<B[number][1]> => {
+    const branch = branches.find(([key]) => Object.hasOwn(data, key));
+    if (!branch) {
+      const unknown = Object.keys(data).find((key) => !known.has(key));
+      ctx.addIssue({ code: 'custom', message: none(unknown === undefined ? undefined : shortKey(unknown)), input: data });
+      return z.NEVER;
+    }
+    const result = branch[1].safeParse(data);
+    if (!result.success) {
+      ctx.addIssue({ ...result.error.issues[0]! } as z.core.$ZodRawIssue);
+      return z.NEVER;
+    }
+    return result.data as z.output<B[number][1]>;
+  });
+}
+
+/** `unknown field 'oops' (an expect has one of: ok, return, desc, desc_contains)`, or without a stray field `not an expect: …`. */
+const noneOf = (noun: string, keys: readonly string[]) => (unknown: string | undefined): string =>
+  unknown === undefined
+    ? `not ${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}: give one of ${keys.join(', ')}`
+    : `unknown field '${unknown}' (${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun} has one of: ${keys.join(', ')})`;
+
 export const virtualFileSchema = z.strictObject({
   format: z.enum(['raw', 'qcow2']).optional(),
   size: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+[kKMGT]?$/, 'a size like 64M')]).optional(),
@@ -61,12 +98,13 @@ export const virtualFileSchema = z.strictObject({
   readable: z.union([z.boolean(), z.string()]).optional(),
 });
 
-const expectSchema = z.union([
-  z.strictObject({ ok: z.literal(true) }),
-  z.strictObject({ class: z.string().optional(), desc: z.string() }),
-  z.strictObject({ desc_contains: z.string() }),
-  z.strictObject({ return: z.unknown() }),
-]);
+const EXPECTS = [
+  ['ok', z.strictObject({ ok: z.literal(true) })],
+  ['return', z.strictObject({ return: z.unknown() })],
+  ['desc', z.strictObject({ class: z.string().optional(), desc: z.string() })],
+  ['desc_contains', z.strictObject({ desc_contains: z.string() })],
+] as const;
+const expectSchema = keyedUnion(EXPECTS, noneOf('expect', EXPECTS.map(([key]) => key)));
 
 const common = { note: z.string().optional(), observe: z.boolean().optional(), timeout: z.number().positive().optional() };
 
@@ -97,22 +135,36 @@ export const chmodStepSchema = z.strictObject({
   ...common,
 });
 
-export const stepSchema = z.union([qmpStepSchema, waitEventStepSchema, waitJobStepSchema, advanceStepSchema, sleepStepSchema, chmodStepSchema]);
+const STEPS = [
+  ['execute', qmpStepSchema],
+  ['wait-event', waitEventStepSchema],
+  ['wait-job', waitJobStepSchema],
+  ['advance', advanceStepSchema],
+  ['sleep', sleepStepSchema],
+  ['chmod', chmodStepSchema],
+] as const;
+export const stepSchema = keyedUnion(STEPS, noneOf('step', STEPS.map(([key]) => key)));
 
 const argv = z.union([listOf(z.string()), z.string()]);
 
-export const setupStepSchema = z.union([
-  z.strictObject({ 'qemu-img': listOf(z.string(), 1) }),
-  z.strictObject({ 'qemu-io': listOf(z.string(), 1) }),
-  z.strictObject({ chmod: z.tuple([z.string(), z.string().regex(/^[0-7]{3,4}$/, 'an octal mode like 0444')]) }),
-  z.strictObject({ chown: listOf(z.string()) }),
-  z.strictObject({ mkdir: argv }),
-  z.strictObject({ touch: argv }),
-  z.strictObject({ copy: z.tuple([z.string(), z.string()]) }),
-  z.strictObject({ 'ro-bind-mount': z.tuple([z.string(), z.string()]) }),
-  z.strictObject({ 'chattr-immutable': z.string() }),
-  z.strictObject({ 'qemu-nbd': listOf(z.string()) }),
-]);
+const SETUP_STEPS = [
+  ['qemu-img', z.strictObject({ 'qemu-img': listOf(z.string(), 1) })],
+  ['qemu-io', z.strictObject({ 'qemu-io': listOf(z.string(), 1) })],
+  ['chmod', z.strictObject({ chmod: z.tuple([z.string(), z.string().regex(/^[0-7]{3,4}$/, 'an octal mode like 0444')]) })],
+  ['chown', z.strictObject({ chown: listOf(z.string()) })],
+  ['mkdir', z.strictObject({ mkdir: argv })],
+  ['touch', z.strictObject({ touch: argv })],
+  ['copy', z.strictObject({ copy: z.tuple([z.string(), z.string()]) })],
+  ['ro-bind-mount', z.strictObject({ 'ro-bind-mount': z.tuple([z.string(), z.string()]) })],
+  ['chattr-immutable', z.strictObject({ 'chattr-immutable': z.string() })],
+  ['qemu-nbd', z.strictObject({ 'qemu-nbd': listOf(z.string()) })],
+] as const;
+const SETUP_KINDS = SETUP_STEPS.map(([key]) => key).join(', ');
+
+/** A setup step is named by its one key: `{rm: …}` is an unknown setup step, not an unknown field. */
+export const setupStepSchema = keyedUnion(SETUP_STEPS, (unknown) =>
+  unknown === undefined ? `not a setup step: give one of ${SETUP_KINDS}` : `unknown setup step '${unknown}' (known: ${SETUP_KINDS})`,
+);
 
 export const scenarioSchema = z.strictObject({
   name: z.string().optional(),

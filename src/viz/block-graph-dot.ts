@@ -7,6 +7,7 @@
  * uses it too, on a neighbourhood of the selection when the graph is large.
  */
 import type { StepView, VertexId } from './step-view.js';
+import { PERM_MASK_LEGEND } from '../perms/perm.js';
 import { dotEscape, dotString } from './machine-chart.js';
 
 export interface BlockGraphDotOptions {
@@ -30,10 +31,17 @@ export function nodeLabel(node: StepView['nodes'][number]): string {
   return lines.join('\n');
 }
 
-const LEGEND =
-  'permission symbols:\\l  w - Write\\l  r - consistent-Read\\l  u - write - Unchanged\\l  s - reSize\\l' +
-  'edge label scheme:\\l  <child name>\\l  <perm>\\l  <shared perm>\\l' +
-  'blue: changed by this step\\lred: what refused the command\\l';
+/** The legend drawn beside the graph: the perm masks (as `permgraph run` writes them) and the colours. */
+const LEGEND = [
+  'edge labels: child name, perm, shared',
+  'perm masks (_: absent):',
+  ...PERM_MASK_LEGEND.filter((line) => !line.startsWith('_')).map((line) => `  ${line.replace(/ {2,}/g, '  ')}`),
+  'node labels: ro|rw · state · open mode',
+  'blue: changed by this step',
+  'red: what refused the command',
+]
+  .map((line) => `${dotEscape(line)}\\l`)
+  .join('');
 
 export function blockGraphDot(step: StepView, options: BlockGraphDotOptions = {}): string {
   const shown = (v: VertexId): boolean => !options.only || options.only.has(v);

@@ -67,8 +67,7 @@ describe('permgraph diff --recorded', () => {
   });
 });
 
-const LIVE = REQUIRE_ALL || process.env['PERMGRAPH_LIVE'] === '1';
-const why = !LIVE ? 'set PERMGRAPH_LIVE=1 (or PERMGRAPH_REQUIRE_ALL=1) to run it' : (missing(['qemu-storage-daemon', 'qemu-img', 'setpriv']) ?? (isRoot() ? null : 'needs root'));
+const why = missing(['qemu-storage-daemon', 'qemu-img', 'setpriv']) ?? (isRoot() ? null : 'needs root');
 if (why === 'needs root' && REQUIRE_ALL) throw new Error('PERMGRAPH_REQUIRE_ALL=1 but permgraph diff live needs root');
 
 describe.skipIf(why)(`permgraph diff and record on the daemon${why ? ` (skipped: ${why})` : ''}`, () => {

@@ -1,9 +1,9 @@
 /**
  * The differential corpus: every scenario of test/fixtures/corpus beside its recorded daemon
- * trace, plus the shared oracle's scenarios, and the differences from permgraph that
- * docs/fidelity.md lists (test/fixtures/fidelity-differences.json), exactly.
+ * trace, plus the oracle's scenarios (test/fixtures/oracle), and the differences from permgraph
+ * that docs/fidelity.md lists (test/fixtures/fidelity-differences.json), exactly.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { differenceLine, differences } from '../../src/diff/compare.js';
@@ -17,12 +17,11 @@ export const CORPUS_DIR = fileURLToPath(new URL('../fixtures/corpus', import.met
 
 export interface CorpusEntry extends ScenarioFile {
   readonly trace: Trace;
-  /** 'corpus' (ours) or 'oracle' (../shared/oracle/scenarios). */
+  /** 'corpus' (ours) or 'oracle' (the shared oracle's, copied into test/fixtures/oracle). */
   readonly from: 'corpus' | 'oracle';
 }
 
 function entries(dir: string, from: CorpusEntry['from']): CorpusEntry[] {
-  if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.trace.json'))
     .sort()

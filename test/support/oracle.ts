@@ -1,8 +1,9 @@
 /**
- * Replays a shared oracle scenario (../shared/oracle/scenarios) through permgraph's execute() on
- * real files, observes after each step what the oracle's driver observes, and normalizes both
- * sides the way qsd_oracle.py does (src/diff: fd numbers, generated names and anonymous backend
- * ids left out; lists sorted).
+ * Replays an oracle scenario (test/fixtures/oracle: the shared QEMU oracle's scenarios and the
+ * traces its driver, qsd_oracle.py, recorded on qemu-storage-daemon 7.2, copied into the project)
+ * through permgraph's execute() on real files, observes after each step what the oracle's driver
+ * observes, and normalizes both sides the way qsd_oracle.py does (src/diff: fd numbers, generated
+ * names and anonymous backend ids left out; lists sorted).
  */
 import { createRealStorage } from '../../src/host/real-storage.js';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -17,16 +18,21 @@ import { normalizeObservation, normalizeStep } from '../../src/diff/normalize.js
 import { observation, OBSERVATION_QUERIES, openFilesFromReply, type Reply } from '../../src/diff/observe.js';
 import type { Observation, TraceStep } from '../../src/diff/trace.js';
 
-export const ORACLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/oracle');
-export const SCENARIO_DIR = join(ORACLE_DIR, 'scenarios');
+/** The oracle's scenarios beside their recorded traces (NAME.json, NAME.trace.json). */
+export const SCENARIO_DIR = fileURLToPath(new URL('../fixtures/oracle', import.meta.url));
 
-/** Every scenario the shared oracle ships with a recorded trace. */
-export const ORACLE_SCENARIOS: readonly string[] = existsSync(SCENARIO_DIR)
-  ? readdirSync(SCENARIO_DIR)
-      .filter((f) => f.endsWith('.trace.json'))
-      .map((f) => f.replace(/\.trace\.json$/, ''))
-      .sort()
-  : [];
+/**
+ * The shared oracle beside the checkout (../shared/oracle), when there is one: its driver runs
+ * the same scenarios in addition; no test needs it.
+ */
+export const SHARED_ORACLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/oracle');
+export const SHARED_ORACLE_DRIVER = join(SHARED_ORACLE_DIR, 'qsd_oracle.py');
+
+/** Every oracle scenario with a recorded trace. */
+export const ORACLE_SCENARIOS: readonly string[] = readdirSync(SCENARIO_DIR)
+  .filter((f) => f.endsWith('.trace.json'))
+  .map((f) => f.replace(/\.trace\.json$/, ''))
+  .sort();
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };

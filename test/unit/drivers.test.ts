@@ -115,6 +115,7 @@ describe('the sets derived from the table', () => {
     expect(named((d) => d.isFilter && !d.refreshesFilename)).toEqual(['throttle', 'copy-on-read']);
     expect(Object.fromEntries(entries.filter(([, d]) => d.strongOptions).map(([n, d]) => [n, d.strongOptions]))).toEqual({
       file: ['filename'],
+      'null-co': ['size', 'read-zeroes'],
       raw: ['offset', 'size'],
       throttle: ['throttle-group'],
     });

@@ -25,6 +25,8 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   lockFailed: [['write'], 'Failed to get "write" lock'],
   sharedLockFailed: [['resize'], 'Failed to get shared "resize" lock'],
   optionNotASize: [['offset'], "Parameter 'offset' expects a non-negative number below 2^64"],
+  backingOpenFailed: [["Duplicate nodes with node-name='q0'", 1], "Could not open backing file: Duplicate nodes with node-name='q0'"],
+  detectZeroesUnmapWithoutDiscard: [[], 'setting detect-zeroes to unmap is not allowed without setting discard operation to unmap'],
   forceShareReadWrite: [[], 'force-share=on can only be used with read-only images'],
   invalidNodeName: [['#bad'], "Invalid node-name: '#bad'"],
   duplicateNode: [['f0'], "Duplicate nodes with node-name='f0'"],

@@ -12,8 +12,10 @@ import {
   PERM_ALL,
   PERM_BITS,
   PERM_NONE,
+  permFromQmpList,
   permFromQmpName,
   permLetters,
+  permMask,
   permNames,
   QMP_PERM_NAMES,
   qmpPermList,
@@ -77,6 +79,19 @@ describe('qmpPermList (x-debug-query-block-graph: prepended, so descending bit o
 describe('permLetters (the short notation C, W, U, R)', () => {
   it.each(SETS)('set %i is written as given', (set, _names, _list, letters) => {
     expect(permLetters(set)).toBe(letters);
+  });
+});
+
+describe('permMask (the notation of permgraph run and graph: render_block_graph.py\'s wrus)', () => {
+  it('writes w, r, u, s in place, _ where absent', () => {
+    expect([0x0, 0x1, 0x2, 0x4, 0x8, 0xb, 0x5, 0xf].map(permMask)).toEqual(['____', '_r__', 'w___', '__u_', '___s', 'wr_s', '_ru_', 'wrus']);
+  });
+
+  it.each(SETS)('set %i: one letter per bit, and back from its QMP list', (set, _names, list) => {
+    const mask = permMask(set);
+    expect(mask).toHaveLength(4);
+    expect(mask.replaceAll('_', '')).toHaveLength(list.length);
+    expect(permFromQmpList(list)).toBe(set);
   });
 });
 

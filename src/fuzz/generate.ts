@@ -1,0 +1,45 @@
+/**
+ * The fuzzer's generator: a random but meaningful QMP sequence from a seed, as a scenario file
+ * that `permgraph diff` replays. The setup makes a three-image chain holding data, a target, a
+ * raw image and an unwritable one; the commands are weighted towards what management tools do.
+ */
+import type { Scenario, SetupStep } from '../scenario/schema.js';
+import { addExport, deleteExport, invalid, jobVerb, startJob } from './job-commands.js';
+import { addFile, addFilter, addFormat, addNull, chmodImage, deleteNode, reopen, resize } from './node-commands.js';
+import { Random } from './random.js';
+import { IMAGES, World } from './world.js';
+
+/** Each command generator with its weight. */
+const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
+  [12, addFile], [12, addFormat], [3, addNull], [4, addFilter], [7, reopen], [6, deleteNode],
+  [3, resize], [3, chmodImage], [9, startJob], [8, jobVerb], [7, addExport], [3, deleteExport],
+  [6, invalid],
+];
+
+const MB = 1 << 20;
+
+/** Images with data in many chunks: a throttled job copies one at a time and never finishes. */
+export const SETUP: readonly SetupStep[] = [
+  { 'qemu-img': ['create', '-f', 'qcow2', IMAGES.base, `${16 * MB}`] },
+  { 'qemu-io': ['-c', `write -P 0x11 0 ${16 * MB}`, IMAGES.base] },
+  { 'qemu-img': ['create', '-f', 'qcow2', '-b', IMAGES.base, '-F', 'qcow2', IMAGES.mid] },
+  { 'qemu-io': ['-c', `write -P 0x22 0 ${8 * MB}`, IMAGES.mid] },
+  { 'qemu-img': ['create', '-f', 'qcow2', '-b', IMAGES.mid, '-F', 'qcow2', IMAGES.top] },
+  { 'qemu-io': ['-c', `write -P 0x33 0 ${4 * MB}`, IMAGES.top] },
+  { 'qemu-img': ['create', '-f', 'qcow2', IMAGES.target, `${16 * MB}`] },
+  { 'qemu-img': ['create', '-f', 'raw', IMAGES.raw, `${MB}`] },
+  { 'qemu-img': ['create', '-f', 'raw', IMAGES.readOnly, `${MB}`] },
+  { chmod: [IMAGES.readOnly, '0444'] },
+];
+
+export interface GenerateOptions {
+  /** The most commands a sequence has (default 12). */
+  readonly maxSteps?: number;
+}
+
+export function generateScenario(seed: number, name: string, options: GenerateOptions = {}): Scenario {
+  const world = new World(new Random(seed));
+  const length = world.random.int(3, options.maxSteps ?? 12);
+  while (world.steps.length < length) world.random.weighted(GRAMMAR)(world);
+  return { name, description: `permgraph fuzz, seed ${seed}`, as_user: 'nobody', setup: [...SETUP], steps: world.steps };
+}

@@ -1,0 +1,79 @@
+/**
+ * The fuzzer's jobs and exports: every job type, throttled (`speed: 1`) on images that hold data
+ * so that nothing races, every verb in and out of turn; NBD exports on and off; and a share of
+ * commands that must be refused (unknown names, wrong types, missing members).
+ */
+import type { World } from './world.js';
+
+export function startJob(world: World): void {
+  const { random } = world;
+  const id = world.fresh('j');
+  const device = world.someNode('format', 'filter');
+  const common = { 'job-id': id, speed: 1, ...(random.chance(0.3) ? { 'auto-dismiss': false } : {}), ...(random.chance(0.2) ? { 'auto-finalize': false } : {}) };
+  const target = (): string => world.someNode('format');
+  const execute = random.pick(['block-commit', 'block-stream', 'blockdev-mirror', 'blockdev-backup']);
+  const args: Record<string, unknown> = { ...common, device };
+  if (execute === 'block-commit' || execute === 'block-stream') {
+    if (random.chance(0.4)) args['base-node'] = world.someNode('format');
+    if (execute === 'block-commit' && random.chance(0.3)) args['top-node'] = world.someNode('format');
+  } else {
+    args['target'] = target();
+    args['sync'] = random.weighted([[6, 'full'], [2, 'top'], [1, 'none']]);
+  }
+  world.add({ execute, arguments: args });
+  world.jobs.push(id);
+}
+
+export function jobVerb(world: World): void {
+  const { random } = world;
+  const id = world.someJob();
+  const verb = random.weighted<string>([
+    [3, 'job-pause'], [3, 'job-resume'], [3, 'job-cancel'], [2, 'job-complete'], [2, 'job-finalize'],
+    [2, 'job-dismiss'], [2, 'block-job-set-speed'], [1, 'block-job-cancel'], [1, 'block-job-complete'],
+  ]);
+  const args: Record<string, unknown> = verb.startsWith('block-job') ? { device: id } : { id };
+  if (verb === 'block-job-set-speed') args['speed'] = random.pick([1, 2, -1]);
+  // a pause, resume or cancel takes effect at the job's next pause point: observed after a wait
+  const settles = verb === 'job-pause' || verb === 'job-resume' || verb.endsWith('cancel');
+  world.add({ execute: verb, arguments: args, ...(settles ? { observe: false } : {}) });
+  if (verb.endsWith('cancel') && id !== 'nojob') {
+    world.add({ 'wait-job': id, status: ['absent', 'concluded'], timeout: 30 });
+  }
+}
+
+export function addExport(world: World): void {
+  const { random } = world;
+  if (!world.nbdStarted) {
+    world.add({ execute: 'nbd-server-start', arguments: { addr: { type: 'unix', data: { path: '$W/nbd.sock' } } }, observe: false });
+    world.nbdStarted = true;
+  }
+  const id = world.fresh('e');
+  world.add({ execute: 'block-export-add', arguments: { type: 'nbd', id, 'node-name': world.someNode('format', 'file', 'filter', 'null'), writable: random.chance(0.5) } });
+  world.exports.push(id);
+}
+
+export function deleteExport(world: World): void {
+  if (world.exports.length === 0) return addExport(world);
+  const id = world.exports.splice(world.random.int(0, world.exports.length - 1), 1)[0]!;
+  world.add({ execute: 'block-export-del', arguments: { id }, observe: false });
+  world.add({ 'wait-event': 'BLOCK_EXPORT_DELETED', data: { id } });
+}
+
+/** Commands QEMU must refuse, each in its own words. */
+export function invalid(world: World): void {
+  const { random } = world;
+  const node = world.someNode('format', 'file');
+  const cases: readonly (() => Record<string, unknown>)[] = [
+    () => ({ execute: 'blockdev-add', arguments: { driver: 'file', 'node-name': node, filename: '$W/disk.img' } }),
+    () => ({ execute: 'blockdev-add', arguments: { driver: 'qcow2', 'node-name': world.fresh('x'), file: 'nosuch' } }),
+    () => ({ execute: 'blockdev-add', arguments: { driver: 'file', 'node-name': world.fresh('x'), filename: '$W/disk.img', 'read-only': 'yes' } }),
+    () => ({ execute: 'blockdev-add', arguments: { driver: 'raw', 'node-name': world.fresh('x') } }),
+    () => ({ execute: 'blockdev-del', arguments: { 'node-name': 7 } }),
+    () => ({ execute: 'block_resize', arguments: { 'node-name': node, size: -512 } }),
+    () => ({ execute: 'block-export-add', arguments: { type: 'nbd', id: '1bad', 'node-name': node } }),
+    () => ({ execute: 'blockdev-reopen', arguments: { options: [{ driver: 'raw', 'node-name': node }] } }),
+    () => ({ execute: 'job-pause', arguments: {} }),
+    () => ({ execute: 'query-named-block-nodes', arguments: { flat: 'no' } }),
+  ];
+  world.add(random.pick(cases)() as { execute: string; arguments: Record<string, unknown> });
+}

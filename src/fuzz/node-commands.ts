@@ -1,0 +1,112 @@
+/**
+ * The fuzzer's node commands: blockdev-add of every simulated driver with the options management
+ * tools set, blockdev-reopen with options changed, added and left out, blockdev-del in any order,
+ * block_resize, and storage made unwritable or writable again between commands.
+ */
+import { IMAGES, type World } from './world.js';
+
+const imagePaths = Object.values(IMAGES);
+
+/** The generic options of a node, each given now and then. */
+function genericOptions(world: World, readOnlyLikely: number): Record<string, unknown> {
+  const { random } = world;
+  const out: Record<string, unknown> = {};
+  if (random.chance(readOnlyLikely)) out['read-only'] = random.chance(0.7);
+  if (random.chance(0.35)) out['auto-read-only'] = random.chance(0.7);
+  if (random.chance(0.08)) out['force-share'] = random.chance(0.7);
+  if (random.chance(0.08)) out['discard'] = random.pick(['ignore', 'unmap']);
+  if (random.chance(0.06)) out['detect-zeroes'] = random.pick(['off', 'on', 'unmap']);
+  return out;
+}
+
+export function addFile(world: World): void {
+  const { random } = world;
+  const name = world.fresh('f');
+  const options: Record<string, unknown> = { driver: 'file', 'node-name': name, filename: random.pick(imagePaths), ...genericOptions(world, 0.3) };
+  if (random.chance(0.12)) options['locking'] = random.pick(['on', 'off', 'auto']);
+  world.add({ execute: 'blockdev-add', arguments: options });
+  world.nodes.set(name, { name, kind: 'file', options });
+}
+
+/** The `file` of a format node: a file node by name, or one inline. */
+function fileChild(world: World): unknown {
+  const files = world.nodesOf('file', 'null');
+  if (files.length > 0 && world.random.chance(0.7)) return world.random.pick(files).name;
+  return { driver: 'file', filename: world.random.pick(imagePaths) };
+}
+
+export function addFormat(world: World): void {
+  const { random } = world;
+  const name = world.fresh(random.chance(0.7) ? 'q' : 'r');
+  const qcow2 = name.startsWith('q');
+  const options: Record<string, unknown> = { driver: qcow2 ? 'qcow2' : 'raw', 'node-name': name, file: fileChild(world), ...genericOptions(world, 0.25) };
+  if (qcow2) {
+    const formats = world.nodesOf('format');
+    const backing = random.weighted<unknown>([[4, undefined], [4, null], [2, formats.length ? random.pick(formats).name : null]]);
+    if (backing !== undefined) options['backing'] = backing;
+  } else if (random.chance(0.25)) {
+    // a slice of a raw image: the virtual storage knows a qcow2 file's size only before qemu-io writes to it
+    options['file'] = { driver: 'file', filename: IMAGES.raw };
+    if (random.chance(0.7)) options['offset'] = random.pick([0, 512, 4096, 1000, 1 << 20]);
+    if (random.chance(0.6)) options['size'] = random.pick([512, 65536, 1 << 20, 1000, 1 << 30]);
+  }
+  world.add({ execute: 'blockdev-add', arguments: options });
+  world.nodes.set(name, { name, kind: 'format', options });
+}
+
+export function addNull(world: World): void {
+  const name = world.fresh('n');
+  const options: Record<string, unknown> = { driver: 'null-co', 'node-name': name };
+  if (world.random.chance(0.5)) options['size'] = world.random.pick([0, 512, 1 << 20, 1 << 30]); // a negative size aborts QEMU 7.2 (docs/fidelity.md)
+  if (world.random.chance(0.2)) options['read-only'] = true;
+  world.add({ execute: 'blockdev-add', arguments: options });
+  world.nodes.set(name, { name, kind: 'null', options });
+}
+
+export function addFilter(world: World): void {
+  const { random } = world;
+  const name = world.fresh('t');
+  const file = world.someNode('format', 'file', 'null', 'filter');
+  let options: Record<string, unknown>;
+  if (random.chance(0.5)) {
+    if (world.groups.length === 0 || random.chance(0.2)) {
+      const id = world.fresh('tg');
+      world.add({ execute: 'object-add', arguments: { 'qom-type': 'throttle-group', id, limits: { 'iops-total': 1000 } } });
+      world.groups.push(id);
+    }
+    options = { driver: 'throttle', 'node-name': name, file, 'throttle-group': random.pick(world.groups) };
+  } else {
+    options = { driver: 'copy-on-read', 'node-name': name, file };
+  }
+  world.add({ execute: 'blockdev-add', arguments: options });
+  world.nodes.set(name, { name, kind: 'filter', options });
+}
+
+export function reopen(world: World): void {
+  const { random } = world;
+  const nodes = world.nodesOf('file', 'format', 'null', 'filter');
+  if (nodes.length === 0) return addFile(world);
+  const node = random.pick(nodes);
+  const options: Record<string, unknown> = { ...node.options };
+  if (random.chance(0.6)) options['read-only'] = random.chance(0.5);
+  if (random.chance(0.4)) options['auto-read-only'] = random.chance(0.5);
+  if (random.chance(0.15)) delete options['read-only'];
+  if (random.chance(0.1)) options['detect-zeroes'] = 'on';
+  world.add({ execute: 'blockdev-reopen', arguments: { options: [options] } });
+}
+
+export function deleteNode(world: World): void {
+  const name = world.someNode('file', 'format', 'null', 'filter');
+  world.add({ execute: 'blockdev-del', arguments: { 'node-name': name } });
+  world.nodes.delete(name);
+}
+
+export function resize(world: World): void {
+  const size = world.random.pick([0, 512, 1 << 20, 16 << 20, 1000, 64 << 20]);
+  world.add({ execute: 'block_resize', arguments: { 'node-name': world.someNode('format', 'file', 'filter', 'null'), size } });
+}
+
+export function chmodImage(world: World): void {
+  const path = world.random.pick([IMAGES.raw, IMAGES.base, IMAGES.target, IMAGES.top]);
+  world.add({ chmod: [path, world.random.pick(['0444', '0644'])] });
+}

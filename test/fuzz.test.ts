@@ -1,0 +1,81 @@
+/**
+ * `permgraph fuzz`: its generator (seeded, valid scenarios that permgraph runs), its shrinker
+ * (against a planted difference) and, where qemu-storage-daemon is installed, a short live run of
+ * fixed seeds that must come out identical.
+ */
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../src/diff/simulate.js';
+import { fuzz } from '../src/fuzz/fuzz.js';
+import { generateScenario } from '../src/fuzz/generate.js';
+import { Random, sequenceSeed } from '../src/fuzz/random.js';
+import { shrinkScenario } from '../src/fuzz/shrink.js';
+import { parseScenario } from '../src/scenario/load.js';
+import type { Scenario } from '../src/scenario/schema.js';
+import { isRoot, missing } from './support/environment.js';
+
+describe('the generator', () => {
+  it('gives the same sequence for the same seed, and another for another', () => {
+    expect(generateScenario(42, 'a')).toEqual(generateScenario(42, 'a'));
+    expect(generateScenario(42, 'a').steps).not.toEqual(generateScenario(43, 'a').steps);
+    expect(new Random(5).next()).toBe(new Random(5).next());
+    expect(sequenceSeed(1, 0)).not.toBe(sequenceSeed(1, 1));
+  });
+
+  it('writes scenario files that parse and that permgraph runs, 200 seeds', () => {
+    const commands = new Set<string>();
+    for (let seed = 0; seed < 200; seed++) {
+      const scenario = generateScenario(seed, `s${seed}`);
+      const parsed = parseScenario(JSON.stringify(scenario), `s${seed}.json`);
+      expect(parsed.steps.length).toBeGreaterThanOrEqual(3);
+      const trace = simulate(parsed, `s${seed}`, { model: 'qemu-7.2' });
+      expect(trace.steps.length).toBeGreaterThan(0);
+      for (const step of scenario.steps) if ('execute' in step) commands.add(step.execute);
+    }
+    // the grammar reaches every kind of command it knows
+    for (const command of ['blockdev-add', 'blockdev-del', 'blockdev-reopen', 'block_resize', 'block-commit', 'block-stream', 'blockdev-mirror', 'blockdev-backup', 'block-export-add', 'object-add', 'job-pause', 'job-cancel']) {
+      expect(commands, command).toContain(command);
+    }
+  });
+});
+
+describe('the shrinker', () => {
+  const planted = (scenario: Scenario): boolean =>
+    scenario.steps.some((step) => 'execute' in step && step.execute === 'block_resize' && step.arguments?.['node-name'] === 'bad');
+
+  it('keeps only what the difference needs', async () => {
+    const scenario = generateScenario(7, 'shrink');
+    const withBug: Scenario = {
+      ...scenario,
+      steps: [...scenario.steps, { execute: 'block_resize', arguments: { 'node-name': 'bad', size: 512, extra: true } }, ...scenario.steps],
+    };
+    let tries = 0;
+    const shrunk = await shrinkScenario(withBug, async (candidate) => {
+      tries++;
+      return planted(candidate);
+    });
+    expect(shrunk.steps).toEqual([{ execute: 'block_resize', arguments: { 'node-name': 'bad', size: 512 } }]);
+    expect(tries).toBeLessThanOrEqual(80);
+  });
+
+  it('stops at its budget', async () => {
+    let tries = 0;
+    const scenario = generateScenario(9, 'budget');
+    const shrunk = await shrinkScenario(scenario, async () => {
+      tries++;
+      return false;
+    }, 5);
+    expect(shrunk).toEqual(scenario);
+    expect(tries).toBe(5);
+  });
+});
+
+const why = missing(['qemu-storage-daemon', 'qemu-img', 'qemu-io']) ?? (isRoot() ? null : 'runs the daemon as nobody, which needs root');
+
+describe.skipIf(why !== null)(`a live run on qemu-storage-daemon 7.2${why ? ` (skipped: ${why})` : ''}`, () => {
+  it('finds fixed seeds identical, in model qemu-7.2', async () => {
+    const result = await fuzz({ count: 6, seed: 1, model: 'qemu-7.2', jobs: 2 });
+    expect(result.notRun).toEqual([]);
+    expect(result.findings.map((f) => `${f.name}: ${f.differences.join('; ')}`)).toEqual([]);
+    expect(result.identical).toBe(6);
+  }, 300_000);
+});
