@@ -30,6 +30,8 @@ import subprocess
 import tempfile
 import time
 
+from qmp_connect import connect
+
 QUIET = 0.3
 LIMIT = 10.0
 ROOT = '/tmp/permgraph-import'
@@ -39,17 +41,7 @@ class Monitor:
     """A QMP connection that keeps every line both ways, in the order they crossed."""
 
     def __init__(self, path):
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
+        self.sock = connect(path)
         self.buf = b''
         self.log = []  # (direction, raw bytes, wall time)
         self.read(time.monotonic() + 10)  # the greeting

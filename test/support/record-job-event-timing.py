@@ -28,6 +28,8 @@ import sys
 import tempfile
 import time
 
+from qmp_connect import connect
+
 MiB = 1 << 20
 SIZE = 64 * MiB
 TOP_DATA = 48 * MiB
@@ -37,17 +39,7 @@ LIMIT = 10.0
 
 class Qmp:
     def __init__(self, path):
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                self.sock.connect(path)
-                break
-            except OSError:
-                self.sock.close()
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
+        self.sock = connect(path)
         self.buf = b''
         self.next_id = 0
         self.read(time.monotonic() + 10)  # greeting
