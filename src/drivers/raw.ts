@@ -27,7 +27,8 @@ function openRaw(host: DriverOpenHost, options: BlockdevOptions): void {
   for (const key of qdictKeys(options)) {
     if ((key === 'offset' || key === 'size') && BigInt(options[key] as number | bigint) < 0n) fail(msg.optionNotASize(key));
   }
-  const slice = options['offset'] !== undefined || options['size'] !== undefined;
+  // raw_open(): with an offset other than 0 or a size it is no filter, but a data child
+  const slice = BigInt((options['offset'] as number | bigint | undefined) ?? 0) !== 0n || options['size'] !== undefined;
   host.attachFile(slice ? Role.DATA | Role.PRIMARY : Role.FILTERED | Role.PRIMARY);
   const offset = BigInt((options['offset'] as number | bigint | undefined) ?? 0);
   const fileSize = BigInt(host.size);

@@ -72,11 +72,29 @@ function appendFilter(tx: Tx, filter: NodeName, top: NodeName, role: number): vo
 }
 
 /** bdrv_insert_node(): a new filter opens `node` as its `file` child and takes its parents. */
+/**
+ * bdrv_insert_node(): the filter opens over `node` (what fails there is prefixed "Could not
+ * create node: "), then takes its parents ("Could not replace node: ").
+ */
 function insertFilter(tx: Tx, filter: NodeName, node: NodeName): void {
-  attachChild(tx, filter, node, 'file', Role.FILTERED | Role.PRIMARY);
-  refresh(tx);
-  replaceNodeNoperm(tx, node, filter);
-  refresh(tx);
+  prefixed(msg.couldNotCreateNode, () => {
+    attachChild(tx, filter, node, 'file', Role.FILTERED | Role.PRIMARY);
+    refresh(tx);
+  });
+  prefixed(msg.couldNotReplaceNode, () => {
+    replaceNodeNoperm(tx, node, filter);
+    refresh(tx);
+  });
+}
+
+/** A refusal inside `step` with QEMU's error_prepend() text before it. */
+function prefixed(prefix: (reason: string) => string, step: () => void): void {
+  try {
+    step();
+  } catch (error) {
+    if (error instanceof QmpError) fail(prefix(error.desc), error.errorClass);
+    throw error;
+  }
 }
 
 function finishFilter(tx: Tx, filter: NodeName, below: NodeName): void {
@@ -187,15 +205,12 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
   if (tx.mustPeekNode(source).size !== tx.mustPeekNode(target).size) fail(msg.backupSizesDiffer());
   const filter = newFilterNode(tx, 'copy-before-write', options.filterNodeName, false);
   // bdrv_insert_node(): what fails while the filter opens its children is prefixed
-  try {
+  prefixed(msg.couldNotCreateNode, () => {
     attachChild(tx, filter, source, 'file', Role.FILTERED | Role.PRIMARY);
     refresh(tx);
     attachChild(tx, filter, target, 'target', Role.DATA);
     refresh(tx);
-  } catch (error) {
-    if (error instanceof QmpError) fail(msg.couldNotCreateNode(error.desc), error.errorClass);
-    throw error;
-  }
+  });
   replaceNodeNoperm(tx, source, filter);
   refresh(tx);
   finishFilter(tx, filter, source);

@@ -110,6 +110,7 @@ export const msg = {
   unknownFileFormat: (format: string) => `Unknown file format '${format}'`,
   // block.c: bdrv_insert_node(), prefixed to the filter's open error
   couldNotCreateNode: (reason: string) => `Could not create node: ${reason}`,
+  couldNotReplaceNode: (reason: string) => `Could not replace node: ${reason}`,
 
   // block/io.c: bdrv_check_qiov_request() (from bdrv_co_truncate()), bdrv_co_truncate()
   offsetExceedsMaximum: (offset: bigint, max: bigint) => `offset(${offset}) exceeds maximum(${max})`,

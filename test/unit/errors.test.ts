@@ -93,6 +93,7 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   usedAsBackingHd: [['top'], "node is used as backing hd of 'top'"],
   unknownFileFormat: [['vmdk'], "Unknown file format 'vmdk'"],
   couldNotCreateNode: [['Block node is read-only'], 'Could not create node: Block node is read-only'],
+  couldNotReplaceNode: [['Permission denied'], 'Could not replace node: Permission denied'],
   offsetExceedsMaximum: [[9223372035781033985n, 9223372035781033984n], 'offset(9223372035781033985) exceeds maximum(9223372035781033984)'],
   resizeNotSupported: [[], 'Image format driver does not support resize'],
   fixedSizeRaw: [[], 'Cannot resize fixed-size raw disks'],
