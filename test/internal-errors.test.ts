@@ -9,8 +9,9 @@ import { createPermgraph, createVirtualStorage, type Model, type QmpReply } from
 import { allEdges, getEdge, getNode, jobsInOrder } from '../src/graph/graph.js';
 import type { Graph } from '../src/graph/types.js';
 import { checkSnapshot } from '../src/invariants/index.js';
+import { err, ok } from './support/replies.js';
+import { MODELS } from '../machines/node.types.js';
 
-const MODELS: readonly Model[] = ['dynamic', 'qemu-7.2'];
 
 const FILES = {
   '/i/c0.qcow2': { format: 'qcow2' as const, size: 1 << 20 },
@@ -19,8 +20,6 @@ const FILES = {
   '/i/bk.qcow2': { format: 'qcow2' as const, size: 1 << 20 },
 };
 
-const ok = { return: {} };
-const err = (desc: string): QmpReply => ({ error: { class: 'GenericError', desc } });
 
 function runtime(model: Model) {
   const storage = createVirtualStorage(FILES);

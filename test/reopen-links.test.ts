@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createPermgraph, createVirtualStorage, type Model, type QmpReply } from '../src/index.js';
 import { getEdge, getNode } from '../src/graph/graph.js';
 import type { Graph } from '../src/graph/types.js';
+import { err, ok } from './support/replies.js';
 
 const FILES = {
   '/i/base.qcow2': { format: 'qcow2' as const, size: 1 << 20 },
@@ -16,8 +17,6 @@ const FILES = {
   '/i/ov.qcow2': { format: 'qcow2' as const, size: 1 << 20 },
 };
 
-const ok = { return: {} };
-const err = (desc: string): QmpReply => ({ error: { class: 'GenericError', desc } });
 
 function runtime(model: Model) {
   const pg = createPermgraph({ model, storage: createVirtualStorage(FILES), nodeActors: false });

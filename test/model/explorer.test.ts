@@ -19,11 +19,10 @@ import { World } from '../../src/check/world.js';
 import { cli } from '../support/cli.js';
 import { CHAIN3 } from './support/universes.js';
 import { checkCommand } from '../../src/cli/check-command.js';
-import type { Model } from '../../src/graph/types.js';
+import { MODELS } from '../../machines/node.types.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'permgraph-check-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const MODELS: Model[] = ['dynamic', 'qemu-7.2'];
 const command = (world: World, execute: string, id?: string): number =>
   world.commands.findIndex((c) => 'execute' in c && c.execute === execute && (id === undefined || JSON.stringify(c.arguments).includes(`"${id}"`)));
 

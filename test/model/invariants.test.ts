@@ -14,8 +14,8 @@ import { deleteShard, getShard } from '../../src/graph/shards.js';
 import { getNode, parentEdges } from '../../src/graph/graph.js';
 import type { BlockNode, Edge, Graph, Model } from '../../src/graph/types.js';
 import { checkRefusedCommand, checkSnapshot, formatViolation, INVARIANT_FACTS, type InvariantName } from '../../src/invariants/index.js';
+import { MODELS } from '../../machines/node.types.js';
 
-const MODELS: Model[] = ['dynamic', 'qemu-7.2'];
 const examples = readdirSync('examples').filter((f) => /\.ya?ml$/.test(f));
 
 describe('the invariants hold on every example', () => {

@@ -27,9 +27,9 @@ import { Perm } from '../../src/perms/perm.js';
 import { createPermgraph, type Permgraph } from '../../src/runtime/permgraph.js';
 import { chmodVirtual } from '../../src/scenario/virtual-setup.js';
 import { createVirtualStorage, type VirtualStorage } from '../../src/storage/virtual-storage.js';
+import { MODELS } from '../../machines/node.types.js';
 
 const serializeState = (s: { value: unknown; context: unknown }): string => JSON.stringify([s.value, s.context]);
-const MODELS: Model[] = ['dynamic', 'qemu-7.2'];
 const flags = [false, true];
 
 /** A runtime that checks the invariants after every command it is given. */

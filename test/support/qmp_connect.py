@@ -16,3 +16,28 @@ def connect(path, timeout=10.0):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
+
+
+class LineReader:
+    """QMP's replies and events, one JSON line at a time, from a connected socket."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b''
+
+    def line(self, deadline):
+        """The next line (without its newline), or None at the deadline."""
+        while b'\n' not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            self.sock.settimeout(left)
+            try:
+                chunk = self.sock.recv(65536)
+            except socket.timeout:
+                return None
+            if not chunk:
+                raise EOFError('the daemon closed the monitor')
+            self.buf += chunk
+        line, self.buf = self.buf.split(b'\n', 1)
+        return line

@@ -25,12 +25,11 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 
-from qmp_connect import connect
+from qmp_connect import LineReader, connect
 
 QUIET = 0.3
 LIMIT = 10.0
@@ -42,25 +41,15 @@ class Monitor:
 
     def __init__(self, path):
         self.sock = connect(path)
-        self.buf = b''
+        self.lines = LineReader(self.sock)
         self.log = []  # (direction, raw bytes, wall time)
         self.read(time.monotonic() + 10)  # the greeting
 
     def read(self, deadline):
         """One message (raw line, parsed), or None at the deadline."""
-        while b'\n' not in self.buf:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            self.sock.settimeout(left)
-            try:
-                chunk = self.sock.recv(65536)
-            except socket.timeout:
-                return None
-            if not chunk:
-                raise EOFError('the daemon closed the monitor')
-            self.buf += chunk
-        line, self.buf = self.buf.split(b'\n', 1)
+        line = self.lines.line(deadline)
+        if line is None:
+            return None
         self.log.append(('recv', line + b'\n', time.time()))
         return json.loads(line)
 

@@ -22,13 +22,12 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-from qmp_connect import connect
+from qmp_connect import LineReader, connect
 
 MiB = 1 << 20
 SIZE = 64 * MiB
@@ -40,7 +39,7 @@ LIMIT = 10.0
 class Qmp:
     def __init__(self, path):
         self.sock = connect(path)
-        self.buf = b''
+        self.lines = LineReader(self.sock)
         self.next_id = 0
         self.read(time.monotonic() + 10)  # greeting
         reply, _ = self.command('qmp_capabilities')
@@ -48,19 +47,9 @@ class Qmp:
 
     def read(self, deadline):
         """One message, or None at the deadline."""
-        while b'\n' not in self.buf:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            self.sock.settimeout(left)
-            try:
-                chunk = self.sock.recv(65536)
-            except socket.timeout:
-                return None
-            if not chunk:
-                raise EOFError('the daemon closed the monitor')
-            self.buf += chunk
-        line, self.buf = self.buf.split(b'\n', 1)
+        line = self.lines.line(deadline)
+        if line is None:
+            return None
         return json.loads(line)
 
     def command(self, name, args=None):
