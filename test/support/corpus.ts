@@ -1,6 +1,7 @@
 /**
  * The differential corpus: every scenario of test/fixtures/corpus beside its recorded daemon
- * trace, plus the oracle's scenarios (test/fixtures/oracle), and the differences from permgraph
+ * trace, plus the oracle's scenarios (test/fixtures/oracle), the examples (examples/, their
+ * recordings in test/fixtures/examples), and the differences from permgraph
  * that docs/fidelity.md lists (test/fixtures/fidelity-differences.json), exactly.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -17,21 +18,29 @@ export const CORPUS_DIR = fileURLToPath(new URL('../fixtures/corpus', import.met
 
 export interface CorpusEntry extends ScenarioFile {
   readonly trace: Trace;
-  /** 'corpus' (ours) or 'oracle' (the shared oracle's, copied into test/fixtures/oracle). */
-  readonly from: 'corpus' | 'oracle';
+  /** 'corpus' (ours), 'oracle' (the shared oracle's, copied into test/fixtures/oracle) or 'example'. */
+  readonly from: 'corpus' | 'oracle' | 'example';
 }
 
-function entries(dir: string, from: CorpusEntry['from']): CorpusEntry[] {
-  return readdirSync(dir)
+/** Each NAME.trace.json of traceDir with its scenario, scenarioDir/NAME.json (or .yaml). */
+function entries(traceDir: string, from: CorpusEntry['from'], scenarioDir = traceDir, extension = '.json'): CorpusEntry[] {
+  return readdirSync(traceDir)
     .filter((f) => f.endsWith('.trace.json'))
     .sort()
     .map((f) => {
-      const file = join(dir, f.replace(/\.trace\.json$/, '.json'));
-      return { ...readScenarioFile(file), trace: JSON.parse(readFileSync(join(dir, f), 'utf8')) as Trace, from };
+      const file = join(scenarioDir, f.replace(/\.trace\.json$/, extension));
+      return { ...readScenarioFile(file), trace: JSON.parse(readFileSync(join(traceDir, f), 'utf8')) as Trace, from };
     });
 }
 
-export const CORPUS: readonly CorpusEntry[] = [...entries(CORPUS_DIR, 'corpus'), ...entries(SCENARIO_DIR, 'oracle')];
+const EXAMPLE_TRACES = fileURLToPath(new URL('../fixtures/examples', import.meta.url));
+const EXAMPLES = fileURLToPath(new URL('../../examples', import.meta.url));
+
+export const CORPUS: readonly CorpusEntry[] = [
+  ...entries(CORPUS_DIR, 'corpus'),
+  ...entries(SCENARIO_DIR, 'oracle'),
+  ...entries(EXAMPLE_TRACES, 'example', EXAMPLES, '.yaml'),
+];
 
 /** Scenario name -> the difference lines (daemon vs permgraph, model qemu-7.2) docs/fidelity.md lists. */
 export const KNOWN_DIFFERENCES = JSON.parse(
