@@ -45,7 +45,7 @@ const CASES: Case[] = [
   { name: 'unwritable file without auto-read-only', setup: [], fail: file('f0', '/i/ro.img'), desc: "Could not open '/i/ro.img': Permission denied" },
   { name: 'force-share on a read-write node', setup: [], fail: file('f0', '/i/a.img', { 'force-share': true }), desc: 'force-share=on can only be used with read-only images' },
   { name: 'qcow2 over a raw image, after its inline file was opened', setup: [], fail: ['blockdev-add', { driver: 'qcow2', 'node-name': 'q', file: { driver: 'file', filename: '/i/a.img' } }], desc: 'Image is not in qcow2 format' },
-  { name: 'unknown backing reference, after file and header', setup: [], fail: ['blockdev-add', { driver: 'qcow2', 'node-name': 'q', file: { driver: 'file', filename: '/i/q.qcow2' }, backing: 'nosuch' }], desc: "Cannot find device='nosuch' nor node-name='nosuch'" },
+  { name: 'unknown backing reference, after file and header', setup: [], fail: ['blockdev-add', { driver: 'qcow2', 'node-name': 'q', file: { driver: 'file', filename: '/i/q.qcow2' }, backing: 'nosuch' }], desc: "Could not open backing file: Cannot find device='nosuch' nor node-name='nosuch'" },
   {
     name: 'permission conflict between two format nodes',
     setup: [file('g', '/i/q.qcow2'), ['blockdev-add', { driver: 'qcow2', 'node-name': 'q1', file: 'g' }]],

@@ -10,6 +10,7 @@ export function jobInfo(graph: Graph): Record<string, unknown>[] {
     status: job.status,
     'current-progress': job.offset,
     'total-progress': job.len,
+    ...(job.error !== undefined && { error: job.error }),
   }));
 }
 

@@ -19,6 +19,36 @@ export function isFilter(driver: string): boolean {
   return (FILTER_DRIVERS as ReadonlySet<string>).has(driver);
 }
 
+/** bdrv_skip_filters(): the first node at or below `name` that is not a filter. */
+export function skipFilters(graph: Graph, name: NodeName): NodeName {
+  let iter = name;
+  for (;;) {
+    const node = getNode(graph, iter);
+    if (!node || !isFilter(node.driver)) return iter;
+    const below = belowInChain(graph, iter);
+    if (!below) return iter;
+    iter = below;
+  }
+}
+
+/** bdrv_backing_chain_next(): the next image down from `name` (its backing), filters skipped. */
+function backingChainNext(graph: Graph, name: NodeName): NodeName | null {
+  const image = getNode(graph, skipFilters(graph, name));
+  const backing = image && childByName(graph, image, 'backing');
+  return backing ? skipFilters(graph, backing.child) : null;
+}
+
+/**
+ * bdrv_find_overlay(): the image of `active`'s chain whose next image down is `base` (`base`
+ * null: the chain's last image), filters skipped; null when there is none.
+ */
+export function findOverlay(graph: Graph, active: NodeName, base: NodeName | null): NodeName | null {
+  const below = base === null ? null : skipFilters(graph, base);
+  let iter: NodeName | null = skipFilters(graph, active);
+  while (iter !== null && backingChainNext(graph, iter) !== below) iter = backingChainNext(graph, iter);
+  return iter;
+}
+
 /** bdrv_chain_contains(): `node` is `top` or below it in its chain. */
 export function chainContains(graph: Graph, top: NodeName, node: NodeName): boolean {
   for (let iter: NodeName | null = top; iter; iter = belowInChain(graph, iter)) if (iter === node) return true;

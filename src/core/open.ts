@@ -151,8 +151,9 @@ const backingDefaults = (tx: Tx, overlay: NodeName): Inherited => ({
 });
 
 /**
- * bdrv_open_backing_file(): a backing that fails to open (not one that fails to attach) is
- * refused with "Could not open backing file: " before the reason, once for each level it is below.
+ * bdrv_open_backing_file(): a backing that fails to open, or a reference to a node that is not
+ * there (not one that fails to attach), is refused with "Could not open backing file: " before
+ * the reason, once for each level it is below.
  */
 function asBackingOpen<T>(levels: number, open: () => T): T {
   try {
@@ -173,11 +174,7 @@ function openBacking(tx: Tx, name: NodeName, options: BlockdevOptions, header: B
   if (headerPath) tx.mustNode(name).autoBackingFile = headerPath;
   const backing = options['backing'];
   if (backing === null) return undefined;
-  if (typeof backing === 'string') {
-    attachBacking(tx, name, openChildRef(tx, backing, backingDefaults(tx, name), name));
-    return undefined;
-  }
-  if (typeof backing === 'object') {
+  if (typeof backing === 'string' || typeof backing === 'object') {
     attachBacking(tx, name, asBackingOpen(1, () => openChildRef(tx, backing, backingDefaults(tx, name), name)));
     return undefined;
   }

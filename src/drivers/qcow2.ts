@@ -19,7 +19,11 @@ function openQcow2(host: DriverOpenHost): void {
 }
 
 export const qcow2: BlockDriver = {
-  truncate: () => 'done',
+  // qcow2_co_truncate(): whole sectors only
+  truncate: (_options, size) => {
+    if (size % 512n !== 0n) fail(msg.qcow2SizeNotSectorMultiple());
+    return 'done';
+  },
   name: 'qcow2',
   members: ({ ref, refOrNull }) => [
     req('file', ref),

@@ -197,6 +197,8 @@ export interface Job {
   readonly edges: readonly EdgeId[];
   /** Internal BlockBackends the job holds. */
   readonly backends: readonly BackendId[];
+  /** Why the job failed (job->err), once it has. */
+  readonly error?: string;
 }
 
 export interface Graph {

@@ -234,6 +234,29 @@ function workDone(tx: Tx, id: string): void {
   }
 }
 
+/**
+ * job_start(): the job runs at once, until it first yields. One with nothing to copy (len 0: a
+ * stream with nothing to stream) returns from its run there, and a mirror whose target's size
+ * differs from its source's fails there (mirror_run()); either way job_exit(), a bottom half,
+ * ends it after the reply.
+ */
+export function runJob(tx: Tx, id: string, failure: string | null = null): void {
+  setJobStatus(tx, id, 'running');
+  if (failure !== null) {
+    const draft = draftJob(tx, id);
+    draft.len = 0;
+    draft.error = failure;
+    afterReply(tx, () => {
+      setJobStatus(tx, id, 'aborting');
+      finishGraph(tx, id, false);
+      emitBlockJobEvent(tx, 'BLOCK_JOB_COMPLETED', job(tx, id), { error: failure });
+      conclude(tx, id);
+    });
+  } else if (job(tx, id).len === 0 && job(tx, id).plan.kind !== 'mirror') {
+    afterReply(tx, () => completeJob(tx, id));
+  }
+}
+
 /** block-job-complete on a ready mirror: it switches over and ends. */
 export function completeMirror(tx: Tx, id: string): void {
   draftJob(tx, id).completing = 'pivot';

@@ -16,8 +16,9 @@ import { childByName, getJob, getNode } from '../graph/graph.js';
 import type { Graph, Job, JobPlan, JobType, NodeName } from '../graph/types.js';
 import { Perm, PERM_ALL, type PermSet } from '../perms/perm.js';
 import { reopenSetReadOnly } from '../core/reopen.js';
-import { belowInChain, chainContains, isFilter } from '../core/chain.js';
+import { belowInChain, chainContains, findOverlay, isFilter, skipFilters } from '../core/chain.js';
 import { addJobBackend, addJobEdge, draftJob, newFilterNode, setJobStatus } from './job-graph.js';
+import { runJob } from './lifecycle.js';
 
 export interface JobOptions {
   readonly id: string;
@@ -124,7 +125,7 @@ export function startCommit(tx: Tx, options: JobOptions, device: NodeName, top: 
   addJobEdge(tx, options.id, 'base', base, 0, PERM_ALL);
   addJobBackend(tx, options.id, base, basePerm, CR | WU);
   addJobBackend(tx, options.id, top, 0, PERM_ALL);
-  setJobStatus(tx, options.id, 'running');
+  runJob(tx, options.id);
 }
 
 /**
@@ -142,7 +143,7 @@ export function startMirror(
   const isCommit = chainContains(tx.g as Graph, source, target);
   const baseWasReadOnly = type === 'commit' && needsReopen(tx, target);
   if (baseWasReadOnly) reopenSetReadOnly(tx, target, false);
-  if (source === target) fail(msg.mirrorIntoItself());
+  if (skipFilters(tx.g as Graph, source) === skipFilters(tx.g as Graph, target)) fail(msg.mirrorIntoItself());
   const filter = newFilterNode(tx, 'mirror_top', options.filterNodeName, false, { 'x-is-commit': isCommit });
   appendFilter(tx, filter, source, Role.FILTERED | Role.PRIMARY);
   finishFilter(tx, filter, source);
@@ -166,7 +167,8 @@ export function startMirror(
       addJobEdge(tx, options.id, 'intermediate node', iter, 0, shared);
     }
   }
-  setJobStatus(tx, options.id, 'running');
+  const sizesDiffer = !isCommit && tx.mustPeekNode(source).size !== tx.mustPeekNode(target).size;
+  runJob(tx, options.id, sizesDiffer ? msg.sizesDiffer() : null);
 }
 
 /**
@@ -180,6 +182,8 @@ export function startStream(
   base: NodeName | null,
   progress: { backendMade: boolean } = { backendMade: false },
 ): void {
+  const baseOverlay = findOverlay(tx.g as Graph, device, base);
+  if (baseOverlay === null) fail(msg.notInStreamChain(base!, device));
   const deviceWasReadOnly = needsReopen(tx, device);
   if (deviceWasReadOnly) reopenSetReadOnly(tx, device, false);
   const filter = newFilterNode(tx, 'copy-on-read', options.filterNodeName, false);
@@ -188,7 +192,9 @@ export function startStream(
   // stream_start(): the node directly above base (the bottom of the chain when there is no base)
   let aboveBase = device;
   for (let iter = belowInChain(tx.g as Graph, device); iter && iter !== base; iter = belowInChain(tx.g as Graph, iter)) aboveBase = iter;
-  createJob(tx, options, 'stream', device, filter, 0, PERM_ALL, { kind: 'stream', device, base, aboveBase, deviceWasReadOnly }, tx.mustPeekNode(device).size);
+  // stream_run(): nothing to stream when the device's image is the base's overlay
+  const len = skipFilters(tx.g as Graph, device) === baseOverlay ? 0 : tx.mustPeekNode(device).size;
+  createJob(tx, options, 'stream', device, filter, 0, PERM_ALL, { kind: 'stream', device, base, aboveBase, deviceWasReadOnly }, len);
   draftJob(tx, options.id).filter = filter;
   addJobBackend(tx, options.id, filter, CR, CR | WU | W);
   progress.backendMade = true;
@@ -196,13 +202,13 @@ export function startStream(
   for (let iter = belowInChain(tx.g as Graph, device); iter && iter !== base; iter = belowInChain(tx.g as Graph, iter)) {
     addJobEdge(tx, options.id, 'intermediate node', iter, 0, CR | WU);
   }
-  setJobStatus(tx, options.id, 'running');
+  runJob(tx, options.id);
 }
 
 /** backup_job_create(): a copy-before-write filter above the source, writing to the target. */
 export function startBackup(tx: Tx, options: JobOptions, source: NodeName, target: NodeName): void {
   if (source === target) fail(msg.backupSameNode());
-  if (tx.mustPeekNode(source).size !== tx.mustPeekNode(target).size) fail(msg.backupSizesDiffer());
+  if (tx.mustPeekNode(source).size !== tx.mustPeekNode(target).size) fail(msg.sizesDiffer());
   const filter = newFilterNode(tx, 'copy-before-write', options.filterNodeName, false);
   // bdrv_insert_node(): what fails while the filter opens its children is prefixed
   prefixed(msg.couldNotCreateNode, () => {
@@ -225,13 +231,3 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
   setJobStatus(tx, options.id, 'running');
 }
 
-function skipFilters(graph: Graph, name: NodeName): NodeName {
-  let iter = name;
-  for (;;) {
-    const node = getNode(graph, iter);
-    if (!node || !isFilter(node.driver)) return iter;
-    const below = belowInChain(graph, iter);
-    if (!below) return iter;
-    iter = below;
-  }
-}

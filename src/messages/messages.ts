@@ -158,6 +158,8 @@ export const msg = {
   baseAndBottomTogether: () => "'base' and 'bottom' cannot be specified at the same time",
   bottomAndBaseNodeTogether: () => "'bottom' and 'base-node' cannot be specified at the same time",
   notABackingImage: (base: string, node: string) => `Node '${base}' is not a backing image of '${node}'`,
+  /** stream_start(): bdrv_find_overlay() found no image directly above the base. */
+  notInStreamChain: (base: string, node: string) => `'${base}' is not in the backing chain of '${node}'`,
   // blockdev.c: qmp_get_root_bs(), do_backup_common(), blockdev_mirror_common()
   needRootNode: () => 'Need a root block node',
   bitmapNameRequired: (sync: string) => `must provide a valid bitmap name for '${sync}' sync mode`,
@@ -166,10 +168,13 @@ export const msg = {
   mergeTopIsBase: () => 'Invalid files for merge: top and base are the same',
   // block/mirror.c: mirror_start_job()
   mirrorIntoItself: () => "Can't mirror node into itself",
+  // block/qcow2.c: qcow2_co_truncate()
+  qcow2SizeNotSectorMultiple: () => 'The new size must be a multiple of 512',
   mirrorToFilterOnChain: () => "Cannot mirror to a filter on top of a node in the source's backing chain",
   // block/backup.c: backup_job_create()
   backupSameNode: () => 'Source and target cannot be the same',
-  backupSizesDiffer: () => 'Source and target image have different sizes',
+  // (and mirror_run(), where the job fails at once)
+  sizesDiffer: () => 'Source and target image have different sizes',
 
   // qom/object_interfaces.c: user_creatable_add_type() (QERR_INVALID_PARAMETER_VALUE); qom/object.c: object_property_try_add()
   idNotAnIdentifier: () => "Parameter 'id' expects an identifier",
