@@ -64,6 +64,8 @@ function fsCall<T>(op: string, path: string, call: () => T): T {
 
 export interface RealSetup {
   run(step: SetupStep): SetupRecord;
+  /** `chattr +i` or `-i` on a file between commands (undo() lifts what is left). */
+  chattr(file: string, flag: '+i' | '-i'): void;
   undo(): void;
 }
 
@@ -168,6 +170,12 @@ export function realSetup(identity: Identity, workdir: string): RealSetup {
   const context: SetupContext = { identity, workdir, mounts: [], immutable: [] };
   return {
     run: (step) => runSetupStep(step, context),
+    chattr(file, flag) {
+      must(['chattr', flag, underTmp(file)]);
+      const listed = context.immutable.indexOf(file);
+      if (flag === '+i' && listed < 0) context.immutable.push(file);
+      if (flag === '-i' && listed >= 0) context.immutable.splice(listed, 1);
+    },
     undo() {
       for (const file of context.immutable.reverse()) run(['chattr', '-i', file]);
       for (const target of context.mounts.reverse()) run(['umount', target]);

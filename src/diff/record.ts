@@ -81,7 +81,7 @@ async function waitJob(daemon: Daemon, id: string, statuses: readonly string[], 
   }
 }
 
-async function runStep(daemon: Daemon, step: Step, rec: Record<string, unknown>, timeoutMs: number): Promise<QmpEvent[]> {
+async function runStep(daemon: Daemon, step: Step, rec: Record<string, unknown>, timeoutMs: number, setup: RealSetup): Promise<QmpEvent[]> {
   if ('execute' in step) {
     rec['execute'] = step.execute;
     if (step.arguments) rec['arguments'] = step.arguments;
@@ -112,6 +112,15 @@ async function runStep(daemon: Daemon, step: Step, rec: Record<string, unknown>,
       chmodSync(step.chmod[0], parseInt(step.chmod[1], 8));
     } catch (error) {
       throw new StepFailed(`chmod ${step.chmod[0]}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message.split('\n')[0]}`);
+    }
+    return [];
+  }
+  if ('chattr' in step) {
+    rec['chattr'] = step.chattr;
+    try {
+      setup.chattr(step.chattr[0], step.chattr[1]);
+    } catch (error) {
+      throw new StepFailed((error as Error).message);
     }
     return [];
   }
@@ -164,8 +173,8 @@ function prepare(scenario: Scenario, steps: readonly Step[], who: Identity, work
 }
 
 /** One step sent, then (unless it says not to) the events let settle and the daemon observed. */
-async function recordStep(daemon: Daemon, step: Step, rec: Record<string, unknown>, recording: Recording, limits: Limits): Promise<void> {
-  const events = await runStep(daemon, step, rec, limits.timeoutMs);
+async function recordStep(daemon: Daemon, step: Step, rec: Record<string, unknown>, recording: Recording, limits: Limits, setup: RealSetup): Promise<void> {
+  const events = await runStep(daemon, step, rec, limits.timeoutMs, setup);
   if (rec['expect_ok'] === false) recording.mismatches++;
   if (step.observe !== false) {
     events.push(...(await daemon.qmp.pollEvents(limits.settleMs)));
@@ -177,11 +186,11 @@ async function recordStep(daemon: Daemon, step: Step, rec: Record<string, unknow
 }
 
 /** Every step in turn, until one times out, loses the connection or cannot be done. */
-async function recordSteps(daemon: Daemon, steps: readonly Step[], recording: Recording, limits: Limits): Promise<void> {
+async function recordSteps(daemon: Daemon, steps: readonly Step[], recording: Recording, limits: Limits, setup: RealSetup): Promise<void> {
   for (const [i, step] of steps.entries()) {
     const rec: Record<string, unknown> = { i, ...(step.note ? { note: step.note } : {}) };
     try {
-      await recordStep(daemon, step, rec, recording, limits);
+      await recordStep(daemon, step, rec, recording, limits, setup);
     } catch (error) {
       if (!(error instanceof QmpTimeout || error instanceof QmpConnectionError || error instanceof StepFailed)) throw error;
       rec[error instanceof QmpTimeout ? 'timeout' : 'failed'] = error.message;
@@ -226,7 +235,7 @@ export async function recordOnDaemon(scenario: Scenario, name: string, options: 
     trace.qemu = (daemon.greeting['version'] as JsonObject | undefined) ?? null;
     trace.daemon = daemon.identity();
     trace.initial = (await observe(daemon)).obs;
-    await recordSteps(daemon, steps, recording, limits);
+    await recordSteps(daemon, steps, recording, limits, setup);
   } catch (error) {
     if (!abortsTheRun(error)) throw error;
     trace.aborted = (error as Error).message;

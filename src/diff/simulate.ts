@@ -73,6 +73,12 @@ function runStep(permgraph: Permgraph, storage: VirtualStorage, step: Step, rec:
     chmodVirtual(storage, step.chmod[0], step.chmod[1]);
     return true;
   }
+  if ('chattr' in step) {
+    rec['chattr'] = step.chattr;
+    if (!storage.files.has(step.chattr[0])) throw new ScenarioError(`${where}: chattr: no such file '${step.chattr[0]}'`);
+    storage.update(step.chattr[0], { immutable: step.chattr[1] === '+i' });
+    return true;
+  }
   const seconds = 'sleep' in step ? step.sleep : step.advance;
   rec['sleep' in step ? 'sleep' : 'advance'] = seconds;
   permgraph.advance(seconds);

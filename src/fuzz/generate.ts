@@ -5,15 +5,15 @@
  */
 import type { Scenario, SetupStep } from '../scenario/schema.js';
 import { addExport, deleteExport, invalid, jobVerb, startJob } from './job-commands.js';
-import { addFile, addFilter, addFormat, addNull, chmodImage, deleteNode, reopen, resize } from './node-commands.js';
+import { addFile, addFilter, addFormat, addNull, chattrImage, chmodImage, deleteNode, reopen, resize, snapshot } from './node-commands.js';
 import { Random } from './random.js';
 import { IMAGES, World } from './world.js';
 
 /** Each command generator with its weight. */
 const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
   [12, addFile], [12, addFormat], [3, addNull], [4, addFilter], [7, reopen], [6, deleteNode],
-  [3, resize], [3, chmodImage], [9, startJob], [8, jobVerb], [7, addExport], [3, deleteExport],
-  [6, invalid],
+  [3, resize], [3, chmodImage], [2, chattrImage], [3, snapshot], [9, startJob], [8, jobVerb], [7, addExport],
+  [3, deleteExport], [6, invalid],
 ];
 
 const MB = 1 << 20;
@@ -30,6 +30,10 @@ export const SETUP: readonly SetupStep[] = [
   { 'qemu-img': ['create', '-f', 'raw', IMAGES.raw, `${MB}`] },
   { 'qemu-img': ['create', '-f', 'raw', IMAGES.readOnly, `${MB}`] },
   { chmod: [IMAGES.readOnly, '0444'] },
+  { 'qemu-img': ['create', '-f', 'qcow2', IMAGES.immutable, `${MB}`] },
+  { mkdir: '$W/rw' },
+  { 'qemu-img': ['create', '-f', 'qcow2', '$W/rw/mnt.qcow2', `${MB}`] },
+  { 'ro-bind-mount': ['$W/rw', '$W/romnt'] },
 ];
 
 export interface GenerateOptions {

@@ -6,6 +6,8 @@
 import { IMAGES, type World } from './world.js';
 
 const imagePaths = Object.values(IMAGES);
+/** The images chmod may change: not the immutable one (chmod of an immutable file fails) nor the mounted one. */
+const chmodPaths = [IMAGES.raw, IMAGES.base, IMAGES.target, IMAGES.top];
 
 /** The generic options of a node, each given now and then. */
 function genericOptions(world: World, readOnlyLikely: number): Record<string, unknown> {
@@ -24,6 +26,7 @@ export function addFile(world: World): void {
   const name = world.fresh('f');
   const options: Record<string, unknown> = { driver: 'file', 'node-name': name, filename: random.pick(imagePaths), ...genericOptions(world, 0.3) };
   if (random.chance(0.12)) options['locking'] = random.pick(['on', 'off', 'auto']);
+  if (random.chance(0.05)) options['cache'] = { 'no-flush': random.chance(0.5) };
   world.add({ execute: 'blockdev-add', arguments: options });
   world.nodes.set(name, { name, kind: 'file', options });
 }
@@ -107,6 +110,14 @@ export function resize(world: World): void {
 }
 
 export function chmodImage(world: World): void {
-  const path = world.random.pick([IMAGES.raw, IMAGES.base, IMAGES.target, IMAGES.top]);
-  world.add({ chmod: [path, world.random.pick(['0444', '0644'])] });
+  world.add({ chmod: [world.random.pick(chmodPaths), world.random.pick(['0444', '0644'])] });
+}
+
+export function chattrImage(world: World): void {
+  world.add({ chattr: [IMAGES.immutable, world.random.pick(['+i', '-i'] as const)] });
+}
+
+/** blockdev-snapshot: an overlay (added without a backing, or not) takes a node's place. */
+export function snapshot(world: World): void {
+  world.add({ execute: 'blockdev-snapshot', arguments: { node: world.someNode('format', 'filter'), overlay: world.someNode('format') } });
 }

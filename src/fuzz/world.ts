@@ -24,6 +24,10 @@ export const IMAGES = {
   target: '$W/tgt.qcow2',
   raw: '$W/disk.img',
   readOnly: '$W/ro.img',
+  /** Made immutable (chattr +i) and writable again between commands. */
+  immutable: '$W/imm.qcow2',
+  /** Under a read-only bind mount of $W/rw. */
+  mounted: '$W/romnt/mnt.qcow2',
 } as const;
 
 export class World {

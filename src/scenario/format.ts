@@ -12,6 +12,7 @@ export function stepTitle(record: StepRecord): string {
   if ('wait-job' in step) return `wait-job ${step['wait-job']} ${step.status.join('|')}`;
   if ('advance' in step) return `advance ${step.advance}s`;
   if ('chmod' in step) return `chmod ${step.chmod[0]} ${step.chmod[1]}`;
+  if ('chattr' in step) return `chattr ${step.chattr[1]} ${step.chattr[0]}`;
   return `sleep ${step.sleep}s`;
 }
 

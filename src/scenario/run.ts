@@ -66,14 +66,16 @@ const matches = (data: Readonly<Record<string, unknown>>, want: Record<string, u
 const MAX_WAKEUPS = 1000;
 
 const stepName = (step: Step): string =>
-  'execute' in step ? step.execute : 'wait-event' in step ? 'wait-event' : 'wait-job' in step ? 'wait-job' : 'chmod' in step ? 'chmod' : 'advance';
+  'execute' in step ? step.execute : 'wait-event' in step ? 'wait-event' : 'wait-job' in step ? 'wait-job' : 'chmod' in step ? 'chmod' : 'chattr' in step ? 'chattr' : 'advance';
 
-/** A `chmod` step: only virtual files can change under the simulator. */
-function changeStorage(storage: Storage, file: string, mode: string, where: string): void {
-  if (!('update' in storage) || !('files' in storage)) throw new ScenarioError(`${where}: chmod needs virtual storage (--storage virtual)`);
+/** A `chmod` or `chattr` step: only virtual files can change under the simulator. */
+function changeStorage(storage: Storage, step: { readonly chmod: readonly [string, string] } | { readonly chattr: readonly [string, '+i' | '-i'] }, where: string): void {
+  const [op, [file, how]] = 'chmod' in step ? ['chmod', step.chmod] as const : ['chattr', step.chattr] as const;
+  if (!('update' in storage) || !('files' in storage)) throw new ScenarioError(`${where}: ${op} needs virtual storage (--storage virtual)`);
   const virtual = storage as VirtualStorage;
-  if (!virtual.files.has(file)) throw new ScenarioError(`${where}: chmod: no such file '${file}'`);
-  chmodVirtual(virtual, file, mode);
+  if (!virtual.files.has(file)) throw new ScenarioError(`${where}: ${op}: no such file '${file}'`);
+  if (op === 'chmod') chmodVirtual(virtual, file, how);
+  else virtual.update(file, { immutable: how === '+i' });
 }
 
 /** Moves the virtual clock on, job deadline by job deadline, until the job has a wanted status. */
@@ -129,8 +131,8 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
       const status = waitForJob(permgraph, step['wait-job'], step.status);
       const ok = step.status.includes(status);
       check = { ok, message: `job ${step['wait-job']} is ${status}${ok ? '' : `, not ${step.status.join(' or ')}`}` };
-    } else if ('chmod' in step) {
-      changeStorage(options.storage, step.chmod[0], step.chmod[1], `${options.file ? `${options.file}: ` : ''}steps[${index}]`);
+    } else if ('chmod' in step || 'chattr' in step) {
+      changeStorage(options.storage, step, `${options.file ? `${options.file}: ` : ''}steps[${index}]`);
     } else {
       permgraph.advance('advance' in step ? step.advance : step.sleep);
     }

@@ -135,6 +135,12 @@ export const chmodStepSchema = z.strictObject({
   ...common,
 });
 
+/** A file made immutable (`+i`: no open for writing, even by root) or writable again, between commands. */
+export const chattrStepSchema = z.strictObject({
+  chattr: z.tuple([z.string(), z.enum(['+i', '-i'])]),
+  ...common,
+});
+
 const STEPS = [
   ['execute', qmpStepSchema],
   ['wait-event', waitEventStepSchema],
@@ -142,6 +148,7 @@ const STEPS = [
   ['advance', advanceStepSchema],
   ['sleep', sleepStepSchema],
   ['chmod', chmodStepSchema],
+  ['chattr', chattrStepSchema],
 ] as const;
 export const stepSchema = keyedUnion(STEPS, noneOf('step', STEPS.map(([key]) => key)));
 

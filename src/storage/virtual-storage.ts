@@ -17,6 +17,8 @@ export interface VirtualFile {
   readonly readable?: boolean | string;
   /** A directory or device rather than a regular file. */
   readonly regular?: boolean;
+  /** `chattr +i`: open(O_RDWR) fails with 'Operation not permitted', whatever the mode. */
+  readonly immutable?: boolean;
 }
 
 export interface VirtualStorage extends Storage {
@@ -64,7 +66,8 @@ export function createVirtualStorage(
     openError(path: string, mode: FdMode) {
       const file = table.get(path);
       if (!file) return ERRNO_TEXT.ENOENT;
-      return refusal(file.readable) ?? (mode === 'O_RDWR' ? refusal(file.writable) : null);
+      if (mode === 'O_RDONLY') return refusal(file.readable);
+      return refusal(file.readable) ?? (file.immutable ? ERRNO_TEXT.EPERM : refusal(file.writable));
     },
     inspect(path: string): FileFacts | { error: string } {
       const file = table.get(path);

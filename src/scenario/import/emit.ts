@@ -16,7 +16,7 @@ export interface ImportedScenario {
   readonly steps: readonly ImportedStep[];
 }
 
-const FLOW_KEYS = new Set(['arguments', 'expect', 'data', 'status', 'qemu-img', 'chmod']);
+const FLOW_KEYS = new Set(['arguments', 'expect', 'data', 'status', 'qemu-img', 'chmod', 'chattr']);
 
 const commentText = (lines: readonly string[]): string => lines.map((line) => ` ${line}`).join('\n');
 
