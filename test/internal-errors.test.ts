@@ -171,13 +171,15 @@ describe('a stream whose device cannot go back to read-only at its end', () => {
     const logged: string[] = [];
     const storage = createVirtualStorage({
       '/v/base.qcow2': { format: 'qcow2', size: 1 << 20 },
-      '/v/big.qcow2': { format: 'qcow2', size: 1 << 21, backingFile: '/v/base.qcow2', backingFormat: 'qcow2' },
+      '/v/mid.qcow2': { format: 'qcow2', size: 1 << 20, backingFile: '/v/base.qcow2', backingFormat: 'qcow2' },
+      '/v/big.qcow2': { format: 'qcow2', size: 1 << 21, backingFile: '/v/mid.qcow2', backingFormat: 'qcow2' },
     });
     const pg = createPermgraph({ model: 'qemu-7.2', storage, nodeActors: false, logger: { write: (text) => void logged.push(text) } });
     const run = (execute: string, args: Record<string, unknown>): QmpReply => pg.execute({ execute, arguments: args });
     expect(run('blockdev-add', { 'node-name': 'big', driver: 'qcow2', 'read-only': true, file: { driver: 'file', filename: '/v/big.qcow2' } })).toEqual(ok);
     const file = child(pg.graph, 'big', 'file');
-    const base = child(pg.graph, 'big', 'backing');
+    // the bottom of the chain, so that the stream has mid to copy
+    const base = child(pg.graph, child(pg.graph, 'big', 'backing'), 'backing');
     expect(run('block-stream', { device: 'big', 'base-node': base, 'job-id': 'j0' })).toEqual(ok);
     expect(run('blockdev-add', { 'node-name': 'n0', driver: 'copy-on-read', 'read-only': false, file })).toEqual(ok);
     pg.advance(0);

@@ -134,7 +134,8 @@ describe('a node machine that throws', () => {
 
 describe('a fault while the clock moves jobs on', () => {
   it('is logged, and the clock and the jobs stay where they were', () => {
-    const virtual = createVirtualStorage(files);
+    // an image with a backing file: the stream has something to copy
+    const virtual = createVirtualStorage({ ...files, '/i/top.qcow2': { format: 'qcow2', size: 1 << 20, backingFile: '/i/a.qcow2', backingFormat: 'qcow2' } });
     let broken = false;
     const storage: Storage = {
       openError: (path, mode) => {
@@ -145,7 +146,7 @@ describe('a fault while the clock moves jobs on', () => {
       create: (path, header) => virtual.create(path, header),
     };
     const { pg, lines, run } = harness({ model: 'dynamic', storage });
-    expect(run(add({ driver: 'qcow2', 'node-name': 'q0', 'auto-read-only': true, file: { driver: 'file', filename: '/i/a.qcow2', 'auto-read-only': true } })).reply).toEqual({ return: {} });
+    expect(run(add({ driver: 'qcow2', 'node-name': 'q0', 'auto-read-only': true, file: { driver: 'file', filename: '/i/top.qcow2', 'auto-read-only': true } })).reply).toEqual({ return: {} });
     expect(run({ execute: 'block-stream', arguments: { device: 'q0', 'job-id': 's0', 'auto-dismiss': false } }).reply).toEqual({ return: {} });
     const before = pg.graph;
     broken = true;

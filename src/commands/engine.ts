@@ -7,7 +7,7 @@ import type { GraphEvent } from '../core/events.js';
 import { transact } from '../core/tx.js';
 import type { TxEnv } from '../core/tx-state.js';
 import type { Graph } from '../graph/types.js';
-import { advanceJobs } from '../jobs/lifecycle.js';
+import { advanceJobs } from '../jobs/clock.js';
 import type { QmpCommand } from '../qapi/reply.js';
 import { dispatch, type Dispatched } from './dispatch.js';
 

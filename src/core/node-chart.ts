@@ -38,13 +38,22 @@ export function followWriters(tx: Tx, before: BlockNode, perm: PermSet): void {
   const file = tx.mustPeekNode(before.name).file;
   if (file) {
     const want: FdMode = step.fdReadWrite ? 'O_RDWR' : 'O_RDONLY';
-    if (want !== file.mode) {
+    // raw_reconfigure_getfd(): a new descriptor when the mode wanted is not the one recorded
+    if (want !== (file.flags ?? file.mode)) {
       const error = tx.env.storage.openError(file.path, want);
-      if (!error) tx.mustNode(before.name).file!.mode = want;
+      if (!error) setFdMode(tx, before.name, want);
       else if (want === 'O_RDWR') fail(msg.couldNotOpen(file.path, error));
       // going back to O_RDONLY may fail: the descriptor stays O_RDWR, as in QEMU
     }
   }
+}
+
+/** A file node's descriptor opened anew in `mode`. */
+function setFdMode(tx: Tx, name: string, mode: FdMode): void {
+  const file = tx.mustNode(name).file!;
+  file.mode = mode;
+  delete file.flags;
+  tx.fdOpened.add(name);
 }
 
 /** The reopen the chart asked for, tried on the storage; the chart hears how it went. */
@@ -62,7 +71,8 @@ function reopen(tx: Tx, before: BlockNode, direction: ReopenDirection): NodeStep
     }
   } else {
     tx.emit({ type: 'reopen.done', node: node.name, direction });
-    if (node.file) node.file.mode = mode;
+    // the descriptor is kept when the mode recorded is the one wanted
+    if (node.file && (node.file.flags ?? node.file.mode) !== mode) setFdMode(tx, node.name, mode);
   }
   return step;
 }

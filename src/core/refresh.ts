@@ -68,5 +68,8 @@ function refreshNode(tx: Tx, before: BlockNode): void {
     const edge = tx.peekEdge(id);
     const want = childPerm(tx, node, edge, perm, shared);
     if (edge.perm !== want.perm || edge.shared !== want.shared) setEdgePerm(tx, tx.edge(id), want.perm, want.shared);
+    // QEMU's refresh reaches every child, perm changed or not: one whose recorded open flags
+    // are stale may need a new descriptor all the same
+    else if (tx.peekNode(edge.child)?.file?.flags) tx.touch(edge.child);
   }
 }

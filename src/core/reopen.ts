@@ -143,8 +143,22 @@ export function reopenMultiple(tx: Tx, queue: ReadonlyMap<NodeName, QueueEntry>)
     stepMachine(tx, node, { type: 'options.changed', readOnly: flags.readOnly, autoReadOnly: flags.autoReadOnly });
     tx.touch(entry.name);
   }
+  tx.fdOpened.clear();
   refresh(tx);
+  if (tx.g.model === 'qemu-7.2') forgetOpenFlags(tx, queue);
   closeOrphans(tx, orphans);
+}
+
+/**
+ * QEMU 7.2's raw_reopen_commit(): a file node the reopen reached whose descriptor was kept is
+ * left believing it is O_RDONLY (s->open_flags = 0), so a later check wanting O_RDONLY keeps an
+ * O_RDWR descriptor, and one wanting O_RDWR opens a new one.
+ */
+function forgetOpenFlags(tx: Tx, queue: ReadonlyMap<NodeName, QueueEntry>): void {
+  for (const name of queue.keys()) {
+    const file = tx.peekNode(name)?.file;
+    if (file?.mode === 'O_RDWR' && !tx.fdOpened.has(name)) tx.mustNode(name).file!.flags = 'O_RDONLY';
+  }
 }
 
 /**

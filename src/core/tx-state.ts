@@ -32,6 +32,8 @@ export class Tx {
   readonly dirty = new Set<NodeName>();
   /** The refresh's queue, kept for the next refresh of this transaction. */
   queue: HeightQueue | undefined;
+  /** The file nodes whose descriptor was opened anew (raw_check_perm() found another mode needed). */
+  readonly fdOpened = new Set<NodeName>();
 
   constructor(
     readonly g: Draft<Graph>,

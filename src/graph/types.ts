@@ -48,6 +48,12 @@ export interface OpenFile {
   /** Names of one file share this (their lock bytes meet). */
   readonly identity: string;
   readonly mode: FdMode;
+  /**
+   * The mode the driver believes the descriptor has (s->open_flags), where that is not `mode`:
+   * QEMU 7.2's raw_reopen_commit() takes open flags that were never set (O_RDONLY) whenever a
+   * reopen kept the descriptor, and the next permission check compares with those.
+   */
+  readonly flags?: FdMode;
   /** Cumulative perm and shared last committed: the lock bytes when locking is on. */
   readonly perm: PermSet;
   readonly shared: PermSet;

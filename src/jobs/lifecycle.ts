@@ -223,17 +223,6 @@ export function cancelJob(tx: Tx, id: string, force: boolean): void {
   abortJob(tx, id);
 }
 
-/** The job's work is done: mirrors become ready, others complete. */
-function workDone(tx: Tx, id: string): void {
-  const current = job(tx, id);
-  if (current.plan.kind === 'mirror' && current.completing === null) {
-    setJobStatus(tx, id, 'ready');
-    emitBlockJobEvent(tx, 'BLOCK_JOB_READY', job(tx, id));
-  } else {
-    completeJob(tx, id);
-  }
-}
-
 /**
  * job_start(): the job runs at once, until it first yields. One with nothing to copy (len 0: a
  * stream with nothing to stream) returns from its run there, and a mirror whose target's size
@@ -262,43 +251,4 @@ export function completeMirror(tx: Tx, id: string): void {
   draftJob(tx, id).completing = 'pivot';
   // a job in standby completes once resumed
   if (job(tx, id).status === 'ready') completeJob(tx, id);
-}
-
-/** Seconds a running job still needs at its speed (0 = unthrottled: at once). */
-function secondsLeft(current: Job): number {
-  return current.speed === 0 ? 0 : Math.max(0, current.len - current.offset - (current.carry ?? 0)) / current.speed;
-}
-
-/**
- * Moves the clock on by `seconds`: running jobs copy at their speed (0 = at once). Progress
- * counts whole bytes, as QEMU's does (int64 offset and len, job_progress_update()): what the
- * clock earned beyond a whole byte is carried to the next advance, so any split of the same time
- * makes the same progress. QEMU copies in chunks (a commit or stream 512 KiB, a backup 1 MiB, a
- * mirror up to 16 MiB at once) and sleeps until its speed allows the next, so its offset jumps
- * chunk by chunk at the same average rate.
- */
-export function advanceJobs(tx: Tx, seconds: number): void {
-  tx.g.clock += seconds;
-  for (const id of Object.keys(tx.g.jobs)) {
-    const current = job(tx, id);
-    if (current.status !== 'running') continue;
-    const draft = draftJob(tx, id);
-    if (seconds >= secondsLeft(current)) {
-      draft.offset = current.len;
-      delete draft.carry;
-      workDone(tx, id);
-      continue;
-    }
-    const earned = (current.carry ?? 0) + current.speed * seconds;
-    const whole = Math.floor(earned);
-    draft.offset = Math.min(current.len, current.offset + whole);
-    draft.carry = earned - whole;
-  }
-}
-
-/** Seconds until some running job finishes its work at its speed (Infinity if none will). */
-export function nextJobDeadline(jobs: readonly Job[]): number {
-  let soonest = Infinity;
-  for (const current of jobs) if (current.status === 'running') soonest = Math.min(soonest, secondsLeft(current));
-  return soonest;
 }

@@ -15,7 +15,7 @@ import type { QmpCommand, QmpReply } from '../qapi/reply.js';
 import type { GraphEvent } from '../core/events.js';
 import { createNodeStepper } from './node-stepper.js';
 import type { DriverPolicies } from '../drivers/registry.js';
-import { nextJobDeadline } from '../jobs/lifecycle.js';
+import { nextJobDeadline } from '../jobs/clock.js';
 import { emptyGraph, jobsInOrder } from '../graph/graph.js';
 import type { Graph, Model, NodeName } from '../graph/types.js';
 import type { Storage } from '../storage/storage.js';
