@@ -119,6 +119,8 @@ export const blockdevBackup: Command = {
     const bs = lookupNode(graph, args['device'] as string, true);
     const target = lookupNode(graph, args['target'] as string, true);
     needsBitmap(args);
+    // backup_job_create(): the same node is refused before the op blockers are asked
+    if (bs === target) fail(msg.backupSameNode());
     refuseIfBlocked(graph, bs, 'backup-source');
     refuseIfBlocked(graph, target, 'backup-target');
     const options = jobOptions(args, deviceName());

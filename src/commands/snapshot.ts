@@ -11,7 +11,7 @@ import { refresh } from '../core/refresh.js';
 import { transact } from '../core/tx.js';
 import { DRIVERS } from '../drivers/registry.js';
 import { Role } from '../drivers/roles.js';
-import { childByName, getNode } from '../graph/graph.js';
+import { childByName, getNode, parentEdges } from '../graph/graph.js';
 import { opBlocked } from '../jobs/blockers.js';
 import { req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
@@ -27,7 +27,8 @@ export const blockdevSnapshot: Command = {
     if (blockedOld) fail(blockedOld);
     const overlay = getNode(graph, overlayName);
     if (!overlay) fail(msg.cannotFindDevice(overlayName, overlayName));
-    if (overlay.parents.length > 0) fail(msg.overlayInUse());
+    // bdrv_has_blk(): a BlockBackend uses the overlay (a node parent does not count)
+    if (parentEdges(graph, overlay).some((edge) => edge.parent.kind === 'backend')) fail(msg.overlayInUse());
     const blockedNew = opBlocked(graph, overlayName, 'external-snapshot');
     if (blockedNew) fail(blockedNew);
     if (childByName(graph, overlay, 'backing')) fail(msg.overlayHasBacking());

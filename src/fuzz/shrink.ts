@@ -8,8 +8,11 @@ import type { Scenario, Step } from '../scenario/schema.js';
 /** Whether a candidate still differs (a run on both sides). */
 export type StillDiffers = (candidate: Scenario) => Promise<boolean>;
 
-/** Arguments a step cannot do without (the command would be another one). */
-const KEPT = new Set(['driver', 'node-name', 'filename', 'file', 'id', 'job-id', 'device', 'type', 'qom-type', 'target', 'sync', 'options', 'size', 'addr']);
+/**
+ * Arguments a step cannot do without: the command would be another one, or (a job's `speed`) a
+ * job could end between two observations, a race in place of the difference.
+ */
+const KEPT = new Set(['driver', 'node-name', 'filename', 'file', 'id', 'job-id', 'device', 'type', 'qom-type', 'target', 'sync', 'options', 'size', 'addr', 'speed']);
 
 interface Budget {
   tries: number;
