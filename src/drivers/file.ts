@@ -19,7 +19,8 @@ function openFile(host: DriverOpenHost, options: BlockdevOptions): void {
   if ('error' in facts) fail(msg.couldNotOpen(path, facts.error));
   if (!facts.regular) fail(msg.notRegularFile(path));
   host.filename = path;
-  host.size = facts.size;
+  // refresh_total_sectors(): a node's length is whole sectors, the file's last one rounded up
+  host.size = Math.ceil(facts.size / 512) * 512;
   host.holdFile({
     path,
     identity: facts.identity,

@@ -48,8 +48,8 @@ export function addFormat(world: World): void {
     const backing = random.weighted<unknown>([[4, undefined], [4, null], [2, formats.length ? random.pick(formats).name : null]]);
     if (backing !== undefined) options['backing'] = backing;
   } else if (random.chance(0.25)) {
-    // a slice of a raw image: the virtual storage knows a qcow2 file's size only before qemu-io writes to it
-    options['file'] = { driver: 'file', filename: IMAGES.raw };
+    // a slice of a raw image, or of an image file's bytes
+    options['file'] = { driver: 'file', filename: random.chance(0.5) ? IMAGES.raw : random.pick(imagePaths) };
     if (random.chance(0.7)) options['offset'] = random.pick([0, 512, 4096, 1000, 1 << 20]);
     if (random.chance(0.6)) options['size'] = random.pick([512, 65536, 1 << 20, 1000, 1 << 30]);
   }

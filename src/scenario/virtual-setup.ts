@@ -9,17 +9,11 @@ import { createVirtualStorage, type VirtualFile, type VirtualStorage } from '../
 import { ERRNO_TEXT } from '../storage/storage.js';
 import type { Scenario, SetupStep } from './schema.js';
 import { ScenarioError } from './load.js';
+import { qemuIo } from './virtual-qemu-io.js';
+import { parseSize } from './sizes.js';
 
 /** The size of a virtual file that was declared without one. */
 const DEFAULT_VIRTUAL_SIZE = 64 * 1024 ** 2;
-const UNITS: Readonly<Record<string, number>> = { '': 1, k: 1024, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
-
-export function parseSize(text: string | number): number {
-  if (typeof text === 'number') return text;
-  const m = /^(\d+(?:\.\d+)?)([kKMGT]?)$/.exec(text);
-  if (!m) throw new Error(`invalid size '${text}'`);
-  return Math.round(Number(m[1]) * UNITS[m[2]!]!);
-}
 
 /**
  * The value with `from` written as `to` in every string (and key, unless `keys` is false),
@@ -104,6 +98,7 @@ function applyStep(storage: VirtualStorage, step: SetupStep, where: string): voi
     case 'qemu-img':
       return qemuImg(storage, args, where);
     case 'qemu-io':
+      return qemuIo(storage, args, where);
     case 'mkdir':
     case 'chown':
       return; // data and directories do not change what the permission model sees

@@ -19,6 +19,10 @@ export interface VirtualFile {
   readonly regular?: boolean;
   /** `chattr +i`: open(O_RDWR) fails with 'Operation not permitted', whatever the mode. */
   readonly immutable?: boolean;
+  /** A qcow2 image's size on disk once data was written to it (`qemu-io` in a setup). */
+  readonly fileSize?: number;
+  /** The data clusters written to a qcow2 image, in order. */
+  readonly clusters?: readonly number[];
 }
 
 export interface VirtualStorage extends Storage {
@@ -31,7 +35,7 @@ export interface VirtualStorage extends Storage {
 }
 
 const DEFAULT_SIZE = 64 * 1024 * 1024;
-const QCOW2_FILE_SIZE = 196_608; // what `qemu-img create -f qcow2` leaves on disk
+const QCOW2_FILE_SIZE = 196_616; // what `qemu-img create -f qcow2` of QEMU 7.2 leaves on disk
 
 function refusal(flag: boolean | string | undefined): string | null {
   if (flag === undefined || flag === true) return null;
@@ -78,7 +82,7 @@ export function createVirtualStorage(
       const virtualSize = file.size ?? DEFAULT_SIZE;
       return {
         regular: file.regular ?? true,
-        size: format === 'qcow2' ? QCOW2_FILE_SIZE : virtualSize,
+        size: file.fileSize ?? (format === 'qcow2' ? QCOW2_FILE_SIZE : virtualSize),
         header: {
           format,
           virtualSize,

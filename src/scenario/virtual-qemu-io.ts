@@ -1,0 +1,55 @@
+/**
+ * `qemu-io -c 'write [-P PATTERN] OFFSET LENGTH' FILE` in a scenario's setup, read as what it does
+ * to the file's size on disk: a raw file grows to cover the write; a qcow2 image allocates the
+ * clusters the write covers, and its L2 tables. Block jobs and raw slices compare these sizes
+ * (a file node's length is its file's size), so the virtual file must know them.
+ */
+import type { VirtualFile, VirtualStorage } from '../storage/virtual-storage.js';
+import { ScenarioError } from './load.js';
+import { parseSize } from './sizes.js';
+
+const CLUSTER = 64 * 1024;
+/** Data clusters one L2 table maps (64 KiB of 8-byte entries). */
+const CLUSTERS_PER_L2 = CLUSTER / 8;
+/** header, refcount table, refcount block and L1 table: what an image with data starts with. */
+const METADATA_CLUSTERS = 4;
+
+/** The write commands' [offset, length] in bytes; other qemu-io commands change no size. */
+function writes(commands: readonly string[], where: string): [number, number][] {
+  const out: [number, number][] = [];
+  for (const command of commands) {
+    const words = command.trim().split(/\s+/);
+    if (words[0] !== 'write') continue;
+    const numbers = words.slice(1).filter((word, i, all) => !word.startsWith('-') && !all[i - 1]?.startsWith('-P'));
+    const [offset, length] = numbers.map((n) => parseSize(n.replace(/b$/, '')));
+    if (offset === undefined || length === undefined) throw new ScenarioError(`${where}: qemu-io: cannot read '${command}' (write OFFSET LENGTH)`);
+    out.push([offset, length]);
+  }
+  return out;
+}
+
+/** qcow2_alloc_clusters(): the clusters a write covers join the image's; the size follows from them. */
+function qcow2After(file: VirtualFile, offset: number, length: number): VirtualFile {
+  const clusters = new Set(file.clusters ?? []);
+  for (let c = Math.floor(offset / CLUSTER); c * CLUSTER < offset + length; c++) clusters.add(c);
+  const l2Tables = new Set([...clusters].map((c) => Math.floor(c / CLUSTERS_PER_L2))).size;
+  return { ...file, clusters: [...clusters].sort((a, b) => a - b), fileSize: (METADATA_CLUSTERS + l2Tables + clusters.size) * CLUSTER };
+}
+
+export function qemuIo(storage: VirtualStorage, args: readonly string[], where: string): void {
+  const commands: string[] = [];
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-c') commands.push(args[++i] ?? '');
+    else if (args[i] === '-f') i++;
+    else if (!args[i]!.startsWith('-')) positional.push(args[i]!);
+  }
+  const path = positional.at(-1);
+  const found = path === undefined ? undefined : storage.files.get(path);
+  if (!path || !found) throw new ScenarioError(`${where}: qemu-io: no such file '${path ?? ''}'`);
+  let file = found;
+  for (const [offset, length] of writes(commands, where)) {
+    file = file.format === 'qcow2' ? qcow2After(file, offset, length) : { ...file, size: Math.max(file.size ?? 0, offset + length) };
+  }
+  storage.put(path, file);
+}
