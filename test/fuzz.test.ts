@@ -3,6 +3,9 @@
  * (against a planted difference) and, where qemu-storage-daemon is installed, a short live run of
  * fixed seeds that must come out identical.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../src/diff/simulate.js';
 import { fuzz } from '../src/fuzz/fuzz.js';
@@ -71,11 +74,26 @@ describe('the shrinker', () => {
 
 const why = missing(['qemu-storage-daemon', 'qemu-img', 'qemu-io']) ?? (isRoot() ? null : 'runs the daemon as nobody, which needs root');
 
+/**
+ * What the live run covers. CI's bounded run (.ci/run sets PERMGRAPH_FUZZ_CI=1, and a fresh seed
+ * in PERMGRAPH_FUZZ_SEED, which it prints): 250 sequences of fixed seeds and 50 of the fresh one,
+ * every one identical. Elsewhere a short run of a fixed seed.
+ */
+const FRESH_SEED = Number.parseInt(process.env['PERMGRAPH_FUZZ_SEED'] ?? '', 10);
+const LIVE_RUNS: readonly { seed: number; count: number; fresh?: boolean }[] = process.env['PERMGRAPH_FUZZ_CI'] === '1'
+  ? [{ seed: 1, count: 150 }, { seed: 2, count: 100 }, ...(Number.isSafeInteger(FRESH_SEED) ? [{ seed: FRESH_SEED, count: 50, fresh: true }] : [])]
+  : [{ seed: 1, count: 6 }];
+
 describe.skipIf(why !== null)(`a live run on qemu-storage-daemon 7.2${why ? ` (skipped: ${why})` : ''}`, () => {
-  it('finds fixed seeds identical, in model qemu-7.2', async () => {
-    const result = await fuzz({ count: 6, seed: 1, model: 'qemu-7.2', jobs: 2 });
-    expect(result.notRun).toEqual([]);
-    expect(result.findings.map((f) => `${f.name}: ${f.differences.join('; ')}`)).toEqual([]);
-    expect(result.identical).toBe(6);
-  }, 300_000);
+  for (const { seed, count, fresh } of LIVE_RUNS) {
+    it(`finds ${count} sequences of ${fresh ? 'the fresh ' : ''}seed ${seed} identical, in model qemu-7.2`, async () => {
+      const out = mkdtempSync(join(tmpdir(), 'permgraph-fuzz-'));
+      const result = await fuzz({ count, seed, model: 'qemu-7.2', jobs: 2, out, shrinkTries: 30 });
+      expect(result.notRun).toEqual([]);
+      // a finding's shrunk scenario and the daemon's trace are left in `out` to replay
+      expect(result.findings.map((f) => `${f.name} (in ${out}): ${f.differences.join('; ')}`)).toEqual([]);
+      expect(result.identical).toBe(count);
+      rmSync(out, { recursive: true, force: true });
+    }, 1_200_000);
+  }
 });

@@ -12,6 +12,7 @@ import { simulate } from '../diff/simulate.js';
 import { loadTrace } from '../diff/trace-schema.js';
 import { ScenarioError } from '../scenario/load.js';
 import { modelOption, parseSeconds, type RegisterCommand } from './command-kit.js';
+import { cleanUpOnSignals } from '../diff/interrupt.js';
 
 export interface DiffOptions {
   readonly model: Model;
@@ -49,6 +50,7 @@ export const registerDiffCommand: RegisterCommand = (program, { io, setExit }) =
     .option('--recorded <trace>', 'compare with this recorded trace instead of running the daemon')
     .option('--timeout <seconds>', 'limit of every QMP read', parseSeconds, 10)
     .action((file: string, options: DiffOptions) => {
+      cleanUpOnSignals();
       setExit(diffCommand(file, options, io.stdout));
     });
 };

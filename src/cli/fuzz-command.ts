@@ -9,6 +9,7 @@ import { fuzz, type FuzzResult } from '../fuzz/fuzz.js';
 import type { Model } from '../graph/types.js';
 import type { ProgressStream } from './check-command.js';
 import { modelOption, type RegisterCommand } from './command-kit.js';
+import { cleanUpOnSignals } from '../diff/interrupt.js';
 
 export interface FuzzCommandOptions {
   readonly count: number;
@@ -73,6 +74,7 @@ export const registerFuzzCommand: RegisterCommand = (program, { io, setExit }) =
     .addOption(new Option('--max-steps <n>', 'the most commands in a sequence').argParser(wholeNumber).default(12))
     .option('--out <dir>', 'where shrunk findings are written (scenario and daemon trace)', 'fuzz-findings')
     .action((options: FuzzCommandOptions) => {
+      cleanUpOnSignals();
       setExit(fuzzCommand(options, io.stdout));
     });
 };

@@ -5,6 +5,7 @@ import { readScenarioFile, tracePathFor } from '../diff/scenario-file.js';
 import { ScenarioError } from '../scenario/load.js';
 import { parseSeconds, type RegisterCommand } from './command-kit.js';
 import { UsageError } from './errors.js';
+import { cleanUpOnSignals } from '../diff/interrupt.js';
 
 export interface RecordCommandOptions {
   readonly asUser?: string;
@@ -41,6 +42,7 @@ export const registerRecordCommand: RegisterCommand = (program, { io, setExit })
     .option('--timeout <seconds>', 'limit of every QMP read', parseSeconds, 10)
     .action((files: string[], options: RecordCommandOptions) => {
       if (options.out && files.length > 1) throw new UsageError('record: --out takes one scenario');
+      cleanUpOnSignals();
       setExit(recordCommand(files, options, io.stdout));
     });
 };

@@ -11,7 +11,7 @@ import { insertBackend } from '../core/backends.js';
 import { Perm } from '../perms/perm.js';
 import { getNode, parentEdges } from '../graph/graph.js';
 import type { Graph, NodeName } from '../graph/types.js';
-import { belowInChain, chainContains } from '../core/chain.js';
+import { belowInChain, chainContains, isFilter } from '../core/chain.js';
 import { startBackup, startCommit, startMirror, startStream } from '../jobs/start.js';
 import { blockCommitArgs, blockdevBackupArgs, blockdevMirrorArgs, blockStreamArgs } from '../qapi/job-schema.js';
 import type { Command, CommandResult } from './command.js';
@@ -70,6 +70,15 @@ export const blockCommit: Command = {
   },
 };
 
+/** qmp_block_stream()'s `bottom`: a node, not a filter, in the device's chain. */
+function streamBottom(graph: Graph, name: string, device: NodeName, deviceArg: string): NodeName {
+  const bottom = getNode(graph, name);
+  if (!bottom) fail(msg.cannotFindDevice('', name));
+  if (isFilter(bottom.driver)) fail(msg.bottomIsFilter(name));
+  if (!chainContains(graph, device, bottom.name)) fail(msg.bottomNotInChain(name, deviceArg));
+  return bottom.name;
+}
+
 export const blockStream: Command = {
   args: blockStreamArgs,
   run(graph, args, env) {
@@ -80,13 +89,16 @@ export const blockStream: Command = {
     if (given('bottom') && given('base-node')) fail(msg.bottomAndBaseNodeTogether());
     const bs = lookupNode(graph, args['device'] as string, true);
     const baseNode = str(args['base-node']);
-    const base = baseNode !== undefined ? lookupNode(graph, baseNode) : null;
-    if (base && (!chainContains(graph, bs, base) || base === bs)) fail(msg.notABackingImage(base, bs));
+    const bottomNode = str(args['bottom']);
+    const bottom = bottomNode !== undefined ? streamBottom(graph, bottomNode, bs, args['device'] as string) : null;
+    // with a bottom, everything down to it is streamed: the base is what is below it
+    const base = baseNode !== undefined ? lookupNode(graph, baseNode) : bottom !== null ? belowInChain(graph, bottom) : null;
+    if (baseNode !== undefined && base && (!chainContains(graph, bs, base) || base === bs)) fail(msg.notABackingImage(base, bs));
     for (let iter: NodeName | null = bs; iter && iter !== base; iter = belowInChain(graph, iter)) refuseIfBlocked(graph, iter, 'stream');
     const options = jobOptions(args, deviceName());
     const progress = { backendMade: false };
     try {
-      return started(graph, env, (tx) => startStream(tx, options, bs, base, progress));
+      return started(graph, env, (tx) => startStream(tx, options, bs, base, progress, bottom));
     } catch (error) {
       if (!(error instanceof TxError) || !progress.backendMade || graph.model !== 'qemu-7.2') throw error;
       // QEMU 7.2 quirk: the failed stream's backend stays behind on the device node

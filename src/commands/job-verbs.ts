@@ -36,20 +36,24 @@ function verb(job: Job, name: JobVerb): void {
 
 type VerbAction = (tx: Tx, job: Job, args: CommandArgs) => void;
 
-/** A verb command: find the job, check the verb table, act in one transaction. */
-function verbCommand(args: Command['args'], find: (graph: Graph, id: string) => Job, key: 'device' | 'id', name: JobVerb, check: (job: Job, args: CommandArgs) => void, act: VerbAction): Command {
+type Check = (job: Job, args: CommandArgs) => void;
+
+/**
+ * A verb command: find the job, check the verb table and the command's own conditions (`before`
+ * the verb where QEMU checks them first, else `after`), act in one transaction.
+ */
+function verbCommand(args: Command['args'], find: (graph: Graph, id: string) => Job, key: 'device' | 'id', name: JobVerb, act: VerbAction, checks: { before?: Check; after?: Check } = {}): Command {
   return {
     ...(args ? { args } : {}),
     run(graph, a, env) {
       const job = find(graph, a[key] as string);
+      checks.before?.(job, a);
       verb(job, name);
-      check(job, a);
+      checks.after?.(job, a);
       return { ...transact(graph, env, (tx) => act(tx, job, a)), reply: {} };
     },
   };
 }
-
-const noCheck = (): void => undefined;
 
 const pause: VerbAction = (tx, job) => {
   draftJob(tx, job.id).userPaused = true;
@@ -88,18 +92,20 @@ const blockJobCancelCheck = (job: Job, args: CommandArgs): void => {
   if (job.userPaused && args['force'] !== true) fail(msg.blockJobPaused(job.id));
 };
 
+// job_user_resume_locked() and qmp_block_job_cancel() ask whether the job is paused before the
+// verb table; job_user_pause_locked() and block_job_set_speed_locked() after it
 export const JOB_VERB_COMMANDS: Readonly<Record<string, Command>> = {
-  'block-job-set-speed': verbCommand(setSpeedArgs, blockJob, 'device', 'set-speed', setSpeedCheck, setSpeed),
-  'block-job-cancel': verbCommand(cancelArgs, blockJob, 'device', 'cancel', blockJobCancelCheck, cancel),
-  'block-job-complete': verbCommand(deviceArg, blockJob, 'device', 'complete', noCheck, complete),
-  'block-job-pause': verbCommand(deviceArg, blockJob, 'device', 'pause', pauseCheck, pause),
-  'block-job-resume': verbCommand(deviceArg, blockJob, 'device', 'resume', resumeCheck, resume),
-  'block-job-finalize': verbCommand(idArg, blockJob, 'id', 'finalize', noCheck, finalize),
-  'block-job-dismiss': verbCommand(idArg, blockJob, 'id', 'dismiss', noCheck, dismiss),
-  'job-pause': verbCommand(idArg, anyJob, 'id', 'pause', pauseCheck, pause),
-  'job-resume': verbCommand(idArg, anyJob, 'id', 'resume', resumeCheck, resume),
-  'job-cancel': verbCommand(idArg, anyJob, 'id', 'cancel', noCheck, (tx, job) => cancelJob(tx, job.id, true)),
-  'job-complete': verbCommand(idArg, anyJob, 'id', 'complete', noCheck, complete),
-  'job-finalize': verbCommand(idArg, anyJob, 'id', 'finalize', noCheck, finalize),
-  'job-dismiss': verbCommand(idArg, anyJob, 'id', 'dismiss', noCheck, dismiss),
+  'block-job-set-speed': verbCommand(setSpeedArgs, blockJob, 'device', 'set-speed', setSpeed, { after: setSpeedCheck }),
+  'block-job-cancel': verbCommand(cancelArgs, blockJob, 'device', 'cancel', cancel, { before: blockJobCancelCheck }),
+  'block-job-complete': verbCommand(deviceArg, blockJob, 'device', 'complete', complete),
+  'block-job-pause': verbCommand(deviceArg, blockJob, 'device', 'pause', pause, { after: pauseCheck }),
+  'block-job-resume': verbCommand(deviceArg, blockJob, 'device', 'resume', resume, { before: resumeCheck }),
+  'block-job-finalize': verbCommand(idArg, blockJob, 'id', 'finalize', finalize),
+  'block-job-dismiss': verbCommand(idArg, blockJob, 'id', 'dismiss', dismiss),
+  'job-pause': verbCommand(idArg, anyJob, 'id', 'pause', pause, { after: pauseCheck }),
+  'job-resume': verbCommand(idArg, anyJob, 'id', 'resume', resume, { before: resumeCheck }),
+  'job-cancel': verbCommand(idArg, anyJob, 'id', 'cancel', (tx, job) => cancelJob(tx, job.id, true)),
+  'job-complete': verbCommand(idArg, anyJob, 'id', 'complete', complete),
+  'job-finalize': verbCommand(idArg, anyJob, 'id', 'finalize', finalize),
+  'job-dismiss': verbCommand(idArg, anyJob, 'id', 'dismiss', dismiss),
 };

@@ -131,6 +131,8 @@ function openOne(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly
     inheritsFrom: ctx.inheritsFrom,
     implicit: false,
   });
+  // an inline file child inherits from its parent, named by now if its name is generated
+  if (fileChild !== null && typeof options['file'] === 'object' && givenName === undefined) tx.mustNode(fileChild).inheritsFrom = name;
   // the driver's own open, then bdrv_open_backing_file() for a driver that takes a backing
   const host = new TxDriverHost(tx, name, fileChild);
   policy.open?.(host, options);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Identity } from './identity.js';
 import { QmpClient, QmpTimeout } from './qmp-client.js';
 import type { Json, JsonObject } from './trace.js';
+import { whileRunning } from './interrupt.js';
 
 export const DAEMON_BINARY = 'qemu-storage-daemon';
 
@@ -75,6 +76,7 @@ function spawnDaemon(argv: readonly string[], cwd: string): DaemonProcess {
   child.stdout?.setEncoding('utf8').on('data', (text: string) => (output += text));
   child.stderr?.setEncoding('utf8').on('data', (text: string) => (output += text));
   child.once('error', (error) => (spawnError = error));
+  child.once('exit', whileRunning(() => child.kill('SIGKILL')));
   return {
     child,
     output: () => output,

@@ -178,7 +178,8 @@ export function realSetup(identity: Identity, workdir: string): RealSetup {
     },
     undo() {
       for (const file of context.immutable.reverse()) run(['chattr', '-i', file]);
-      for (const target of context.mounts.reverse()) run(['umount', target]);
+      // a daemon killed a moment ago may still hold the mount: then it goes when it is let go of
+      for (const target of context.mounts.reverse()) if (run(['umount', target]).rc !== 0) run(['umount', '-l', target]);
       context.immutable.length = 0;
       context.mounts.length = 0;
     },

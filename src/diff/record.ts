@@ -14,6 +14,7 @@ import { observeProcessFds } from './proc-fds.js';
 import { QmpConnectionError, QmpTimeout } from './qmp-client.js';
 import { realSetup, SetupError, underTmp, type RealSetup } from './real-setup.js';
 import type { JsonObject, Observation, QmpEvent, SetupRecord, Trace, TraceStep } from './trace.js';
+import { whileRunning } from './interrupt.js';
 
 export interface RecordOptions {
   /** The user to run as; the scenario's `as_user` when not given ('self': the current user). */
@@ -228,6 +229,10 @@ export async function recordOnDaemon(scenario: Scenario, name: string, options: 
   const recording = newRecording(scenario, name, workdir, who.user);
   const { trace } = recording;
   const setup = realSetup(who, workdir);
+  const release = whileRunning(() => {
+    setup.undo();
+    rmSync(workdir, { recursive: true, force: true });
+  });
   let daemon: Daemon | null = null;
   try {
     prepare(scenario, steps, who, workdir, setup, recording);
@@ -241,6 +246,7 @@ export async function recordOnDaemon(scenario: Scenario, name: string, options: 
     trace.aborted = (error as Error).message;
   } finally {
     if (daemon) await stopDaemon(daemon, trace);
+    release();
     setup.undo();
     rmSync(workdir, { recursive: true, force: true });
   }

@@ -181,8 +181,10 @@ export function startStream(
   device: NodeName,
   base: NodeName | null,
   progress: { backendMade: boolean } = { backendMade: false },
+  bottom: NodeName | null = null,
 ): void {
-  const baseOverlay = findOverlay(tx.g as Graph, device, base);
+  // stream_start(): with a bottom, the bottom is the base's overlay
+  const baseOverlay = bottom ?? findOverlay(tx.g as Graph, device, base);
   if (baseOverlay === null) fail(msg.notInStreamChain(base!, device));
   const deviceWasReadOnly = needsReopen(tx, device);
   if (deviceWasReadOnly) reopenSetReadOnly(tx, device, false);

@@ -157,6 +157,8 @@ export const msg = {
   baseAndBaseNodeTogether: () => "'base' and 'base-node' cannot be specified at the same time",
   baseAndBottomTogether: () => "'base' and 'bottom' cannot be specified at the same time",
   bottomAndBaseNodeTogether: () => "'bottom' and 'base-node' cannot be specified at the same time",
+  bottomIsFilter: (node: string) => `Node '${node}' is a filter, use a non-filter node as 'bottom'`,
+  bottomNotInChain: (node: string, device: string) => `Node '${node}' is not in a chain starting from '${device}'`,
   notABackingImage: (base: string, node: string) => `Node '${base}' is not a backing image of '${node}'`,
   /** stream_start(): bdrv_find_overlay() found no image directly above the base. */
   notInStreamChain: (base: string, node: string) => `'${base}' is not in the backing chain of '${node}'`,

@@ -126,6 +126,8 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   bottomAndBaseNodeTogether: [[], "'bottom' and 'base-node' cannot be specified at the same time"],
   notABackingImage: [['top', 'mid'], "Node 'top' is not a backing image of 'mid'"],
   notInStreamChain: [['q1', 't2'], "'q1' is not in the backing chain of 't2'"],
+  bottomIsFilter: [['t0'], "Node 't0' is a filter, use a non-filter node as 'bottom'"],
+  bottomNotInChain: [['q1', 'top'], "Node 'q1' is not in a chain starting from 'top'"],
   needRootNode: [[], 'Need a root block node'],
   bitmapNameRequired: [['incremental'], "must provide a valid bitmap name for 'incremental' sync mode"],
   syncModeNotSupported: [['bitmap'], "Sync mode 'bitmap' not supported"],
