@@ -11,7 +11,7 @@
  * (through its `Storage`) and answers with the outcome. The names are in node.types.ts.
  */
 import { and, assign, not, setup } from 'xstate';
-import { hasWriters } from '../src/perms/writers.js';
+import { hasWriters, resizesOnly } from '../src/perms/writers.js';
 import { NODE_TAGS, type NodeEvent, type NodeMachineContext, type NodeMachineInput } from './node.types.js';
 
 export const nodeMachine = setup({
@@ -23,6 +23,7 @@ export const nodeMachine = setup({
     holdsFd: ({ context }) => context.holdsFd,
     hasWriters: ({ context, event }) =>
       event.type === 'perms.changed' && hasWriters(context.holdsFd, event.perm),
+    resizesOnly: ({ event }) => event.type === 'perms.changed' && resizesOnly(event.perm),
   },
   actions: {
     takeOptions: assign(({ context, event }) =>
@@ -47,6 +48,7 @@ export const nodeMachine = setup({
     routing: {
       description: 'the options decide: read-only, follows its writers, or read-write',
       always: [
+        { guard: and(['readOnlyOption', 'autoReadOnly', 'holdsFd', not('dynamicModel')]), target: 'roFdIdle' },
         { guard: 'readOnlyOption', target: 'readOnly' },
         { guard: and(['autoReadOnly', 'dynamicModel']), target: 'idle' },
         { guard: and(['autoReadOnly', 'holdsFd']), target: 'fdIdle' },
@@ -99,6 +101,26 @@ export const nodeMachine = setup({
       description: 'the last writer left: reopening the file O_RDONLY (a failure is ignored)',
       tags: [NODE_TAGS.fdReadWrite, NODE_TAGS.reopenReadOnly],
       on: { 'reopen.done': 'fdIdle', 'reopen.failed': 'fdActive' },
+    },
+    roFdIdle: {
+      description: 'QEMU 7.2 file-posix read-only and auto-read-only: read-only, file open O_RDONLY',
+      tags: [NODE_TAGS.readOnly, NODE_TAGS.refusesWriters],
+      on: { 'perms.changed': { guard: 'resizesOnly', target: 'roFdReopeningReadWrite' } },
+    },
+    roFdReopeningReadWrite: {
+      description: 'resize, which the read-only check lets through, arrived: reopening the file O_RDWR',
+      tags: [NODE_TAGS.readOnly, NODE_TAGS.refusesWriters, NODE_TAGS.reopenReadWrite],
+      on: { 'reopen.done': 'roFdActive', 'reopen.failed': 'roFdIdle' },
+    },
+    roFdActive: {
+      description: 'QEMU 7.2 file-posix read-only and auto-read-only with resize: file open O_RDWR',
+      tags: [NODE_TAGS.readOnly, NODE_TAGS.refusesWriters, NODE_TAGS.fdReadWrite],
+      on: { 'perms.changed': { guard: not('resizesOnly'), target: 'roFdReopeningReadOnly' } },
+    },
+    roFdReopeningReadOnly: {
+      description: 'resize went: reopening the file O_RDONLY (a failure is ignored)',
+      tags: [NODE_TAGS.readOnly, NODE_TAGS.refusesWriters, NODE_TAGS.fdReadWrite, NODE_TAGS.reopenReadOnly],
+      on: { 'reopen.done': 'roFdIdle', 'reopen.failed': 'roFdActive' },
     },
   },
 });

@@ -43,7 +43,11 @@ export type NodeStateName =
   | 'fdIdle'
   | 'fdReopeningReadWrite'
   | 'fdActive'
-  | 'fdReopeningReadOnly';
+  | 'fdReopeningReadOnly'
+  | 'roFdIdle'
+  | 'roFdReopeningReadWrite'
+  | 'roFdActive'
+  | 'roFdReopeningReadOnly';
 
 /** The tags of the node chart: what a state shows and which effect it asks of the core. */
 export const NODE_TAGS = {

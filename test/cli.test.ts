@@ -145,9 +145,9 @@ describe('permgraph run', () => {
       '  u  write unchanged   (QMP write-unchanged)',
       '  s  resize            (QMP resize)',
       '  _  the permission is absent',
-      '  idle       dynamic auto-read-only: no writer, so read-only',
-      '  active     dynamic auto-read-only with writers: read-write',
-      '  fdIdle     QEMU 7.2 file-posix auto-read-only: node read-write, file open O_RDONLY',
+      '  idle        dynamic auto-read-only: no writer, so read-only',
+      '  active      dynamic auto-read-only with writers: read-write',
+      '  fdIdle      QEMU 7.2 file-posix auto-read-only: node read-write, file open O_RDONLY',
       '--format json: the same as fields (docs/trace.md): each change has a `kind`; nodes by',
     ]) {
       expect(run.out).toContain(`${line}\n`);
@@ -156,7 +156,7 @@ describe('permgraph run', () => {
     expect(graph.code).toBe(0);
     expect(graph.out).toContain('  arrow    an edge from parent to child, labelled with three lines: the child name\n');
     expect(graph.out).toContain('  s  resize            (QMP resize)\n');
-    expect(graph.out).toContain('  readOnly   read-only=on: read-only until a reopen says otherwise\n');
+    expect(graph.out).toContain('  readOnly    read-only=on: read-only until a reopen says otherwise\n');
   });
 
   it('prints the version of package.json with --version and -V', async () => {

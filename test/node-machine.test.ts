@@ -37,9 +37,15 @@ describe('paths through the node machine', () => {
 
   it('read-only=on wins in both models', () => {
     for (const model of ['dynamic', 'qemu-7.2'] as const) {
-      const states = reachable({ model, holdsFd: true, readOnly: true, autoReadOnly: true });
+      const states = reachable({ model, holdsFd: true, readOnly: true, autoReadOnly: false });
       expect([...states].sort()).toEqual(['closed', 'readOnly']);
     }
+    expect([...reachable({ model: 'dynamic', holdsFd: true, readOnly: true, autoReadOnly: true })].sort()).toEqual(['closed', 'readOnly']);
+  });
+
+  it('qemu-7.2 file read-only and auto-read-only: read-only, but resize reopens the descriptor', () => {
+    const states = reachable({ model: 'qemu-7.2', holdsFd: true, readOnly: true, autoReadOnly: true });
+    expect([...states].sort()).toEqual(['closed', 'roFdActive', 'roFdIdle', 'roFdReopeningReadOnly', 'roFdReopeningReadWrite']);
   });
 
   it('RESIZE counts as a writer for a file node, not for a format node', () => {
