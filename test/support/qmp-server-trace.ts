@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { identity as identityOf, type Identity } from '../../src/diff/identity.js';
 import { observation, OBSERVATION_QUERIES, openFilesFromReply, type Reply } from '../../src/diff/observe.js';
 import { QmpClient } from '../../src/diff/qmp-client.js';
-import { realSetup } from '../../src/diff/real-setup.js';
+import { realSetup, type RealSetup } from '../../src/diff/real-setup.js';
 import type { JsonObject, Observation, QmpEvent, Trace, TraceStep } from '../../src/diff/trace.js';
 import type { Model } from '../../src/index.js';
 import type { Scenario, Step } from '../../src/scenario/schema.js';
@@ -105,7 +105,7 @@ async function waitJob(qmp: QmpClient, id: string, statuses: readonly string[], 
 }
 
 /** One step sent; what it did written into `rec`; the events seen meanwhile. */
-async function runStep(qmp: QmpClient, step: Step, rec: Record<string, unknown>): Promise<QmpEvent[]> {
+async function runStep(qmp: QmpClient, step: Step, rec: Record<string, unknown>, setup: RealSetup): Promise<QmpEvent[]> {
   const limit = (seconds: number | undefined): number => (seconds ?? TIMEOUT_MS / 1000) * 1000;
   if ('execute' in step) {
     rec['execute'] = step.execute;
@@ -132,16 +132,21 @@ async function runStep(qmp: QmpClient, step: Step, rec: Record<string, unknown>)
     chmodSync(step.chmod[0], parseInt(step.chmod[1], 8));
     return [];
   }
+  if ('chattr' in step) {
+    rec['chattr'] = step.chattr;
+    setup.chattr(step.chattr[0], step.chattr[1]);
+    return [];
+  }
   const seconds = 'sleep' in step ? step.sleep : step.advance;
   rec['sleep' in step ? 'sleep' : 'advance'] = seconds;
   return qmp.pollEvents(seconds * 1000);
 }
 
-async function runSteps(qmp: QmpClient, steps: readonly Step[]): Promise<TraceStep[]> {
+async function runSteps(qmp: QmpClient, steps: readonly Step[], setup: RealSetup): Promise<TraceStep[]> {
   const out: TraceStep[] = [];
   for (const [i, step] of steps.entries()) {
     const rec: Record<string, unknown> = { i, ...(step.note ? { note: step.note } : {}) };
-    const events = await runStep(qmp, step, rec);
+    const events = await runStep(qmp, step, rec, setup);
     if (step.observe !== false) {
       events.push(...(await qmp.pollEvents(SETTLE_MS)));
       const observed = await observe(qmp);
@@ -166,7 +171,7 @@ export async function recordOnPermgraphQmp(scenario: Scenario, name: string, opt
     const setupRecords = substitute(scenario.setup ?? [], workdir).map((step) => setup.run(step));
     server = await startServer(who, join(workdir, 'qmp.sock'), options.model);
     const initial = (await observe(server.qmp)).obs;
-    const steps = await runSteps(server.qmp, substitute(scenario.steps, workdir));
+    const steps = await runSteps(server.qmp, substitute(scenario.steps, workdir), setup);
     return {
       scenario: name,
       description: scenario.description ?? '',
