@@ -8,7 +8,7 @@ import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { attachChild, replaceNodeNoperm } from '../core/links.js';
 import { refresh } from '../core/refresh.js';
-import { transact } from '../core/tx.js';
+import { transact, TxError } from '../core/tx.js';
 import { DRIVERS } from '../drivers/registry.js';
 import { Role } from '../drivers/roles.js';
 import { childByName, getNode, parentEdges } from '../graph/graph.js';
@@ -33,14 +33,20 @@ export const blockdevSnapshot: Command = {
     if (blockedNew) fail(blockedNew);
     if (childByName(graph, overlay, 'backing')) fail(msg.overlayHasBacking());
     if (!(env.drivers ?? DRIVERS)[overlay.driver].supportsBacking) fail(msg.overlayNoBackingSupport());
-    const result = transact(graph, env, (tx) => {
+    const appended = transact(graph, env, (tx) => {
       // bdrv_append(): the overlay takes the node as backing, then the node's parents
       attachChild(tx, overlayName, name, 'backing', Role.COW);
       replaceNodeNoperm(tx, name, overlayName);
       refresh(tx);
       refreshFilename(tx, overlayName);
-      reopenSetReadOnly(tx, name, true);
     });
-    return { ...result, reply: {} };
+    // external_snapshot_commit(): the old node reopened read-only, a failure ignored (no errp)
+    try {
+      const reopened = transact(appended.graph, env, (tx) => reopenSetReadOnly(tx, name, true));
+      return { graph: reopened.graph, events: [...appended.events, ...reopened.events], refreshed: [...appended.refreshed, ...reopened.refreshed], reply: {} };
+    } catch (error) {
+      if (!(error instanceof TxError)) throw error;
+      return { ...appended, reply: {} };
+    }
   },
 };

@@ -46,6 +46,8 @@ export function nodeFilename(graph: Graph, node: BlockNode): string {
   if (exact !== undefined) return exact;
   const file = childByName(graph, node, 'file') ?? childByName(graph, node, 'backing');
   const child = file ? getNode(graph, file.child) : undefined;
+  // a driver's own .bdrv_refresh_filename names the node after its child, whatever its options
+  if (driver.refreshesFilename && child) return nodeFilename(graph, child);
   // a filter without a .bdrv_refresh_filename of its own cannot be probed: its full options
   if (driver.isFilter && !driver.refreshesFilename && !node.implicit) return json(graph, node);
   // strong options (raw's offset and size) cannot be told by a file name

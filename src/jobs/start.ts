@@ -19,6 +19,7 @@ import { reopenSetReadOnly } from '../core/reopen.js';
 import { belowInChain, chainContains, findOverlay, isFilter, skipFilters } from '../core/chain.js';
 import { addJobBackend, addJobEdge, draftJob, newFilterNode, setJobStatus } from './job-graph.js';
 import { runJob } from './lifecycle.js';
+import { nodeFilename } from '../core/filename.js';
 
 export interface JobOptions {
   readonly id: string;
@@ -102,7 +103,8 @@ function finishFilter(tx: Tx, filter: NodeName, below: NodeName): void {
   const node = tx.mustNode(filter);
   const child = tx.mustNode(below);
   node.size = child.size;
-  node.filename = node.implicit ? child.filename : `json:{"driver": "${node.driver}"}`;
+  // a named filter is named as bdrv_refresh_filename() names it, now that it has its child
+  node.filename = node.implicit ? child.filename : nodeFilename(tx.g as Graph, node);
 }
 
 /** commit_start(): block-commit of a node below the active layer. */
