@@ -61,7 +61,9 @@ function reopen(tx: Tx, before: BlockNode, direction: ReopenDirection): NodeStep
   const node = tx.mustNode(before.name);
   tx.emit({ type: 'reopen.started', node: node.name, direction });
   const mode: FdMode = direction === 'read-write' ? 'O_RDWR' : 'O_RDONLY';
-  const error = node.file ? tx.env.storage.openError(node.file.path, mode) : null;
+  // raw_reconfigure_getfd(): the descriptor is kept, and nothing opened, when the mode recorded is the one wanted
+  const kept = node.file !== null && (node.file.flags ?? node.file.mode) === mode;
+  const error = node.file && !kept ? tx.env.storage.openError(node.file.path, mode) : null;
   const step = stepMachine(tx, node, { type: error ? 'reopen.failed' : 'reopen.done' });
   if (error) {
     tx.emit({ type: 'reopen.failed', node: node.name, direction, reason: error });
@@ -71,8 +73,7 @@ function reopen(tx: Tx, before: BlockNode, direction: ReopenDirection): NodeStep
     }
   } else {
     tx.emit({ type: 'reopen.done', node: node.name, direction });
-    // the descriptor is kept when the mode recorded is the one wanted
-    if (node.file && (node.file.flags ?? node.file.mode) !== mode) setFdMode(tx, node.name, mode);
+    if (node.file && !kept) setFdMode(tx, node.name, mode);
   }
   return step;
 }
