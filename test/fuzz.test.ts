@@ -3,7 +3,8 @@
  * (against a planted difference) and, where qemu-storage-daemon is installed, a short live run of
  * fixed seeds that must come out identical.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +73,16 @@ describe('the shrinker', () => {
   });
 });
 
+const processes = (): string[] => readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+/** A file of /proc, or '' once the process is gone. */
+function read(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 const why = missing(['qemu-storage-daemon', 'qemu-img', 'qemu-io']) ?? (isRoot() ? null : 'runs the daemon as nobody, which needs root');
 
 /**
@@ -96,4 +107,33 @@ describe.skipIf(why !== null)(`a live run on qemu-storage-daemon 7.2${why ? ` (s
       rmSync(out, { recursive: true, force: true });
     }, 1_200_000);
   }
+
+  it('stopped by Ctrl-C, leaves no daemon, mount or scratch directory behind', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'permgraph-fuzz-'));
+    // the command line as installed (dist/, which `npm run build` makes)
+    const child = spawn(process.execPath, ['dist/src/cli/main.js', 'fuzz', '--count', '20', '--seed', '9', '--out', out], { stdio: 'ignore' });
+    const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(String(code ?? signal))));
+    // its daemons' scratch directories, from their command lines (other tests run daemons too)
+    const dirs = new Set<string>();
+    const look = (): void => {
+      for (const pid of processes()) {
+        const stat = read(`/proc/${pid}/stat`);
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== child.pid) continue;
+        for (const match of read(`/proc/${pid}/cmdline`).matchAll(/\/tmp\/permgraph-diff-\w+/g)) dirs.add(match[0]);
+      }
+    };
+    const mounted = (): boolean => [...dirs].some((d) => read('/proc/mounts').includes(`${d}/romnt `));
+    for (let i = 0; i < 300 && !mounted(); i++) {
+      look();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(mounted()).toBe(true);
+    child.kill('SIGINT');
+    expect(await exited).toBe('130');
+    const mentions = (text: string): boolean => [...dirs].some((d) => text.includes(d));
+    expect([...dirs].filter((d) => existsSync(d))).toEqual([]);
+    expect(read('/proc/mounts').split('\n').filter(mentions)).toEqual([]);
+    expect(processes().filter((pid) => mentions(read(`/proc/${pid}/cmdline`)))).toEqual([]);
+    rmSync(out, { recursive: true, force: true });
+  }, 60_000);
 });
