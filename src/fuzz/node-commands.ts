@@ -3,7 +3,7 @@
  * tools set, blockdev-reopen with options changed, added and left out, blockdev-del in any order,
  * block_resize, and storage made unwritable or writable again between commands.
  */
-import { IMAGES, type World } from './world.js';
+import { IMAGES, type World, type WorldNode } from './world.js';
 
 const imagePaths = Object.values(IMAGES);
 /** The images chmod may change: not the immutable one (chmod of an immutable file fails) nor the mounted one. */
@@ -104,9 +104,31 @@ export function deleteNode(world: World): void {
   world.nodes.delete(name);
 }
 
+/** Raw images: a truncate that reaches their file changes nothing but its length. */
+const RAW_IMAGES: readonly string[] = [IMAGES.raw, IMAGES.readOnly];
+
+/** Whether a resize of the node would truncate a qcow2 image's file from outside (through a file, raw or filter node). */
+function cutsAnImage(world: World, node: WorldNode): boolean {
+  if (node.kind === 'null' || node.options['driver'] === 'qcow2') return false;
+  const file = node.kind === 'file' ? node : node.options['file'];
+  if (typeof file === 'string') {
+    const below = world.nodes.get(file);
+    return below !== undefined && below !== node && cutsAnImage(world, below);
+  }
+  const filename = (file as { filename?: unknown } | undefined)?.filename ?? node.options['filename'];
+  return !RAW_IMAGES.includes(filename as string);
+}
+
+/**
+ * block_resize of a node (now and then one nobody added), but none whose truncate would cut a
+ * qcow2 image's file on disk: the simulation does not write files (docs/fidelity.md), and
+ * management tools resize the format node instead.
+ */
 export function resize(world: World): void {
   const size = world.random.pick([0, 512, 1 << 20, 16 << 20, 1000, 64 << 20]);
-  world.add({ execute: 'block_resize', arguments: { 'node-name': world.someNode('format', 'file', 'filter', 'null'), size } });
+  const fit = world.nodesOf('format', 'file', 'filter', 'null').filter((node) => !cutsAnImage(world, node));
+  const name = fit.length === 0 || world.random.chance(0.05) ? 'nosuch' : world.random.pick(fit).name;
+  world.add({ execute: 'block_resize', arguments: { 'node-name': name, size } });
 }
 
 export function chmodImage(world: World): void {
