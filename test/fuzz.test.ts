@@ -87,12 +87,12 @@ const why = missing(['qemu-storage-daemon', 'qemu-img', 'qemu-io']) ?? (isRoot()
 
 /**
  * What the live run covers. CI's bounded run (.ci/run sets PERMGRAPH_FUZZ_CI=1, and a fresh seed
- * in PERMGRAPH_FUZZ_SEED, which it prints): 250 sequences of fixed seeds and 50 of the fresh one,
+ * in PERMGRAPH_FUZZ_SEED, which it prints): 250 sequences of fixed seeds and 25 of the fresh one,
  * every one identical. Elsewhere a short run of a fixed seed.
  */
 const FRESH_SEED = Number.parseInt(process.env['PERMGRAPH_FUZZ_SEED'] ?? '', 10);
 const LIVE_RUNS: readonly { seed: number; count: number; fresh?: boolean }[] = process.env['PERMGRAPH_FUZZ_CI'] === '1'
-  ? [{ seed: 1, count: 150 }, { seed: 2, count: 100 }, ...(Number.isSafeInteger(FRESH_SEED) ? [{ seed: FRESH_SEED, count: 50, fresh: true }] : [])]
+  ? [{ seed: 1, count: 150 }, { seed: 2, count: 100 }, ...(Number.isSafeInteger(FRESH_SEED) ? [{ seed: FRESH_SEED, count: 25, fresh: true }] : [])]
   : [{ seed: 1, count: 6 }];
 
 describe.skipIf(why !== null)(`a live run on qemu-storage-daemon 7.2${why ? ` (skipped: ${why})` : ''}`, () => {
