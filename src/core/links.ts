@@ -87,15 +87,33 @@ export function moveEdgeNoperm(tx: Tx, id: EdgeId, to: NodeName): void {
 
 /**
  * bdrv_replace_node(): every parent of `from` now points at `to`, except job edges (they stay
- * at their node) and `to`'s own edges (which would make a loop).
+ * at their node) and the edges of `to` and of every node below it, which would make a loop
+ * (should_update_child(): a backup target backed by its source keeps its backing).
  */
 export function replaceNodeNoperm(tx: Tx, from: NodeName, to: NodeName): void {
+  const below = subtree(tx, to);
   for (const id of [...tx.mustPeekNode(from).parents]) {
     const edge = tx.peekEdge(id);
     if (edge.parent.kind === 'job') continue;
-    if (edge.parent.kind === 'node' && edge.parent.node === to) continue;
+    if (edge.parent.kind === 'node' && below.has(edge.parent.node)) continue;
     moveEdgeNoperm(tx, id, to);
   }
+}
+
+/** `top` and every node below it. */
+function subtree(tx: Tx, top: NodeName): Set<NodeName> {
+  const seen = new Set<NodeName>([top]);
+  const stack = [top];
+  while (stack.length > 0) {
+    for (const id of tx.mustPeekNode(stack.pop()!).children) {
+      const child = tx.peekEdge(id).child;
+      if (!seen.has(child)) {
+        seen.add(child);
+        stack.push(child);
+      }
+    }
+  }
+  return seen;
 }
 
 /** New perms on an edge; its child is refreshed. */
