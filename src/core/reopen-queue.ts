@@ -13,7 +13,8 @@ export interface QueueEntry {
   readonly options: BlockdevOptions;
   /** Child reopened with its old options (bdrv_reopen_queue_child() keep_old_opts). */
   readonly keepOld: boolean;
-  readonly inherited: { readonly readOnly?: boolean; readonly autoReadOnly?: boolean };
+  /** What a child takes from its parent: read-only flags, and `discard: unmap` as its default. */
+  readonly inherited: { readonly readOnly?: boolean; readonly autoReadOnly?: boolean; readonly discard?: string };
 }
 
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
@@ -68,7 +69,7 @@ function enqueueOne(graph: Graph, queue: Map<NodeName, QueueEntry>, entry: Queue
       : ref === undefined
         ? { driver: child.driver, ...pickChildOptions(child.options) }
         : child.options;
-    out.push({ name: child.name, options, keepOld, inherited });
+    out.push({ name: child.name, options, keepOld, inherited: { ...inherited, discard: 'unmap' } });
   }
   return out;
 }

@@ -37,6 +37,8 @@ function headerNamesBacking(tx: Tx, node: BlockNode): boolean {
 function prepare(tx: Tx, entry: QueueEntry, orphans: NodeName[]): void {
   const node = tx.mustPeekNode(entry.name);
   const { options } = entry;
+  // bdrv_parse_detect_zeroes(), before anything else is looked at
+  if (options['detect-zeroes'] === 'unmap' && (options['discard'] ?? entry.inherited.discard) !== 'unmap') fail(msg.detectZeroesUnmapWithoutDiscard());
   const driver = tx.policy(node.driver);
   // the driver's mutable_opts; none reopens without a .bdrv_reopen_prepare
   const mutable = driver.reopen ?? [];
