@@ -69,7 +69,7 @@ function refreshNode(tx: Tx, before: BlockNode): void {
     const want = childPerm(tx, node, edge, perm, shared);
     if (edge.perm !== want.perm || edge.shared !== want.shared) setEdgePerm(tx, tx.edge(id), want.perm, want.shared);
     // QEMU's refresh reaches every child, perm changed or not: one whose recorded open flags
-    // are stale may need a new descriptor all the same
-    else if (tx.peekNode(edge.child)?.file?.flags) tx.touch(edge.child);
+    // are stale (QEMU 7.2 only) may need a new descriptor all the same
+    else if (tx.g.model === 'qemu-7.2' && tx.peekNode(edge.child)?.file?.flags) tx.touch(edge.child);
   }
 }
