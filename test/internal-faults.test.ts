@@ -144,6 +144,8 @@ describe('a fault while the clock moves jobs on', () => {
       },
       inspect: (path) => virtual.inspect(path),
       create: (path, header) => virtual.create(path, header),
+      nbdConnect: (address, exportName) => virtual.nbdConnect(address, exportName),
+      nbdServerRunning: (id) => virtual.nbdServerRunning(id),
     };
     const { pg, lines, run } = harness({ model: 'dynamic', storage });
     expect(run(add({ driver: 'qcow2', 'node-name': 'q0', 'auto-read-only': true, file: { driver: 'file', filename: '/i/top.qcow2', 'auto-read-only': true } })).reply).toEqual({ return: {} });

@@ -12,7 +12,8 @@ import type { DriverPolicies } from '../drivers/registry.js';
 import { emptyGraph } from '../graph/graph.js';
 import type { Graph, Model } from '../graph/types.js';
 import { ScenarioError } from '../scenario/load.js';
-import { chmodVirtual, substitute, virtualStorageFor } from '../scenario/virtual-setup.js';
+import { chmodVirtual } from '../scenario/storage-steps.js';
+import { substitute, virtualStorageFor } from '../scenario/virtual-setup.js';
 import { createVirtualStorage, type VirtualFile, type VirtualStorage } from '../storage/virtual-storage.js';
 import { commandLabel, type Universe, type UniverseCommand } from './universe.js';
 

@@ -26,8 +26,13 @@ function truncate(tx: Tx, name: NodeName, size: bigint): void {
     if (node.readOnly) fail(msg.imageReadOnly());
     sized.push([at, want]);
     const children = node.children.map((id) => tx.peekEdge(id));
-    const step = tx.policy(node.driver).truncate?.(node.options, want);
+    const step = tx.policy(node.driver).truncate?.(node.options, want, BigInt(node.size));
     if (step === 'done') break;
+    if (step && 'length' in step) {
+      want = step.length;
+      sized[sized.length - 1] = [at, want];
+      break;
+    }
     if (step) want = step.fileSize;
     const next = step ? children.find((e) => e.name === 'file') : children.find((e) => e.role & Role.FILTERED);
     if (!next) fail(msg.resizeNotSupported());

@@ -4,11 +4,14 @@
  * under a node, read through raw and filters.
  */
 import type { BackingName, DriverOpenHost, FileFacts, HeaderFacts } from '../drivers/driver.js';
+import type { NbdAddress, NbdExportInfo } from '../drivers/nbd-server.js';
 import { getObject } from '../graph/graph.js';
 import type { FdMode, Graph, NodeName, OpenFile } from '../graph/types.js';
 import type { ImageHeader } from '../storage/storage.js';
 import { nodeFilename } from './filename.js';
 import { attachChild } from './links.js';
+import { connectNode } from './nbd-client.js';
+import { stepMachine } from './node-chart.js';
 import { indexFile } from './nodes.js';
 import { refresh } from './refresh.js';
 import type { Tx } from './tx-state.js';
@@ -16,6 +19,7 @@ import type { Tx } from './tx-state.js';
 /** The image header under a node's data: through raw and filters down to a file (read only). */
 export function headerBelow(tx: Tx, name: NodeName): ImageHeader | undefined {
   for (let node = tx.peekNode(name); node; ) {
+    if (node.remote) return node.remote.header as ImageHeader | undefined;
     if (node.file) {
       const facts = tx.env.storage.inspect(node.file.path);
       return 'error' in facts ? undefined : facts.header;
@@ -84,6 +88,17 @@ export class TxDriverHost implements DriverOpenHost {
   }
   objectType(id: string): string | undefined {
     return getObject(this.tx.g as Graph, id)?.qomType;
+  }
+  connectNbd(address: NbdAddress, exportName: string): NbdExportInfo {
+    return connectNode(this.tx, this.name, address, exportName);
+  }
+  degradeToReadOnly(): boolean {
+    const node = this.tx.mustPeekNode(this.name);
+    if (node.readOnly) return true;
+    if (!node.machine.context.autoReadOnly) return false;
+    // the node's open flags lose BDRV_O_RDWR; its options stay as given
+    stepMachine(this.tx, node, { type: 'options.changed', readOnly: true, autoReadOnly: true });
+    return true;
   }
 
   private mustFileChild(): NodeName {

@@ -8,6 +8,7 @@ import type { BlockNode, Graph } from '../graph/types.js';
 import { childByName, getNode } from '../graph/graph.js';
 import { DRIVERS } from '../drivers/registry.js';
 import { qjson } from '../util/qjson.js';
+import { flattenQDict } from '../util/qobject.js';
 
 type Full = { readonly [key: string]: string | number | bigint | boolean | null | Full };
 
@@ -20,9 +21,13 @@ function backingOverridden(graph: Graph, node: BlockNode): boolean {
 
 function fullOptions(graph: Graph, node: BlockNode): Full {
   const full: Record<string, string | number | bigint | boolean | null | Full> = { driver: node.driver };
-  for (const key of DRIVERS[node.driver].strongOptions ?? []) {
-    const value = node.options[key];
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') full[key] = value;
+  const options = flattenQDict(node.options, ['file', 'backing']);
+  for (const strong of DRIVERS[node.driver].strongOptions ?? []) {
+    // an entry ending in '.' names every option below it (`server.` for `server.path`, …)
+    for (const key of strong.endsWith('.') ? Object.keys(options).filter((k) => k.startsWith(strong)) : [strong]) {
+      const value = options[key];
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') full[key] = value;
+    }
   }
   const file = childByName(graph, node, 'file');
   if (file) full['file'] = fullOptions(graph, getNode(graph, file.child)!);
@@ -51,7 +56,7 @@ export function nodeFilename(graph: Graph, node: BlockNode): string {
   // a filter without a .bdrv_refresh_filename of its own cannot be probed: its full options
   if (driver.isFilter && !driver.refreshesFilename && !node.implicit) return json(graph, node);
   // strong options (raw's offset and size) cannot be told by a file name
-  if (!node.implicit && (driver.strongOptions ?? []).some((key) => node.options[key] !== undefined)) return json(graph, node);
+  if (!node.implicit && (driver.strongOptions ?? []).some((key) => node.options[key.replace(/\.$/, '')] !== undefined)) return json(graph, node);
   if (!node.implicit && backingOverridden(graph, node)) return json(graph, node);
   // a format node names its file only when that file has an exact filename (a protocol node; a format over a format cannot be probed)
   if (file?.name === 'file' && child && !node.implicit && exactFilename(child) === undefined) return json(graph, node);

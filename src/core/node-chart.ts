@@ -9,6 +9,7 @@ import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import type { BlockNode, FdMode } from '../graph/types.js';
 import type { PermSet } from '../perms/perm.js';
+import { renegotiateForWrite } from './nbd-client.js';
 import type { Tx } from './tx-state.js';
 
 /** Sends a node's chart an event; records it when the state changes. */
@@ -64,12 +65,15 @@ function reopen(tx: Tx, before: BlockNode, direction: ReopenDirection): NodeStep
   // raw_reconfigure_getfd(): the descriptor is kept, and nothing opened, when the mode recorded is the one wanted
   const kept = node.file !== null && (node.file.flags ?? node.file.mode) === mode;
   const error = node.file && !kept ? tx.env.storage.openError(node.file.path, mode) : null;
-  const step = stepMachine(tx, node, { type: error ? 'reopen.failed' : 'reopen.done' });
-  if (error) {
-    tx.emit({ type: 'reopen.failed', node: node.name, direction, reason: error });
+  // an NBD client negotiates anew to write; dropping back to read-only asks nothing of the server
+  const refusal = node.remote && direction === 'read-write' ? renegotiateForWrite(tx, node.name) : null;
+  const step = stepMachine(tx, node, { type: error || refusal ? 'reopen.failed' : 'reopen.done' });
+  if (error || refusal) {
+    tx.emit({ type: 'reopen.failed', node: node.name, direction, reason: (error ?? refusal)! });
     if (direction === 'read-write') {
+      if (refusal) fail(msg.dynamicReopenFailed(node.name, refusal));
       const filename = node.file!.path;
-      fail(tx.g.model === 'dynamic' ? msg.dynamicReopenFailed(node.name, filename, error) : msg.couldNotOpen(filename, error));
+      fail(tx.g.model === 'dynamic' ? msg.dynamicReopenFailed(node.name, msg.dynamicReopenFileReason(filename, error!)) : msg.couldNotOpen(filename, error!));
     }
   } else {
     tx.emit({ type: 'reopen.done', node: node.name, direction });

@@ -4,7 +4,7 @@
  * change, then one refresh decides; the children no one holds any more are closed.
  */
 import { qjson } from '../util/qjson.js';
-import { qdictKeys } from '../util/qobject.js';
+import { flattenQDict, qdictKeys } from '../util/qobject.js';
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { Role } from '../drivers/roles.js';
@@ -18,6 +18,7 @@ import { headerBelow } from './driver-host.js';
 import { refreshFilename } from './open.js';
 import { flagsOf, readOnlyQueue, type QueueEntry } from './reopen-queue.js';
 import { attachChild, checkNoCycle, detachNoperm } from './links.js';
+import { connectionAlive, renegotiateForWrite } from './nbd-client.js';
 import { stepMachine } from './node-chart.js';
 import { refresh } from './refresh.js';
 import type { Tx } from './tx-state.js';
@@ -42,6 +43,8 @@ function prepare(tx: Tx, entry: QueueEntry, orphans: NodeName[]): void {
   const driver = tx.policy(node.driver);
   // the driver's mutable_opts; none reopens without a .bdrv_reopen_prepare
   const mutable = driver.reopen ?? [];
+  // bdrv_flush() of a read-write node: an NBD client whose server went away cannot
+  if (!node.readOnly && node.remote && !connectionAlive(tx, node.remote)) fail(msg.flushFailed('Input/output error'));
   if (driver.reopen === null) fail(msg.reopenNotSupported(node.driver, node.name));
   if (!entry.keepOld) {
     for (const key of Object.keys(node.options)) {
@@ -58,21 +61,44 @@ function prepare(tx: Tx, entry: QueueEntry, orphans: NodeName[]): void {
       fail(msg.backingMissing(node.name));
     }
   }
+  driverPrepare(tx, entry);
   for (const link of ['backing', 'file'] as const) {
     if (Object.hasOwn(options, link)) relink(tx, entry.name, link, options[link], orphans);
   }
-  // what is left is compared with the node's options in QDict order: the first change is reported
-  for (const key of qdictKeys(options)) {
-    const value = options[key];
+  // what is left is compared with the node's options, flattened as QEMU holds them, in QDict order: the first change is reported
+  const given = flattenQDict(options, ['file', 'backing']);
+  const had = flattenQDict(node.options, ['file', 'backing']);
+  for (const key of qdictKeys(given)) {
+    const value = given[key];
     // node-name stays: a generated name is none of the node's options, so naming it is a change
-    if (GENERIC.includes(key) && key !== 'driver' && key !== 'force-share' && key !== 'node-name') continue;
+    if (GENERIC.includes(key.split('.')[0]!) && key !== 'driver' && key !== 'force-share' && key !== 'node-name') continue;
     if (key === 'backing' || key === 'file' || mutable.includes(key)) continue;
     // bdrv_open_common() keeps force-share as a QemuOpts string: the QBool given now never equals it
     if (key === 'force-share') fail(msg.cannotChangeOption(key));
     // qjson: options may hold 64-bit integers (bigint) as the wire gave them
-    const was = node.options[key];
+    const was = had[key];
     if (was === undefined || qjson(value) !== qjson(was)) fail(msg.cannotChangeOption(key));
   }
+}
+
+/**
+ * The driver's .bdrv_reopen_prepare: its own check of the new flags. QEMU 7.2 asks it of the
+ * RDWR flag; model dynamic of a node that will be read-write whatever its writers (not
+ * auto-read-only), and first lets an NBD client negotiate anew, so that the server's answer now
+ * counts.
+ */
+function driverPrepare(tx: Tx, entry: QueueEntry): void {
+  const driver = tx.policy(tx.mustPeekNode(entry.name).driver);
+  if (!driver.reopenPrepare) return;
+  const flags = flagsOf(entry);
+  const dynamic = tx.g.model === 'dynamic';
+  const readWrite = !flags.readOnly && !(dynamic && flags.autoReadOnly);
+  if (dynamic && readWrite && tx.mustPeekNode(entry.name).remote) {
+    const refusal = renegotiateForWrite(tx, entry.name);
+    if (refusal && refusal !== msg.nbdExportReadOnly()) fail(refusal);
+  }
+  const refusal = driver.reopenPrepare(tx.mustPeekNode(entry.name), readWrite);
+  if (refusal) fail(refusal);
 }
 
 /** bdrv_skip_implicit_filters(): the first node at or below `name` that a job did not insert. */

@@ -6,7 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, copyFileSync, mkdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import type { SetupStep } from '../scenario/schema.js';
+import type { SetupStep, StorageStep } from '../scenario/schema.js';
+import { realNbdServers, type RealNbdServers } from './real-nbd.js';
 import { lookupUser, type Identity } from './identity.js';
 import type { Json, SetupRecord } from './trace.js';
 
@@ -64,8 +65,11 @@ function fsCall<T>(op: string, path: string, call: () => T): T {
 
 export interface RealSetup {
   run(step: SetupStep): SetupRecord;
-  /** `chattr +i` or `-i` on a file between commands (undo() lifts what is left). */
-  chattr(file: string, flag: '+i' | '-i'): void;
+  /**
+   * A step between commands that changes the storage or a server: chmod, chattr (undo() lifts what
+   * is left), an NBD server started or stopped.
+   */
+  change(step: StorageStep): void;
   undo(): void;
 }
 
@@ -75,6 +79,7 @@ interface SetupContext {
   readonly workdir: string;
   readonly mounts: string[];
   readonly immutable: string[];
+  readonly nbd: RealNbdServers;
 }
 
 type StepRecord = { op: string; arg: Json; rc?: number; output?: string };
@@ -156,6 +161,11 @@ function runSetupStep(step: SetupStep, context: SetupContext): SetupRecord {
   const [op, arg] = Object.entries(step)[0] as [string, string | string[]];
   const args = Array.isArray(arg) ? arg : [arg];
   const record: StepRecord = { op, arg: arg as Json };
+  if ('qemu-nbd' in step) {
+    for (const a of step['qemu-nbd'].args) if (a.startsWith('/')) underTmp(a);
+    context.nbd.start(step['qemu-nbd'].args, step['qemu-nbd'].wait_for);
+    return record;
+  }
   if (op === 'qemu-img' || op === 'qemu-io') {
     runQemuTool(op, args, context, record);
     return record;
@@ -167,16 +177,23 @@ function runSetupStep(step: SetupStep, context: SetupContext): SetupRecord {
 }
 
 export function realSetup(identity: Identity, workdir: string): RealSetup {
-  const context: SetupContext = { identity, workdir, mounts: [], immutable: [] };
+  const context: SetupContext = { identity, workdir, mounts: [], immutable: [], nbd: realNbdServers(identity, workdir) };
+  const chattr = (file: string, flag: '+i' | '-i'): void => {
+    must(['chattr', flag, underTmp(file)]);
+    const listed = context.immutable.indexOf(file);
+    if (flag === '+i' && listed < 0) context.immutable.push(file);
+    if (flag === '-i' && listed >= 0) context.immutable.splice(listed, 1);
+  };
   return {
     run: (step) => runSetupStep(step, context),
-    chattr(file, flag) {
-      must(['chattr', flag, underTmp(file)]);
-      const listed = context.immutable.indexOf(file);
-      if (flag === '+i' && listed < 0) context.immutable.push(file);
-      if (flag === '-i' && listed >= 0) context.immutable.splice(listed, 1);
+    change(step) {
+      if ('chmod' in step) changeMode(step.chmod);
+      else if ('chattr' in step) chattr(step.chattr[0], step.chattr[1]);
+      else if ('qemu-nbd' in step) runSetupStep({ 'qemu-nbd': step['qemu-nbd'] }, context);
+      else context.nbd.stop(step['qemu-nbd-stop']);
     },
     undo() {
+      context.nbd.stopAll();
       for (const file of context.immutable.reverse()) run(['chattr', '-i', file]);
       // a daemon killed a moment ago may still hold the mount: then it goes when it is let go of
       for (const target of context.mounts.reverse()) if (run(['umount', target]).rc !== 0) run(['umount', '-l', target]);

@@ -5,7 +5,8 @@
  * Whatever happens, the daemon is stopped by its pid, the setup undone and the directory removed.
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import type { Scenario, Step } from '../scenario/schema.js';
+import { isStorageStep, type Scenario, type Step } from '../scenario/schema.js';
+import { storageStepArgument, storageStepKind } from '../scenario/storage-steps.js';
 import { substitute } from '../scenario/virtual-setup.js';
 import { startDaemon, type Daemon } from './daemon.js';
 import { identity as identityOf, type Identity } from './identity.js';
@@ -107,21 +108,12 @@ async function runStep(daemon: Daemon, step: Step, rec: Record<string, unknown>,
     rec['status'] = status;
     return events;
   }
-  if ('chmod' in step) {
-    rec['chmod'] = step.chmod;
+  if (isStorageStep(step)) {
+    rec[storageStepKind(step)] = storageStepArgument(step);
     try {
-      chmodSync(step.chmod[0], parseInt(step.chmod[1], 8));
+      setup.change(step);
     } catch (error) {
-      throw new StepFailed(`chmod ${step.chmod[0]}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message.split('\n')[0]}`);
-    }
-    return [];
-  }
-  if ('chattr' in step) {
-    rec['chattr'] = step.chattr;
-    try {
-      setup.chattr(step.chattr[0], step.chattr[1]);
-    } catch (error) {
-      throw new StepFailed((error as Error).message);
+      throw new StepFailed((error as Error).message.split('\n')[0]!);
     }
     return [];
   }

@@ -9,8 +9,9 @@ import type { Model } from '../graph/types.js';
 import { createPermgraph, type Permgraph } from '../runtime/permgraph.js';
 import { ScenarioError } from '../scenario/data-error.js';
 import { waitForJob } from '../scenario/run.js';
-import type { Scenario, Step } from '../scenario/schema.js';
-import { chmodVirtual, substitute, virtualStorageFor } from '../scenario/virtual-setup.js';
+import { isStorageStep, type Scenario, type Step } from '../scenario/schema.js';
+import { changeVirtualStorage, storageStepArgument, storageStepKind } from '../scenario/storage-steps.js';
+import { substitute, virtualStorageFor } from '../scenario/virtual-setup.js';
 import type { VirtualStorage } from '../storage/virtual-storage.js';
 import { observation, OBSERVATION_QUERIES, openFilesFromReply, type Reply } from './observe.js';
 import type { Json, JsonObject, Observation, QmpEvent, Trace, TraceStep } from './trace.js';
@@ -67,16 +68,9 @@ function runStep(permgraph: Permgraph, storage: VirtualStorage, step: Step, rec:
     rec['status'] = status;
     return true;
   }
-  if ('chmod' in step) {
-    rec['chmod'] = step.chmod;
-    if (!storage.files.has(step.chmod[0])) throw new ScenarioError(`${where}: chmod: no such file '${step.chmod[0]}'`);
-    chmodVirtual(storage, step.chmod[0], step.chmod[1]);
-    return true;
-  }
-  if ('chattr' in step) {
-    rec['chattr'] = step.chattr;
-    if (!storage.files.has(step.chattr[0])) throw new ScenarioError(`${where}: chattr: no such file '${step.chattr[0]}'`);
-    storage.update(step.chattr[0], { immutable: step.chattr[1] === '+i' });
+  if (isStorageStep(step)) {
+    rec[storageStepKind(step)] = storageStepArgument(step) as Json;
+    changeVirtualStorage(storage, step, where);
     return true;
   }
   const seconds = 'sleep' in step ? step.sleep : step.advance;

@@ -4,7 +4,8 @@
  * opens, what a reopen may change, and how its filename is made. The core calls a driver's open
  * through DriverOpenHost, which it implements; a driver never reaches into the core.
  */
-import type { FdMode, DriverName, NodeName, OpenFile } from '../graph/types.js';
+import type { BlockNode, FdMode, DriverName, NodeName, OpenFile } from '../graph/types.js';
+import type { NbdAddress, NbdExportInfo } from './nbd-server.js';
 import type { PermPair } from '../perms/cumulative.js';
 import type { Member, QapiType } from '../qapi/schema.js';
 import type { ChildPermInput } from './default-perms.js';
@@ -69,6 +70,16 @@ export interface DriverOpenHost {
   nameBacking(name: BackingName): void;
   /** The QOM type of the user object `id`, when there is one (object-add). */
   objectType(id: string): string | undefined;
+  /**
+   * An NBD client's connection and negotiation (nbd_co_establish_connection()): what the server
+   * said of the export, kept as the node's connection; a refusal fails the open with its text.
+   */
+  connectNbd(address: NbdAddress, exportName: string): NbdExportInfo;
+  /**
+   * bdrv_apply_auto_read_only(): the node is, or becomes, read-only; false when it was opened
+   * read-write without auto-read-only (the caller refuses then).
+   */
+  degradeToReadOnly(): boolean;
 }
 
 export interface BlockDriver {
@@ -100,9 +111,18 @@ export interface BlockDriver {
    * to its `file` child with the size that child is to take. Without one, bdrv_co_truncate()
    * passes the request to the filtered child, or refuses.
    */
-  readonly truncate?: (options: BlockdevOptions, size: bigint) => TruncateStep;
+  readonly truncate?: (options: BlockdevOptions, size: bigint, length: bigint) => TruncateStep;
+  /**
+   * Its .bdrv_reopen_prepare's own check of a reopen to `readWrite` (after the generic ones): the
+   * refusal's text, or null.
+   */
+  readonly reopenPrepare?: (node: BlockNode, readWrite: boolean) => string | null;
   /** The user objects (object-add ids) a node of this driver holds, by its options. */
   readonly objectsHeld?: (options: BlockdevOptions) => readonly string[];
 }
 
-export type TruncateStep = 'done' | { readonly fileSize: bigint };
+/**
+ * Where a truncate walk goes from a driver: it ends here ('done'), goes on to the `file` child
+ * with a size of its own, or ends here with the node's length what the driver says it is.
+ */
+export type TruncateStep = 'done' | { readonly fileSize: bigint } | { readonly length: bigint };

@@ -11,6 +11,7 @@ import { copyOnRead } from './copy-on-read.js';
 import type { BlockDriver, BlockdevRefs } from './driver.js';
 import { file } from './file.js';
 import { mirrorTop } from './mirror-top.js';
+import { nbd } from './nbd.js';
 import { nullCo, nullMembers } from './null-co.js';
 import { qcow2 } from './qcow2.js';
 import { raw } from './raw.js';
@@ -32,6 +33,7 @@ export const DRIVERS: DriverPolicies = {
   commit_top: commitTop,
   mirror_top: mirrorTop,
   'copy-before-write': copyBeforeWrite,
+  nbd,
 };
 
 /** BlockdevOptions variants of drivers permgraph does not simulate: checked, then refused. */

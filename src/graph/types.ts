@@ -21,7 +21,8 @@ export type DriverName =
   | 'copy-on-read'
   | 'commit_top'
   | 'mirror_top'
-  | 'copy-before-write';
+  | 'copy-before-write'
+  | 'nbd';
 export type FdMode = 'O_RDONLY' | 'O_RDWR';
 
 /** Who holds an edge: a node (child_of_bds), a BlockBackend (child_root) or a block job (child_job). */
@@ -60,6 +61,29 @@ export interface OpenFile {
   readonly locking: boolean;
 }
 
+/**
+ * An NBD client node's connection (block/nbd.c: BDRVNBDState): the server it reached and what the
+ * negotiation told it (NBDExportInfo). Re-negotiated only where the model says so.
+ */
+export interface RemoteExport {
+  /** Where it connected (nbdAddressKey() of its `server`). */
+  readonly server: string;
+  readonly exportName: string;
+  /** Which start of that server answered. */
+  readonly serverId: string;
+  /** NBD_FLAG_READ_ONLY, as last negotiated. */
+  readonly serverReadOnly: boolean;
+  /** The server's client limit (`qemu-nbd -e`): a client beyond it waits unanswered. */
+  readonly maxClients: number;
+  /** The image header the export's data begins with, as a format node above reads it. */
+  readonly header?: {
+    readonly format: string;
+    readonly virtualSize: number;
+    readonly backingFile?: string;
+    readonly backingFormat?: string;
+  };
+}
+
 export interface BlockNode {
   readonly name: NodeName;
   /** Named by `#block…` rather than by the user. */
@@ -80,6 +104,8 @@ export interface BlockNode {
   /** QMP's `ro`: derived from the machine's state. */
   readonly readOnly: boolean;
   readonly file: OpenFile | null;
+  /** An NBD client node's connection to its server. */
+  readonly remote?: RemoteExport;
   /** The filename QMP shows for the node. */
   readonly filename: string;
   /**

@@ -6,6 +6,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { FdMode } from '../graph/types.js';
 import { parseQcow2Header } from '../storage/qcow2-header.js';
+import { nbdHandshakeSync } from './nbd-handshake.js';
 import { ERRNO_TEXT, type FileFacts, type ImageHeader, type Storage } from '../storage/storage.js';
 
 const HEADER_BYTES = 64 * 1024;
@@ -23,6 +24,9 @@ export function createRealStorage(): Storage {
     create(path, header) {
       created.set(path, header);
     },
+    nbdConnect: nbdHandshakeSync,
+    // no connection is held open to a real server (a handshake only): none is known to have died
+    nbdServerRunning: () => true,
     openError(path: string, mode: FdMode) {
       if (created.has(path)) return null;
       try {

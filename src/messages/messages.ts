@@ -11,6 +11,26 @@ export const msg = {
   readOnlyWithWriters: (node: string) => `Read-only block node '${node}' cannot support read-write users`,
   // util/osdep.c via file-posix.c: raw_open_common(), raw_reconfigure_getfd()
   couldNotOpen: (filename: string, errno: string) => `Could not open '${filename}': ${errno}`,
+  // block.c: bdrv_open_driver(), when the driver's open set no error of its own
+  couldNotOpenImage: (errno: string) => `Could not open image: ${errno}`,
+  // nbd/client-connection.c: nbd_connect() via socket_connect() (the address as socket_address_to_string() gives it)
+  nbdConnectFailed: (address: string, errno: string) => `Failed to connect to '${address}': ${errno}`,
+  // nbd/client.c: nbd_opt_info_or_go() on NBD_REP_ERR_UNKNOWN
+  nbdExportNotAvailable: () => 'Requested export not available',
+  // block/nbd.c: nbd_handle_updated_info(), the text bdrv_apply_auto_read_only() is given
+  nbdExportReadOnly: () => 'NBD export is read-only',
+  // block.c: bdrv_reopen_prepare(), when bdrv_flush() fails
+  flushFailed: (errno: string) => `Error flushing drive: ${errno}`,
+  // block/nbd.c: nbd_client_reopen_prepare()
+  nbdReopenReadWrite: () => "Can't reopen read-only NBD mount as read/write",
+  // block/nbd.c: nbd_co_truncate()
+  nbdCannotGrow: () => 'Cannot grow NBD nodes',
+  // block/nbd.c: nbd_process_options()
+  nbdExportNameTooLong: () => 'export name too long to send to server',
+  nbdBitmapNameTooLong: () => 'x-dirty-bitmap query too long to send to server',
+  // block/nbd.c: nbd_get_tls_creds()
+  noTlsCreds: (id: string) => `No TLS credentials with id '${id}'`,
+  notTlsCreds: (id: string) => `Object with id '${id}' is not TLS credentials`,
   notRegularFile: (filename: string) => `'file' driver requires '${filename}' to be a regular file`,
   // file-posix.c: raw_check_lock_bytes()
   lockFailed: (perm: string) => `Failed to get "${perm}" lock`,
@@ -229,6 +249,9 @@ export const msg = {
   // commands/dispatch.ts: internalError(), a fault of the simulator's own (GenericError)
   internalError: (fault: string) => `internal error: ${fault}`,
   // The dynamic model's own: a writer's reopen that the storage refuses.
-  dynamicReopenFailed: (node: string, filename: string, errno: string) =>
-    `Cannot reopen node '${node}' read-write for a writer: could not open '${filename}': ${errno}`,
+  dynamicReopenFailed: (node: string, reason: string) => `Cannot reopen node '${node}' read-write for a writer: ${reason}`,
+  dynamicReopenFileReason: (filename: string, errno: string) => `could not open '${filename}': ${errno}`,
+  // a client beyond an NBD server's limit (qemu-nbd -e) waits for an answer that never comes: QEMU hangs there
+  nbdServerFull: (address: string, max: number) =>
+    `The NBD server at '${address}' serves ${max} client${max === 1 ? '' : 's'} at once (qemu-nbd -e); QEMU would wait for it without end`,
 } as const;

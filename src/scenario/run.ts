@@ -5,13 +5,13 @@
 import type { QmpReply } from '../qapi/reply.js';
 import type { Graph, Model } from '../graph/types.js';
 import { checkStep, type Violation } from '../invariants/index.js';
-import { createPermgraph, type Permgraph, type PermgraphOptions } from '../runtime/permgraph.js';
 import type { Storage } from '../storage/storage.js';
-import type { VirtualStorage } from '../storage/virtual-storage.js';
+import { createPermgraph, type Permgraph, type PermgraphOptions } from '../runtime/permgraph.js';
 import { diffGraphs, type Change } from './diff.js';
-import type { Expectation, Scenario, Step } from './schema.js';
+import { isStorageStep, type Expectation, type Scenario, type Step } from './schema.js';
+import { changeVirtualStorage, storageStepKind } from './storage-steps.js';
 import { ScenarioError } from './load.js';
-import { chmodVirtual, substitute } from './virtual-setup.js';
+import { substitute } from './virtual-setup.js';
 
 export interface QmpEventRecord {
   readonly event: string;
@@ -66,17 +66,7 @@ const matches = (data: Readonly<Record<string, unknown>>, want: Record<string, u
 const MAX_WAKEUPS = 1000;
 
 const stepName = (step: Step): string =>
-  'execute' in step ? step.execute : 'wait-event' in step ? 'wait-event' : 'wait-job' in step ? 'wait-job' : 'chmod' in step ? 'chmod' : 'chattr' in step ? 'chattr' : 'advance';
-
-/** A `chmod` or `chattr` step: only virtual files can change under the simulator. */
-function changeStorage(storage: Storage, step: { readonly chmod: readonly [string, string] } | { readonly chattr: readonly [string, '+i' | '-i'] }, where: string): void {
-  const [op, [file, how]] = 'chmod' in step ? ['chmod', step.chmod] as const : ['chattr', step.chattr] as const;
-  if (!('update' in storage) || !('files' in storage)) throw new ScenarioError(`${where}: ${op} needs virtual storage (--storage virtual)`);
-  const virtual = storage as VirtualStorage;
-  if (!virtual.files.has(file)) throw new ScenarioError(`${where}: ${op}: no such file '${file}'`);
-  if (op === 'chmod') chmodVirtual(virtual, file, how);
-  else virtual.update(file, { immutable: how === '+i' });
-}
+  'execute' in step ? step.execute : 'wait-event' in step ? 'wait-event' : 'wait-job' in step ? 'wait-job' : isStorageStep(step) ? storageStepKind(step) : 'advance';
 
 /** Moves the virtual clock on, job deadline by job deadline, until the job has a wanted status. */
 export function waitForJob(permgraph: Permgraph, id: string, wanted: readonly string[]): string {
@@ -131,8 +121,8 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
       const status = waitForJob(permgraph, step['wait-job'], step.status);
       const ok = step.status.includes(status);
       check = { ok, message: `job ${step['wait-job']} is ${status}${ok ? '' : `, not ${step.status.join(' or ')}`}` };
-    } else if ('chmod' in step || 'chattr' in step) {
-      changeStorage(options.storage, step, `${options.file ? `${options.file}: ` : ''}steps[${index}]`);
+    } else if (isStorageStep(step)) {
+      changeVirtualStorage(options.storage, step, `${options.file ? `${options.file}: ` : ''}steps[${index}]`);
     } else {
       permgraph.advance('advance' in step ? step.advance : step.sleep);
     }

@@ -141,6 +141,12 @@ export const chattrStepSchema = z.strictObject({
   ...common,
 });
 
+/** An NBD server started between commands (`qemu-nbd` as in setup), in place of one listening there. */
+const qemuNbdSpec = z.strictObject({ args: listOf(z.string(), 1), wait_for: z.string().optional() });
+export const qemuNbdStepSchema = z.strictObject({ 'qemu-nbd': qemuNbdSpec, ...common });
+/** The NBD server started at that socket path (or `HOST:PORT`, `:PORT`) stops, its clients cut off. */
+export const qemuNbdStopStepSchema = z.strictObject({ 'qemu-nbd-stop': z.string().min(1), ...common });
+
 const STEPS = [
   ['execute', qmpStepSchema],
   ['wait-event', waitEventStepSchema],
@@ -149,6 +155,8 @@ const STEPS = [
   ['sleep', sleepStepSchema],
   ['chmod', chmodStepSchema],
   ['chattr', chattrStepSchema],
+  ['qemu-nbd', qemuNbdStepSchema],
+  ['qemu-nbd-stop', qemuNbdStopStepSchema],
 ] as const;
 export const stepSchema = keyedUnion(STEPS, noneOf('step', STEPS.map(([key]) => key)));
 
@@ -164,7 +172,7 @@ const SETUP_STEPS = [
   ['copy', z.strictObject({ copy: z.tuple([z.string(), z.string()]) })],
   ['ro-bind-mount', z.strictObject({ 'ro-bind-mount': z.tuple([z.string(), z.string()]) })],
   ['chattr-immutable', z.strictObject({ 'chattr-immutable': z.string() })],
-  ['qemu-nbd', z.strictObject({ 'qemu-nbd': listOf(z.string()) })],
+  ['qemu-nbd', z.strictObject({ 'qemu-nbd': qemuNbdSpec })],
 ] as const;
 const SETUP_KINDS = SETUP_STEPS.map(([key]) => key).join(', ');
 
@@ -189,3 +197,7 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 export type Step = z.infer<typeof stepSchema>;
 export type SetupStep = z.infer<typeof setupStepSchema>;
 export type Expectation = z.infer<typeof expectSchema>;
+/** The steps between commands that change the storage or the servers under the graph. */
+export type StorageStep = Extract<Step, { chmod: unknown } | { chattr: unknown } | { 'qemu-nbd': unknown } | { 'qemu-nbd-stop': unknown }>;
+export const isStorageStep = (step: Step): step is StorageStep =>
+  'chmod' in step || 'chattr' in step || 'qemu-nbd' in step || 'qemu-nbd-stop' in step;

@@ -11,6 +11,7 @@ import type { Scenario, SetupStep } from './schema.js';
 import { ScenarioError } from './load.js';
 import { qemuIo } from './virtual-qemu-io.js';
 import { parseSize } from './sizes.js';
+import { chmodVirtual, startVirtualNbd } from './storage-steps.js';
 
 /** The size of a virtual file that was declared without one. */
 const DEFAULT_VIRTUAL_SIZE = 64 * 1024 ** 2;
@@ -80,13 +81,8 @@ function qemuImg(storage: VirtualStorage, args: readonly string[], where: string
   }
 }
 
-/** chmod as the daemon's unprivileged user would feel it: owner bits decide. */
-export function chmodVirtual(storage: VirtualStorage, file: string, mode: string): void {
-  const bits = parseInt(mode, 8);
-  storage.update(file, { readable: (bits & 0o400) !== 0, writable: (bits & 0o200) !== 0 });
-}
-
 function applyStep(storage: VirtualStorage, step: SetupStep, where: string): void {
+  if ('qemu-nbd' in step) return startVirtualNbd(storage, step['qemu-nbd'].args, where);
   const [op, raw] = Object.entries(step)[0] as [string, string | string[]];
   const args = Array.isArray(raw) ? raw : [raw];
   const need = (file: string): VirtualFile => {

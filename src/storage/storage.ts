@@ -3,6 +3,7 @@
  * written. Errors are the C library's strerror() texts, which QEMU puts into its messages.
  */
 import type { FdMode } from '../graph/types.js';
+import type { NbdAddress, NbdAnswer } from '../drivers/nbd-server.js';
 
 /** The image formats a storage can create (bdrv_img_create() of drive-mirror and drive-backup). */
 export const IMAGE_FORMATS = ['raw', 'qcow2'] as const;
@@ -39,10 +40,18 @@ export interface Storage {
    * storage in memory: real files are never written.
    */
   create(path: string, header: ImageHeader): void;
+  /**
+   * An NBD client's connection and negotiation with the server at `address` for the export
+   * `exportName` ('' when the client names none): what the server answered, or why it did not.
+   */
+  nbdConnect(address: NbdAddress, exportName: string): NbdAnswer;
+  /** Whether the server that gave `serverId` in a negotiation still runs (its connections live). */
+  nbdServerRunning(serverId: string): boolean;
 }
 
 export const ERRNO_TEXT = {
   ENOENT: 'No such file or directory',
+  ECONNREFUSED: 'Connection refused',
   EACCES: 'Permission denied',
   EROFS: 'Read-only file system',
   EPERM: 'Operation not permitted',

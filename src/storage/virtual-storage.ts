@@ -3,6 +3,8 @@
  * described as data. A virtual file answers exactly as a real one would.
  */
 import type { FdMode } from '../graph/types.js';
+import { nbdAddressKey, nbdAddressText, type NbdAddress, type NbdAnswer } from '../drivers/nbd-server.js';
+import { msg } from '../messages/messages.js';
 import { ERRNO_TEXT, type FileFacts, type ImageFormat, type Storage } from './storage.js';
 
 export interface VirtualFile {
@@ -25,8 +27,34 @@ export interface VirtualFile {
   readonly clusters?: readonly number[];
 }
 
+/** An NBD server outside the graph (`qemu-nbd`), serving one image file of the storage. */
+export interface VirtualNbdServer {
+  /** Where clients connect. */
+  readonly address: NbdAddress;
+  /** The image file it serves. */
+  readonly image: string;
+  /** `-f`: how it reads the image; probed from the file when not given. */
+  readonly format?: ImageFormat;
+  /** `-x`: the export's name ('' by default). */
+  readonly exportName: string;
+  /** `-r`: NBD_FLAG_READ_ONLY. */
+  readonly readOnly: boolean;
+  /** `-t`: it stays after its last client leaves. */
+  readonly persistent: boolean;
+  /** `-e`: clients served at once (1 by default). */
+  readonly maxClients: number;
+  /** `-A`, `-B NAME`: meta contexts beyond base:allocation. */
+  readonly contexts: readonly string[];
+}
+
 export interface VirtualStorage extends Storage {
   readonly files: ReadonlyMap<string, VirtualFile>;
+  /** The NBD servers listening, by nbdAddressKey(), each with the id of its start. */
+  readonly nbdServers: ReadonlyMap<string, VirtualNbdServer & { readonly id: string }>;
+  /** Starts an NBD server (in place of one listening at the same address). */
+  startNbdServer(server: VirtualNbdServer): void;
+  /** Stops the NBD server at that address; false when none listens there. */
+  stopNbdServer(address: NbdAddress): boolean;
   /** Declares or replaces a file. */
   put(path: string, file: VirtualFile): void;
   /** Changes some facts of a file (chmod, a read-only mount, …). */
@@ -42,12 +70,82 @@ function refusal(flag: boolean | string | undefined): string | null {
   return flag === false ? ERRNO_TEXT.EACCES : flag;
 }
 
+/** A virtual file's facts, or why it cannot be looked at. */
+function inspectFile(file: VirtualFile | undefined, path: string): FileFacts | { error: string } {
+  if (!file) return { error: ERRNO_TEXT.ENOENT };
+  const readable = refusal(file.readable);
+  if (readable) return { error: readable };
+  const format = file.format ?? 'raw';
+  const virtualSize = file.size ?? DEFAULT_SIZE;
+  return {
+    regular: file.regular ?? true,
+    size: file.fileSize ?? (format === 'qcow2' ? QCOW2_FILE_SIZE : virtualSize),
+    header: {
+      format,
+      virtualSize,
+      ...(file.backingFile !== undefined ? { backingFile: file.backingFile } : {}),
+      ...(file.backingFormat !== undefined ? { backingFormat: file.backingFormat } : {}),
+    },
+    identity: `virtual:${path}`,
+  };
+}
+
+/** The size a server's export has: the image read in its format (a qcow2 read as raw is its file). */
+function exportSize(server: VirtualNbdServer, facts: FileFacts | { error: string }): number {
+  if ('error' in facts) return 0;
+  return (server.format ?? facts.header.format) === facts.header.format ? facts.header.virtualSize : facts.size;
+}
+
+type ServerTable = Map<string, VirtualNbdServer & { readonly id: string }>;
+
+/** The NBD side of a virtual storage: its servers, started and stopped, and what a client meets. */
+function nbdServersOn(
+  table: ReadonlyMap<string, VirtualFile>,
+  servers: ServerTable,
+): Pick<VirtualStorage, 'startNbdServer' | 'stopNbdServer' | 'nbdServerRunning' | 'nbdConnect'> {
+  let starts = servers.size;
+  return {
+    startNbdServer(server) {
+      servers.set(nbdAddressKey(server.address), { ...server, id: `nbd-server-${++starts}` });
+    },
+    stopNbdServer(address) {
+      return servers.delete(nbdAddressKey(address));
+    },
+    nbdServerRunning(serverId) {
+      return [...servers.values()].some((server) => server.id === serverId);
+    },
+    nbdConnect(address, exportName): NbdAnswer {
+      // a TCP server bound to every address answers on any of them
+      const server = servers.get(nbdAddressKey(address)) ??
+        (address.type === 'inet' ? servers.get(`inet:0.0.0.0:${address.port}`) ?? servers.get(`inet:::${address.port}`) : undefined);
+      if (!server) return { error: msg.nbdConnectFailed(nbdAddressText(address), address.type === 'unix' ? ERRNO_TEXT.ENOENT : ERRNO_TEXT.ECONNREFUSED) };
+      if (server.exportName !== exportName) return { error: msg.nbdExportNotAvailable() };
+      const facts = inspectFile(table.get(server.image), server.image);
+      // served in its own format, a qcow2 image shows its guest data, no header
+      const header = 'error' in facts || (server.format ?? facts.header.format) !== 'raw' ? undefined : facts.header;
+      return {
+        size: exportSize(server, facts),
+        ...(header ? { header } : {}),
+        readOnly: server.readOnly,
+        contexts: server.contexts,
+        serverId: server.id,
+        persistent: server.persistent,
+        maxClients: server.maxClients,
+      };
+    },
+  };
+}
+
 export function createVirtualStorage(
   files: Readonly<Record<string, VirtualFile>> = {},
+  nbdServers: Iterable<VirtualNbdServer & { readonly id: string }> = [],
 ): VirtualStorage {
   const table = new Map<string, VirtualFile>(Object.entries(files));
+  const servers = new Map([...nbdServers].map((server) => [nbdAddressKey(server.address), server] as const));
   return {
     files: table,
+    nbdServers: servers,
+    ...nbdServersOn(table, servers),
     put(path, file) {
       table.set(path, file);
     },
@@ -74,23 +172,7 @@ export function createVirtualStorage(
       return refusal(file.readable) ?? (file.immutable ? ERRNO_TEXT.EPERM : refusal(file.writable));
     },
     inspect(path: string): FileFacts | { error: string } {
-      const file = table.get(path);
-      if (!file) return { error: ERRNO_TEXT.ENOENT };
-      const readable = refusal(file.readable);
-      if (readable) return { error: readable };
-      const format = file.format ?? 'raw';
-      const virtualSize = file.size ?? DEFAULT_SIZE;
-      return {
-        regular: file.regular ?? true,
-        size: file.fileSize ?? (format === 'qcow2' ? QCOW2_FILE_SIZE : virtualSize),
-        header: {
-          format,
-          virtualSize,
-          ...(file.backingFile !== undefined ? { backingFile: file.backingFile } : {}),
-          ...(file.backingFormat !== undefined ? { backingFormat: file.backingFormat } : {}),
-        },
-        identity: `virtual:${path}`,
-      };
+      return inspectFile(table.get(path), path);
     },
   };
 }

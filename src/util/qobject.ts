@@ -94,3 +94,21 @@ export function qdictKeys(value: object, newestFirst = false): string[] {
   order.sort((a, b) => a.bucket - b.bucket || (newestFirst ? b.added - a.added : a.added - b.added));
   return order.map((entry) => entry.key);
 }
+
+/**
+ * qdict_flatten(): nested dicts as dotted keys (`server.path`), as QEMU holds a node's options;
+ * the keys in `keep` (children, which are options of their own) stay as they are.
+ */
+export function flattenQDict(value: Readonly<Record<string, unknown>>, keep: readonly string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  // a nested dict is flattened in the order QEMU visits it (within a bucket, the newest key first)
+  const walk = (dict: Readonly<Record<string, unknown>>, prefix: string): void => {
+    for (const key of prefix === '' ? Object.keys(dict) : qdictKeys(dict, true)) {
+      const item = dict[key];
+      if (isQDict(item) && !(prefix === '' && keep.includes(key))) walk(item, `${prefix}${key}.`);
+      else setMember(out, `${prefix}${key}`, item);
+    }
+  };
+  walk(value, '');
+  return out;
+}

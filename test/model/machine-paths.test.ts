@@ -25,7 +25,7 @@ import type { Model } from '../../src/graph/types.js';
 import { checkStep, formatViolation } from '../../src/invariants/index.js';
 import { Perm } from '../../src/perms/perm.js';
 import { createPermgraph, type Permgraph } from '../../src/runtime/permgraph.js';
-import { chmodVirtual } from '../../src/scenario/virtual-setup.js';
+import { chmodVirtual } from '../../src/scenario/storage-steps.js';
 import { createVirtualStorage, type VirtualStorage } from '../../src/storage/virtual-storage.js';
 import { MODELS } from '../../machines/node.types.js';
 

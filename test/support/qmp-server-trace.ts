@@ -17,7 +17,8 @@ import { QmpClient } from '../../src/diff/qmp-client.js';
 import { realSetup, type RealSetup } from '../../src/diff/real-setup.js';
 import type { JsonObject, Observation, QmpEvent, Trace, TraceStep } from '../../src/diff/trace.js';
 import type { Model } from '../../src/index.js';
-import type { Scenario, Step } from '../../src/scenario/schema.js';
+import { isStorageStep, type Scenario, type Step } from '../../src/scenario/schema.js';
+import { storageStepArgument, storageStepKind } from '../../src/scenario/storage-steps.js';
 import { substitute } from '../../src/scenario/virtual-setup.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -127,14 +128,9 @@ async function runStep(qmp: QmpClient, step: Step, rec: Record<string, unknown>,
     rec['status'] = status;
     return events;
   }
-  if ('chmod' in step) {
-    rec['chmod'] = step.chmod;
-    chmodSync(step.chmod[0], parseInt(step.chmod[1], 8));
-    return [];
-  }
-  if ('chattr' in step) {
-    rec['chattr'] = step.chattr;
-    setup.chattr(step.chattr[0], step.chattr[1]);
+  if (isStorageStep(step)) {
+    rec[storageStepKind(step)] = storageStepArgument(step);
+    setup.change(step);
     return [];
   }
   const seconds = 'sleep' in step ? step.sleep : step.advance;

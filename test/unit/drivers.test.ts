@@ -64,7 +64,8 @@ describe('every entry agrees with itself', () => {
   it.each(entries.filter(([, driver]) => driver.members))('%s: its reopen and strong options are members of its own', (name, driver) => {
     const members = memberNames(name);
     for (const key of driver.reopen ?? []) expect(members).toContain(key);
-    for (const key of driver.strongOptions ?? []) expect(members).toContain(key);
+    // `server.` names every member below `server`
+    for (const key of driver.strongOptions ?? []) expect(members).toContain(key.replace(/\.$/, ''));
     if (driver.supportsBacking) expect(members).toContain('backing');
     if (driver.childPerm) expect(members).toContain('file');
   });
@@ -90,6 +91,7 @@ describe('BlockdevOptions', () => {
       ],
       throttle: ['throttle-group', 'file'],
       'copy-on-read': ['file', 'bottom'],
+      nbd: ['server', 'export', 'tls-creds', 'tls-hostname', 'x-dirty-bitmap', 'reconnect-delay', 'open-timeout'],
     });
   });
 
@@ -106,18 +108,19 @@ describe('the sets derived from the table', () => {
     expect([...FILTER_DRIVERS]).toEqual(['throttle', 'copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write']);
     expect([...UNREOPENABLE_DRIVERS]).toEqual(['copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write']);
     expect([...BACKING_DRIVERS]).toEqual(['qcow2']);
-    expect(SIMULATED_DRIVERS).toEqual(['file', 'null-co', 'raw', 'qcow2', 'throttle', 'copy-on-read']);
+    expect(SIMULATED_DRIVERS).toEqual(['file', 'null-co', 'raw', 'qcow2', 'throttle', 'copy-on-read', 'nbd']);
   });
 
   it('and so are the filename rules', () => {
     const named = (test: (driver: BlockDriver) => boolean): string[] => entries.filter(([, d]) => test(d)).map(([n]) => n);
-    expect(named((d) => d.exactFilename !== undefined)).toEqual(['file', 'null-co']);
+    expect(named((d) => d.exactFilename !== undefined)).toEqual(['file', 'null-co', 'nbd']);
     expect(named((d) => d.isFilter && !d.refreshesFilename)).toEqual(['throttle', 'copy-on-read']);
     expect(Object.fromEntries(entries.filter(([, d]) => d.strongOptions).map(([n, d]) => [n, d.strongOptions]))).toEqual({
       file: ['filename'],
       'null-co': ['size', 'read-zeroes'],
       raw: ['offset', 'size'],
       throttle: ['throttle-group'],
+      nbd: ['export', 'tls-creds', 'tls-hostname', 'server.'],
     });
     expect(Object.fromEntries(entries.map(([n, d]) => [n, d.reopen]))).toEqual({
       file: ['x-check-cache-dropped', 'drop-cache'],
@@ -133,6 +136,7 @@ describe('the sets derived from the table', () => {
       commit_top: null,
       mirror_top: null,
       'copy-before-write': null,
+      nbd: [],
     });
   });
 });

@@ -175,9 +175,22 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   ],
   // the dynamic model's own text (docs/architecture.md), not QEMU's
   dynamicReopenFailed: [
-    ['f0', '/img/a.img', 'Permission denied'],
+    ['f0', "could not open '/img/a.img': Permission denied"],
     "Cannot reopen node 'f0' read-write for a writer: could not open '/img/a.img': Permission denied",
   ],
+  dynamicReopenFileReason: [['/img/a.img', 'Permission denied'], "could not open '/img/a.img': Permission denied"],
+  nbdServerFull: [['/w/ro.sock', 1], "The NBD server at '/w/ro.sock' serves 1 client at once (qemu-nbd -e); QEMU would wait for it without end"],
+  couldNotOpenImage: [['Permission denied'], 'Could not open image: Permission denied'],
+  nbdConnectFailed: [['/w/none.sock', 'No such file or directory'], "Failed to connect to '/w/none.sock': No such file or directory"],
+  nbdExportNotAvailable: [[], 'Requested export not available'],
+  nbdExportReadOnly: [[], 'NBD export is read-only'],
+  flushFailed: [['Input/output error'], 'Error flushing drive: Input/output error'],
+  nbdReopenReadWrite: [[], "Can't reopen read-only NBD mount as read/write"],
+  nbdCannotGrow: [[], 'Cannot grow NBD nodes'],
+  nbdExportNameTooLong: [[], 'export name too long to send to server'],
+  nbdBitmapNameTooLong: [[], 'x-dirty-bitmap query too long to send to server'],
+  noTlsCreds: [['tls0'], "No TLS credentials with id 'tls0'"],
+  notTlsCreds: [['tg0'], "Object with id 'tg0' is not TLS credentials"],
 };
 
 describe('the message table (src/messages/messages.ts)', () => {

@@ -38,6 +38,7 @@ describe('the driver table', () => {
       commit_top: { name: 'commit_top', holdsFd: false, childPerm: true },
       mirror_top: { name: 'mirror_top', holdsFd: false, childPerm: true },
       'copy-before-write': { name: 'copy-before-write', holdsFd: false, childPerm: true },
+      nbd: { name: 'nbd', holdsFd: false, childPerm: false },
     });
   });
 
