@@ -16,10 +16,14 @@ export function checkFileLocks(tx: Tx, node: BlockNode, perm: PermSet, shared: P
   if (file.perm === perm && file.shared === shared) return;
   if (file.locking) {
     const users: readonly NodeName[] = getShard(tx.g.fileUsers, file.identity) ?? [];
-    const others = users
-      .filter((name) => name !== node.name)
-      .map((name) => tx.mustPeekNode(name).file!)
-      .filter((other) => other.locking);
+    const others = [
+      ...users
+        .filter((name) => name !== node.name)
+        .map((name) => tx.mustPeekNode(name).file!)
+        .filter((other) => other.locking),
+      // other processes' locks on the file (a qemu-nbd serving it)
+      ...(tx.env.storage.externalLocks?.(file.identity) ?? []),
+    ];
     for (const bit of PERM_BITS) {
       if (perm & bit && others.some((o) => !(o.shared & bit))) fail(msg.lockFailed(permNames(bit)));
     }

@@ -47,6 +47,16 @@ export interface Storage {
   nbdConnect(address: NbdAddress, exportName: string): NbdAnswer;
   /** Whether the server that gave `serverId` in a negotiation still runs (its connections live). */
   nbdServerRunning(serverId: string): boolean;
+  /**
+   * The lock bytes other processes hold on the file of that identity (a `qemu-nbd` serving it):
+   * each holder's perm and shared, as file-posix's locks show them.
+   */
+  externalLocks?(identity: string): readonly LockHolder[];
+}
+
+export interface LockHolder {
+  readonly perm: number;
+  readonly shared: number;
 }
 
 export const ERRNO_TEXT = {

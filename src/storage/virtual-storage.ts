@@ -5,7 +5,8 @@
 import type { FdMode } from '../graph/types.js';
 import { nbdAddressKey, nbdAddressText, type NbdAddress, type NbdAnswer } from '../drivers/nbd-server.js';
 import { msg } from '../messages/messages.js';
-import { ERRNO_TEXT, type FileFacts, type ImageFormat, type Storage } from './storage.js';
+import { Perm } from '../perms/perm.js';
+import { ERRNO_TEXT, type FileFacts, type ImageFormat, type LockHolder, type Storage } from './storage.js';
 
 export interface VirtualFile {
   readonly format?: ImageFormat;
@@ -98,11 +99,24 @@ function exportSize(server: VirtualNbdServer, facts: FileFacts | { error: string
 
 type ServerTable = Map<string, VirtualNbdServer & { readonly id: string }>;
 
+const { CONSISTENT_READ: C, WRITE: W, WRITE_UNCHANGED: U, RESIZE: R } = Perm;
+
+/**
+ * The lock bytes a qemu-nbd holds on the file it serves: its export's BlockBackend takes C (and W
+ * when writable) and shares all but resize; a qcow2 between turns that into C W R taken (C when
+ * read-only) and C U shared on the file, as qcow2's child perms do.
+ */
+function serverLocks(server: VirtualNbdServer, facts: FileFacts | { error: string }): LockHolder {
+  const format = server.format ?? ('error' in facts ? 'raw' : facts.header.format);
+  if (format === 'qcow2') return { perm: server.readOnly ? C : C | W | R, shared: C | U };
+  return { perm: server.readOnly ? C : C | W, shared: C | W | U };
+}
+
 /** The NBD side of a virtual storage: its servers, started and stopped, and what a client meets. */
 function nbdServersOn(
   table: ReadonlyMap<string, VirtualFile>,
   servers: ServerTable,
-): Pick<VirtualStorage, 'startNbdServer' | 'stopNbdServer' | 'nbdServerRunning' | 'nbdConnect'> {
+): Pick<VirtualStorage, 'startNbdServer' | 'stopNbdServer' | 'nbdServerRunning' | 'nbdConnect' | 'externalLocks'> {
   let starts = servers.size;
   return {
     startNbdServer(server) {
@@ -110,6 +124,11 @@ function nbdServersOn(
     },
     stopNbdServer(address) {
       return servers.delete(nbdAddressKey(address));
+    },
+    externalLocks(identity) {
+      return [...servers.values()]
+        .filter((server) => `virtual:${server.image}` === identity)
+        .map((server) => serverLocks(server, inspectFile(table.get(server.image), server.image)));
     },
     nbdServerRunning(serverId) {
       return [...servers.values()].some((server) => server.id === serverId);
