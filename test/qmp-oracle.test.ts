@@ -17,6 +17,7 @@ import { differenceLine, differences } from '../src/diff/compare.js';
 import { normalizeTrace } from '../src/diff/normalize.js';
 import { readScenarioFile, tracePathFor } from '../src/diff/scenario-file.js';
 import type { Trace } from '../src/diff/trace.js';
+import { CORPUS_DIR } from './support/corpus.js';
 import { isRoot, missing } from './support/environment.js';
 import { ORACLE_SCENARIOS, SCENARIO_DIR, SHARED_ORACLE_DRIVER } from './support/oracle.js';
 import { recordOnPermgraphQmp } from './support/qmp-server-trace.js';
@@ -36,6 +37,30 @@ describe.skipIf(why)(`permgraph qmp against the oracle's recordings${why ? ` (sk
       const found = differences(normalizeTrace(recording), normalizeTrace(served), ['recording', 'permgraph qmp']);
       expect(found.map(differenceLine).map((d) => d.slice(0, 600))).toEqual([]);
     });
+  }
+});
+
+/**
+ * NBD client nodes of `permgraph qmp` on real storage really connect and negotiate with the real
+ * qemu-nbd servers of the corpus's NBD scenarios (a handshake only: no data is read), so their
+ * `ro` is what the server said, as the daemon's was. Left out, with why: nbd-read-write-server
+ * (a qcow2 read through an NBD node needs the export's data), nbd-server-changes (a connection
+ * that died with its server shows only in I/O, which a handshake has none of), nbd-server-locks
+ * (real lock bytes are not read from the host).
+ */
+const NBD_QMP_SCENARIOS = ['nbd-auto-read-only-degrade', 'nbd-open-errors', 'nbd-named-exports', 'nbd-commit-into-nbd-base', 'nbd-jobs-targets', 'nbd-filenames'];
+const nbdWhy = missing(['qemu-img', 'qemu-io', 'qemu-nbd', ...(isRoot() ? ['setpriv'] : [])]);
+
+describe.skipIf(nbdWhy)(`permgraph qmp with real qemu-nbd servers against the daemon's recordings${nbdWhy ? ` (skipped: ${nbdWhy})` : ''}`, () => {
+  for (const name of NBD_QMP_SCENARIOS) {
+    it(`${name}: permgraph qmp = recording`, async () => {
+      const file = join(CORPUS_DIR, `${name}.json`);
+      const { scenario } = readScenarioFile(file);
+      const recording = JSON.parse(readFileSync(tracePathFor(file), 'utf8')) as Trace;
+      const served = await recordOnPermgraphQmp(scenario, name, { model: 'qemu-7.2', ...asUser });
+      const found = differences(normalizeTrace(recording), normalizeTrace(served), ['recording', 'permgraph qmp']);
+      expect(found.map(differenceLine).map((d) => d.slice(0, 600))).toEqual([]);
+    }, 60_000);
   }
 });
 
