@@ -109,3 +109,17 @@ describe('permgraph chart and graph', () => {
     expect(await cli('view', COMMIT, '--port', '70000')).toEqual({ code: 2, out: '', err: 'permgraph: view: --port 70000: give a port from 0 to 65535\n' });
   });
 });
+
+describe('NBD servers', () => {
+  const [dynamic, qemu] = viewData('examples/nbd-auto-read-only.yaml').runs;
+
+  it('draws the server an nbd node is connected to, with its export and whether it let the node write', () => {
+    const server = '"server:unix:/scenario/nbd-auto-read-only/base.sock"';
+    const first = blockGraphDot(qemu!.steps[0]!);
+    expect(first).toContain(`${server} [shape=cylinder, class="nbd-server ro"`);
+    expect(first).toContain(`"node:base-nbd" -> ${server} [style=dashed, arrowhead=none, label="export ''"]`);
+    // dynamic negotiated anew with the server started writable (step 5); qemu-7.2 kept what it had
+    expect(blockGraphDot(dynamic!.steps[5]!)).toContain(`${server} [shape=cylinder, class="nbd-server rw"`);
+    expect(blockGraphDot(qemu!.steps[5]!)).toContain(`${server} [shape=cylinder, class="nbd-server ro"`);
+  });
+});

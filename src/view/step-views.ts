@@ -51,6 +51,7 @@ function nodesOf(graph: Graph): NodeView[] {
       state: node.machine.value,
       openMode: node.file?.mode ?? null,
       filename: node.filename,
+      ...(node.remote ? { remote: { server: node.remote.server, exportName: node.remote.exportName, readOnly: node.remote.serverReadOnly } } : {}),
       perm: permMask(cumulative.perm),
       shared: permMask(cumulative.shared),
     };

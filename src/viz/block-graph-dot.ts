@@ -80,6 +80,7 @@ export function blockGraphDot(step: StepView, options: BlockGraphDotOptions = {}
     if (options.selected === node.name) attrs.push('peripheries=2');
     lines.push(`  ${dotString(id)} [${attrs.join(', ')}];`);
   }
+  lines.push(...remoteServers(step, shown));
   for (const edge of step.edges) {
     const child = nodeVertex(edge.child);
     if (!shown(edge.parent) || !shown(child)) continue;
@@ -97,6 +98,26 @@ export function blockGraphDot(step: StepView, options: BlockGraphDotOptions = {}
   });
   lines.push('}');
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The NBD servers the graph's client nodes connect to, one cylinder each (read-only grey, writable
+ * amber, as it answered when last asked), a dashed line from each client with its export's name.
+ */
+function remoteServers(step: StepView, shown: (v: VertexId) => boolean): string[] {
+  const lines: string[] = [];
+  const drawn = new Set<string>();
+  for (const node of step.nodes) {
+    if (!node.remote || !shown(nodeVertex(node.name))) continue;
+    const id = `server:${node.remote.server}`;
+    if (!drawn.has(id)) {
+      drawn.add(id);
+      const label = `NBD server\n${node.remote.server}\n${node.remote.readOnly ? 'read-only' : 'writable'}`;
+      lines.push(`  ${dotString(id)} [shape=cylinder, class="nbd-server ${node.remote.readOnly ? 'ro' : 'rw'}", fillcolor="${node.remote.readOnly ? '#eceff1' : '#fff8e1'}", label="${label}"];`);
+    }
+    lines.push(`  ${dotString(nodeVertex(node.name))} -> ${dotString(id)} [style=dashed, arrowhead=none, label=${dotString(`export '${node.remote.exportName}'`)}];`);
+  }
+  return lines;
 }
 
 /** At most this many changed nodes join a neighbourhood (a step may add hundreds). */

@@ -11,6 +11,8 @@ export const GRAPH_LEGEND = [
   "           STATE and a file node's open mode: `ro · idle · O_RDONLY`; dashed: a node",
   '           named by QEMU (#block…); grey: read-only, yellow: read-write',
   '  box      a user (an export, a device, the BlockBackend of a job) or a block job',
+  '  cylinder an NBD server an nbd node is connected to (dashed line, with the export name):',
+  '           grey if it refused writes when last asked, yellow if it let the node write',
   '  arrow    an edge from parent to child, labelled with three lines: the child name',
   '           (file, backing, root, …), PERM and SHARED',
   '  blue     what the step changed; red: what refused the command',

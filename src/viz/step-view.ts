@@ -19,6 +19,8 @@ export interface NodeView {
   /** The open mode of a file node's descriptor; null for nodes without one. */
   readonly openMode: 'O_RDONLY' | 'O_RDWR' | null;
   readonly filename: string;
+  /** An NBD client node's server: where, which export, and whether it let the node write when last asked. */
+  readonly remote?: { readonly server: string; readonly exportName: string; readonly readOnly: boolean };
   /** Cumulative perm and shared of the node's parents, as a `wrus` mask. */
   readonly perm: string;
   readonly shared: string;
