@@ -12,7 +12,9 @@ import type { DriverPolicies } from '../drivers/registry.js';
 import { emptyGraph } from '../graph/graph.js';
 import type { Graph, Model } from '../graph/types.js';
 import { ScenarioError } from '../scenario/load.js';
-import { chmodVirtual } from '../scenario/storage-steps.js';
+import { nbdAddressKey } from '../drivers/nbd-server.js';
+import { stopAddress } from '../scenario/qemu-nbd-args.js';
+import { changeVirtualStorage } from '../scenario/storage-steps.js';
 import { substitute, virtualStorageFor } from '../scenario/virtual-setup.js';
 import { createVirtualStorage, type VirtualFile, type VirtualStorage } from '../storage/virtual-storage.js';
 import { commandLabel, type Universe, type UniverseCommand } from './universe.js';
@@ -24,7 +26,7 @@ export interface WorldOptions {
   readonly driverPolicies?: DriverPolicies;
 }
 
-/** One combination of file modes: its storage and the engine commands run in. */
+/** One combination of file modes and NBD servers: its storage and the engine commands run in. */
 export interface StorageState {
   /** Which files differ from the universe's setup, and how ('' when none do). */
   readonly key: string;
@@ -54,7 +56,7 @@ export class World {
   private readonly setupFiles: ReadonlyMap<string, VirtualFile>;
   private readonly storages = new Map<string, StorageState>();
   private readonly qmpCommands = new Map<UniverseCommand, QmpCommand>();
-  private readonly chmods = new Map<UniverseCommand, Map<StorageState, StorageState>>();
+  private readonly changes = new Map<UniverseCommand, Map<StorageState, StorageState>>();
 
   constructor(
     readonly universe: Universe,
@@ -91,7 +93,7 @@ export class World {
       if (moved.fault !== undefined) throw moved.fault;
       return { state: moved.graph === state.graph ? state : { graph: moved.graph, storage: state.storage } };
     }
-    const storage = this.chmodded(state.storage, command);
+    const storage = this.changed(state.storage, command);
     return { state: storage === state.storage ? state : { graph: state.graph, storage } };
   }
 
@@ -105,18 +107,16 @@ export class World {
     return qmp;
   }
 
-  /** The storage state a chmod leads to from `from` (worked out once for each pair). */
-  private chmodded(from: StorageState, command: Extract<UniverseCommand, { chmod: unknown }>): StorageState {
-    let results = this.chmods.get(command);
-    if (!results) this.chmods.set(command, (results = new Map()));
+  /** The storage state a chmod or an NBD server's start or stop leads to from `from` (worked out once for each pair). */
+  private changed(from: StorageState, command: Exclude<UniverseCommand, { execute: string } | { advance: number }>): StorageState {
+    let results = this.changes.get(command);
+    if (!results) this.changes.set(command, (results = new Map()));
     let to = results.get(from);
+    // stopping a server that is not running changes nothing (a scenario would be told so)
+    if (!to && 'qemu-nbd-stop' in command && !from.storage.nbdServers.has(nbdAddressKey(stopAddress(command['qemu-nbd-stop'])))) to = from;
     if (!to) {
-      const [path, mode] = command.chmod;
-      const next = createVirtualStorage(Object.fromEntries(from.storage.files));
-      if (!next.files.has(path)) {
-        throw new ScenarioError(`${this.universe.name}: commands[${this.commands.indexOf(command)}]: chmod: no such file '${path}'`);
-      }
-      chmodVirtual(next, path, mode);
+      const next = createVirtualStorage(Object.fromEntries(from.storage.files), from.storage.nbdServers.values(), from.storage.stoppedNbdServers);
+      changeVirtualStorage(next, command, `${this.universe.name}: commands[${this.commands.indexOf(command)}]`);
       to = this.storageFor(next);
       results.set(from, to);
     }
@@ -131,6 +131,9 @@ export class World {
       const now = flags(file);
       if (was !== now) changed.push(`${path}:${now}`);
     }
+    // the NBD servers listening, each by its start (a restarted server is another one) and its -r
+    for (const [address, server] of storage.nbdServers) changed.push(`nbd:${address}=${server.id}${server.readOnly ? ':ro' : ':rw'}`);
+    for (const [address, id] of storage.stoppedNbdServers) changed.push(`nbd-stopped:${address}=${id}`);
     const key = changed.sort().join(',');
     let found = this.storages.get(key);
     if (!found) {

@@ -9,7 +9,7 @@ import type { Graph } from '../graph/types.js';
 import type { QmpReply } from '../qapi/reply.js';
 import { graphDifference } from './deep-equal.js';
 import { childPermsFollowDriver, noWriteOnReadOnly, parentsShare } from './perms.js';
-import { dynamicReadWriteIffWriter, fdFollowsWriters, machineAtRest } from './read-only.js';
+import { dynamicReadWriteIffWriter, fdFollowsWriters, machineAtRest, nbdWriteOnlyWhereLet } from './read-only.js';
 import { acyclic, edgesPointAtLiveNodes, jobsConsistent, namesUnique } from './structure.js';
 import type { InvariantContext, InvariantName, SnapshotInvariant, Violation } from './types.js';
 
@@ -25,6 +25,7 @@ export const SNAPSHOT_INVARIANTS: readonly SnapshotInvariant[] = [
   noWriteOnReadOnly,
   fdFollowsWriters,
   dynamicReadWriteIffWriter,
+  nbdWriteOnlyWhereLet,
   machineAtRest,
   jobsConsistent,
 ];

@@ -51,6 +51,16 @@ export const dynamicReadWriteIffWriter = defineInvariant(
   },
 );
 
+export const nbdWriteOnlyWhereLet = defineInvariant(
+  'nbd-write-only-where-let',
+  "DESIGN §1 (auto-read-only's own case, docs/dynamic-model.md), FINDINGS g2: an NBD client node is read-write only where its server let it write when last asked (block/nbd.c: nbd_handle_updated_info() makes a node on a server with NBD_FLAG_READ_ONLY read-only through bdrv_apply_auto_read_only(), or fails its open; model dynamic negotiates anew before a node turns read-write)",
+  (g, report) => {
+    for (const node of viewOf(g).nodes) {
+      if (node.remote?.serverReadOnly && !node.readOnly) report(`'${node.name}' is read-write but its server refused writes (${node.remote.server})`);
+    }
+  },
+);
+
 export const machineAtRest = defineInvariant(
   'machine-at-rest',
   'spec §4.2 and §5.3: a reopen is decided inside the command that caused it (its check, then commit or abort), so between commands no node is half-way through one (block.c: bdrv_reopen_multiple(), tran_finalize())',

@@ -8,6 +8,7 @@ export type InvariantName =
   | 'no-write-on-read-only'
   | 'fd-follows-writers'
   | 'dynamic-read-write-iff-writer'
+  | 'nbd-write-only-where-let'
   | 'machine-at-rest'
   | 'refused-command-unchanged'
   | 'names-unique'

@@ -52,6 +52,8 @@ export interface VirtualStorage extends Storage {
   readonly files: ReadonlyMap<string, VirtualFile>;
   /** The NBD servers listening, by nbdAddressKey(), each with the id of its start. */
   readonly nbdServers: ReadonlyMap<string, VirtualNbdServer & { readonly id: string }>;
+  /** The id of the server that last stopped at each address (the next one there gets the other id). */
+  readonly stoppedNbdServers: ReadonlyMap<string, string>;
   /** Starts an NBD server (in place of one listening at the same address). */
   startNbdServer(server: VirtualNbdServer): void;
   /** Stops the NBD server at that address; false when none listens there. */
@@ -116,14 +118,23 @@ function serverLocks(server: VirtualNbdServer, facts: FileFacts | { error: strin
 function nbdServersOn(
   table: ReadonlyMap<string, VirtualFile>,
   servers: ServerTable,
+  stopped: Map<string, string>,
 ): Pick<VirtualStorage, 'startNbdServer' | 'stopNbdServer' | 'nbdServerRunning' | 'nbdConnect' | 'externalLocks'> {
-  let starts = servers.size;
   return {
+    // a server started where another ran is another one: its id differs from the last one's there
+    // (two ids an address, so that a graph's states stay finitely many)
     startNbdServer(server) {
-      servers.set(nbdAddressKey(server.address), { ...server, id: `nbd-server-${++starts}` });
+      const key = nbdAddressKey(server.address);
+      const before = servers.get(key)?.id ?? stopped.get(key);
+      if (servers.has(key)) stopped.set(key, before!);
+      servers.set(key, { ...server, id: `${key}#${before?.endsWith('#1') ? 2 : 1}` });
     },
     stopNbdServer(address) {
-      return servers.delete(nbdAddressKey(address));
+      const key = nbdAddressKey(address);
+      const server = servers.get(key);
+      if (!server) return false;
+      stopped.set(key, server.id);
+      return servers.delete(key);
     },
     externalLocks(identity) {
       return [...servers.values()]
@@ -158,13 +169,16 @@ function nbdServersOn(
 export function createVirtualStorage(
   files: Readonly<Record<string, VirtualFile>> = {},
   nbdServers: Iterable<VirtualNbdServer & { readonly id: string }> = [],
+  stoppedNbdServers: Iterable<readonly [string, string]> = [],
 ): VirtualStorage {
   const table = new Map<string, VirtualFile>(Object.entries(files));
   const servers = new Map([...nbdServers].map((server) => [nbdAddressKey(server.address), server] as const));
+  const stopped = new Map(stoppedNbdServers);
   return {
     files: table,
     nbdServers: servers,
-    ...nbdServersOn(table, servers),
+    stoppedNbdServers: stopped,
+    ...nbdServersOn(table, servers, stopped),
     put(path, file) {
       table.set(path, file);
     },

@@ -143,7 +143,8 @@ describe('each invariant reports what it forbids', () => {
   it('every invariant is in the catalogue with its QEMU fact', () => {
     expect(INVARIANT_FACTS.map((f) => f.name).sort()).toEqual([
       'acyclic', 'child-perms-follow-driver', 'dynamic-read-write-iff-writer', 'edges-point-at-live-nodes', 'fd-follows-writers',
-      'jobs-consistent', 'machine-at-rest', 'names-unique', 'no-write-on-read-only', 'parents-share', 'refused-command-unchanged',
+      'jobs-consistent', 'machine-at-rest', 'names-unique', 'nbd-write-only-where-let', 'no-write-on-read-only', 'parents-share',
+      'refused-command-unchanged',
     ]);
     for (const { fact } of INVARIANT_FACTS) expect(fact).toMatch(/spec §|DESIGN §/);
   });
