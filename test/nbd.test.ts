@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { explore } from '../src/check/explore.js';
 import { loadUniverse } from '../src/check/universe.js';
 import { World } from '../src/check/world.js';
+import type { NbdAddress } from '../src/drivers/nbd-server.js';
+import { DRIVERS, type DriverPolicies } from '../src/drivers/registry.js';
 import { cumulativePerm } from '../src/perms/cumulative.js';
 import { hasWriters } from '../src/perms/writers.js';
 import { nodesInOrder, parentEdges } from '../src/graph/graph.js';
@@ -161,5 +163,25 @@ describe('permgraph check on an NBD-backed chain (examples/universes/nbd-chain.y
     expect(result.found?.violations).toBeUndefined();
     expect(result.exhausted).toBe(true);
     expect(result.states).toBeGreaterThan(model === 'dynamic' ? 300 : 20);
+  });
+});
+
+describe('a planted bug in the nbd driver', () => {
+  // an nbd driver that ignores a server's refusal to write: at open, and in a reopen read-write
+  const { reopenPrepare: _dropped, ...careless } = DRIVERS.nbd;
+  const CARELESS_NBD: DriverPolicies = {
+    ...DRIVERS,
+    nbd: {
+      ...careless,
+      open: (host, options) => {
+        host.size = host.connectNbd(options['server'] as NbdAddress, (options['export'] as string | undefined) ?? '').size;
+      },
+    },
+  };
+  const universe = loadUniverse('examples/universes/nbd-chain.yaml');
+
+  it.each(['dynamic', 'qemu-7.2'] as const)('is caught by nbd-write-only-where-let in the NBD-backed chain (model %s)', (model) => {
+    const result = explore(new World(universe, { model, driverPolicies: CARELESS_NBD }), { depth: 30 });
+    expect(result.found?.violations.map((v) => v.invariant)).toContain('nbd-write-only-where-let');
   });
 });
