@@ -48,7 +48,7 @@ describe.skipIf(why)(`permgraph qmp against the oracle's recordings${why ? ` (sk
  * that died with its server shows only in I/O, which a handshake has none of), nbd-server-locks
  * (real lock bytes are not read from the host).
  */
-const NBD_QMP_SCENARIOS = ['nbd-auto-read-only-degrade', 'nbd-open-errors', 'nbd-named-exports', 'nbd-commit-into-nbd-base', 'nbd-jobs-targets', 'nbd-filenames'];
+const NBD_QMP_SCENARIOS = ['nbd-auto-read-only-degrade', 'nbd-open-errors', 'nbd-odd-addresses', 'nbd-named-exports', 'nbd-commit-into-nbd-base', 'nbd-jobs-targets', 'nbd-filenames'];
 const nbdWhy = missing(['qemu-img', 'qemu-io', 'qemu-nbd', ...(isRoot() ? ['setpriv'] : [])]);
 
 describe.skipIf(nbdWhy)(`permgraph qmp with real qemu-nbd servers against the daemon's recordings${nbdWhy ? ` (skipped: ${nbdWhy})` : ''}`, () => {

@@ -4,6 +4,7 @@
  * size and whether the server lets it write (NBD_FLAG_READ_ONLY), or why there was no export.
  * Errors are QEMU 7.2's texts.
  */
+import { msg } from '../messages/messages.js';
 
 /** SocketAddress as blockdev-add's `server` gives it (qapi/sockets.json). */
 export type NbdAddress =
@@ -73,4 +74,22 @@ export function fromLegacyAddress(addr: unknown): NbdAddress | undefined {
   const { type, data } = addr as { type?: unknown; data?: unknown };
   if (typeof type !== 'string' || !data || typeof data !== 'object') return undefined;
   return { type, ...data } as NbdAddress;
+}
+
+/** An IP address written as one (no name to resolve), or localhost. */
+const resolvable = (host: string): boolean => host === 'localhost' || /^[\d.]+$/.test(host) || host.includes(':');
+
+/**
+ * Why a client finds no server at an address where none listens (socket_connect()): a unix path
+ * that is not there, an abstract socket or TCP port nobody listens on, a vsock with no transport
+ * on this machine, or a host name that does not resolve (there is no name service here).
+ */
+export function noServerError(address: NbdAddress, errno: { readonly ENOENT: string; readonly ECONNREFUSED: string; readonly ENODEV: string }): string {
+  if (address.type === 'inet' && !resolvable(address.host)) {
+    return msg.addressResolutionFailed(address.host, address.port, 'Name or service not known');
+  }
+  const why = address.type === 'vsock' ? errno.ENODEV
+    : address.type === 'unix' && !(address as { abstract?: boolean }).abstract ? errno.ENOENT
+    : errno.ECONNREFUSED;
+  return msg.nbdConnectFailed(nbdAddressText(address), why);
 }

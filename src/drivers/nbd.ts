@@ -32,6 +32,8 @@ const socketAddress: QapiType = {
 
 /** nbd_process_options(): the names the server will be asked for, checked; the TLS credentials looked up. */
 function processOptions(host: DriverOpenHost, options: BlockdevOptions): void {
+  // nbd_config(): socket_address_parse_named_fd() looks the monitor's fd up first
+  if ((options['server'] as NbdAddress).type === 'fd') fail(msg.fdPassingUnsupported());
   const exportName = options['export'] as string | undefined;
   if (exportName !== undefined && exportName.length > NBD_MAX_STRING_SIZE) fail(msg.nbdExportNameTooLong());
   const creds = options['tls-creds'] as string | undefined;

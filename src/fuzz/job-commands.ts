@@ -53,7 +53,7 @@ export function addExport(world: World): void {
     world.nbdStarted = true;
   }
   const id = world.fresh('e');
-  world.add({ execute: 'block-export-add', arguments: { type: 'nbd', id, 'node-name': world.someNode('format', 'file', 'filter', 'null'), writable: random.chance(0.5) } });
+  world.add({ execute: 'block-export-add', arguments: { type: 'nbd', id, 'node-name': world.someNode('format', 'file', 'filter', 'null', 'nbd'), writable: random.chance(0.5) } });
   world.exports.push(id);
 }
 

@@ -10,7 +10,7 @@ const imagePaths = Object.values(IMAGES);
 const chmodPaths = [IMAGES.raw, IMAGES.base, IMAGES.target, IMAGES.top];
 
 /** The generic options of a node, each given now and then. */
-function genericOptions(world: World, readOnlyLikely: number): Record<string, unknown> {
+export function genericOptions(world: World, readOnlyLikely: number): Record<string, unknown> {
   const { random } = world;
   const out: Record<string, unknown> = {};
   if (random.chance(readOnlyLikely)) out['read-only'] = random.chance(0.7);
@@ -33,7 +33,7 @@ export function addFile(world: World): void {
 
 /** The `file` of a format node: a file node by name, or one inline. */
 function fileChild(world: World): unknown {
-  const files = world.nodesOf('file', 'null');
+  const files = world.nodesOf('file', 'null', 'nbd');
   if (files.length > 0 && world.random.chance(0.7)) return world.random.pick(files).name;
   return { driver: 'file', filename: world.random.pick(imagePaths) };
 }
@@ -69,7 +69,7 @@ export function addNull(world: World): void {
 export function addFilter(world: World): void {
   const { random } = world;
   const name = world.fresh('t');
-  const file = world.someNode('format', 'file', 'null', 'filter');
+  const file = world.someNode('format', 'file', 'null', 'filter', 'nbd');
   let options: Record<string, unknown>;
   if (random.chance(0.5)) {
     if (world.groups.length === 0 || random.chance(0.2)) {
@@ -87,7 +87,7 @@ export function addFilter(world: World): void {
 
 export function reopen(world: World): void {
   const { random } = world;
-  const nodes = world.nodesOf('file', 'format', 'null', 'filter');
+  const nodes = world.nodesOf('file', 'format', 'null', 'filter', 'nbd');
   if (nodes.length === 0) return addFile(world);
   const node = random.pick(nodes);
   const options: Record<string, unknown> = { ...node.options };
@@ -99,7 +99,7 @@ export function reopen(world: World): void {
 }
 
 export function deleteNode(world: World): void {
-  const name = world.someNode('file', 'format', 'null', 'filter');
+  const name = world.someNode('file', 'format', 'null', 'filter', 'nbd');
   world.add({ execute: 'blockdev-del', arguments: { 'node-name': name } });
   world.nodes.delete(name);
 }
@@ -109,7 +109,7 @@ const RAW_IMAGES: readonly string[] = [IMAGES.raw, IMAGES.readOnly];
 
 /** Whether a resize of the node would truncate a qcow2 image's file from outside (through a file, raw or filter node). */
 function cutsAnImage(world: World, node: WorldNode): boolean {
-  if (node.kind === 'null' || node.options['driver'] === 'qcow2') return false;
+  if (node.kind === 'null' || node.kind === 'nbd' || node.options['driver'] === 'qcow2') return false;
   const file = node.kind === 'file' ? node : node.options['file'];
   if (typeof file === 'string') {
     const below = world.nodes.get(file);
@@ -126,7 +126,7 @@ function cutsAnImage(world: World, node: WorldNode): boolean {
  */
 export function resize(world: World): void {
   const size = world.random.pick([0, 512, 1 << 20, 16 << 20, 1000, 64 << 20]);
-  const fit = world.nodesOf('format', 'file', 'filter', 'null').filter((node) => !cutsAnImage(world, node));
+  const fit = world.nodesOf('format', 'file', 'filter', 'null', 'nbd').filter((node) => !cutsAnImage(world, node));
   const name = fit.length === 0 || world.random.chance(0.05) ? 'nosuch' : world.random.pick(fit).name;
   world.add({ execute: 'block_resize', arguments: { 'node-name': name, size } });
 }

@@ -7,7 +7,7 @@
 import type { Step } from '../scenario/schema.js';
 import type { Random } from './random.js';
 
-export type NodeKind = 'file' | 'format' | 'filter' | 'null';
+export type NodeKind = 'file' | 'format' | 'filter' | 'null' | 'nbd';
 
 export interface WorldNode {
   readonly name: string;
@@ -37,6 +37,8 @@ export class World {
   readonly jobs: string[] = [];
   readonly steps: Step[] = [];
   nbdStarted = false;
+  /** The setup's qemu-nbd servers that a step stopped (and none started again). */
+  readonly stoppedServers = new Set<string>();
   private counter = 0;
 
   constructor(readonly random: Random) {}

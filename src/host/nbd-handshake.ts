@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { createConnection, type Socket } from 'node:net';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nbdAddressText, type NbdAddress, type NbdAnswer } from '../drivers/nbd-server.js';
+import { nbdAddressText, noServerError, type NbdAddress, type NbdAnswer } from '../drivers/nbd-server.js';
 import { msg } from '../messages/messages.js';
 import { ERRNO_TEXT } from '../storage/storage.js';
 
@@ -94,9 +94,12 @@ async function readReply(reader: Reader): Promise<OptionReply> {
   return { type: head.readUInt32BE(12), data: await reader.read(head.readUInt32BE(16)) };
 }
 
+/** A unix socket by its path, or in the abstract namespace (a leading NUL byte). */
+const unixPath = (address: { readonly path: string; readonly abstract?: boolean }): string => (address.abstract ? `\0${address.path}` : address.path);
+
 const connectTo = (address: NbdAddress): Socket =>
   address.type === 'unix'
-    ? createConnection({ path: address.path })
+    ? createConnection({ path: unixPath(address) })
     : createConnection({ host: (address as { host: string }).host, port: Number((address as { port: string }).port) });
 
 function errnoText(error: NodeJS.ErrnoException): string {
@@ -106,9 +109,7 @@ function errnoText(error: NodeJS.ErrnoException): string {
 
 /** One handshake with the server at `address` for `exportName`. */
 export async function nbdHandshake(address: NbdAddress, exportName: string): Promise<NbdAnswer> {
-  if (address.type !== 'unix' && address.type !== 'inet') {
-    return { error: msg.nbdConnectFailed(nbdAddressText(address), 'Address family not supported by protocol') };
-  }
+  if (address.type !== 'unix' && address.type !== 'inet') return { error: noServerError(address, ERRNO_TEXT) };
   const socket = connectTo(address);
   socket.setTimeout(HANDSHAKE_TIMEOUT_MS, () => socket.destroy(new Error('the server did not answer in time')));
   try {
@@ -117,6 +118,8 @@ export async function nbdHandshake(address: NbdAddress, exportName: string): Pro
       socket.once('error', reject);
     });
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { error: noServerError(address, ERRNO_TEXT) };
     return { error: msg.nbdConnectFailed(nbdAddressText(address), errnoText(error as NodeJS.ErrnoException)) };
   }
   const reader = new Reader(socket);

@@ -15,6 +15,10 @@ export const msg = {
   couldNotOpenImage: (errno: string) => `Could not open image: ${errno}`,
   // nbd/client-connection.c: nbd_connect() via socket_connect() (the address as socket_address_to_string() gives it)
   nbdConnectFailed: (address: string, errno: string) => `Failed to connect to '${address}': ${errno}`,
+  // util/qemu-sockets.c: inet_parse_connect_saddr(), when getaddrinfo() fails
+  addressResolutionFailed: (host: string, port: string, why: string) => `address resolution failed for ${host}:${port}: ${why}`,
+  // monitor/qmp stubs (stubs/monitor-fd.c) of qemu-storage-daemon, via socket_address_parse_named_fd()
+  fdPassingUnsupported: () => 'only QEMU supports file descriptor passing',
   // nbd/client.c: nbd_opt_info_or_go() on NBD_REP_ERR_UNKNOWN
   nbdExportNotAvailable: () => 'Requested export not available',
   // block/nbd.c: nbd_handle_updated_info(), the text bdrv_apply_auto_read_only() is given

@@ -62,6 +62,7 @@ export interface LockHolder {
 export const ERRNO_TEXT = {
   ENOENT: 'No such file or directory',
   ECONNREFUSED: 'Connection refused',
+  ENODEV: 'No such device',
   EACCES: 'Permission denied',
   EROFS: 'Read-only file system',
   EPERM: 'Operation not permitted',

@@ -3,7 +3,7 @@
  * described as data. A virtual file answers exactly as a real one would.
  */
 import type { FdMode } from '../graph/types.js';
-import { nbdAddressKey, nbdAddressText, type NbdAddress, type NbdAnswer } from '../drivers/nbd-server.js';
+import { nbdAddressKey, noServerError, type NbdAddress, type NbdAnswer } from '../drivers/nbd-server.js';
 import { msg } from '../messages/messages.js';
 import { Perm } from '../perms/perm.js';
 import { ERRNO_TEXT, type FileFacts, type ImageFormat, type LockHolder, type Storage } from './storage.js';
@@ -148,7 +148,7 @@ function nbdServersOn(
       // a TCP server bound to every address answers on any of them
       const server = servers.get(nbdAddressKey(address)) ??
         (address.type === 'inet' ? servers.get(`inet:0.0.0.0:${address.port}`) ?? servers.get(`inet:::${address.port}`) : undefined);
-      if (!server) return { error: msg.nbdConnectFailed(nbdAddressText(address), address.type === 'unix' ? ERRNO_TEXT.ENOENT : ERRNO_TEXT.ECONNREFUSED) };
+      if (!server) return { error: noServerError(address, ERRNO_TEXT) };
       if (server.exportName !== exportName) return { error: msg.nbdExportNotAvailable() };
       const facts = inspectFile(table.get(server.image), server.image);
       // served in its own format, a qcow2 image shows its guest data, no header

@@ -185,6 +185,8 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   nbdExportNotAvailable: [[], 'Requested export not available'],
   nbdExportReadOnly: [[], 'NBD export is read-only'],
   flushFailed: [['Input/output error'], 'Error flushing drive: Input/output error'],
+  addressResolutionFailed: [['no.such', '10809', 'Name or service not known'], 'address resolution failed for no.such:10809: Name or service not known'],
+  fdPassingUnsupported: [[], 'only QEMU supports file descriptor passing'],
   nbdReopenReadWrite: [[], "Can't reopen read-only NBD mount as read/write"],
   nbdCannotGrow: [[], 'Cannot grow NBD nodes'],
   nbdExportNameTooLong: [[], 'export name too long to send to server'],
