@@ -8,9 +8,9 @@ import { MODELS } from '../../machines/node.types.js';
 import { readDataFile } from '../scenario/data-file.js';
 import { checkData } from '../scenario/data-schema.js';
 import { parseDataText } from '../scenario/data-text.js';
-import { advanceStepSchema, chmodStepSchema, listOf, qemuNbdStepSchema, qemuNbdStopStepSchema, qmpStepSchema, recordOf, setupStepSchema, virtualFileSchema } from '../scenario/schema.js';
+import { advanceStepSchema, chmodStepSchema, listOf, qemuNbdStepSchema, qemuNbdStopStepSchema, qmpStepSchema, qsdServerStepSchema, recordOf, setupStepSchema, virtualFileSchema } from '../scenario/schema.js';
 
-const commandSchema = z.union([qmpStepSchema.omit({ expect: true }), advanceStepSchema, chmodStepSchema, qemuNbdStepSchema, qemuNbdStopStepSchema]);
+const commandSchema = z.union([qmpStepSchema.omit({ expect: true }), advanceStepSchema, chmodStepSchema, qemuNbdStepSchema, qsdServerStepSchema, qemuNbdStopStepSchema]);
 
 export const universeSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-"'),
@@ -41,5 +41,6 @@ export function commandLabel(command: UniverseCommand): string {
   if ('advance' in command) return `advance ${command.advance}s`;
   if ('qemu-nbd' in command) return `qemu-nbd ${command['qemu-nbd'].args.join(' ')}`;
   if ('qemu-nbd-stop' in command) return `qemu-nbd-stop ${command['qemu-nbd-stop']}`;
+  if ('qemu-storage-daemon' in command) return `qemu-storage-daemon ${command['qemu-storage-daemon'].args.join(' ')}`;
   return `chmod ${command.chmod[0]} ${command.chmod[1]}`;
 }

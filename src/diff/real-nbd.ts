@@ -1,5 +1,5 @@
 /**
- * Real `qemu-nbd` servers for a scenario run: started as the daemon's user in the scratch
+ * Real NBD servers for a scenario run (`qemu-nbd`, or a second `qemu-storage-daemon`): started as the daemon's user in the scratch
  * directory (a setup step, or a step between commands), each known by the address it listens at,
  * stopped by a `qemu-nbd-stop` step or when the run ends (SIGTERM to its process group, then
  * SIGKILL).
@@ -8,7 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { nbdAddressKey } from '../drivers/nbd-server.js';
-import { parseQemuNbd, stopAddress } from '../scenario/qemu-nbd-args.js';
+import { stopAddress } from '../scenario/qemu-nbd-args.js';
+import { NBD_SERVER_PROGRAMS, type NbdServerProgram } from '../scenario/storage-steps.js';
 import type { Identity } from './identity.js';
 
 export class NbdServerError extends Error {
@@ -54,7 +55,7 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 export interface RealNbdServers {
-  start(args: readonly string[], waitFor: string | undefined): void;
+  start(program: NbdServerProgram, args: readonly string[], waitFor: string | undefined): void;
   /** Stops the server listening at a socket path (or `HOST:PORT`, `:PORT`). */
   stop(where: string): void;
   stopAll(): void;
@@ -69,13 +70,13 @@ export function realNbdServers(identity: Identity, workdir: string): RealNbdServ
     if (!gone(child.pid!)) signalGroup(child, 'SIGKILL');
   };
   return {
-    start(args, waitFor) {
-      const server = parseQemuNbd(args);
+    start(program, args, waitFor) {
+      const server = NBD_SERVER_PROGRAMS[program](args);
       if (typeof server === 'string') throw new NbdServerError(server);
       const key = nbdAddressKey(server.address);
       const old = running.get(key);
       if (old) stopChild(old);
-      const [command, ...rest] = identity.wrap(['qemu-nbd', ...args]);
+      const [command, ...rest] = identity.wrap([program, ...args]);
       const child = spawn(command!, rest, { cwd: workdir, detached: true, stdio: 'ignore' });
       child.on('error', () => undefined);
       running.set(key, child);
@@ -84,8 +85,8 @@ export function realNbdServers(identity: Identity, workdir: string): RealNbdServ
         socket !== undefined ? existsSync(resolve(workdir, socket)) : listening((server.address as { port: string }).port);
       const deadline = Date.now() + START_TIMEOUT_MS;
       while (!ready()) {
-        if (child.pid === undefined || gone(child.pid)) throw new NbdServerError(`qemu-nbd ${args.join(' ')} exited early`);
-        if (Date.now() > deadline) throw new NbdServerError(`qemu-nbd ${args.join(' ')} did not start listening`);
+        if (child.pid === undefined || gone(child.pid)) throw new NbdServerError(`${program} ${args.join(' ')} exited early`);
+        if (Date.now() > deadline) throw new NbdServerError(`${program} ${args.join(' ')} did not start listening`);
         pause(10);
       }
     },

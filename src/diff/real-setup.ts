@@ -161,9 +161,11 @@ function runSetupStep(step: SetupStep, context: SetupContext): SetupRecord {
   const [op, arg] = Object.entries(step)[0] as [string, string | string[]];
   const args = Array.isArray(arg) ? arg : [arg];
   const record: StepRecord = { op, arg: arg as Json };
-  if ('qemu-nbd' in step) {
-    for (const a of step['qemu-nbd'].args) if (a.startsWith('/')) underTmp(a);
-    context.nbd.start(step['qemu-nbd'].args, step['qemu-nbd'].wait_for);
+  for (const program of ['qemu-nbd', 'qemu-storage-daemon'] as const) {
+    if (!(program in step)) continue;
+    const { args, wait_for: waitFor } = (step as Record<typeof program, { args: string[]; wait_for?: string }>)[program];
+    for (const a of args) if (a.startsWith('/')) underTmp(a);
+    context.nbd.start(program, args, waitFor);
     return record;
   }
   if (op === 'qemu-img' || op === 'qemu-io') {
@@ -190,6 +192,7 @@ export function realSetup(identity: Identity, workdir: string): RealSetup {
       if ('chmod' in step) changeMode(step.chmod);
       else if ('chattr' in step) chattr(step.chattr[0], step.chattr[1]);
       else if ('qemu-nbd' in step) runSetupStep({ 'qemu-nbd': step['qemu-nbd'] }, context);
+      else if ('qemu-storage-daemon' in step) runSetupStep({ 'qemu-storage-daemon': step['qemu-storage-daemon'] }, context);
       else context.nbd.stop(step['qemu-nbd-stop']);
     },
     undo() {

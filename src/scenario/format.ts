@@ -14,6 +14,7 @@ export function stepTitle(record: StepRecord): string {
   if ('chmod' in step) return `chmod ${step.chmod[0]} ${step.chmod[1]}`;
   if ('chattr' in step) return `chattr ${step.chattr[1]} ${step.chattr[0]}`;
   if ('qemu-nbd' in step) return `qemu-nbd ${step['qemu-nbd'].args.join(' ')}`;
+  if ('qemu-storage-daemon' in step) return `qemu-storage-daemon ${step['qemu-storage-daemon'].args.join(' ')}`;
   if ('qemu-nbd-stop' in step) return `qemu-nbd-stop ${step['qemu-nbd-stop']}`;
   return `sleep ${step.sleep}s`;
 }

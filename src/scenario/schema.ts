@@ -144,7 +144,9 @@ export const chattrStepSchema = z.strictObject({
 /** An NBD server started between commands (`qemu-nbd` as in setup), in place of one listening there. */
 const qemuNbdSpec = z.strictObject({ args: listOf(z.string(), 1), wait_for: z.string().optional() });
 export const qemuNbdStepSchema = z.strictObject({ 'qemu-nbd': qemuNbdSpec, ...common });
-/** The NBD server started at that socket path (or `HOST:PORT`, `:PORT`) stops, its clients cut off. */
+/** The NBD server (qemu-nbd or a second daemon) at that socket path (or `HOST:PORT`, `:PORT`) stops, its clients cut off. */
+/** A second qemu-storage-daemon started between commands as an NBD server (its own command line). */
+export const qsdServerStepSchema = z.strictObject({ 'qemu-storage-daemon': qemuNbdSpec, ...common });
 export const qemuNbdStopStepSchema = z.strictObject({ 'qemu-nbd-stop': z.string().min(1), ...common });
 
 const STEPS = [
@@ -156,6 +158,7 @@ const STEPS = [
   ['chmod', chmodStepSchema],
   ['chattr', chattrStepSchema],
   ['qemu-nbd', qemuNbdStepSchema],
+  ['qemu-storage-daemon', qsdServerStepSchema],
   ['qemu-nbd-stop', qemuNbdStopStepSchema],
 ] as const;
 export const stepSchema = keyedUnion(STEPS, noneOf('step', STEPS.map(([key]) => key)));
@@ -173,6 +176,7 @@ const SETUP_STEPS = [
   ['ro-bind-mount', z.strictObject({ 'ro-bind-mount': z.tuple([z.string(), z.string()]) })],
   ['chattr-immutable', z.strictObject({ 'chattr-immutable': z.string() })],
   ['qemu-nbd', z.strictObject({ 'qemu-nbd': qemuNbdSpec })],
+  ['qemu-storage-daemon', z.strictObject({ 'qemu-storage-daemon': qemuNbdSpec })],
 ] as const;
 const SETUP_KINDS = SETUP_STEPS.map(([key]) => key).join(', ');
 
@@ -198,6 +202,6 @@ export type Step = z.infer<typeof stepSchema>;
 export type SetupStep = z.infer<typeof setupStepSchema>;
 export type Expectation = z.infer<typeof expectSchema>;
 /** The steps between commands that change the storage or the servers under the graph. */
-export type StorageStep = Extract<Step, { chmod: unknown } | { chattr: unknown } | { 'qemu-nbd': unknown } | { 'qemu-nbd-stop': unknown }>;
+export type StorageStep = Extract<Step, { chmod: unknown } | { chattr: unknown } | { 'qemu-nbd': unknown } | { 'qemu-storage-daemon': unknown } | { 'qemu-nbd-stop': unknown }>;
 export const isStorageStep = (step: Step): step is StorageStep =>
-  'chmod' in step || 'chattr' in step || 'qemu-nbd' in step || 'qemu-nbd-stop' in step;
+  'chmod' in step || 'chattr' in step || 'qemu-nbd' in step || 'qemu-storage-daemon' in step || 'qemu-nbd-stop' in step;

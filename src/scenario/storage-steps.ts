@@ -7,6 +7,7 @@ import type { Storage } from '../storage/storage.js';
 import type { VirtualStorage } from '../storage/virtual-storage.js';
 import { ScenarioError } from './load.js';
 import { parseQemuNbd, stopAddress } from './qemu-nbd-args.js';
+import { parseQsdServer } from './qsd-server-args.js';
 import type { StorageStep } from './schema.js';
 
 /** chmod as the daemon's unprivileged user would feel it: owner bits decide. */
@@ -23,11 +24,16 @@ export const storageStepArgument = (step: StorageStep): unknown => (step as Reco
 
 const isVirtual = (storage: Storage): storage is VirtualStorage => 'files' in storage && 'update' in storage && 'nbdServers' in storage;
 
-/** Starts the server a qemu-nbd command line describes, on the virtual storage. */
-export function startVirtualNbd(storage: VirtualStorage, args: readonly string[], where: string): void {
-  const server = parseQemuNbd(args);
+/** The NBD servers a step can start, by the program's name: each read off its command line. */
+export const NBD_SERVER_PROGRAMS = { 'qemu-nbd': parseQemuNbd, 'qemu-storage-daemon': parseQsdServer } as const;
+
+export type NbdServerProgram = keyof typeof NBD_SERVER_PROGRAMS;
+
+/** Starts the server a qemu-nbd (or second daemon's) command line describes, on the virtual storage. */
+export function startVirtualNbd(storage: VirtualStorage, args: readonly string[], where: string, program: NbdServerProgram = 'qemu-nbd'): void {
+  const server = NBD_SERVER_PROGRAMS[program](args);
   if (typeof server === 'string') throw new ScenarioError(`${where}: ${server}`);
-  if (!storage.files.has(server.image)) throw new ScenarioError(`${where}: qemu-nbd: no such file '${server.image}'`);
+  if (!storage.files.has(server.image)) throw new ScenarioError(`${where}: ${program}: no such file '${server.image}'`);
   storage.startNbdServer(server);
 }
 
@@ -46,6 +52,8 @@ export function changeVirtualStorage(storage: Storage, step: StorageStep, where:
     storage.update(step.chattr[0], { immutable: step.chattr[1] === '+i' });
   } else if ('qemu-nbd' in step) {
     startVirtualNbd(storage, step['qemu-nbd'].args, where);
+  } else if ('qemu-storage-daemon' in step) {
+    startVirtualNbd(storage, step['qemu-storage-daemon'].args, where, 'qemu-storage-daemon');
   } else if (!storage.stopNbdServer(stopAddress(step['qemu-nbd-stop']))) {
     throw new ScenarioError(`${where}: qemu-nbd-stop: no NBD server at '${step['qemu-nbd-stop']}'`);
   }

@@ -83,6 +83,7 @@ function qemuImg(storage: VirtualStorage, args: readonly string[], where: string
 
 function applyStep(storage: VirtualStorage, step: SetupStep, where: string): void {
   if ('qemu-nbd' in step) return startVirtualNbd(storage, step['qemu-nbd'].args, where);
+  if ('qemu-storage-daemon' in step) return startVirtualNbd(storage, step['qemu-storage-daemon'].args, where, 'qemu-storage-daemon');
   const [op, raw] = Object.entries(step)[0] as [string, string | string[]];
   const args = Array.isArray(raw) ? raw : [raw];
   const need = (file: string): VirtualFile => {

@@ -28,7 +28,7 @@ export interface VirtualFile {
   readonly clusters?: readonly number[];
 }
 
-/** An NBD server outside the graph (`qemu-nbd`), serving one image file of the storage. */
+/** An NBD server outside the graph (`qemu-nbd`, or a second daemon), serving one image file of the storage. */
 export interface VirtualNbdServer {
   /** Where clients connect. */
   readonly address: NbdAddress;
@@ -40,6 +40,11 @@ export interface VirtualNbdServer {
   readonly exportName: string;
   /** `-r`: NBD_FLAG_READ_ONLY. */
   readonly readOnly: boolean;
+  /**
+   * The served node is opened read-only (its locks then take no write): qemu-nbd's `-r`; for a
+   * second daemon its node's own `read-only`, whatever the export allows.
+   */
+  readonly nodeReadOnly?: boolean;
   /** `-t`: it stays after its last client leaves. */
   readonly persistent: boolean;
   /** `-e`: clients served at once (1 by default). */
@@ -110,7 +115,7 @@ const { CONSISTENT_READ: C, WRITE: W, WRITE_UNCHANGED: U, RESIZE: R } = Perm;
  */
 function serverLocks(server: VirtualNbdServer, facts: FileFacts | { error: string }): LockHolder {
   const format = server.format ?? ('error' in facts ? 'raw' : facts.header.format);
-  if (format === 'qcow2') return { perm: server.readOnly ? C : C | W | R, shared: C | U };
+  if (format === 'qcow2') return { perm: (server.nodeReadOnly ?? server.readOnly) ? C : C | W | R, shared: C | U };
   return { perm: server.readOnly ? C : C | W, shared: C | W | U };
 }
 

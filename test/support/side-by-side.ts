@@ -38,7 +38,7 @@ function outcome(step: TraceStep, before: Flags, after: Flags, workdir: string):
 
 const label = (step: TraceStep): string => {
   if (step.execute) return `\`${step.execute}\``;
-  for (const key of ['wait-job', 'wait-event', 'chmod', 'chattr', 'qemu-nbd', 'qemu-nbd-stop', 'sleep', 'advance'] as const) {
+  for (const key of ['wait-job', 'wait-event', 'chmod', 'chattr', 'qemu-nbd', 'qemu-storage-daemon', 'qemu-nbd-stop', 'sleep', 'advance'] as const) {
     if (key in step) return `\`${key}\``;
   }
   return '';
