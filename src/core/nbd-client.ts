@@ -63,18 +63,23 @@ const remoteOf = (address: NbdAddress, exportName: string, info: NbdExportInfo):
 });
 
 /**
- * Model dynamic: a node to be written to negotiates anew with the server its options name, so that
- * storage that became writable (or unwritable) counts. Null when the server now lets it write;
- * else why not: the server's refusal (the new connection is kept), or why there was none.
+ * Model dynamic: the node negotiates anew with the server its options name, so that storage that
+ * became writable (or unwritable) counts; the new connection is kept as the node's. Null when
+ * there is one, else why not.
  */
-export function renegotiateForWrite(tx: Tx, name: NodeName): string | null {
+export function renegotiate(tx: Tx, name: NodeName): string | null {
   const node = tx.mustPeekNode(name);
   const address = node.options['server'] as NbdAddress;
   const exportName = (node.options['export'] as string | undefined) ?? '';
   const answer = negotiate(tx, address, exportName);
   if ('error' in answer) return answer.error;
   tx.mustNode(name).remote = remoteOf(address, exportName, answer);
-  return answer.readOnly ? msg.nbdExportReadOnly() : null;
+  return null;
+}
+
+/** renegotiate() for a writer: null when the server now lets the node write, else why not. */
+export function renegotiateForWrite(tx: Tx, name: NodeName): string | null {
+  return renegotiate(tx, name) ?? (tx.mustPeekNode(name).remote?.serverReadOnly ? msg.nbdExportReadOnly() : null);
 }
 
 /** Whether the server a node negotiated with still serves it (a server stopped and started again is another one). */

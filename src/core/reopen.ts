@@ -18,7 +18,7 @@ import { headerBelow } from './driver-host.js';
 import { refreshFilename } from './open.js';
 import { flagsOf, readOnlyQueue, type QueueEntry } from './reopen-queue.js';
 import { attachChild, checkNoCycle, detachNoperm } from './links.js';
-import { connectionAlive, renegotiateForWrite } from './nbd-client.js';
+import { connectionAlive, renegotiate } from './nbd-client.js';
 import { stepMachine } from './node-chart.js';
 import { refresh } from './refresh.js';
 import type { Tx } from './tx-state.js';
@@ -94,8 +94,8 @@ function driverPrepare(tx: Tx, entry: QueueEntry): void {
   const dynamic = tx.g.model === 'dynamic';
   const readWrite = !flags.readOnly && !(dynamic && flags.autoReadOnly);
   if (dynamic && readWrite && tx.mustPeekNode(entry.name).remote) {
-    const refusal = renegotiateForWrite(tx, entry.name);
-    if (refusal && refusal !== msg.nbdExportReadOnly()) fail(refusal);
+    const failure = renegotiate(tx, entry.name);
+    if (failure) fail(failure);
   }
   const refusal = driver.reopenPrepare(tx.mustPeekNode(entry.name), readWrite);
   if (refusal) fail(refusal);
