@@ -83,7 +83,7 @@ function read(path: string): string {
   }
 }
 
-const why = missing(['qemu-storage-daemon', 'qemu-img', 'qemu-io']) ?? (isRoot() ? null : 'runs the daemon as nobody, which needs root');
+const why = missing(['qemu-storage-daemon', 'qemu-img', 'qemu-io', 'qemu-nbd']) ?? (isRoot() ? null : 'runs the daemon as nobody, which needs root');
 
 /**
  * What the live run covers. CI's bounded run (.ci/run sets PERMGRAPH_FUZZ_CI=1, and a fresh seed

@@ -79,13 +79,14 @@ export function realNbdServers(identity: Identity, workdir: string): RealNbdServ
       const [command, ...rest] = identity.wrap([program, ...args]);
       const child = spawn(command!, rest, { cwd: workdir, detached: true, stdio: 'ignore' });
       child.on('error', () => undefined);
+      if (child.pid === undefined) throw new NbdServerError(`${program} could not be started (is it installed?)`);
       running.set(key, child);
       const socket = waitFor ?? (server.address.type === 'unix' ? server.address.path : undefined);
       const ready = (): boolean =>
         socket !== undefined ? existsSync(resolve(workdir, socket)) : listening((server.address as { port: string }).port);
       const deadline = Date.now() + START_TIMEOUT_MS;
       while (!ready()) {
-        if (child.pid === undefined || gone(child.pid)) throw new NbdServerError(`${program} ${args.join(' ')} exited early`);
+        if (gone(child.pid)) throw new NbdServerError(`${program} ${args.join(' ')} exited early`);
         if (Date.now() > deadline) throw new NbdServerError(`${program} ${args.join(' ')} did not start listening`);
         pause(10);
       }

@@ -15,7 +15,7 @@ import { isRoot, missing, REQUIRE_ALL } from '../support/environment.js';
 
 /** Runs wherever the daemon and root are there; skips saying why, or fails under PERMGRAPH_REQUIRE_ALL=1. */
 function unavailable(): string | null {
-  const why = missing(['qemu-storage-daemon', 'qemu-img', 'qemu-io', 'setpriv', 'chattr', 'mount']);
+  const why = missing(['qemu-storage-daemon', 'qemu-img', 'qemu-io', 'qemu-nbd', 'setpriv', 'chattr', 'mount']);
   if (why) return why;
   if (isRoot()) return null;
   if (REQUIRE_ALL) throw new Error('PERMGRAPH_REQUIRE_ALL=1 but the live differential suite needs root');
