@@ -16,7 +16,8 @@ import type { GraphEvent } from '../core/events.js';
 import { createNodeStepper } from './node-stepper.js';
 import type { DriverPolicies } from '../drivers/registry.js';
 import { nextJobDeadline } from '../jobs/clock.js';
-import { emptyGraph, jobsInOrder } from '../graph/graph.js';
+import { emptyGraph, getNode, jobsInOrder } from '../graph/graph.js';
+import { shardValues } from '../graph/shard-walk.js';
 import type { Graph, Model, NodeName } from '../graph/types.js';
 import type { Storage } from '../storage/storage.js';
 import { createVirtualStorage } from '../storage/virtual-storage.js';
@@ -87,11 +88,28 @@ function applyToActors(actors: NodeActors | null, faults: FaultLog, before: Grap
   }
 }
 
+/**
+ * Tells the storage of each NBD server whose last client in the graph a command closed (from the
+ * command's node.removed events, so that a command that closes no NBD client costs nothing here).
+ */
+function settleNbdClients(storage: Storage, before: Graph, result: { graph: Graph; events: readonly GraphEvent[] }): void {
+  if (!storage.nbdLastClientGone) return;
+  const left = new Set<string>();
+  for (const event of result.events) {
+    const remote = event.type === 'node.removed' ? getNode(before, event.node)?.remote : undefined;
+    if (remote) left.add(remote.serverId);
+  }
+  if (left.size === 0) return;
+  for (const node of shardValues(result.graph.nodes)) if (node.remote) left.delete(node.remote.serverId);
+  for (const id of left) storage.nbdLastClientGone(id);
+}
+
 export function createPermgraph(options: PermgraphOptions = {}): Permgraph {
   const model = options.model ?? 'dynamic';
   const machine = options.nodeMachine ?? nodeMachine;
+  const storage = options.storage ?? createVirtualStorage({});
   const engine = createEngine({
-    storage: options.storage ?? createVirtualStorage({}),
+    storage,
     stepper: createNodeStepper(machine),
     ...(options.driverPolicies ? { drivers: options.driverPolicies } : {}),
   });
@@ -121,6 +139,7 @@ export function createPermgraph(options: PermgraphOptions = {}): Permgraph {
       let result = engine.step(before, command);
       if (result.internal) faults.report(commandLabel(command), result.internal.fault);
       else result = applyToActors(actors, faults, before, result, commandLabel(command));
+      settleNbdClients(storage, before, result);
       publish(result);
       return result.reply;
     },
@@ -132,7 +151,9 @@ export function createPermgraph(options: PermgraphOptions = {}): Permgraph {
       faults.advanced();
       if (moved.graph === before && moved.events.length === 0) return;
       const done = applyToActors(actors, faults, before, { ...moved, reply: { return: {} } }, what);
-      if (!done.internal) publish(done);
+      if (done.internal) return;
+      settleNbdClients(storage, before, done);
+      publish(done);
     },
     nextJobDeadline: () => nextJobDeadline(jobsInOrder(graph$.value)),
     nodeActor: (name) => actors?.get(name),

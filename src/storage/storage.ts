@@ -48,6 +48,11 @@ export interface Storage {
   /** Whether the server that gave `serverId` in a negotiation still runs (its connections live). */
   nbdServerRunning(serverId: string): boolean;
   /**
+   * The graph's last client of that server has gone (its node closed): a server that ends after
+   * its last client (qemu-nbd without -t) ends now.
+   */
+  nbdLastClientGone?(serverId: string): void;
+  /**
    * The lock bytes other processes hold on the file of that identity (a `qemu-nbd` serving it):
    * each holder's perm and shared, as file-posix's locks show them.
    */

@@ -124,7 +124,14 @@ function nbdServersOn(
   table: ReadonlyMap<string, VirtualFile>,
   servers: ServerTable,
   stopped: Map<string, string>,
-): Pick<VirtualStorage, 'startNbdServer' | 'stopNbdServer' | 'nbdServerRunning' | 'nbdConnect' | 'externalLocks'> {
+): Pick<VirtualStorage, 'startNbdServer' | 'stopNbdServer' | 'nbdServerRunning' | 'nbdConnect' | 'externalLocks' | 'nbdLastClientGone'> {
+  const stop = (address: NbdAddress): boolean => {
+    const key = nbdAddressKey(address);
+    const server = servers.get(key);
+    if (!server) return false;
+    stopped.set(key, server.id);
+    return servers.delete(key);
+  };
   return {
     // a server started where another ran is another one: its id differs from the last one's there
     // (two ids an address, so that a graph's states stay finitely many)
@@ -134,17 +141,15 @@ function nbdServersOn(
       if (servers.has(key)) stopped.set(key, before!);
       servers.set(key, { ...server, id: `${key}#${before?.endsWith('#1') ? 2 : 1}` });
     },
-    stopNbdServer(address) {
-      const key = nbdAddressKey(address);
-      const server = servers.get(key);
-      if (!server) return false;
-      stopped.set(key, server.id);
-      return servers.delete(key);
-    },
+    stopNbdServer: stop,
     externalLocks(identity) {
       return [...servers.values()]
         .filter((server) => `virtual:${server.image}` === identity)
         .map((server) => serverLocks(server, inspectFile(table.get(server.image), server.image)));
+    },
+    nbdLastClientGone(serverId) {
+      const server = [...servers.values()].find((s) => s.id === serverId);
+      if (server && !server.persistent) stop(server.address);
     },
     nbdServerRunning(serverId) {
       return [...servers.values()].some((server) => server.id === serverId);
