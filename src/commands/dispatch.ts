@@ -43,7 +43,8 @@ export function dispatch(graph: Graph, env: TxEnv, command: QmpCommand): Dispatc
   } catch (error) {
     if (!(error instanceof QmpError)) return internalError(graph, commandLabel(command), error);
     const failure = { class: error.errorClass, desc: error.desc };
-    const seen = error instanceof TxError ? [...error.events.filter((e) => e.type === 'reopen.failed'), ...earlyFailedJobs(error.events)] : [];
+    // what happened all the same: refused reopens, negotiations with NBD servers, jobs that failed early
+    const seen = error instanceof TxError ? [...error.events.filter((e) => e.type === 'reopen.failed' || e.type === 'nbd.negotiated'), ...earlyFailedJobs(error.events)] : [];
     const residue = error instanceof TxError ? error.residue : undefined;
     return {
       graph: residue ?? graph,

@@ -82,6 +82,12 @@ type GraphEventBody =
       readonly direction: ReopenDirection;
       readonly reason: string;
     }
+  /**
+   * An NBD client node negotiated with a server (its open, or model dynamic's new negotiation for
+   * a writer). Published by a refused command too: the negotiation happened, and the server saw
+   * its client leave.
+   */
+  | { readonly type: 'nbd.negotiated'; readonly node: NodeName; readonly serverId: string }
   | { readonly type: 'shutdown' }
   | { readonly type: 'qmp.event'; readonly event: string; readonly data: Readonly<Record<string, unknown>> }
   | {

@@ -50,6 +50,7 @@ export function connectNode(tx: Tx, name: NodeName, address: NbdAddress, exportN
     fail(msg.nbdServerFull(nbdAddressText(address), answer.maxClients));
   }
   tx.mustNode(name).remote = remoteOf(address, exportName, answer);
+  tx.emit({ type: 'nbd.negotiated', node: name, serverId: answer.serverId });
   return answer;
 }
 
@@ -74,6 +75,7 @@ export function renegotiate(tx: Tx, name: NodeName): string | null {
   const answer = negotiate(tx, address, exportName);
   if ('error' in answer) return answer.error;
   tx.mustNode(name).remote = remoteOf(address, exportName, answer);
+  tx.emit({ type: 'nbd.negotiated', node: name, serverId: answer.serverId });
   return null;
 }
 

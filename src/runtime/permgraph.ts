@@ -89,15 +89,20 @@ function applyToActors(actors: NodeActors | null, faults: FaultLog, before: Grap
 }
 
 /**
- * Tells the storage of each NBD server whose last client in the graph a command closed (from the
- * command's node.removed events, so that a command that closes no NBD client costs nothing here).
+ * Tells the storage of each NBD server whose last client in the graph the command let go: a node
+ * of it closed, or a negotiation of a refused command (its client left at once). From the
+ * command's events, so that a command that touches no NBD client costs nothing here.
  */
-function settleNbdClients(storage: Storage, before: Graph, result: { graph: Graph; events: readonly GraphEvent[] }): void {
+function settleNbdClients(storage: Storage, before: Graph, result: { graph: Graph; events: readonly GraphEvent[]; reply: QmpReply }): void {
   if (!storage.nbdLastClientGone) return;
   const left = new Set<string>();
   for (const event of result.events) {
-    const remote = event.type === 'node.removed' ? getNode(before, event.node)?.remote : undefined;
-    if (remote) left.add(remote.serverId);
+    if (event.type === 'node.removed') {
+      const remote = getNode(before, event.node)?.remote;
+      if (remote) left.add(remote.serverId);
+    } else if (event.type === 'nbd.negotiated' && 'error' in result.reply) {
+      left.add(event.serverId);
+    }
   }
   if (left.size === 0) return;
   for (const node of shardValues(result.graph.nodes)) if (node.remote) left.delete(node.remote.serverId);
