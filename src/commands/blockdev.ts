@@ -5,7 +5,6 @@ import { openBlockdev } from '../core/open.js';
 import { closeNode } from '../core/close.js';
 import { transact } from '../core/tx.js';
 import { getNode, hasBackendParent } from '../graph/graph.js';
-import type { NodeName } from '../graph/types.js';
 import { opBlocked } from '../jobs/blockers.js';
 import { blockdevOptions } from '../drivers/blockdev-options.js';
 import { req, str, struct } from '../qapi/schema.js';

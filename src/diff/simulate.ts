@@ -7,7 +7,6 @@
 import type { QmpReply } from '../qapi/reply.js';
 import type { Model } from '../graph/types.js';
 import { createPermgraph, type Permgraph } from '../runtime/permgraph.js';
-import { ScenarioError } from '../scenario/data-error.js';
 import { waitForJob } from '../scenario/run.js';
 import { isStorageStep, type Scenario, type Step } from '../scenario/schema.js';
 import { changeVirtualStorage, storageStepArgument, storageStepKind } from '../scenario/storage-steps.js';

@@ -7,7 +7,7 @@ import { nodeMachine } from '../../machines/node.machine.js';
 import { NODE_TAGS } from '../../machines/node.types.js';
 import { DRIVERS } from '../drivers/registry.js';
 import { viewOf } from './view.js';
-import type { BlockNode, Graph } from '../graph/types.js';
+import type { BlockNode } from '../graph/types.js';
 import { permNames } from '../perms/perm.js';
 import { FD_WRITE_PERMS, hasWriters } from '../perms/writers.js';
 import { defineInvariant, type InvariantContext } from './types.js';

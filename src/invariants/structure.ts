@@ -7,7 +7,7 @@ import { getBackend, getEdge, getExport, getJob, getNode } from '../graph/graph.
 import { getShard } from '../graph/shards.js';
 import { viewOf } from './view.js';
 import { shardValueList } from '../graph/shard-walk.js';
-import type { Graph, JobStatus, NodeName } from '../graph/types.js';
+import type { JobStatus, NodeName } from '../graph/types.js';
 import { defineInvariant } from './types.js';
 
 const once = (list: readonly number[], id: number): boolean => list.indexOf(id) !== -1 && list.indexOf(id) === list.lastIndexOf(id);

@@ -12,7 +12,7 @@ import { attachChild, replaceNodeNoperm } from '../core/links.js';
 import { refresh } from '../core/refresh.js';
 import type { Tx } from '../core/tx-state.js';
 import { Role } from '../drivers/roles.js';
-import { childByName, getJob, getNode } from '../graph/graph.js';
+import { getJob } from '../graph/graph.js';
 import type { Graph, Job, JobPlan, JobType, NodeName } from '../graph/types.js';
 import { Perm, PERM_ALL, type PermSet } from '../perms/perm.js';
 import { reopenSetReadOnly } from '../core/reopen.js';

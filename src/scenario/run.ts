@@ -10,7 +10,6 @@ import { createPermgraph, type Permgraph, type PermgraphOptions } from '../runti
 import { diffGraphs, type Change } from './diff.js';
 import { isStorageStep, type Expectation, type Scenario, type Step } from './schema.js';
 import { changeVirtualStorage, storageStepKind } from './storage-steps.js';
-import { ScenarioError } from './load.js';
 import { substitute } from './virtual-setup.js';
 
 export interface QmpEventRecord {

@@ -40,7 +40,7 @@ class QmpService implements ClientHost {
   private stopping = false;
 
   constructor(
-    private readonly permgraph: Permgraph,
+    permgraph: Permgraph,
     private readonly log: (line: string) => void,
   ) {
     this.clock = startWallClock(permgraph);

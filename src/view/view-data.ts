@@ -1,6 +1,6 @@
 /** Everything the viewer shows for one scenario file: its run in both models, and the charts. */
 import { basename } from 'node:path';
-import { MODELS, type Model } from '../../machines/node.types.js';
+import { MODELS } from '../../machines/node.types.js';
 import { loadScenario } from '../scenario/load.js';
 import { playScenario, type StorageKind } from '../scenario/play.js';
 import { chartOf } from '../viz/charts.js';
