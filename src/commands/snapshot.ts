@@ -14,6 +14,8 @@ import { Role } from '../drivers/roles.js';
 import { childByName, getNode, parentEdges } from '../graph/graph.js';
 import { opBlocked } from '../jobs/blockers.js';
 import { req, str, struct } from '../qapi/schema.js';
+import { cumulativePerm } from '../perms/cumulative.js';
+import { Perm } from '../perms/perm.js';
 import type { Command } from './command.js';
 import { reopenSetReadOnly } from '../core/reopen.js';
 
@@ -27,10 +29,9 @@ export const blockdevSnapshot: Command = {
     if (blockedOld) fail(blockedOld);
     const overlay = getNode(graph, overlayName);
     if (!overlay) fail(msg.cannotFindDevice(overlayName, overlayName));
-    // bdrv_has_blk(): a BlockBackend uses the overlay (a node parent does not count)
-    if (parentEdges(graph, overlay).some((edge) => edge.parent.kind === 'backend')) fail(msg.overlayInUse());
-    const blockedNew = opBlocked(graph, overlayName, 'external-snapshot');
-    if (blockedNew) fail(blockedNew);
+    // only an overlay whose parents do not expect a valid image yet (no consistent read: a mirror
+    // target) may take a backing while in use; no op blocker of the overlay's is asked
+    if (cumulativePerm(parentEdges(graph, overlay)).perm & Perm.CONSISTENT_READ) fail(msg.overlayInUse());
     if (childByName(graph, overlay, 'backing')) fail(msg.overlayHasBacking());
     if (!(env.drivers ?? DRIVERS)[overlay.driver].supportsBacking) fail(msg.overlayNoBackingSupport());
     const appended = transact(graph, env, (tx) => {

@@ -195,11 +195,23 @@ function attachBacking(tx: Tx, overlay: NodeName, backing: NodeName): void {
   refreshFilename(tx, overlay);
 }
 
-/** bdrv_refresh_filename() of a node whose links changed. */
+/**
+ * bdrv_refresh_filename() of a node whose links changed. QEMU works a node's filename out anew,
+ * its children's first, whenever it is asked for one, so a new name shows in every node above it
+ * too: the parents whose name is made of it follow (a loop, any height).
+ */
 export function refreshFilename(tx: Tx, name: NodeName): void {
-  const node = tx.mustPeekNode(name);
-  const filename = nodeFilename(tx.g as Graph, node);
-  if (filename !== node.filename) tx.mustNode(name).filename = filename;
+  const work = [name];
+  for (let at = work.pop(); at !== undefined; at = work.pop()) {
+    const node = tx.mustPeekNode(at);
+    const filename = nodeFilename(tx.g as Graph, node);
+    if (filename === node.filename) continue;
+    tx.mustNode(at).filename = filename;
+    for (const id of node.parents) {
+      const parent = tx.peekEdge(id).parent;
+      if (parent.kind === 'node') work.push(parent.node);
+    }
+  }
 }
 
 function headerOf(tx: Tx, path: string): string | undefined {
