@@ -13,6 +13,7 @@ import { errorLine } from './errors.js';
 import { registerGraphCommand } from './graph-command.js';
 import { registerImportCommand } from './import-command.js';
 import { registerQmpCommand } from './qmp-command.js';
+import { registerQsdCommand } from './qsd-command.js';
 import { registerFuzzCommand } from './fuzz-command.js';
 import { registerRecordCommand } from './record-command.js';
 import { registerRunCommand } from './run-command.js';
@@ -25,6 +26,7 @@ export { errorLine, UsageError } from './errors.js';
 const COMMANDS: readonly RegisterCommand[] = [
   registerRunCommand,
   registerQmpCommand,
+  registerQsdCommand,
   registerCheckCommand,
   registerChartCommand,
   registerGraphCommand,
@@ -40,6 +42,8 @@ export function buildProgram(io: CliIo, setExit: (code: number | LongRunning) =>
     .name('permgraph')
     .description("Simulates QEMU's block-layer permission graph: QEMU 7.2's, and the dynamic read-only model")
     .version(packageVersion(), '-V, --version', "print permgraph's version")
+    // permgraph's own options come before the command (qsd takes the daemon's, -V among them)
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: io.stdout,

@@ -11,6 +11,15 @@ export const msg = {
   readOnlyWithWriters: (node: string) => `Read-only block node '${node}' cannot support read-write users`,
   // util/osdep.c via file-posix.c: raw_open_common(), raw_reconfigure_getfd()
   couldNotOpen: (filename: string, errno: string) => `Could not open '${filename}': ${errno}`,
+  // util/keyval.c: keyval_parse_one(), keyval_parse_put()
+  keyvalExpectedEquals: (param: string) => `Expected '=' after parameter '${param}'`,
+  keyvalInvalidParameter: (key: string) => `Invalid parameter '${key}'`,
+  keyvalInconsistent: (prefix: string) => `Parameters '${prefix}.*' used inconsistently`,
+  // qapi/qobject-input-visitor.c in keyval mode
+  keyvalExpectsBool: (name: string) => `Parameter '${name}' expects 'on' or 'off'`,
+  keyvalExpectsInteger: (name: string) => `Parameter '${name}' expects integer`,
+  keyvalExpectsSize: (name: string) => `Parameter '${name}' expects size`,
+  keyvalExpectsNumber: (name: string) => `Parameter '${name}' expects number`,
   // block.c: bdrv_open_driver(), when the driver's open set no error of its own
   couldNotOpenImage: (errno: string) => `Could not open image: ${errno}`,
   // nbd/client-connection.c: nbd_connect() via socket_connect() (the address as socket_address_to_string() gives it)

@@ -17,7 +17,8 @@ export { MAX_CLIENTS } from './qmp-transports.js';
 
 export interface QmpServerOptions {
   readonly permgraph: Permgraph;
-  readonly socketPath?: string;
+  /** A unix socket to listen on, or several (qemu-storage-daemon's monitors, one per chardev). */
+  readonly socketPath?: string | readonly string[];
   readonly stdio?: { readonly input: Readable; readonly output: Writable };
   /** Where the server reports what it does to a client (disconnects); stderr by default. */
   readonly log?: (line: string) => void;
@@ -36,7 +37,7 @@ class QmpService implements ClientHost {
   private readonly connections = new Set<Connection>();
   private readonly clock: WallClock;
   private readonly relay: EventRelay;
-  private listener: SocketListener | undefined;
+  private readonly listeners: SocketListener[] = [];
   private stopping = false;
 
   constructor(
@@ -53,8 +54,9 @@ class QmpService implements ClientHost {
   }
 
   async listen(path: string): Promise<void> {
-    this.listener = new SocketListener(path, this);
-    await this.listener.listening;
+    const listener = new SocketListener(path, this);
+    this.listeners.push(listener);
+    await listener.listening;
   }
 
   attach(transport: Transport): Connection {
@@ -79,7 +81,7 @@ class QmpService implements ClientHost {
     this.relay.stop();
     for (const connection of this.connections) connection.close();
     this.connections.clear();
-    if (this.listener) await this.listener.close();
+    await Promise.all(this.listeners.map((listener) => listener.close()));
     this.resolveClosed();
     return this.closed;
   }
@@ -96,7 +98,7 @@ class QmpService implements ClientHost {
 export async function startQmpServer(options: QmpServerOptions): Promise<QmpServer> {
   const service = new QmpService(options.permgraph, options.log ?? ((text: string) => process.stderr.write(`${text}\n`)));
   if (options.stdio) serveStdio(options.stdio, service);
-  else if (options.socketPath) await service.listen(options.socketPath);
+  else if (options.socketPath) for (const path of [options.socketPath].flat()) await service.listen(path);
   else throw new Error('startQmpServer: give socketPath or stdio');
   return { closed: service.closed, close: () => service.close() };
 }
