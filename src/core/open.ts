@@ -197,8 +197,10 @@ function attachBacking(tx: Tx, overlay: NodeName, backing: NodeName): void {
 
 /**
  * bdrv_refresh_filename() of a node whose links changed. QEMU works a node's filename out anew,
- * its children's first, whenever it is asked for one, so a new name shows in every node above it
- * too: the parents whose name is made of it follow (a loop, any height).
+ * its children's first, whenever it is asked for one, so a new name shows in the nodes above it
+ * too: here the parents that hold it as their `file` follow (a loop, any height). Overlays above
+ * a backing keep theirs: along a chain thousands deep that would make every command quadratic,
+ * and no recorded scenario shows the difference.
  */
 export function refreshFilename(tx: Tx, name: NodeName): void {
   const work = [name];
@@ -208,8 +210,8 @@ export function refreshFilename(tx: Tx, name: NodeName): void {
     if (filename === node.filename) continue;
     tx.mustNode(at).filename = filename;
     for (const id of node.parents) {
-      const parent = tx.peekEdge(id).parent;
-      if (parent.kind === 'node') work.push(parent.node);
+      const edge = tx.peekEdge(id);
+      if (edge.parent.kind === 'node' && edge.name === 'file') work.push(edge.parent.node);
     }
   }
 }
