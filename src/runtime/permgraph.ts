@@ -113,20 +113,15 @@ export function createPermgraph(options: PermgraphOptions = {}): Permgraph {
   const model = options.model ?? 'dynamic';
   const machine = options.nodeMachine ?? nodeMachine;
   const storage = options.storage ?? createVirtualStorage({});
-  const engine = createEngine({
-    storage,
-    stepper: createNodeStepper(machine),
-    ...(options.driverPolicies ? { drivers: options.driverPolicies } : {}),
-  });
+  const engine = createEngine({ storage, stepper: createNodeStepper(machine), ...(options.driverPolicies ? { drivers: options.driverPolicies } : {}) });
   const graph$ = new BehaviorSubject<Graph>(emptyGraph(model));
   const events$ = new Subject<GraphEvent>();
-  const actors =
-    options.nodeActors === false
-      ? null
-      : new NodeActors(machine, options.nodeActors === 'lazy' ? 'lazy' : 'eager', () => graph$.value);
+  const actors = options.nodeActors === false ? null : new NodeActors(machine, options.nodeActors === 'lazy' ? 'lazy' : 'eager', () => graph$.value);
   const faults = createFaultLog(options.logger);
 
-  const publish = (result: { graph: Graph; events: readonly GraphEvent[] }): void => {
+  // what a command or a clock advance did: the storage told of NBD clients gone, then published
+  const publish = (before: Graph, result: Dispatched): void => {
+    settleNbdClients(storage, before, result);
     if (result.graph !== graph$.value) graph$.next(result.graph);
     // with no subscriber, next() would hand the events to nobody
     if (events$.observed) for (const event of result.events) events$.next(event);
@@ -144,8 +139,7 @@ export function createPermgraph(options: PermgraphOptions = {}): Permgraph {
       let result = engine.step(before, command);
       if (result.internal) faults.report(commandLabel(command), result.internal.fault);
       else result = applyToActors(actors, faults, before, result, commandLabel(command));
-      settleNbdClients(storage, before, result);
-      publish(result);
+      publish(before, result);
       return result.reply;
     },
     advance(seconds) {
@@ -156,9 +150,7 @@ export function createPermgraph(options: PermgraphOptions = {}): Permgraph {
       faults.advanced();
       if (moved.graph === before && moved.events.length === 0) return;
       const done = applyToActors(actors, faults, before, { ...moved, reply: { return: {} } }, what);
-      if (done.internal) return;
-      settleNbdClients(storage, before, done);
-      publish(done);
+      if (!done.internal) publish(before, done);
     },
     nextJobDeadline: () => nextJobDeadline(jobsInOrder(graph$.value)),
     nodeActor: (name) => actors?.get(name),
