@@ -185,3 +185,17 @@ describe('a planted bug in the nbd driver', () => {
     expect(result.found?.violations.map((v) => v.invariant)).toContain('nbd-write-only-where-let');
   });
 });
+
+describe('the nbd driver checks what it will send before it connects', () => {
+  const add = (args: Record<string, unknown>) =>
+    createPermgraph({ model: 'qemu-7.2' }).execute({ execute: 'blockdev-add', arguments: { driver: 'nbd', 'node-name': 'n', server, ...args } });
+  it.each([
+    [{ export: 'x'.repeat(4097) }, 'export name too long to send to server'],
+    [{ export: 'é'.repeat(2049) }, 'export name too long to send to server'],
+    [{ 'x-dirty-bitmap': 'b'.repeat(4097) }, 'x-dirty-bitmap query too long to send to server'],
+    [{ 'tls-creds': 'nosuch' }, "No TLS credentials with id 'nosuch'"],
+    [{ server: { type: 'fd', str: 'x' } }, 'only QEMU supports file descriptor passing'],
+  ])('%j: %s', (args, desc) => {
+    expect(add(args)).toEqual({ error: { class: 'GenericError', desc } });
+  });
+});

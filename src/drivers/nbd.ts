@@ -30,12 +30,15 @@ const socketAddress: QapiType = {
   },
 };
 
+/** strlen(): a name's length in UTF-8 bytes, as it goes to the server. */
+const byteLength = (text: string): number => new TextEncoder().encode(text).length;
+
 /** nbd_process_options(): the names the server will be asked for, checked; the TLS credentials looked up. */
 function processOptions(host: DriverOpenHost, options: BlockdevOptions): void {
   // nbd_config(): socket_address_parse_named_fd() looks the monitor's fd up first
   if ((options['server'] as NbdAddress).type === 'fd') fail(msg.fdPassingUnsupported());
   const exportName = options['export'] as string | undefined;
-  if (exportName !== undefined && exportName.length > NBD_MAX_STRING_SIZE) fail(msg.nbdExportNameTooLong());
+  if (exportName !== undefined && byteLength(exportName) > NBD_MAX_STRING_SIZE) fail(msg.nbdExportNameTooLong());
   const creds = options['tls-creds'] as string | undefined;
   if (creds !== undefined) {
     const type = host.objectType(creds);
@@ -43,7 +46,7 @@ function processOptions(host: DriverOpenHost, options: BlockdevOptions): void {
     if (!type.startsWith('tls-creds')) fail(msg.notTlsCreds(creds));
   }
   const bitmap = options['x-dirty-bitmap'] as string | undefined;
-  if (bitmap !== undefined && bitmap.length > NBD_MAX_STRING_SIZE) fail(msg.nbdBitmapNameTooLong());
+  if (bitmap !== undefined && byteLength(bitmap) > NBD_MAX_STRING_SIZE) fail(msg.nbdBitmapNameTooLong());
 }
 
 /**
