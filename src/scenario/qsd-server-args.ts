@@ -6,31 +6,23 @@
  * write. Options are given as QEMU's key=value lists or as JSON.
  */
 import type { NbdAddress } from '../drivers/nbd-server.js';
+import { QmpError } from '../messages/errors.js';
+import { parseKeyval } from '../qapi/keyval.js';
 import { isImageFormat } from '../storage/storage.js';
 import type { VirtualNbdServer } from '../storage/virtual-storage.js';
 
 type Options = Record<string, unknown>;
 
-/** `a=1,b.c=x` (commas doubled inside a value) or `{"a": 1, …}`, as nested options. */
+/** `a=1,b.c=x` (QEMU's key=value, keyval.ts) or `{"a": 1, …}`, as nested options; what is wrong otherwise. */
 function parseOptions(text: string): Options | string {
-  if (text.startsWith('{')) {
-    try {
-      const parsed = JSON.parse(text) as unknown;
-      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Options) : `not an object: ${text}`;
-    } catch {
-      return `not JSON: ${text}`;
-    }
+  try {
+    if (!text.startsWith('{')) return { ...parseKeyval(text) };
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Options) : `not an object: ${text}`;
+  } catch (error) {
+    if (error instanceof QmpError) return error.desc;
+    return `not JSON: ${text}`;
   }
-  const out: Options = {};
-  for (const pair of text.replace(/,,/g, '\u0000').split(',')) {
-    const at = pair.indexOf('=');
-    if (at <= 0) return `'${pair.replace(/\u0000/g, ',')}' is not key=value`;
-    const keys = pair.slice(0, at).split('.');
-    let into = out;
-    for (const key of keys.slice(0, -1)) into = (into[key] ??= {}) as Options;
-    into[keys.at(-1)!] = pair.slice(at + 1).replace(/\u0000/g, ',');
-  }
-  return out;
 }
 
 const truthy = (value: unknown): boolean => value === true || value === 'on' || value === 'true' || value === 'yes';

@@ -61,6 +61,6 @@ describe('a second qemu-storage-daemon', () => {
     expect(parseQsdServer([...args])).toBe('qemu-storage-daemon: one --nbd-server and one --export can be simulated');
     expect(parseQsdServer(['--chardev', 'x'])).toBe("qemu-storage-daemon: option '--chardev' cannot be simulated");
     expect(parseQsdServer([...args, '--export', 'type=nbd,id=e,node-name=zz'])).toBe("qemu-storage-daemon: --export of a node no --blockdev made: 'zz'");
-    expect(parseQsdServer(['--blockdev', 'oops'])).toBe("qemu-storage-daemon: --blockdev: 'oops' is not key=value");
+    expect(parseQsdServer(['--blockdev', 'oops'])).toBe("qemu-storage-daemon: --blockdev: Expected '=' after parameter 'oops'");
   });
 });
