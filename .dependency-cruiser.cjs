@@ -11,6 +11,7 @@ const LAYERS = [
   { name: 'base', path: '^src/(util|perms|messages)/' },
   { name: 'qapi', path: '^src/qapi/' },
   { name: 'charts', path: '^machines/[^/]+\\.(chart|types)\\.ts$' },
+  { name: 'models', path: '^src/models/' },
   { name: 'graph', path: '^src/graph/' },
   { name: 'drivers', path: '^src/drivers/' },
   { name: 'storage', path: '^src/storage/' },

@@ -7,7 +7,7 @@
 import type { PermSet } from '../src/perms/perm.js';
 
 /** The read-only models, the default first: adding one here adds it to the CLI, files and viewer. */
-export const MODELS = ['dynamic', 'qemu-7.2'] as const;
+export const MODELS = ['dynamic', 'qemu-7.2', 'qemu-10.0'] as const;
 
 export type Model = (typeof MODELS)[number];
 

@@ -16,6 +16,7 @@ import { startBackup, startCommit, startMirror, startStream } from '../jobs/star
 import { blockCommitArgs, blockdevBackupArgs, blockdevMirrorArgs, blockStreamArgs } from '../qapi/job-schema.js';
 import type { Command, CommandResult } from './command.js';
 import { jobOptions, lookupNode, needsBitmap, refuseIfBlocked, rootNode, str } from './job-args.js';
+import { rulesOf } from '../models/rules.js';
 
 const { CONSISTENT_READ: CR, WRITE: W, WRITE_UNCHANGED: WU } = Perm;
 
@@ -100,8 +101,8 @@ export const blockStream: Command = {
     try {
       return started(graph, env, (tx) => startStream(tx, options, bs, base, progress, bottom));
     } catch (error) {
-      if (!(error instanceof TxError) || !progress.backendMade || graph.model !== 'qemu-7.2') throw error;
-      // QEMU 7.2 quirk: the failed stream's backend stays behind on the device node
+      if (!(error instanceof TxError) || !progress.backendMade || !rulesOf(graph.model).failedStreamLeaksBackend) throw error;
+      // QEMU's quirk: the failed stream's backend stays behind on the device node
       const leaked = transact(graph, env, (tx) => {
         insertBackend(tx, { kind: 'internal', purpose: `leaked by block-stream ${options.id}` }, bs, CR, CR | WU | W);
       });

@@ -9,9 +9,10 @@ import type { NodeName } from '../graph/types.js';
 import { Perm, PERM_ALL } from '../perms/perm.js';
 import { exactInt, opt, req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
-import { opBlockerReason } from '../jobs/blockers.js';
+import { opBlocked } from '../jobs/blockers.js';
 import { BDRV_MAX_LENGTH } from '../drivers/driver.js';
 import { Role } from '../drivers/roles.js';
+import { rulesOf } from '../models/rules.js';
 
 /**
  * bdrv_co_truncate() at each level, from the node down (a loop: any depth): the request within
@@ -51,8 +52,9 @@ export const blockResize: Command = {
     if (!node) fail(msg.cannotFindDevice(device ?? '', nodeName ?? ''));
     const size = BigInt(args['size'] as number | bigint);
     if (size < 0n) fail(msg.sizeNotPositive());
-    // QERR_DEVICE_IN_USE with the device argument, printed as '(null)' when only node-name was given
-    if (opBlockerReason(graph, node.name, 'resize')) fail(msg.deviceInUse(device ?? '(null)'));
+    const blocked = opBlocked(graph, node.name, 'resize');
+    // 7.2: QERR_DEVICE_IN_USE with the device argument, printed as '(null)' when only node-name was given
+    if (blocked) fail(rulesOf(graph.model).resizeBlockedText === 'node-busy' ? blocked : msg.deviceInUse(device ?? '(null)'));
     const result = transact(graph, env, (tx) => {
       const backend = insertBackend(tx, { kind: 'internal', purpose: 'block_resize' }, node.name, Perm.RESIZE, PERM_ALL);
       truncate(tx, node.name, size);

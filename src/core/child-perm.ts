@@ -2,6 +2,7 @@
 import { PERM_ALL, type PermSet } from '../perms/perm.js';
 import type { BlockNode, NodeName } from '../graph/types.js';
 import type { Tx } from './tx-state.js';
+import { rulesOf } from '../models/rules.js';
 
 /** The parent driver's rule, then the child's force-share override. */
 export function childPerm(
@@ -13,7 +14,7 @@ export function childPerm(
 ): { perm: PermSet; shared: PermSet } {
   const rule = tx.policy(parent.driver).childPerm;
   if (!rule) throw new Error(`internal: driver ${parent.driver} has no children`);
-  const want = rule({ perm, shared, role: edge.role, parentWritable: !parent.readOnly, edgeName: edge.name, parent });
+  const want = rule({ perm, shared, role: edge.role, parentWritable: !parent.readOnly, edgeName: edge.name, parent, rules: rulesOf(tx.g.model) });
   const child = tx.peekNode(edge.child);
   return child?.forceShare ? { perm: want.perm, shared: PERM_ALL } : want;
 }

@@ -17,6 +17,7 @@ import { HeightQueue } from './height-queue.js';
 import { setEdgePerm } from './links.js';
 import { followWriters } from './node-chart.js';
 import type { Tx } from './tx-state.js';
+import { rulesOf } from '../models/rules.js';
 
 export function refresh(tx: Tx): void {
   const { dirty } = tx;
@@ -69,7 +70,7 @@ function refreshNode(tx: Tx, before: BlockNode): void {
     const want = childPerm(tx, node, edge, perm, shared);
     if (edge.perm !== want.perm || edge.shared !== want.shared) setEdgePerm(tx, tx.edge(id), want.perm, want.shared);
     // QEMU's refresh reaches every child, perm changed or not: one whose recorded open flags
-    // are stale (QEMU 7.2 only) may need a new descriptor all the same
-    else if (tx.g.model === 'qemu-7.2' && tx.peekNode(edge.child)?.file?.flags) tx.touch(edge.child);
+    // are stale (QEMU only) may need a new descriptor all the same
+    else if (rulesOf(tx.g.model).reopenForgetsOpenFlags && tx.peekNode(edge.child)?.file?.flags) tx.touch(edge.child);
   }
 }

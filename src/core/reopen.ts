@@ -22,6 +22,7 @@ import { connectionAlive, renegotiate } from './nbd-client.js';
 import { stepMachine } from './node-chart.js';
 import { refresh } from './refresh.js';
 import type { Tx } from './tx-state.js';
+import { rulesOf } from '../models/rules.js';
 
 /** Generic options bdrv_reopen_prepare() takes itself (bdrv_runtime_opts). */
 const GENERIC = ['node-name', 'driver', 'read-only', 'auto-read-only', 'discard', 'cache', 'detect-zeroes', 'force-share'];
@@ -173,12 +174,12 @@ export function reopenMultiple(tx: Tx, queue: ReadonlyMap<NodeName, QueueEntry>)
   }
   tx.fdOpened.clear();
   refresh(tx);
-  if (tx.g.model === 'qemu-7.2') forgetOpenFlags(tx, queue);
+  if (rulesOf(tx.g.model).reopenForgetsOpenFlags) forgetOpenFlags(tx, queue);
   closeOrphans(tx, orphans);
 }
 
 /**
- * QEMU 7.2's raw_reopen_commit(): a file node the reopen reached whose descriptor was kept is
+ * QEMU's raw_reopen_commit(): a file node the reopen reached whose descriptor was kept is
  * left believing it is O_RDONLY (s->open_flags = 0), so a later check wanting O_RDONLY keeps an
  * O_RDWR descriptor, and one wanting O_RDWR opens a new one.
  */

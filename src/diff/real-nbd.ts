@@ -61,7 +61,7 @@ export interface RealNbdServers {
   stopAll(): void;
 }
 
-export function realNbdServers(identity: Identity, workdir: string): RealNbdServers {
+export function realNbdServers(identity: Identity, workdir: string, tool: (program: string) => string = (program) => program): RealNbdServers {
   const running = new Map<string, ChildProcess>();
   const stopChild = (child: ChildProcess): void => {
     signalGroup(child, 'SIGTERM');
@@ -76,7 +76,7 @@ export function realNbdServers(identity: Identity, workdir: string): RealNbdServ
       const key = nbdAddressKey(server.address);
       const old = running.get(key);
       if (old) stopChild(old);
-      const [command, ...rest] = identity.wrap([program, ...args]);
+      const [command, ...rest] = identity.wrap([tool(program), ...args]);
       const child = spawn(command!, rest, { cwd: workdir, detached: true, stdio: 'ignore' });
       child.on('error', () => undefined);
       if (child.pid === undefined) throw new NbdServerError(`${program} could not be started (is it installed?)`);

@@ -10,6 +10,7 @@ import type { SetupStep, StorageStep } from '../scenario/schema.js';
 import { realNbdServers, type RealNbdServers } from './real-nbd.js';
 import { lookupUser, type Identity } from './identity.js';
 import type { Json, SetupRecord } from './trace.js';
+import { toolBeside } from './versions.js';
 
 export class SetupError extends Error {
   override readonly name = 'SetupError';
@@ -77,6 +78,8 @@ export interface RealSetup {
 interface SetupContext {
   readonly identity: Identity;
   readonly workdir: string;
+  /** A QEMU program of the daemon's own installation. */
+  readonly tool: (program: string) => string;
   readonly mounts: string[];
   readonly immutable: string[];
   readonly nbd: RealNbdServers;
@@ -90,9 +93,9 @@ function must(argv: readonly string[]): void {
 }
 
 /** qemu-img or qemu-io, as the daemon's user in the scratch directory; its status and output recorded. */
-function runQemuTool(op: string, args: readonly string[], { identity, workdir }: SetupContext, record: StepRecord): void {
+function runQemuTool(op: string, args: readonly string[], { identity, workdir, tool }: SetupContext, record: StepRecord): void {
   for (const a of args) if (a.startsWith('/')) underTmp(a);
-  const { rc, output } = run(identity.wrap([op, ...args]), workdir);
+  const { rc, output } = run(identity.wrap([tool(op), ...args]), workdir);
   record.rc = rc;
   if (output) record.output = output;
   if (rc !== 0) throw new SetupError(`${op} ${args[0] ?? ''} failed: ${output.replace(/\s*\n\s*/g, ' ')}`);
@@ -178,8 +181,10 @@ function runSetupStep(step: SetupStep, context: SetupContext): SetupRecord {
   return record;
 }
 
-export function realSetup(identity: Identity, workdir: string): RealSetup {
-  const context: SetupContext = { identity, workdir, mounts: [], immutable: [], nbd: realNbdServers(identity, workdir) };
+/** The setup of one run; `daemon` is the qemu-storage-daemon binary, whose qemu-img, qemu-io and qemu-nbd are used. */
+export function realSetup(identity: Identity, workdir: string, daemon?: string): RealSetup {
+  const tool = (program: string): string => toolBeside(daemon, program);
+  const context: SetupContext = { identity, workdir, tool, mounts: [], immutable: [], nbd: realNbdServers(identity, workdir, tool) };
   const chattr = (file: string, flag: '+i' | '-i'): void => {
     must(['chattr', flag, underTmp(file)]);
     const listed = context.immutable.indexOf(file);

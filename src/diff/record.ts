@@ -220,7 +220,7 @@ export async function recordOnDaemon(scenario: Scenario, name: string, options: 
   const steps = substitute(scenario.steps, workdir);
   const recording = newRecording(scenario, name, workdir, who.user);
   const { trace } = recording;
-  const setup = realSetup(who, workdir);
+  const setup = realSetup(who, workdir, options.binary);
   const release = whileRunning(() => {
     setup.undo();
     rmSync(workdir, { recursive: true, force: true });

@@ -15,6 +15,3 @@ export function readScenarioFile(file: string): ScenarioFile {
   const scenario = loadScenario(file);
   return { file, name: scenario.name ?? stem(file), scenario };
 }
-
-/** Where a scenario's recorded trace lies: NAME.trace.json beside NAME.json. */
-export const tracePathFor = (file: string): string => file.replace(/\.(json|ya?ml)$/i, '') + '.trace.json';

@@ -11,15 +11,16 @@ import { Role } from './roles.js';
 
 /**
  * cbw_child_perm(): the target is written and shared except for resize; the source gets the
- * default rule, plus consistent read under a writer and no write or resize shared once the
- * filter has parents.
+ * default rule, plus consistent read (under a writer only, in QEMU 7.2) and no write or resize
+ * shared once the filter has parents.
  */
 function cbwChildPerm(input: ChildPermInput): PermPair {
   if (!(input.role & Role.FILTERED)) return { perm: Perm.WRITE, shared: PERM_ALL & ~Perm.RESIZE };
   const base = defaultPerms(input);
   if (input.parent.parents.length === 0) return base;
+  const read = input.rules.cbwSourceTakesRead || input.perm & Perm.WRITE;
   return {
-    perm: base.perm | (input.perm & Perm.WRITE ? Perm.CONSISTENT_READ : 0),
+    perm: base.perm | (read ? Perm.CONSISTENT_READ : 0),
     shared: base.shared & ~(Perm.WRITE | Perm.RESIZE),
   };
 }

@@ -6,6 +6,7 @@ import { Perm, PERM_ALL, type PermSet } from '../perms/perm.js';
 import type { BlockNode } from '../graph/types.js';
 import type { PermPair } from '../perms/cumulative.js';
 import { Role } from './roles.js';
+import type { ModelRules } from '../models/rules.js';
 
 export interface ChildPermInput {
   /** The parent node's cumulative perm and shared. */
@@ -17,6 +18,8 @@ export interface ChildPermInput {
   readonly edgeName: string;
   /** The parent node itself (for drivers whose rule depends on its state). */
   readonly parent: BlockNode;
+  /** The model's rules (for drivers whose rule changed between QEMU versions). */
+  readonly rules: ModelRules;
 }
 
 /** bdrv_filter_default_perms(): PASSTHROUGH is ALL and UNCHANGED is none, so an identity. */

@@ -13,6 +13,8 @@ import { checkScenario, type CheckOptions } from './check.js';
 import { generateScenario } from './generate.js';
 import { sequenceSeed } from './random.js';
 import { shrinkScenario } from './shrink.js';
+import type { Trace } from '../diff/trace.js';
+import { modelOfTrace, tracePathFor } from '../diff/versions.js';
 
 export interface FuzzOptions {
   readonly count: number;
@@ -71,11 +73,12 @@ async function examine(index: number, options: FuzzOptions, check: CheckOptions)
   };
 }
 
-function writeFinding(out: string, name: string, scenario: Scenario, trace: unknown): string {
+/** The shrunk scenario, and its daemon trace named for the daemon's version (NAME.trace.json on 7.2). */
+function writeFinding(out: string, name: string, scenario: Scenario, trace: Trace): string {
   mkdirSync(out, { recursive: true });
   const file = join(out, `${name}.json`);
   writeFileSync(file, `${JSON.stringify(scenario, null, 1)}\n`);
-  writeFileSync(join(out, `${name}.trace.json`), `${JSON.stringify(trace, null, 1)}\n`);
+  writeFileSync(tracePathFor(file, modelOfTrace(trace)), `${JSON.stringify(trace, null, 1)}\n`);
   return file;
 }
 

@@ -12,6 +12,7 @@ import { childPermsFollowDriver, noWriteOnReadOnly, parentsShare } from './perms
 import { dynamicReadWriteIffWriter, fdFollowsWriters, machineAtRest, nbdWriteOnlyWhereLet } from './read-only.js';
 import { acyclic, edgesPointAtLiveNodes, jobsConsistent, namesUnique } from './structure.js';
 import type { InvariantContext, InvariantName, SnapshotInvariant, Violation } from './types.js';
+import { rulesOf } from '../models/rules.js';
 
 export type { InvariantContext, InvariantName, SnapshotInvariant, Violation } from './types.js';
 
@@ -56,12 +57,12 @@ export function checkRefusedCommand(before: Graph, after: Graph, reply: QmpReply
   if (!('error' in reply) || before === after) return [];
   const where = graphDifference(before, after);
   if (where === null) return [];
-  const leak = after.model === 'qemu-7.2' && viewOf(after).backends.some((b) => b.owner.kind === 'internal' && STREAM_LEAK.test(b.owner.purpose));
+  const leak = rulesOf(after.model).failedStreamLeaksBackend && viewOf(after).backends.some((b) => b.owner.kind === 'internal' && STREAM_LEAK.test(b.owner.purpose));
   return [
     {
       invariant: 'refused-command-unchanged',
       message: `refused ${command} (${reply.error.desc}) changed the graph at ${where}`,
-      ...(leak ? { quirk: 'QEMU 7.2 leaves the BlockBackend of a failed block-stream on the device node (spec §3.7)' } : {}),
+      ...(leak ? { quirk: 'QEMU leaves the BlockBackend of a failed block-stream on the device node (spec §3.7)' } : {}),
     },
   ];
 }

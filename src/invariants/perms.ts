@@ -10,6 +10,7 @@ import type { BlockNode, Edge, Graph } from '../graph/types.js';
 import { PERM_ALL, permNames } from '../perms/perm.js';
 import { WRITE_PERMS } from '../perms/writers.js';
 import { defineInvariant } from './types.js';
+import { rulesOf } from '../models/rules.js';
 
 const edgeLabel = (g: Graph, e: Edge): string => `${describeParent(g, e.parent)} -[${e.name}]-> '${e.child}'`;
 
@@ -42,7 +43,7 @@ function expectedChildPerm(g: Graph, parent: BlockNode, edge: Edge): { perm: num
   const rule = DRIVERS[parent.driver].childPerm;
   if (!rule) return null;
   const { perm, shared } = viewOf(g).cumulative(parent);
-  const want = rule({ perm, shared, role: edge.role, parentWritable: !parent.readOnly, edgeName: edge.name, parent });
+  const want = rule({ perm, shared, role: edge.role, parentWritable: !parent.readOnly, edgeName: edge.name, parent, rules: rulesOf(g.model) });
   return getNode(g, edge.child)?.forceShare
     ? { perm: want.perm, shared: PERM_ALL, otherShared: want.shared }
     : { ...want, otherShared: PERM_ALL };

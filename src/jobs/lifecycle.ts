@@ -1,8 +1,8 @@
 /**
  * A job's life after its start (job.c, blockjob.c and each job's prepare/commit/abort/clean):
  * progress on the clock, ready, pending, finalize, cancel, dismiss, and what each does to the
- * graph. QEMU 7.2's quirk stays in its model: an active commit that ends leaves its base
- * read-write; the dynamic model lets the base drop back.
+ * graph. Each model's rule says whether an active commit's base drops back to read-only: never in
+ * QEMU 7.2, when aborted in QEMU 10.0, whenever there is no pivot in the dynamic model.
  */
 import { attachChild, detachNoperm, replaceNodeNoperm } from '../core/links.js';
 import { refresh } from '../core/refresh.js';
@@ -14,6 +14,7 @@ import { removeBackend } from '../core/backends.js';
 import { readOnlyReopenRefused, reopenSetReadOnly } from '../core/reopen.js';
 import { Role } from '../drivers/roles.js';
 import { belowInChain } from '../core/chain.js';
+import { rulesOf, type ModelRules } from '../models/rules.js';
 import {
   afterReply,
   closeIfOrphan,
@@ -78,9 +79,14 @@ function finishMirror(tx: Tx, id: string, plan: PlanOf<'mirror'>, filter: NodeNa
   if (pivot) switchOver(tx, plan.replaces ?? plan.source, plan.target);
   removeJobEdges(tx, id);
   if (filter) dropFilter(tx, filter);
-  // QEMU 7.2 leaves the base of an active commit read-write; the dynamic model does not
-  if (plan.baseWasReadOnly && !pivot && tx.g.model === 'dynamic') restoreReadOnly(tx, plan.target);
+  if (plan.baseWasReadOnly && baseBackToReadOnly(rulesOf(tx.g.model).activeCommitBaseBackToReadOnly, success, pivot)) restoreReadOnly(tx, plan.target);
   closeIfOrphan(tx, plan.target);
+}
+
+/** Whether an active commit's base goes back to read-only as the job ends (QEMU 7.2 never does). */
+function baseBackToReadOnly(rule: ModelRules['activeCommitBaseBackToReadOnly'], success: boolean, pivot: boolean): boolean {
+  if (rule === 'on-abort') return !success;
+  return rule === 'unless-pivot' && !pivot;
 }
 
 /** A mirror's pivot: the target, read-only as `replaced` is, takes the place of `replaced`. */

@@ -13,6 +13,7 @@ import { DEFAULT_UNIVERSE } from '../../src/check/default-universe.js';
 import { explore } from '../../src/check/explore.js';
 import { World, type WorldOptions } from '../../src/check/world.js';
 import type { Model } from '../../src/graph/types.js';
+import { MODELS } from '../../machines/node.types.js';
 import type { InvariantName } from '../../src/invariants/index.js';
 import { runScenario } from '../../src/scenario/run.js';
 import { virtualStorageFor } from '../../src/scenario/virtual-setup.js';
@@ -27,18 +28,18 @@ const MUTANTS: { name: string; variant: Omit<WorldOptions, 'model'>; caughtBy: R
   {
     name: 'a qcow2 that shares write on its file under a writer (driver policy)',
     variant: { driverPolicies: QCOW2_SHARES_WRITE },
-    caughtBy: { dynamic: 'child-perms-follow-driver', 'qemu-7.2': 'child-perms-follow-driver' },
+    caughtBy: { dynamic: 'child-perms-follow-driver', 'qemu-7.2': 'child-perms-follow-driver', 'qemu-10.0': 'child-perms-follow-driver' },
   },
   {
     name: 'auto-read-only nodes that never drop back (node machine)',
     variant: { nodeMachine: NEVER_DROPS_BACK },
-    caughtBy: { dynamic: 'dynamic-read-write-iff-writer', 'qemu-7.2': 'fd-follows-writers' },
+    caughtBy: { dynamic: 'dynamic-read-write-iff-writer', 'qemu-7.2': 'fd-follows-writers', 'qemu-10.0': 'fd-follows-writers' },
   },
 ];
 
 describe('planted bugs are caught', () => {
   for (const { name, variant, caughtBy } of MUTANTS) {
-    for (const model of ['dynamic', 'qemu-7.2'] as Model[]) {
+    for (const model of MODELS) {
       const options = { model, ...variant };
 
       it(`${name}: the clean code passes the same checks (${model})`, () => {

@@ -17,6 +17,7 @@ import type { Model, QmpReply } from '../../src/index.js';
 import { normalizeObservation, normalizeStep } from '../../src/diff/normalize.js';
 import { observation, OBSERVATION_QUERIES, openFilesFromReply, type Reply } from '../../src/diff/observe.js';
 import type { Observation, TraceStep } from '../../src/diff/trace.js';
+import { FIRST_QEMU_MODEL, traceFileOf } from '../../src/diff/versions.js';
 
 /** The oracle's scenarios beside their recorded traces (NAME.json, NAME.trace.json). */
 export const SCENARIO_DIR = fileURLToPath(new URL('../fixtures/oracle', import.meta.url));
@@ -28,10 +29,11 @@ export const SCENARIO_DIR = fileURLToPath(new URL('../fixtures/oracle', import.m
 export const SHARED_ORACLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/oracle');
 export const SHARED_ORACLE_DRIVER = join(SHARED_ORACLE_DIR, 'qsd_oracle.py');
 
-/** Every oracle scenario with a recorded trace. */
+/** Every oracle scenario with a trace recorded on QEMU 7.2 (the oracle's own driver's). */
 export const ORACLE_SCENARIOS: readonly string[] = readdirSync(SCENARIO_DIR)
-  .filter((f) => f.endsWith('.trace.json'))
-  .map((f) => f.replace(/\.trace\.json$/, ''))
+  .map(traceFileOf)
+  .filter((t) => t?.model === FIRST_QEMU_MODEL)
+  .map((t) => t!.stem)
   .sort();
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

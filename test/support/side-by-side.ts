@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { simulate } from '../../src/diff/simulate.js';
-import { readScenarioFile, tracePathFor } from '../../src/diff/scenario-file.js';
+import { readScenarioFile } from '../../src/diff/scenario-file.js';
+import { tracePathFor } from '../../src/diff/versions.js';
 import type { Observation, Trace, TraceStep } from '../../src/diff/trace.js';
 
 type Flags = ReadonlyMap<string, string>;

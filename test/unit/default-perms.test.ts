@@ -8,6 +8,7 @@ import { cowPerms, defaultPerms, filterPerms, storagePerms, type ChildPermInput 
 import { Role } from '../../src/drivers/roles.js';
 import type { BlockNode } from '../../src/graph/types.js';
 import { createPermgraph, createVirtualStorage, xdbgBlockGraph } from '../../src/index.js';
+import { rulesOf } from '../../src/models/rules.js';
 
 // ---------------------------------------------------------------------------------------------
 // The spec's rules, restated
@@ -54,7 +55,7 @@ function specRule(role: number, P: number, S: number, parentWritable: boolean): 
 const CR = 1, W = 2, WU = 4, RS = 8, ALL = 15;
 const PARENT = { parents: [], options: {} } as unknown as BlockNode;
 const input = (perm: number, shared: number, role: number, parentWritable = true): ChildPermInput =>
-  ({ perm, shared, role, parentWritable, edgeName: 'file', parent: PARENT });
+  ({ perm, shared, role, parentWritable, edgeName: 'file', parent: PARENT, rules: rulesOf('qemu-7.2') });
 
 const ROLES: readonly [string, number][] = [
   ['IMAGE (DATA|METADATA|PRIMARY)', Role.IMAGE],

@@ -10,11 +10,13 @@ import { Role } from '../../src/drivers/roles.js';
 import type { BlockNode, DriverName } from '../../src/graph/types.js';
 import { createPermgraph, createVirtualStorage, openFiles, xdbgBlockGraph } from '../../src/index.js';
 import { permFromQmpName, permLetters } from '../../src/perms/perm.js';
+import { rulesOf } from '../../src/models/rules.js';
+import type { Model } from '../../machines/node.types.js';
 
 const CR = 1, W = 2, WU = 4, RS = 8, ALL = 15;
 const node = (options: Record<string, unknown> = {}, parents: unknown[] = []) => ({ parents, options }) as unknown as BlockNode;
-const input = (perm: number, shared: number, role: number, parentWritable = true, parent = node()): ChildPermInput =>
-  ({ perm, shared, role, parentWritable, edgeName: 'file', parent });
+const input = (perm: number, shared: number, role: number, parentWritable = true, parent = node(), model: Model = 'qemu-7.2'): ChildPermInput =>
+  ({ perm, shared, role, parentWritable, edgeName: 'file', parent, rules: rulesOf(model) });
 
 /** Runs `check` for every parent perm × shared × writable. */
 function everyInput(check: (P: number, S: number, writable: boolean) => void): void {
@@ -120,6 +122,14 @@ describe('job filters', () => {
     });
     // observed under a writable export: source CW / CU, target W / CWU
     expect(cbw(input(CR | W, CR | W | WU, Role.FILTERED | Role.PRIMARY, true, used))).toEqual({ perm: CR | W, shared: CR | WU });
+  });
+
+  it('copy-before-write in QEMU 10.0: the source takes consistent read whenever the filter has parents', () => {
+    const cbw = DRIVERS['copy-before-write'].childPerm!;
+    everyInput((P, S) => {
+      expect(cbw(input(P, S, Role.FILTERED | Role.PRIMARY, true, node(), 'qemu-10.0'))).toEqual({ perm: P, shared: S });
+      expect(cbw(input(P, S, Role.FILTERED | Role.PRIMARY, true, node({}, [{}]), 'qemu-10.0'))).toEqual({ perm: P | CR, shared: S & ~(W | RS) });
+    });
   });
 });
 

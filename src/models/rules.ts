@@ -1,0 +1,77 @@
+/**
+ * Where the models part ways, one entry each: the dynamic model, QEMU 7.2 and QEMU 10.0. The core
+ * asks these rules, never a model's name, so adding a QEMU version is adding its entry here (and,
+ * where a new rule is needed, one field and the one place that reads it).
+ */
+import type { Model } from '../../machines/node.types.js';
+
+/** A QEMU release as query-version gives it. */
+export interface QemuVersion {
+  readonly major: number;
+  readonly minor: number;
+  readonly micro: number;
+}
+
+export interface ModelRules {
+  /** The QEMU release the model follows; null for the dynamic model, which follows none. */
+  readonly qemu: QemuVersion | null;
+  /**
+   * An active commit's base, read-only when the job started: reopened read-only again when the job
+   * is aborted (10.0's mirror_exit_common()), whenever it ends without a pivot (the dynamic model),
+   * or never (7.2).
+   */
+  readonly activeCommitBaseBackToReadOnly: 'never' | 'on-abort' | 'unless-pivot';
+  /**
+   * A file node a reopen reached keeps its descriptor but believes it is O_RDONLY afterwards
+   * (raw_reopen_commit() takes open flags computed without O_RDWR; QEMU 7.2 and 10.0 alike).
+   */
+  readonly reopenForgetsOpenFlags: boolean;
+  /** A block-stream that fails after its BlockBackend is made leaves it on the device node (7.2). */
+  readonly failedStreamLeaksBackend: boolean;
+  /**
+   * block_resize of a node a job blocks: QERR_DEVICE_IN_USE with the NULL device name (7.2's
+   * qmp_block_resize()), or bdrv_op_is_blocked()'s `Node '…' is busy: …` (10.0).
+   */
+  readonly resizeBlockedText: 'device-in-use' | 'node-busy';
+  /**
+   * copy-before-write's source child takes CONSISTENT_READ while the filter has parents (10.0's
+   * cbw_child_perm()); 7.2 asks what bdrv_default_perms() gives.
+   */
+  readonly cbwSourceTakesRead: boolean;
+}
+
+const QEMU_7_2: ModelRules = {
+  qemu: { major: 7, minor: 2, micro: 22 },
+  activeCommitBaseBackToReadOnly: 'never',
+  reopenForgetsOpenFlags: true,
+  failedStreamLeaksBackend: true,
+  resizeBlockedText: 'device-in-use',
+  cbwSourceTakesRead: false,
+};
+
+const QEMU_10_0: ModelRules = {
+  ...QEMU_7_2,
+  qemu: { major: 10, minor: 0, micro: 2 },
+  activeCommitBaseBackToReadOnly: 'on-abort',
+  resizeBlockedText: 'node-busy',
+  cbwSourceTakesRead: true,
+};
+
+/** The dynamic model answers as QEMU 7.2 wherever read-only is not at stake, and leaks nothing. */
+const DYNAMIC: ModelRules = {
+  ...QEMU_7_2,
+  qemu: null,
+  activeCommitBaseBackToReadOnly: 'unless-pivot',
+  reopenForgetsOpenFlags: false,
+  failedStreamLeaksBackend: false,
+};
+
+const RULES: Readonly<Record<Model, ModelRules>> = { dynamic: DYNAMIC, 'qemu-7.2': QEMU_7_2, 'qemu-10.0': QEMU_10_0 };
+
+export const rulesOf = (model: Model): ModelRules => RULES[model];
+
+/** The QEMU model that follows this release (major.minor), if there is one. */
+export function modelForQemu(version: QemuVersion): Model | null {
+  const found = (Object.entries(RULES) as [Model, ModelRules][]).find(([, rules]) => rules.qemu && rules.qemu.major === version.major && rules.qemu.minor === version.minor);
+  return found ? found[0] : null;
+}
