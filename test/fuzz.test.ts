@@ -1,7 +1,7 @@
 /**
  * `permgraph fuzz`: its generator (seeded, valid scenarios that permgraph runs), its shrinker
- * (against a planted difference) and, where qemu-storage-daemon is installed, a short live run of
- * fixed seeds that must come out identical.
+ * (against a planted difference) and, where each QEMU version's qemu-storage-daemon is installed,
+ * a short live run of fixed seeds on each that must come out identical in the model that follows it.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -16,6 +16,8 @@ import { shrinkScenario } from '../src/fuzz/shrink.js';
 import { parseScenario } from '../src/scenario/load.js';
 import type { Scenario } from '../src/scenario/schema.js';
 import { isRoot, missing } from './support/environment.js';
+import { daemonBinary, FIRST_QEMU_MODEL, QEMU_MODELS, toolBeside } from '../src/diff/versions.js';
+import type { Model } from '../src/graph/types.js';
 
 describe('the generator', () => {
   it('gives the same sequence for the same seed, and another for another', () => {
@@ -83,31 +85,48 @@ function read(path: string): string {
   }
 }
 
-const why = missing(['qemu-storage-daemon', 'qemu-img', 'qemu-io', 'qemu-nbd']) ?? (isRoot() ? null : 'runs the daemon as nobody, which needs root');
+/** Each QEMU model's daemon and its tools, and root (the world's scenarios run the daemon as nobody). */
+const unavailable = (model: Model): string | null => {
+  const binary = daemonBinary(model);
+  return missing([binary, ...['qemu-img', 'qemu-io', 'qemu-nbd'].map((tool) => toolBeside(binary, tool))], 'docs/fidelity.md, "Two daemons side by side"') ?? (isRoot() ? null : 'runs the daemon as nobody, which needs root');
+};
+const why = unavailable(FIRST_QEMU_MODEL);
 
 /**
  * What the live run covers. CI's bounded run (.ci/run sets PERMGRAPH_FUZZ_CI=1, and a fresh seed
- * in PERMGRAPH_FUZZ_SEED, which it prints): 250 sequences of fixed seeds and 25 of the fresh one,
- * every one identical. Elsewhere a short run of a fixed seed.
+ * in PERMGRAPH_FUZZ_SEED, which it prints): on QEMU 7.2, 250 sequences of fixed seeds; on QEMU
+ * 10.0, 100; on each, 25 of the fresh seed; every one identical. Elsewhere a short run of a fixed
+ * seed on each.
  */
 const FRESH_SEED = Number.parseInt(process.env['PERMGRAPH_FUZZ_SEED'] ?? '', 10);
-const LIVE_RUNS: readonly { seed: number; count: number; fresh?: boolean }[] = process.env['PERMGRAPH_FUZZ_CI'] === '1'
-  ? [{ seed: 1, count: 150 }, { seed: 2, count: 100 }, ...(Number.isSafeInteger(FRESH_SEED) ? [{ seed: FRESH_SEED, count: 25, fresh: true }] : [])]
-  : [{ seed: 1, count: 6 }];
+const CI_RUNS: Readonly<Partial<Record<Model, readonly { seed: number; count: number }[]>>> = {
+  'qemu-7.2': [{ seed: 1, count: 150 }, { seed: 2, count: 100 }],
+  'qemu-10.0': [{ seed: 3, count: 100 }],
+};
+const liveRuns = (model: Model): readonly { seed: number; count: number; fresh?: boolean }[] =>
+  process.env['PERMGRAPH_FUZZ_CI'] === '1'
+    ? [...(CI_RUNS[model] ?? []), ...(Number.isSafeInteger(FRESH_SEED) ? [{ seed: FRESH_SEED, count: 25, fresh: true }] : [])]
+    : [{ seed: 1, count: 6 }];
 
-describe.skipIf(why !== null)(`a live run on qemu-storage-daemon 7.2${why ? ` (skipped: ${why})` : ''}`, () => {
-  for (const { seed, count, fresh } of LIVE_RUNS) {
-    it(`finds ${count} sequences of ${fresh ? 'the fresh ' : ''}seed ${seed} identical, in model qemu-7.2`, async () => {
-      const out = mkdtempSync(join(tmpdir(), 'permgraph-fuzz-'));
-      const result = await fuzz({ count, seed, model: 'qemu-7.2', jobs: 2, out, shrinkTries: 30 });
-      expect(result.notRun).toEqual([]);
-      // a finding's shrunk scenario and the daemon's trace are left in `out` to replay
-      expect(result.findings.map((f) => `${f.name} (in ${out}): ${f.differences.join('; ')}`)).toEqual([]);
-      expect(result.identical).toBe(count);
-      rmSync(out, { recursive: true, force: true });
-    }, 1_200_000);
-  }
+for (const model of QEMU_MODELS) {
+  const absent = unavailable(model);
+  const qsd = daemonBinary(model);
+  describe.skipIf(absent !== null)(`a live run on ${qsd}${absent ? ` (skipped: ${absent})` : ''}`, () => {
+    for (const { seed, count, fresh } of liveRuns(model)) {
+      it(`finds ${count} sequences of ${fresh ? 'the fresh ' : ''}seed ${seed} identical, in model ${model}`, async () => {
+        const out = mkdtempSync(join(tmpdir(), 'permgraph-fuzz-'));
+        const result = await fuzz({ count, seed, model, qsd, jobs: 2, out, shrinkTries: 30 });
+        expect(result.notRun).toEqual([]);
+        // a finding's shrunk scenario and the daemon's trace are left in `out` to replay
+        expect(result.findings.map((f) => `${f.name} (in ${out}): ${f.differences.join('; ')}`)).toEqual([]);
+        expect(result.identical).toBe(count);
+        rmSync(out, { recursive: true, force: true });
+      }, 1_200_000);
+    }
+  });
+}
 
+describe.skipIf(why !== null)(`fuzz stopped${why ? ` (skipped: ${why})` : ''}`, () => {
   it('stopped by Ctrl-C, leaves no daemon, mount or scratch directory behind', async () => {
     const out = mkdtempSync(join(tmpdir(), 'permgraph-fuzz-'));
     // the command line as installed (dist/, which `npm run build` makes)

@@ -10,10 +10,10 @@ describe('the viewer data of a scenario', () => {
   const data = viewData(COMMIT);
   const [dynamic, qemu] = data.runs;
 
-  it('runs both models, the scenario one first', () => {
-    expect(data.runs.map((r) => r.model)).toEqual(['dynamic', 'qemu-7.2']);
-    expect(dynamic!.steps).toHaveLength(10);
-    expect(qemu!.steps).toHaveLength(10);
+  it('runs every model, the scenario one first', () => {
+    expect(data.runs.map((r) => r.model)).toEqual(['dynamic', 'qemu-7.2', 'qemu-10.0']);
+    expect(dynamic!.steps).toHaveLength(14);
+    expect(qemu!.steps).toHaveLength(14);
   });
 
   it('has base reopen read-write for the commit and drop back, in model dynamic only', () => {
@@ -100,7 +100,7 @@ describe('permgraph chart and graph', () => {
   });
 
   it('refuses bad input in one line, exit 2', async () => {
-    expect(await cli('graph', COMMIT, '--step', '10')).toEqual({ code: 2, out: '', err: 'permgraph: graph: --step 10: the scenario has steps 0 to 9\n' });
+    expect(await cli('graph', COMMIT, '--step', '14')).toEqual({ code: 2, out: '', err: 'permgraph: graph: --step 14: the scenario has steps 0 to 13\n' });
     expect((await cli('graph', COMMIT, '--step', 'x')).code).toBe(2);
     expect((await cli('chart', 'disk')).code).toBe(2);
     const missingFile = await cli('graph', 'no-such.yaml');

@@ -249,7 +249,7 @@ describe('permgraph run --check-invariants', () => {
   it('checks every step of a clean scenario and says so', async () => {
     const { code, out } = await cli('run', '--check-invariants', 'examples/commit-auto-read-only.yaml');
     expect(code).toBe(0);
-    expect(out).toMatch(/10 steps, 0 expectations failed, 0 invariant violations\n$/);
+    expect(out).toMatch(/14 steps, 0 expectations failed, 0 invariant violations\n$/);
   });
 
   it('applies chmod steps to virtual storage, and refuses them on real files', async () => {
