@@ -10,6 +10,7 @@ import type { Graph } from '../graph/types.js';
 import { advanceJobs } from '../jobs/clock.js';
 import type { QmpCommand } from '../qapi/reply.js';
 import { dispatch, type Dispatched } from './dispatch.js';
+import { knownFailureEvents } from './known-failures.js';
 
 /** A clock advance: the new snapshot and its events, or the fault that kept the old one. */
 export type Advanced =
@@ -27,12 +28,16 @@ export interface Engine {
 export function createEngine(env: TxEnv): Engine {
   return {
     env,
-    step: (graph, command) => dispatch(graph, env, command),
+    step(graph, command) {
+      const result = dispatch(graph, env, command);
+      const failures = knownFailureEvents(graph, result.graph, command);
+      return failures.length === 0 ? result : { ...result, events: [...result.events, ...failures] };
+    },
     advance(graph, seconds) {
       if (Object.keys(graph.jobs).length === 0) return { graph, events: [] };
       try {
         const { graph: moved, events } = transact(graph, env, (tx) => advanceJobs(tx, seconds));
-        return { graph: moved, events };
+        return { graph: moved, events: [...events, ...knownFailureEvents(graph, moved, null)] };
       } catch (fault) {
         // no command to answer: the clock and the jobs stay where they were
         return { graph, events: [], fault };

@@ -38,7 +38,12 @@ export interface ModelRules {
    * cbw_child_perm()); 7.2 asks what bdrv_default_perms() gives.
    */
   readonly cbwSourceTakesRead: boolean;
+  /** The ways this QEMU release is known to abort or crash on a sequence (src/commands/known-failures.ts). */
+  readonly knownFailures: readonly KnownFailure[];
 }
+
+/** A known abort or crash of qemu-storage-daemon; docs/fidelity.md lists each with its versions. */
+export type KnownFailure = 'null-co-negative-size' | 'stream-whole-chain-concluded';
 
 const QEMU_7_2: ModelRules = {
   qemu: { major: 7, minor: 2, micro: 22 },
@@ -47,6 +52,7 @@ const QEMU_7_2: ModelRules = {
   failedStreamLeaksBackend: true,
   resizeBlockedText: 'device-in-use',
   cbwSourceTakesRead: false,
+  knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded'],
 };
 
 const QEMU_10_0: ModelRules = {
@@ -64,6 +70,7 @@ const DYNAMIC: ModelRules = {
   activeCommitBaseBackToReadOnly: 'unless-pivot',
   reopenForgetsOpenFlags: false,
   failedStreamLeaksBackend: false,
+  knownFailures: [],
 };
 
 const RULES: Readonly<Record<Model, ModelRules>> = { dynamic: DYNAMIC, 'qemu-7.2': QEMU_7_2, 'qemu-10.0': QEMU_10_0 };

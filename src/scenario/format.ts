@@ -70,6 +70,7 @@ export function formatText(result: RunResult, file: string): string {
       );
     }
     for (const e of record.events) lines.push(`    event ${e.event} ${JSON.stringify(e.data)}`);
+    for (const warning of record.warnings ?? []) lines.push(`    warning: ${warning}`);
     for (const change of record.changes) lines.push(`    ${changeLine(change)}`);
     if (record.check) lines.push(`    ${record.check.ok ? 'ok' : 'FAILED'}: ${record.check.message}`);
     for (const v of record.violations ?? []) lines.push(`    INVARIANT ${formatViolation(v)}`);
@@ -89,11 +90,12 @@ export function formatJson(result: RunResult, file: string): string {
       file,
       model: result.model,
       ok: result.ok,
-      steps: result.steps.map(({ index, step, reply, events, changes, check, violations }) => ({
+      steps: result.steps.map(({ index, step, reply, events, warnings, changes, check, violations }) => ({
         index,
         step,
         ...(reply ? { reply } : {}),
         events,
+        ...(warnings ? { warnings } : {}),
         changes,
         ...(check ? { check } : {}),
         ...(violations?.length ? { violations } : {}),

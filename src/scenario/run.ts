@@ -22,6 +22,8 @@ export interface StepRecord {
   readonly step: Step;
   readonly reply?: QmpReply;
   readonly events: readonly QmpEventRecord[];
+  /** Where the QEMU the model follows would have died on this step (`qemu.failure` events). */
+  readonly warnings?: readonly string[];
   readonly changes: readonly Change[];
   /** The snapshot after the step. */
   readonly graph: Graph;
@@ -96,7 +98,9 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   const checking = options.checkInvariants === true || scenario['check-invariants'] === true;
   const pending: QmpEventRecord[] = [];
   let stepEvents: QmpEventRecord[] = [];
+  let warnings: string[] = [];
   permgraph.events$.subscribe((e) => {
+    if (e.type === 'qemu.failure') warnings.push(e.text);
     if (e.type !== 'qmp.event') return;
     pending.push({ event: e.event, data: e.data });
     stepEvents.push({ event: e.event, data: e.data });
@@ -104,6 +108,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   const steps: StepRecord[] = [];
   substitute(scenario.steps, options.workdir).forEach((step, index) => {
     stepEvents = [];
+    warnings = [];
     const before = permgraph.graph;
     let reply: QmpReply | undefined;
     let check: StepRecord['check'];
@@ -133,6 +138,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
       step,
       ...(reply ? { reply } : {}),
       events: stepEvents,
+      ...(warnings.length ? { warnings } : {}),
       changes: diffGraphs(before, permgraph.graph),
       graph: permgraph.graph,
       ...(check ? { check } : {}),

@@ -6,6 +6,7 @@
  * a transport (qmp-transports.ts).
  */
 import type { Readable, Writable } from 'node:stream';
+import type { Subscription } from 'rxjs';
 import type { Permgraph } from '../runtime/permgraph.js';
 import { startWallClock, type WallClock } from '../runtime/wall-clock.js';
 import { EventRelay } from './event-relay.js';
@@ -39,6 +40,7 @@ class QmpService implements ClientHost {
   private readonly relay: EventRelay;
   private readonly listeners: SocketListener[] = [];
   private stopping = false;
+  private readonly warnings: Subscription;
 
   constructor(
     permgraph: Permgraph,
@@ -47,6 +49,10 @@ class QmpService implements ClientHost {
     this.clock = startWallClock(permgraph);
     this.closed = new Promise<void>((resolve) => (this.resolveClosed = resolve));
     this.relay = new EventRelay(permgraph, this.connections);
+    // where the QEMU the model follows would have died, the server goes on and says so
+    this.warnings = permgraph.events$.subscribe((event) => {
+      if (event.type === 'qemu.failure') this.log(`permgraph qmp: warning: ${event.text}`);
+    });
   }
 
   get accepting(): boolean {
@@ -79,6 +85,7 @@ class QmpService implements ClientHost {
     this.stopping = true;
     this.clock.stop();
     this.relay.stop();
+    this.warnings.unsubscribe();
     for (const connection of this.connections) connection.close();
     this.connections.clear();
     await Promise.all(this.listeners.map((listener) => listener.close()));

@@ -1,0 +1,54 @@
+/**
+ * Where qemu-storage-daemon is known to abort or crash, permgraph goes on: it answers as QEMU
+ * would have answered had it not died, and says so with a `qemu.failure` event naming the failure.
+ * Which versions have which failure is each model's rule (src/models/rules.ts); docs/fidelity.md
+ * lists them.
+ */
+import type { GraphEvent } from '../core/events.js';
+import type { Graph } from '../graph/types.js';
+import { rulesOf, type KnownFailure } from '../models/rules.js';
+import type { QmpCommand } from '../qapi/reply.js';
+
+interface FailureRule {
+  /** What the daemon does, for people to read. */
+  readonly text: string;
+  /** Whether this step (a command, or a move of the clock: command null) meets the failure. */
+  readonly meets: (before: Graph, after: Graph, command: QmpCommand | null) => boolean;
+}
+
+const nullCoNegativeSize = (command: QmpCommand | null): boolean => {
+  if (command?.execute !== 'blockdev-add') return false;
+  const args = command.arguments ?? {};
+  const size = args['size'];
+  return (args['driver'] === 'null-co' || args['driver'] === 'null-aio') && (typeof size === 'number' || typeof size === 'bigint') && size < 0;
+};
+
+/** Whole-chain streams (no base) concluded and kept (auto-dismiss off), by id. */
+const concludedWholeChainStreams = (graph: Graph): string[] =>
+  Object.values(graph.jobs)
+    .filter((job) => job.status === 'concluded' && !job.autoDismiss && job.plan.kind === 'stream' && job.plan.base === null)
+    .map((job) => job.id);
+
+const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
+  'null-co-negative-size': {
+    text: "blockdev-add of a null-co or null-aio node with a negative size aborts the daemon (SIGABRT: parse_option_size()'s error is fatal where null_file_open() parses it)",
+    meets: (_before, _after, command) => nullCoNegativeSize(command),
+  },
+  'stream-whole-chain-concluded': {
+    text: 'a block-stream of the whole chain (no base) left concluded with auto-dismiss off crashes the daemon (SIGSEGV) at the next query-named-block-nodes',
+    meets: (before, after) => {
+      const already = new Set(concludedWholeChainStreams(before));
+      return concludedWholeChainStreams(after).some((id) => !already.has(id));
+    },
+  },
+};
+
+/** The `qemu.failure` events of one step in the graph's model (none in a model that follows no QEMU). */
+export function knownFailureEvents(before: Graph, after: Graph, command: QmpCommand | null): GraphEvent[] {
+  const rules = rulesOf(after.model);
+  if (!rules.qemu) return [];
+  const version = `${rules.qemu.major}.${rules.qemu.minor}`;
+  return rules.knownFailures
+    .filter((failure) => FAILURES[failure].meets(before, after, command))
+    .map((failure) => ({ type: 'qemu.failure', failure, text: `QEMU ${version} would die here: ${FAILURES[failure].text}` }));
+}

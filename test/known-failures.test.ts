@@ -1,0 +1,55 @@
+/**
+ * Where qemu-storage-daemon is known to abort or crash, permgraph goes on and warns: each model's
+ * known failures (src/models/rules.ts) are exactly the crashes its daemon's recordings show, and
+ * permgraph warns at the very step the daemon died on, in that model only.
+ */
+import { describe, expect, it } from 'vitest';
+import { QEMU_MODELS } from '../src/diff/versions.js';
+import { rulesOf } from '../src/models/rules.js';
+import { createPermgraph } from '../src/index.js';
+import { playScenario } from '../src/scenario/play.js';
+import type { GraphEvent } from '../src/core/events.js';
+import { corpusOf } from './support/corpus.js';
+
+/** The corpus scenario that shows each failure on the daemon. */
+const EVIDENCE: Readonly<Record<string, string>> = {
+  'null-co-negative-size': 'crash-null-co-negative-size',
+  'stream-whole-chain-concluded': 'job-stream-whole-chain-crash',
+};
+
+describe('known QEMU failures', () => {
+  for (const model of QEMU_MODELS) {
+    it(`${model}: every crash of its daemon in the corpus is a known failure, warned of at the step it died on`, () => {
+      const crashed = corpusOf(model).filter((e) => e.trace.daemon_killed_by);
+      const warned = crashed.map((entry) => {
+        const result = playScenario(entry.scenario, entry.file, model, 'virtual');
+        try {
+          const died = Number(/^step (\d+):/.exec(entry.trace.aborted ?? '')?.[1]);
+          const step = result.steps.find((s) => s.warnings?.length);
+          return { name: entry.name, warnedAt: step?.index, died, text: step?.warnings?.[0] ?? '' };
+        } finally {
+          result.permgraph.dispose();
+        }
+      });
+      expect(warned.map((w) => w.name).sort()).toEqual(rulesOf(model).knownFailures.map((f) => EVIDENCE[f]).sort());
+      for (const w of warned) {
+        // a crash at an observation after the step (query-named-block-nodes) counts for that step
+        expect([w.name, w.warnedAt !== undefined && w.warnedAt <= w.died]).toEqual([w.name, true]);
+        expect(w.text).toMatch(new RegExp(`^QEMU ${rulesOf(model).qemu!.major}\\.${rulesOf(model).qemu!.minor} would die here: `));
+      }
+    });
+  }
+
+  it('the dynamic model warns of nothing, and answers all the same', () => {
+    for (const model of ['dynamic', 'qemu-7.2', 'qemu-10.0'] as const) {
+      const permgraph = createPermgraph({ model });
+      const events: GraphEvent[] = [];
+      permgraph.events$.subscribe((e) => events.push(e));
+      const reply = permgraph.execute({ execute: 'blockdev-add', arguments: { driver: 'null-co', 'node-name': 'n', size: -1 } });
+      expect(reply).toEqual({ error: { class: 'GenericError', desc: "Parameter 'size' expects a non-negative number below 2^64" } });
+      expect(events.filter((e) => e.type === 'qemu.failure').map((e) => (e as { failure: string }).failure)).toEqual(model === 'dynamic' ? [] : ['null-co-negative-size']);
+      expect(permgraph.graph.nodes).toEqual(createPermgraph({ model }).graph.nodes);
+      permgraph.dispose();
+    }
+  });
+});
