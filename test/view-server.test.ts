@@ -5,8 +5,12 @@ import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODELS } from '../machines/node.types.js';
 import { runCli } from '../src/cli/program.js';
+import { differenceAt, differenceLine } from '../src/view/model-difference.js';
+import { viewData } from '../src/view/view-data.js';
 import { startViewServer, type ViewServer } from '../src/view/view-server.js';
+import type { ViewData } from '../src/view/view-types.js';
 
 /** A raw GET: the path goes on the wire exactly as given (fetch would normalise `..`). */
 function get(port: number, path: string, host = '127.0.0.1'): Promise<{ status: number; body: string; type: string }> {
@@ -196,13 +200,62 @@ describe('permgraph view', () => {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       const port = Number(new URL(url).port);
       expect((await get(port, '/')).body).toContain('<div id="graph"');
-      const data = JSON.parse((await get(port, '/data.json')).body) as { runs: { model: string }[] };
-      expect(data.runs.map((r) => r.model)).toEqual(['dynamic', 'qemu-7.2']);
+      const data = JSON.parse((await get(port, '/data.json')).body) as ViewData;
+      expect(data.runs.map((r) => r.model)).toEqual(['dynamic', 'qemu-7.2', 'qemu-10.0']);
+      expect(data.comparisons.map((c) => `${c.left} | ${c.right}`)).toEqual(['dynamic | qemu-7.2', 'dynamic | qemu-10.0', 'qemu-7.2 | qemu-10.0']);
       expect((await get(port, '/../package.json')).status).toBe(404);
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     }
+  });
+});
+
+describe('the viewer data', () => {
+  const COMMIT = 'examples/commit-auto-read-only.yaml';
+  const data = viewData(COMMIT);
+
+  it('runs the scenario in every model, its own first, and compares every two, step by step', () => {
+    expect(data.runs.map((r) => r.model)).toEqual([...MODELS]);
+    expect(data.comparisons).toHaveLength((MODELS.length * (MODELS.length - 1)) / 2);
+    for (const c of data.comparisons) expect(c.steps).toHaveLength(data.runs[0]!.steps.length);
+  });
+
+  it("puts the scenario's own model first", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'permgraph-view-data-'));
+    try {
+      const file = join(dir, 'own-model.json');
+      const steps = [{ execute: 'blockdev-add', arguments: { driver: 'null-co', 'node-name': 'n0' } }];
+      writeFileSync(file, JSON.stringify({ name: 'own-model', model: 'qemu-10.0', steps }));
+      const own = viewData(file);
+      expect(own.runs.map((r) => r.model)).toEqual(['qemu-10.0', 'dynamic', 'qemu-7.2']);
+      expect(own.comparisons.map((c) => `${c.left} | ${c.right}`)).toEqual(['qemu-10.0 | dynamic', 'qemu-10.0 | qemu-7.2', 'dynamic | qemu-7.2']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('shows base read-write in QEMU 7.2 and read-only in QEMU 10.0 after the abandoned active commit (step 12)', () => {
+    const step = 12;
+    expect(data.runs[0]!.steps[step]!.title).toMatch(/^job-cancel/);
+    const difference = differenceAt(data.comparisons, 'qemu-7.2', 'qemu-10.0', step)!;
+    expect(difference.lines.map(differenceLine)).toEqual([
+      'base-file: state fdActive | fdIdle',
+      'base-file: open mode O_RDWR | O_RDONLY',
+      'base: ro false | true',
+      'base: state readWrite | readOnly',
+      'base -file-> base-file: perm wr_s | _r__',
+    ]);
+    expect(difference.vertices).toEqual(['node:base-file', 'node:base']);
+    const edgeId = (model: string): number | undefined =>
+      data.runs.find((r) => r.model === model)!.steps[step]!.edges.find((e) => e.parent === 'node:base' && e.name === 'file')?.id;
+    expect([difference.leftEdges, difference.rightEdges]).toEqual([[edgeId('qemu-7.2')], [edgeId('qemu-10.0')]]);
+    expect(differenceAt(data.comparisons, 'qemu-10.0', 'qemu-7.2', step)!.lines.map(differenceLine)).toContain('base: ro true | false');
+  });
+
+  it('finds the two QEMU versions alike before the second commit, and unlike dynamic from the first file node on', () => {
+    for (let step = 0; step < 12; step++) expect(differenceAt(data.comparisons, 'qemu-7.2', 'qemu-10.0', step)?.lines).toEqual([]);
+    expect(differenceAt(data.comparisons, 'dynamic', 'qemu-7.2', 0)?.lines.map(differenceLine)).toContain('base-file: ro true | false');
   });
 });

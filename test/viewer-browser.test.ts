@@ -1,9 +1,10 @@
 /**
  * The viewer in Debian's Chromium, driven by playwright-core (no browser download): the bundled
- * commit example stepped through in both models and checked against what `permgraph run` prints,
- * the first view readable at two window sizes (and its pan and zoom), markup in the data shown as
- * text, and a graph of some hundred nodes drawn around the selection. The screenshots at both
- * sizes are kept in $PERMGRAPH_SCREENSHOTS (default: <tmpdir>/permgraph-viewer-screenshots).
+ * commit example stepped through in every model and checked against what `permgraph run` prints,
+ * two models side by side with what differs lit, the first view readable at two window sizes (and
+ * its pan and zoom), markup in the data shown as text, and a graph of some hundred nodes drawn
+ * around the selection. The screenshots are kept in $PERMGRAPH_SCREENSHOTS (default:
+ * <tmpdir>/permgraph-viewer-screenshots).
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODELS } from '../machines/node.types.js';
 import { runCli } from '../src/cli/program.js';
 import type { Change } from '../src/scenario/diff.js';
 import { viewData } from '../src/view/view-data.js';
@@ -38,6 +40,11 @@ interface Box {
 /** An SVG element in the page (the test's own types have no DOM). */
 interface Scaled {
   getScreenCTM(): { readonly a: number } | null;
+}
+
+/** The page's window, for the computed style of an element (the test's own types have no DOM). */
+interface StyledWindow {
+  getComputedStyle(element: unknown): { readonly stroke: string };
 }
 
 /** `inner` lies wholly in `outer` (to a pixel). */
@@ -89,6 +96,10 @@ describe.skipIf(why)(`the viewer in Chromium${why ? ` (skipped: ${why})` : ''}`,
   const atStep = (model: string, step: number) =>
     page.waitForSelector(`body[data-ready="true"][data-model="${model}"][data-step="${step}"]`);
 
+  /** Two models side by side, `left` the first, at `step`. */
+  const sideBySide = (left: string, right: string, step: number) =>
+    page.waitForSelector(`body.side-by-side[data-ready="true"][data-model="${left}"][data-compare="${right}"][data-step="${step}"]`);
+
   const field = (name: string) => page.locator(`#node-fields [data-field="${name}"]`).textContent();
 
   const box = async (selector: string): Promise<Box> => {
@@ -133,11 +144,12 @@ describe.skipIf(why)(`the viewer in Chromium${why ? ` (skipped: ${why})` : ''}`,
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('steps through the commit example as permgraph run says, in both models', async () => {
+  it('steps through the commit example as permgraph run says, in every model', async () => {
     await open(COMMIT);
-    expect(await page.locator('#timeline button').count()).toBe(10);
-    for (const [m, model] of ['dynamic', 'qemu-7.2'].entries()) {
+    expect(await page.locator('#models button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-model')))).toEqual([...MODELS]);
+    for (const [m, model] of MODELS.entries()) {
       const run = await cliRun(COMMIT, model);
+      expect(await page.locator('#timeline button').count()).toBe(run.steps.length);
       const jobStates = new Map<string, string>();
       if (m > 0) {
         await page.click(`#models button[data-model="${model}"]`);
@@ -202,12 +214,76 @@ describe.skipIf(why)(`the viewer in Chromium${why ? ` (skipped: ${why})` : ''}`,
     expect([await field('ro'), await field('state')]).toEqual(['false', 'readWrite']);
   });
 
-  it('plays the steps on its own', async () => {
-    await page.click('#timeline button[data-step="8"]');
-    await atStep('qemu-7.2', 8);
+  it('plays the steps on its own, to the last', async () => {
+    const last = (await page.locator('#timeline button').count()) - 1;
+    await page.click(`#timeline button[data-step="${last - 1}"]`);
+    await atStep('qemu-7.2', last - 1);
     await page.click('#play');
-    await page.waitForSelector('body[data-ready="true"][data-step="9"]', { timeout: 10_000 });
+    await page.waitForSelector(`body[data-ready="true"][data-step="${last}"]`, { timeout: 10_000 });
     await expect.poll(() => page.textContent('#play')).toBe('▶ play');
+  });
+
+  it('draws two models side by side at the same step, what differs between them lit and listed', async () => {
+    await open(COMMIT);
+    await page.click('#models button[data-model="qemu-7.2"]');
+    await atStep('qemu-7.2', 0);
+    expect(await page.locator('#other-pane').isHidden()).toBe(true);
+    expect(await page.locator('#compare option').evaluateAll((options) => options.map((o) => o.getAttribute('value')))).toEqual(['', 'dynamic', 'qemu-10.0']);
+    await page.selectOption('#compare', 'qemu-10.0');
+    await sideBySide('qemu-7.2', 'qemu-10.0', 0);
+    expect(await page.locator('#charts').isHidden()).toBe(true);
+    expect(await page.locator('#timeline button[data-differs="true"]').evaluateAll((b) => b.map((x) => x.getAttribute('data-step')))).toEqual(['12', '13']);
+
+    await page.click('#timeline button[data-step="12"]');
+    await sideBySide('qemu-7.2', 'qemu-10.0', 12);
+    expect([await page.getAttribute('#graph', 'data-rendered'), await page.getAttribute('#graph-other', 'data-rendered')]).toEqual(['qemu-7.2:12', 'qemu-10.0:12']);
+    const [left, right] = [await box('#graph'), await box('#graph-other')];
+    expect(left.x + left.width).toBeLessThanOrEqual(right.x + 1);
+    expect(Math.abs(left.y - right.y)).toBeLessThan(2);
+    expect(Math.min(left.width, right.width)).toBeGreaterThan(250);
+    expect(await page.textContent('#graph-title')).toMatch(/^model qemu-7\.2: 6 nodes/);
+    expect(await page.textContent('#graph-other-title')).toMatch(/^model qemu-10\.0: 6 nodes/);
+
+    const rightText = (id: string) => page.locator('#graph-other g.node', { has: page.locator(`title:text-is("${id}")`) }).textContent();
+    expect(await vertexText('node:base')).toContain('rw · readWrite');
+    expect(await rightText('node:base')).toContain('ro · readOnly');
+    const lit = (pane: string) => page.locator(`${pane} g.differs > title`).allTextContents();
+    expect(await lit('#graph')).toEqual(expect.arrayContaining(['node:base', 'node:base-file']));
+    expect((await lit('#graph')).length).toBe(3);
+    expect(await page.locator('#graph g.edge.differs').count()).toBe(1);
+    expect(await page.locator('#graph-other g.edge.differs').count()).toBe(1);
+    expect((await lit('#graph-other')).sort()).toEqual((await lit('#graph')).sort());
+    const stroke = await page.locator('#graph g.node.differs ellipse').first().evaluate((e) => (globalThis as unknown as StyledWindow).getComputedStyle(e).stroke);
+    expect(stroke).toBe('rgb(239, 108, 0)');
+    expect(await page.textContent('#differences-models')).toBe('qemu-7.2 | qemu-10.0');
+    expect(await page.locator('#differences li').allTextContents()).toContain('base: ro false | true');
+    expect(await page.textContent('#graph-note')).toBe('5 differences between qemu-7.2 and qemu-10.0 at this step (lit orange)');
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'side-by-side-step12.png') });
+
+    await page.keyboard.press('ArrowLeft');
+    await sideBySide('qemu-7.2', 'qemu-10.0', 11);
+    expect(await page.getAttribute('#graph-other', 'data-rendered')).toBe('qemu-10.0:11');
+    expect(await page.locator('.graph g.differs').count()).toBe(0);
+    expect(await page.locator('#differences li').allTextContents()).toEqual(['none: the two models agree at this step']);
+
+    await page.click('#models button[data-model="qemu-10.0"]');
+    await sideBySide('qemu-10.0', 'qemu-7.2', 11);
+    await page.keyboard.press('ArrowRight');
+    await sideBySide('qemu-10.0', 'qemu-7.2', 12);
+    expect(await page.locator('#differences li').allTextContents()).toContain('base: ro true | false');
+    expect(await vertexText('node:base')).toContain('ro · readOnly');
+
+    await page.selectOption('#compare', 'dynamic');
+    await sideBySide('qemu-10.0', 'dynamic', 12);
+    expect(await page.getAttribute('#graph-other', 'data-rendered')).toBe('dynamic:12');
+
+    await page.selectOption('#compare', '');
+    await page.waitForSelector('body:not(.side-by-side)[data-ready="true"][data-model="qemu-10.0"][data-compare=""][data-step="12"]');
+    expect([await page.locator('#other-pane').isHidden(), await page.locator('#differences-section').isHidden()]).toEqual([true, true]);
+    expect(await page.locator('#charts').isVisible()).toBe(true);
+    expect(await field('ro')).not.toBeNull();
+    expect(pageErrors).toEqual([]);
   });
 
   it('opens readable at two window sizes: a lone node is not the whole panel, chart text ≥ 10 px', async () => {

@@ -1,40 +1,44 @@
 /**
  * The viewer: a timeline of a scenario's steps, the block graph after the current step with what
  * changed lit, the state chart of the selected node and of each job with the active state lit, the
- * step's command, reply and events, and a toggle between the read-only models. All it shows comes
- * from /data.json, computed by `permgraph view`.
+ * step's command, reply and events, and the choice of read-only model: one, or two side by side
+ * with what differs between them lit. All it shows comes from /data.json, computed by
+ * `permgraph view`.
  */
-import type { ChartView, ModelRun, NodeView, StepView, ViewData } from '../src/view/view-types.js';
-import { blockGraphDot, neighbourhood } from '../src/viz/block-graph-dot.js';
+import type { ChartView, ModelRun, NodeView, StepDifference, StepView, ViewData } from '../src/view/view-types.js';
 import { byId, el, fill } from './dom.js';
+import { drawGraph, type Lit } from './graph-pane.js';
 import { renderDot, titleOf } from './graphviz.js';
 import { showZoomable, type ZoomOptions } from './panzoom.js';
+import { besideChosen, differenceOf, differingSteps, renderDifferences, renderModelPicker } from './side-by-side.js';
 
-/** Above this many nodes the graph is drawn around the selected node only. */
-const LARGE = 60;
 const PLAY_INTERVAL_MS = 1000;
 /**
- * Screen pixels per Graphviz point on first view. The block graph: at most 1.5 (a lone node is a
- * node, not the whole panel), at least 0.9 (its 11 pt node labels ≈ 10 px). The charts: 1.15, so that
- * their 9 pt transition labels are ≥ 10 px too; they are shown around the active state.
+ * Screen pixels per Graphviz point on first view of the charts: 1.15, so that their 9 pt
+ * transition labels are ≥ 10 px; they are shown around the active state.
  */
-const GRAPH_SCALE = { minScale: 0.9, maxScale: 1.5 } as const;
 const CHART_SCALE = { minScale: 1.15, maxScale: 1.5, wheelNeedsModifier: true } as const;
 
+/** `run` and `other` are a ModelChoice: the model drawn, and the one beside it. */
 interface ViewState {
   run: number;
+  /** The model drawn beside the first, or null for one model. */
+  other: number | null;
   step: number;
   selected: string | null;
   radius: number;
 }
 
 const data = (await (await fetch('./data.json')).json()) as ViewData;
-const state: ViewState = { run: 0, step: 0, selected: null, radius: 2 };
+const state: ViewState = { run: 0, other: null, step: 0, selected: null, radius: 2 };
 let playing: ReturnType<typeof setInterval> | null = null;
 let renderToken = 0;
 
 const currentRun = (): ModelRun => data.runs[state.run]!;
 const currentStep = (): StepView => currentRun().steps[state.step]!;
+/** The model beside, at the same step; null with one model. */
+const otherRun = (): ModelRun | null => (state.other === null ? null : data.runs[state.other]!);
+const otherStep = (): StepView | null => otherRun()?.steps[state.step] ?? null;
 
 function pretty(value: unknown): string {
   return value === null || value === undefined ? '—' : JSON.stringify(value, null, 1);
@@ -43,14 +47,7 @@ function pretty(value: unknown): string {
 function renderHeader(): void {
   byId('scenario-name').textContent = data.name;
   byId('scenario-description').textContent = data.description;
-  fill(
-    byId('models'),
-    ...data.runs.map((run, i) => {
-      const button = el('button', { 'data-model': run.model, 'aria-pressed': String(i === state.run) }, `model ${run.model}`);
-      button.addEventListener('click', () => go({ run: i }));
-      return button;
-    }),
-  );
+  renderModelPicker(data, state, (choice) => go(choice));
 }
 
 function stepClass(step: StepView): string {
@@ -59,6 +56,7 @@ function stepClass(step: StepView): string {
 }
 
 function renderTimeline(): void {
+  const differing = state.other === null ? new Set<number>() : differingSteps(data, state);
   fill(
     byId('timeline'),
     ...currentRun().steps.map((step, i) => {
@@ -70,6 +68,7 @@ function renderTimeline(): void {
         el('small', {}, step.note ?? rest.join(' ')),
       );
       if (i === state.step) button.setAttribute('aria-current', 'step');
+      if (differing.has(i)) button.dataset['differs'] = 'true';
       button.addEventListener('click', () => go({ step: i }));
       return el('li', {}, button);
     }),
@@ -78,7 +77,8 @@ function renderTimeline(): void {
 }
 
 function renderStepInfo(step: StepView): void {
-  byId('step-index').textContent = `${step.index} of ${currentRun().steps.length - 1} (model ${currentRun().model})`;
+  const models = [currentRun(), otherRun()].flatMap((run) => (run ? [run.model] : [])).join(' | ');
+  byId('step-index').textContent = `${step.index} of ${currentRun().steps.length - 1} (model ${models})`;
   byId('step-note').textContent = step.note ?? '';
   byId('command').textContent = pretty(step.command);
   byId('reply').textContent = pretty(step.reply);
@@ -93,15 +93,21 @@ function selectedNode(step: StepView): NodeView | undefined {
   return step.nodes.find((n) => n.name === state.selected);
 }
 
-/** The selection, or something worth looking at in this step. */
-function ensureSelection(step: StepView): void {
-  if (selectedNode(step)) return;
-  state.selected = step.blame?.nodes[0] ?? step.changed.nodes[0] ?? step.nodes[0]?.name ?? null;
+/** The nodes of the step, in both models when two are shown. */
+function nodeNames(step: StepView): string[] {
+  return [...new Set([...step.nodes, ...(otherStep()?.nodes ?? [])].map((n) => n.name))];
+}
+
+/** The selection, or something worth looking at in this step (first what differs, with two models). */
+function ensureSelection(step: StepView, difference: StepDifference | null): void {
+  if (state.selected !== null && nodeNames(step).includes(state.selected)) return;
+  const differing = difference?.vertices.find((v) => v.startsWith('node:'))?.slice('node:'.length);
+  state.selected = step.blame?.nodes[0] ?? differing ?? step.changed.nodes[0] ?? nodeNames(step)[0] ?? null;
 }
 
 function renderNodeSelect(step: StepView): void {
   const select = byId<HTMLSelectElement>('node-select');
-  fill(select, ...step.nodes.map((n) => el('option', { value: n.name }, n.name)));
+  fill(select, ...nodeNames(step).map((name) => el('option', { value: name }, name)));
   select.value = state.selected ?? '';
 }
 
@@ -154,39 +160,67 @@ async function renderJobs(step: StepView, token: number): Promise<void> {
   for (const { job, panel, svg } of charts) showChart(panel, svg, `chart:job:${job.id}`);
 }
 
-async function renderGraph(step: StepView, token: number): Promise<void> {
-  const large = step.nodes.length > LARGE && state.selected !== null;
-  const only = large ? neighbourhood(step, state.selected!, state.radius) : undefined;
-  const shown = only ? step.nodes.filter((n) => only.has(`node:${n.name}`)).length : step.nodes.length;
-  byId('graph-note').textContent = large
-    ? `${shown} of ${step.nodes.length} nodes: within ${state.radius} edges of ${state.selected}, and what changed`
-    : `${step.nodes.length} nodes, ${step.edges.length} edges`;
-  byId('radius-label').hidden = !large;
-  const svg = await renderDot(blockGraphDot(step, { selected: state.selected, ...(only ? { only } : {}) }));
+interface Pane {
+  readonly run: ModelRun;
+  readonly step: StepView;
+  readonly target: HTMLElement;
+  readonly title: HTMLElement;
+  readonly lit: Lit | null;
+}
+
+/** The graph, or two models' graphs side by side with what differs between them lit. */
+async function renderGraphs(step: StepView, difference: StepDifference | null, token: number): Promise<void> {
+  const lit = (edges: 'leftEdges' | 'rightEdges'): Lit | null => difference && { vertices: difference.vertices, edges: difference[edges] };
+  const pane = (run: ModelRun, at: StepView, id: string, edges: 'leftEdges' | 'rightEdges'): Pane =>
+    ({ run, step: at, target: byId(id), title: byId(`${id}-title`), lit: lit(edges) });
+  const beside = otherStep();
+  const panes = [pane(currentRun(), step, 'graph', 'leftEdges'), ...(beside ? [pane(otherRun()!, beside, 'graph-other', 'rightEdges')] : [])];
+  if (!beside) fill(byId('graph-other'));
+  byId('other-pane').hidden = !beside;
+  const drawn = await Promise.all(
+    panes.map(async ({ run, step: at, target, title, lit: shownLit }) => {
+      const result = await drawGraph(target, at, {
+        key: target.id,
+        selected: state.selected,
+        radius: state.radius,
+        lit: shownLit,
+        onSelect: (name) => go({ selected: name }),
+        current: () => token === renderToken,
+      });
+      if (result) {
+        target.dataset['rendered'] = `${run.model}:${at.index}`;
+        title.textContent = `model ${run.model}: ${result.note}`;
+      }
+      return result;
+    }),
+  );
   if (token !== renderToken) return;
-  for (const g of svg.querySelectorAll('g.node')) {
-    const id = titleOf(g);
-    if (id.startsWith('node:')) g.addEventListener('click', () => go({ selected: id.slice('node:'.length) }));
-  }
-  const target = byId('graph');
-  const focus = [...svg.querySelectorAll('g.node')].find((g) => titleOf(g) === `node:${state.selected}`);
-  showZoomable(target, svg, { key: 'graph', ...GRAPH_SCALE, focus });
-  target.dataset['rendered'] = `${currentRun().model}:${step.index}`;
+  const count = difference?.lines.length ?? 0;
+  byId('graph-note').textContent = beside
+    ? `${count || 'no'} difference${count === 1 ? '' : 's'} between ${currentRun().model} and ${otherRun()!.model} at this step${count ? ' (lit orange)' : ''}`
+    : (drawn[0]?.note ?? '');
+  byId('radius-label').hidden = !drawn.some((d) => d?.large);
 }
 
 async function render(): Promise<void> {
   const token = ++renderToken;
   const step = currentStep();
-  ensureSelection(step);
+  const difference = differenceOf(data, state, state.step);
+  ensureSelection(step, difference);
   document.body.dataset['model'] = currentRun().model;
+  document.body.dataset['compare'] = otherRun()?.model ?? '';
+  document.body.classList.toggle('side-by-side', state.other !== null);
   document.body.dataset['step'] = String(state.step);
   document.body.dataset['ready'] = 'false';
   renderHeader();
   renderTimeline();
   renderStepInfo(step);
   renderNodeSelect(step);
+  renderDifferences(data, state, difference);
   try {
-    await Promise.all([renderGraph(step, token), renderNodeInfo(step, token), renderJobs(step, token)]);
+    // side by side, the charts make room for the second graph
+    const charts = state.other === null ? [renderNodeInfo(step, token), renderJobs(step, token)] : [];
+    await Promise.all([renderGraphs(step, difference, token), ...charts]);
   } catch (error) {
     fill(byId('graph'), el('p', { class: 'error' }, `cannot draw: ${(error as Error).message}`));
   }
@@ -219,6 +253,7 @@ function togglePlay(): void {
 byId('prev').addEventListener('click', () => go({ step: state.step - 1 }));
 byId('next').addEventListener('click', () => go({ step: state.step + 1 }));
 byId('play').addEventListener('click', togglePlay);
+byId<HTMLSelectElement>('compare').addEventListener('change', (e) => go(besideChosen(data, state, (e.target as HTMLSelectElement).value)));
 byId<HTMLSelectElement>('node-select').addEventListener('change', (e) => go({ selected: (e.target as HTMLSelectElement).value }));
 byId<HTMLInputElement>('radius').addEventListener('change', (e) => go({ radius: Math.max(1, Number((e.target as HTMLInputElement).value) || 1) }));
 document.addEventListener('keydown', (e) => {

@@ -15,6 +15,8 @@ export type CommandArgs = Readonly<Record<string, unknown>>;
 export interface Command {
   /** The arguments' QAPI type (checked before the handler runs); none = no arguments. */
   readonly args?: QapiType;
+  /** The QEMU release that added it (major * 100 + minor); a model of an older one does not know it. */
+  readonly since?: number;
   run(graph: Graph, args: CommandArgs, env: TxEnv): CommandResult;
 }
 

@@ -15,6 +15,8 @@ import { msg } from '../messages/messages.js';
 import { TxError } from '../core/tx.js';
 import type { TxEnv } from '../core/tx-state.js';
 import type { QmpCommand, QmpReply } from '../qapi/reply.js';
+import { rulesOf } from '../models/rules.js';
+import { schemaFor } from '../qapi/release-schema.js';
 
 export interface Dispatched {
   readonly graph: Graph;
@@ -36,8 +38,9 @@ export function dispatch(graph: Graph, env: TxEnv, command: QmpCommand): Dispatc
     if (given !== undefined && given !== null && (typeof given !== 'object' || Array.isArray(given))) fail(msg.argumentsNotObject());
     const handler = commandNamed(execute);
     const args = given ?? {};
-    if (!handler) throw new QmpError('CommandNotFound', msg.commandNotFound(execute));
-    const checked = visit(args, handler.args ?? NO_ARGS) as CommandArgs;
+    const release = rulesOf(graph.model).qapiRelease;
+    if (!handler || (handler.since ?? 0) > release) throw new QmpError('CommandNotFound', msg.commandNotFound(execute));
+    const checked = visit(args, schemaFor(handler.args ?? NO_ARGS, release)) as CommandArgs;
     const result = handler.run(graph, checked, env);
     return { graph: result.graph, events: result.events, reply: { return: result.reply } };
   } catch (error) {

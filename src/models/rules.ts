@@ -15,6 +15,8 @@ export interface QemuVersion {
 export interface ModelRules {
   /** The QEMU release the model follows; null for the dynamic model, which follows none. */
   readonly qemu: QemuVersion | null;
+  /** The QMP surface it answers with: QEMU major * 100 + minor (commands and members `since` later are unknown). */
+  readonly qapiRelease: number;
   /**
    * An active commit's base, read-only when the job started: reopened read-only again when the job
    * is aborted (10.0's mirror_exit_common()), whenever it ends without a pivot (the dynamic model),
@@ -47,6 +49,7 @@ export type KnownFailure = 'null-co-negative-size' | 'stream-whole-chain-conclud
 
 const QEMU_7_2: ModelRules = {
   qemu: { major: 7, minor: 2, micro: 22 },
+  qapiRelease: 702,
   activeCommitBaseBackToReadOnly: 'never',
   reopenForgetsOpenFlags: true,
   failedStreamLeaksBackend: true,
@@ -58,6 +61,7 @@ const QEMU_7_2: ModelRules = {
 const QEMU_10_0: ModelRules = {
   ...QEMU_7_2,
   qemu: { major: 10, minor: 0, micro: 2 },
+  qapiRelease: 1000,
   activeCommitBaseBackToReadOnly: 'on-abort',
   resizeBlockedText: 'node-busy',
   cbwSourceTakesRead: true,

@@ -36,6 +36,8 @@ export interface Member {
   readonly name: string;
   readonly type: QapiType;
   readonly optional?: boolean;
+  /** The QEMU release that added it (major * 100 + minor, as `since(1000, …)` for 10.0); older ones answer it as unexpected. */
+  readonly since?: number;
 }
 
 export const str: QapiType = { kind: 'str' };
@@ -58,3 +60,5 @@ export const struct = (...members: Member[]): QapiType => ({ kind: 'struct', mem
 export const listOf = (of: QapiType): QapiType => ({ kind: 'list', of });
 export const req = (name: string, type: QapiType): Member => ({ name, type });
 export const opt = (name: string, type: QapiType): Member => ({ name, type, optional: true });
+/** A member QEMU added in `release` (major * 100 + minor). */
+export const since = (release: number, member: Member): Member => ({ ...member, since: release });

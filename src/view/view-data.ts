@@ -1,13 +1,13 @@
-/** Everything the viewer shows for one scenario file: its run in both models, and the charts. */
+/** Everything the viewer shows for one scenario file: its run in every model, how each two differ, and the charts. */
 import { basename } from 'node:path';
 import { MODELS } from '../../machines/node.types.js';
 import { loadScenario } from '../scenario/load.js';
 import { playScenario, type StorageKind } from '../scenario/play.js';
 import { chartOf } from '../viz/charts.js';
 import { chartToDot } from '../viz/machine-chart.js';
+import { comparePairs } from './model-difference.js';
 import { stepViews } from './step-views.js';
 import type { ChartView, ViewData } from './view-types.js';
-
 
 function chartView(name: 'node' | 'job'): ChartView {
   const chart = chartOf(name);
@@ -31,6 +31,7 @@ export function viewData(file: string, storage: StorageKind = 'auto'): ViewData 
     name: scenario.name ?? basename(file).replace(/\.[^.]+$/, ''),
     description: scenario.description ?? '',
     runs,
+    comparisons: comparePairs(runs),
     charts: { node: chartView('node'), job: chartView('job') },
   };
 }
