@@ -29,7 +29,7 @@ const JOB_STT: Record<string, number[]> = {
   null: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
 };
 
-/** job.c's JobVerbTable in QEMU 7.2. */
+/** job.c's JobVerbTable in QEMU 10.0.2: 7.2's rows, and `change` (8.2, block-job-change). */
 const JOB_VERBS: Record<string, number[]> = {
   cancel: [0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0],
   pause: [0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0],
@@ -38,6 +38,7 @@ const JOB_VERBS: Record<string, number[]> = {
   complete: [0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0],
   finalize: [0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0],
   dismiss: [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0],
+  change: [0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0],
 };
 
 const row = (allowed: readonly string[]): number[] => S.map((s) => (allowed.includes(s) ? 1 : 0));

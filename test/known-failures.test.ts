@@ -15,6 +15,7 @@ import { corpusOf } from './support/corpus.js';
 const EVIDENCE: Readonly<Record<string, string>> = {
   'null-co-negative-size': 'crash-null-co-negative-size',
   'stream-whole-chain-concluded': 'job-stream-whole-chain-crash',
+  'inactivate-inactive-child': 'crash-inactivate-inactive-child',
 };
 
 describe('known QEMU failures', () => {
@@ -40,13 +41,25 @@ describe('known QEMU failures', () => {
     });
   }
 
+  for (const model of QEMU_MODELS) {
+    it(`${model}: answers the aborted blockdev-add with the text its daemon printed as it died`, () => {
+      const entry = corpusOf(model).find((e) => e.name === 'crash-null-co-negative-size')!;
+      const result = playScenario(entry.scenario, entry.file, model, 'virtual');
+      const reply = result.steps[1]!.reply as { error: { desc: string } };
+      result.permgraph.dispose();
+      expect(entry.trace.daemon_output_tail).toContain(`\n${reply.error.desc}\n`);
+    });
+  }
+
   it('the dynamic model warns of nothing, and answers all the same', () => {
     for (const model of ['dynamic', 'qemu-7.2', 'qemu-10.0'] as const) {
       const permgraph = createPermgraph({ model });
       const events: GraphEvent[] = [];
       permgraph.events$.subscribe((e) => events.push(e));
       const reply = permgraph.execute({ execute: 'blockdev-add', arguments: { driver: 'null-co', 'node-name': 'n', size: -1 } });
-      expect(reply).toEqual({ error: { class: 'GenericError', desc: "Parameter 'size' expects a non-negative number below 2^64" } });
+      // the text the daemon printed as it aborted (its output tail in the corpus's traces)
+      const desc = model === 'qemu-10.0' ? "Value '-1' is out of range for parameter 'size'" : "Parameter 'size' expects a non-negative number below 2^64";
+      expect(reply).toEqual({ error: { class: 'GenericError', desc } });
       expect(events.filter((e) => e.type === 'qemu.failure').map((e) => (e as { failure: string }).failure)).toEqual(model === 'dynamic' ? [] : ['null-co-negative-size']);
       expect(permgraph.graph.nodes).toEqual(createPermgraph({ model }).graph.nodes);
       permgraph.dispose();

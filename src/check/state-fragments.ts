@@ -29,7 +29,8 @@ export function nodeFragment(g: Graph, n: BlockNode): string {
     text =
       `${n.name}|${n.driver}|${n.machine.value}|${+n.readOnly}${+n.forceShare}${+n.monitorOwned}${+n.implicit}` +
       `|${+c.readOnly}${+c.autoReadOnly}|${f ? `${f.mode}/${f.perm}/${f.shared}` : ''}|${n.size}|${n.inheritsFrom ?? ''}|${optionsText(n.options)}` +
-      `|p:${n.parents.map((id) => edgeHolder(g, id)).join(',')}|c:${n.children.map((id) => getEdge(g, id)?.name ?? '?').join(',')}`;
+      `|p:${n.parents.map((id) => edgeHolder(g, id)).join(',')}|c:${n.children.map((id) => getEdge(g, id)?.name ?? '?').join(',')}` +
+      (n.inactive ? '|inactive' : '');
     nodeText.set(n, text);
   }
   return text;
@@ -49,7 +50,7 @@ export function jobFragment(j: Job): string {
 export function backendFragment(b: Backend): string {
   let text = backendText.get(b);
   if (text === undefined) {
-    text = `${ownerKey(b)}|${b.name}|${b.perm}/${b.shared}|${b.edge === null ? '-' : '+'}`;
+    text = `${ownerKey(b)}|${b.name}|${b.perm}/${b.shared}|${b.edge === null ? '-' : '+'}${b.disablePerm ? '|disabled' : ''}${b.forceAllowInactivate ? '|allow-inactive' : ''}`;
     backendText.set(b, text);
   }
   return text;

@@ -8,7 +8,7 @@ import { ScenarioError } from '../scenario/load.js';
 export class UsageError extends Error {}
 
 /** Errors of the surroundings (a user, the daemon, a socket), not of permgraph: said as they are. */
-const OUTSIDE_ERRORS = new Set(['IdentityError', 'DaemonError', 'SetupError', 'QmpTimeout', 'QmpConnectionError']);
+const OUTSIDE_ERRORS = new Set(['IdentityError', 'DaemonError', 'SetupError', 'QmpTimeout', 'QmpConnectionError', 'VersionError']);
 const MAX_ERROR_LINE = 1000;
 
 /** Control characters (a newline in a file name) written as escapes, and a very long line cut short. */

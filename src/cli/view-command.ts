@@ -41,7 +41,7 @@ async function serve(data: unknown, port: number, write: (text: string) => void)
 export const registerViewCommand: RegisterCommand = (program, { io, setExit }) => {
   program
     .command('view')
-    .description('serve a web viewer that steps through a scenario in both models, on 127.0.0.1; prints its URL')
+    .description('serve a web viewer that steps through a scenario in every model (two side by side), on 127.0.0.1; prints its URL')
     .argument('<file>', 'the scenario')
     .option('--port <n>', 'port (0: any free one)', '0')
     .addOption(storageOption('virtual or real files, as for run'))

@@ -6,6 +6,8 @@ import { fail } from '../messages/errors.js';
 import type { GraphEvent } from '../core/events.js';
 import { msg } from '../messages/messages.js';
 import { isWellFormedId } from '../core/open.js';
+import { activate } from '../core/activation.js';
+import { Steps } from '../core/steps.js';
 import { transact } from '../core/tx.js';
 import type { Tx } from '../core/tx-state.js';
 import { exportsInOrder, getBackend, getEdge, getExport, getNode } from '../graph/graph.js';
@@ -13,14 +15,18 @@ import { deleteShard, getShard, setShard } from '../graph/shards.js';
 import type { BlockExport, Graph } from '../graph/types.js';
 import { Perm, PERM_ALL } from '../perms/perm.js';
 import { blockExportOptions, socketAddressLegacy } from '../qapi/block-schema.js';
-import { enumOf, opt, req, str, struct, uint32 } from '../qapi/schema.js';
-import type { Command } from './command.js';
+import { before, enumOf, opt, req, since, str, struct, uint32 } from '../qapi/schema.js';
+import type { Command, CommandArgs } from './command.js';
 
 /** NBD_MAX_STRING_SIZE */
 const NBD_MAX_STRING = 4096;
 
 export const nbdServerStart: Command = {
-  args: struct(req('addr', socketAddressLegacy), opt('tls-creds', str), opt('tls-authz', str), opt('max-connections', uint32)),
+  // 8.x moved the options into NbdServerOptionsBase, ahead of addr
+  args: struct(
+    before(1000, req('addr', socketAddressLegacy)), since(1000, opt('handshake-max-seconds', uint32)),
+    opt('tls-creds', str), opt('tls-authz', str), opt('max-connections', uint32), since(1000, req('addr', socketAddressLegacy)),
+  ),
   run(graph, args, env) {
     if (graph.nbdServer) fail(msg.nbdServerAlreadyRunning());
     return { ...transact(graph, env, (tx) => void (tx.g.nbdServer = { addr: args['addr'] })), reply: {} };
@@ -62,21 +68,35 @@ export const blockExportAdd: Command = {
     if (writable && env.stepper.describe(node.machine).refusesWriters) {
       fail(msg.exportReadOnlyWritable());
     }
-    const result = transact(graph, env, (tx) => {
-      const perm = Perm.CONSISTENT_READ | (writable ? Perm.WRITE : 0);
-      const backend = insertBackend(tx, { kind: 'export', id }, nodeName, perm, PERM_ALL);
-      // nbd_export_create()
-      if (!tx.g.nbdServer) fail(msg.nbdServerNotRunning());
-      const name = (args['name'] as string | undefined) ?? nodeName;
-      if (name.length > NBD_MAX_STRING) fail(msg.exportNameTooLong(name));
-      if (getShard(tx.g.exportNames, name) !== undefined) fail(msg.nbdExportNameInUse(name));
-      setBackendPerm(tx, backend, perm, PERM_ALL & ~Perm.RESIZE);
-      setShard(tx.g.exports, id, { id, type: 'nbd', nodeName, name, writable, backend, seq: tx.nextSeq() });
-      setShard(tx.g.exportNames, name, id);
-    });
-    return { ...result, reply: {} };
+    // without allow-inactive the node is activated first, and stays so whatever follows
+    const allowInactive = args['allow-inactive'] === true;
+    const steps = new Steps(graph, env);
+    try {
+      if (!allowInactive) activate(steps, nodeName);
+      steps.run((tx) => createExport(tx, args, allowInactive));
+    } catch (error) {
+      steps.fail(error);
+    }
+    return { graph: steps.graph, events: steps.events, reply: {} };
   },
 };
+
+/** blk_new() + blk_insert_bs() of the export's backend, then nbd_export_create(). */
+function createExport(tx: Tx, args: CommandArgs, allowInactive: boolean): void {
+  const id = args['id'] as string;
+  const nodeName = args['node-name'] as string;
+  const writable = args['writable'] === true;
+  const perm = Perm.CONSISTENT_READ | (writable ? Perm.WRITE : 0);
+  const backend = insertBackend(tx, { kind: 'export', id }, nodeName, perm, PERM_ALL, '', allowInactive);
+  // nbd_export_create()
+  if (!tx.g.nbdServer) fail(msg.nbdServerNotRunning());
+  const name = (args['name'] as string | undefined) ?? nodeName;
+  if (name.length > NBD_MAX_STRING) fail(msg.exportNameTooLong(name));
+  if (getShard(tx.g.exportNames, name) !== undefined) fail(msg.nbdExportNameInUse(name));
+  setBackendPerm(tx, backend, perm, PERM_ALL & ~Perm.RESIZE);
+  setShard(tx.g.exports, id, { id, type: 'nbd', nodeName, name, writable, backend, seq: tx.nextSeq() });
+  setShard(tx.g.exportNames, name, id);
+}
 
 export const blockExportDel: Command = {
   args: struct(req('id', str), opt('mode', enumOf('BlockExportRemoveMode', ['safe', 'hard']))),

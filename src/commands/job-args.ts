@@ -23,6 +23,8 @@ export function jobOptions(args: CommandArgs, fallbackId: string): JobOptions {
     autoFinalize: args['auto-finalize'] !== false,
     autoDismiss: args['auto-dismiss'] !== false,
     ...(filter !== undefined ? { filterNodeName: filter } : {}),
+    ...(args['copy-mode'] === 'write-blocking' ? { copyMode: 'write-blocking' as const } : {}),
+    ...(args['discard-source'] === true ? { discardSource: true as const } : {}),
   };
 }
 

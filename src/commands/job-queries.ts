@@ -1,6 +1,7 @@
 /** The job queries: query-jobs (JobInfo) and query-block-jobs (BlockJobInfo), in job order. */
 import { jobsInOrder } from '../graph/graph.js';
-import type { Graph } from '../graph/types.js';
+import type { Graph, Job } from '../graph/types.js';
+import { rulesOf } from '../models/rules.js';
 
 /** query-jobs (JobInfo). */
 export function jobInfo(graph: Graph): Record<string, unknown>[] {
@@ -14,8 +15,15 @@ export function jobInfo(graph: Graph): Record<string, unknown>[] {
   }));
 }
 
-/** query-block-jobs (BlockJobInfo), for jobs not yet concluded. */
+/** A mirror in write-blocking mode is actively synced once ready (mirror_run()), or at once over an empty source. */
+const activelySynced = (job: Job): boolean => job.len === 0 || (job.copyMode === 'write-blocking' && ['ready', 'standby'].includes(job.status));
+
+/**
+ * query-block-jobs (BlockJobInfo), for jobs not yet concluded. QEMU 8.2 made it a union on the
+ * type; its mirror variant (mirror_query(); not an active commit) has `actively-synced`.
+ */
 export function blockJobInfo(graph: Graph): Record<string, unknown>[] {
+  const mirrorVariant = rulesOf(graph.model).qapiRelease >= 802;
   return jobsInOrder(graph)
     .filter((job) => job.status !== 'concluded')
     .map((job) => ({
@@ -31,5 +39,6 @@ export function blockJobInfo(graph: Graph): Record<string, unknown>[] {
       status: job.status,
       'auto-finalize': job.autoFinalize,
       'auto-dismiss': job.autoDismiss,
+      ...(mirrorVariant && job.type === 'mirror' ? { 'actively-synced': activelySynced(job) } : {}),
     }));
 }

@@ -12,7 +12,7 @@ import type { Graph, Job } from '../graph/types.js';
 import { jobVerbError, type JobVerb } from '../jobs/job-status.js';
 import { abortJob, cancelJob, completeJob, completeMirror, dismissJob, finalizeJob } from '../jobs/lifecycle.js';
 import { draftJob, setJobStatus } from '../jobs/job-graph.js';
-import { cancelArgs, deviceArg, idArg, setSpeedArgs } from '../qapi/job-schema.js';
+import { cancelArgs, changeArgs, deviceArg, idArg, setSpeedArgs } from '../qapi/job-schema.js';
 import type { Command, CommandArgs } from './command.js';
 
 /** find_block_job(): block-job-* name jobs by `device`, and say DeviceNotActive when absent. */
@@ -88,6 +88,15 @@ const setSpeedCheck = (_job: Job, args: CommandArgs): void => {
 const setSpeed: VerbAction = (tx, job, args) => {
   draftJob(tx, job.id).speed = args['speed'] as number;
 };
+/** block_job_change_locked() and mirror_change(): only a mirror changes, and only to write-blocking. */
+const change: VerbAction = (tx, job, args) => {
+  if (job.type !== 'mirror') fail(msg.jobTypeCannotChange());
+  // the variant is read by the union's own `type`, not the job's: another type reads as background
+  const wanted = args['type'] === 'mirror' ? (args['copy-mode'] as string) : 'background';
+  if (wanted === (job.copyMode ?? 'background')) return;
+  if (wanted !== 'write-blocking') fail(msg.copyModeChangeNotImplemented(wanted));
+  draftJob(tx, job.id).copyMode = 'write-blocking';
+};
 const blockJobCancelCheck = (job: Job, args: CommandArgs): void => {
   if (job.userPaused && args['force'] !== true) fail(msg.blockJobPaused(job.id));
 };
@@ -102,6 +111,7 @@ export const JOB_VERB_COMMANDS: Readonly<Record<string, Command>> = {
   'block-job-resume': verbCommand(deviceArg, blockJob, 'device', 'resume', resume, { before: resumeCheck }),
   'block-job-finalize': verbCommand(idArg, blockJob, 'id', 'finalize', finalize),
   'block-job-dismiss': verbCommand(idArg, blockJob, 'id', 'dismiss', dismiss),
+  'block-job-change': { ...verbCommand(changeArgs, blockJob, 'id', 'change', change), since: 1000 },
   'job-pause': verbCommand(idArg, anyJob, 'id', 'pause', pause, { after: pauseCheck }),
   'job-resume': verbCommand(idArg, anyJob, 'id', 'resume', resume, { before: resumeCheck }),
   'job-cancel': verbCommand(idArg, anyJob, 'id', 'cancel', (tx, job) => cancelJob(tx, job.id, true)),

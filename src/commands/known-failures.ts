@@ -5,6 +5,7 @@
  * lists them.
  */
 import type { GraphEvent } from '../core/events.js';
+import { getNode, nodesInOrder, parentEdges } from '../graph/graph.js';
 import type { Graph } from '../graph/types.js';
 import { rulesOf, type KnownFailure } from '../models/rules.js';
 import type { QmpCommand } from '../qapi/reply.js';
@@ -29,6 +30,18 @@ const concludedWholeChainStreams = (graph: Graph): string[] =>
     .filter((job) => job.status === 'concluded' && !job.autoDismiss && job.plan.kind === 'stream' && job.plan.base === null)
     .map((job) => job.id);
 
+/**
+ * bdrv_inactivate_recurse() reached a child that was inactive already, from a parent it has just
+ * inactivated, and no active node holds the child: QEMU asserts that only the top can be so.
+ */
+const inactivatedOntoInactiveChild = (before: Graph, after: Graph): boolean =>
+  nodesInOrder(after).some((child) => {
+    if (!getNode(before, child.name)?.inactive || !child.inactive) return false;
+    const parents = parentEdges(after, child).flatMap((e) => (e.parent.kind === 'node' ? [e.parent.node] : []));
+    const now = parents.map((name) => getNode(after, name));
+    return now.every((p) => p?.inactive) && parents.some((name) => getNode(before, name)?.inactive === false);
+  });
+
 const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
   'null-co-negative-size': {
     text: "blockdev-add of a null-co or null-aio node with a negative size aborts the daemon (SIGABRT: parse_option_size()'s error is fatal where null_file_open() parses it)",
@@ -40,6 +53,10 @@ const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
       const already = new Set(concludedWholeChainStreams(before));
       return concludedWholeChainStreams(after).some((id) => !already.has(id));
     },
+  },
+  'inactivate-inactive-child': {
+    text: "inactivating a node whose child is inactive already (a reopen with active=false made it so under an active parent) aborts the daemon (SIGABRT: bdrv_inactivate_recurse()'s assert(top_level))",
+    meets: (before, after, command) => (command?.execute === 'blockdev-set-active' || command?.execute === 'blockdev-snapshot') && inactivatedOntoInactiveChild(before, after),
   },
 };
 

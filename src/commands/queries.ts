@@ -4,6 +4,7 @@ import type { BlockNode, Edge, Graph, NodeName } from '../graph/types.js';
 import { PERM_BITS, QMP_PERM_NAMES, qmpPermList } from '../perms/perm.js';
 import { bool, opt, struct } from '../qapi/schema.js';
 import { query, type Command } from './command.js';
+import { rulesOf } from '../models/rules.js';
 
 /**
  * bdrv_get_backing_file_depth(): how many backing files are below `node`. Worked out once per
@@ -27,9 +28,13 @@ function backingDepth(graph: Graph, node: BlockNode, known: Map<NodeName, number
   return known.get(node.name)!;
 }
 
+/** QEMU 10.0's members of BlockDeviceInfo and ImageInfo (block/qapi.c, file-posix.c: raw_get_specific_info()). */
+const SINCE_10_0 = 1000;
+
 function nodeInfo(graph: Graph, node: BlockNode, depths: Map<NodeName, number>): Record<string, unknown> {
   const backing = childByName(graph, node, 'backing');
   const backingNode = backing ? getNode(graph, backing.child) : undefined;
+  const release = rulesOf(graph.model).qapiRelease;
   return {
     'node-name': node.name,
     drv: node.driver,
@@ -37,6 +42,7 @@ function nodeInfo(graph: Graph, node: BlockNode, depths: Map<NodeName, number>):
     file: node.filename,
     ...(backingNode ? { backing_file: backingNode.filename } : {}),
     backing_file_depth: backingDepth(graph, node, depths),
+    ...(release >= SINCE_10_0 ? { active: !node.inactive } : {}),
     encrypted: false,
     detect_zeroes: (node.options['detect-zeroes'] as string | undefined) ?? 'off',
     cache: { writeback: true, direct: false, 'no-flush': false },
@@ -46,6 +52,7 @@ function nodeInfo(graph: Graph, node: BlockNode, depths: Map<NodeName, number>):
       'virtual-size': node.size,
       ...(backingNode ? { 'backing-filename': backingNode.filename } : {}),
       'dirty-flag': false,
+      ...(release >= SINCE_10_0 && node.driver === 'file' ? { 'format-specific': { type: 'file', data: {} } } : {}),
     },
     bps: 0, bps_rd: 0, bps_wr: 0, iops: 0, iops_rd: 0, iops_wr: 0,
     write_threshold: 0,

@@ -7,6 +7,7 @@ import { blockExportAdd, blockExportDel, nbdServerStart, nbdServerStop, queryBlo
 import { objectAdd, objectDel } from './objects.js';
 import { queryNamedBlockNodes, xDebugQueryBlockGraph, xPermgraphQueryOpenFiles } from './queries.js';
 import { blockdevReopen } from './reopen.js';
+import { blockdevSetActive } from './set-active.js';
 import { blockResize } from './resize.js';
 import { blockdevSnapshot } from './snapshot.js';
 import { deviceAdd, deviceDel } from './devices.js';
@@ -18,6 +19,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
   'blockdev-add': blockdevAdd,
   'blockdev-del': blockdevDel,
   'blockdev-reopen': blockdevReopen,
+  'blockdev-set-active': blockdevSetActive,
   block_resize: blockResize,
   'nbd-server-start': nbdServerStart,
   'nbd-server-stop': nbdServerStop,

@@ -8,6 +8,8 @@ import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { attachChild, replaceNodeNoperm } from '../core/links.js';
 import { refresh } from '../core/refresh.js';
+import { inactivate } from '../core/inactivation.js';
+import { Steps } from '../core/steps.js';
 import { transact, TxError } from '../core/tx.js';
 import { DRIVERS } from '../drivers/registry.js';
 import { Role } from '../drivers/roles.js';
@@ -34,20 +36,27 @@ export const blockdevSnapshot: Command = {
     if (cumulativePerm(parentEdges(graph, overlay)).perm & Perm.CONSISTENT_READ) fail(msg.overlayInUse());
     if (childByName(graph, overlay, 'backing')) fail(msg.overlayHasBacking());
     if (!(env.drivers ?? DRIVERS)[overlay.driver].supportsBacking) fail(msg.overlayNoBackingSupport());
-    const appended = transact(graph, env, (tx) => {
-      // bdrv_append(): the overlay takes the node as backing, then the node's parents
-      attachChild(tx, overlayName, name, 'backing', Role.COW);
-      replaceNodeNoperm(tx, name, overlayName);
-      refresh(tx);
-      refreshFilename(tx, overlayName);
-    });
+    // QEMU 10.0: an active overlay of an inactive node is inactivated first, and stays so
+    const steps = new Steps(graph, env);
+    try {
+      if (getNode(graph, name)!.inactive && !overlay.inactive) inactivate(steps, overlayName);
+      steps.run((tx) => {
+        // bdrv_append(): the overlay takes the node as backing, then the node's parents
+        attachChild(tx, overlayName, name, 'backing', Role.COW);
+        replaceNodeNoperm(tx, name, overlayName);
+        refresh(tx);
+        refreshFilename(tx, overlayName);
+      });
+    } catch (error) {
+      steps.fail(error);
+    }
     // external_snapshot_commit(): the old node reopened read-only, a failure ignored (no errp)
     try {
-      const reopened = transact(appended.graph, env, (tx) => reopenSetReadOnly(tx, name, true));
-      return { graph: reopened.graph, events: [...appended.events, ...reopened.events], refreshed: [...appended.refreshed, ...reopened.refreshed], reply: {} };
+      const reopened = transact(steps.graph, env, (tx) => reopenSetReadOnly(tx, name, true));
+      return { graph: reopened.graph, events: [...steps.events, ...reopened.events], reply: {} };
     } catch (error) {
       if (!(error instanceof TxError)) throw error;
-      return { ...appended, reply: {} };
+      return { graph: steps.graph, events: steps.events, reply: {} };
     }
   },
 };

@@ -4,6 +4,14 @@ import type { BlockNode, NodeName } from '../graph/types.js';
 import type { Tx } from './tx-state.js';
 import { rulesOf } from '../models/rules.js';
 
+/**
+ * bdrv_is_writable_after_reopen(): neither read-only nor inactive, as the pending reopen leaves
+ * the node (a node's `readOnly` already follows it; its inactive flag waits for the commit).
+ */
+export function writableAfterReopen(tx: Tx, node: BlockNode): boolean {
+  return !node.readOnly && !(tx.reopenInactive?.get(node.name) ?? node.inactive);
+}
+
 /** The parent driver's rule, then the child's force-share override. */
 export function childPerm(
   tx: Tx,
@@ -14,7 +22,7 @@ export function childPerm(
 ): { perm: PermSet; shared: PermSet } {
   const rule = tx.policy(parent.driver).childPerm;
   if (!rule) throw new Error(`internal: driver ${parent.driver} has no children`);
-  const want = rule({ perm, shared, role: edge.role, parentWritable: !parent.readOnly, edgeName: edge.name, parent, rules: rulesOf(tx.g.model) });
+  const want = rule({ perm, shared, role: edge.role, parentWritable: writableAfterReopen(tx, parent), edgeName: edge.name, parent, rules: rulesOf(tx.g.model) });
   const child = tx.peekNode(edge.child);
   return child?.forceShare ? { perm: want.perm, shared: PERM_ALL } : want;
 }

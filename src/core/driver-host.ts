@@ -15,6 +15,7 @@ import { stepMachine } from './node-chart.js';
 import { indexFile } from './nodes.js';
 import { refresh } from './refresh.js';
 import type { Tx } from './tx-state.js';
+import { rulesOf, type ModelRules } from '../models/rules.js';
 
 /** The image header under a node's data: through raw and filters down to a file (read only). */
 export function headerBelow(tx: Tx, name: NodeName): ImageHeader | undefined {
@@ -85,6 +86,9 @@ export class TxDriverHost implements DriverOpenHost {
   }
   nameBacking(backing: BackingName): void {
     this.backing = backing;
+  }
+  get rules(): ModelRules {
+    return rulesOf(this.tx.g.model);
   }
   objectType(id: string): string | undefined {
     return getObject(this.tx.g as Graph, id)?.qomType;

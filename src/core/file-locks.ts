@@ -10,10 +10,13 @@ import { getShard } from '../graph/shards.js';
 import type { BlockNode, NodeName } from '../graph/types.js';
 import type { Tx } from './tx-state.js';
 
-/** This node's new lock bytes against the other users of its file; taken when none clash. */
+/**
+ * This node's new lock bytes against the other users of its file; taken when none clash. An
+ * inactive node neither checks nor moves its lock bytes (raw_handle_perm_lock()).
+ */
 export function checkFileLocks(tx: Tx, node: BlockNode, perm: PermSet, shared: PermSet): void {
   const file = node.file!;
-  if (file.perm === perm && file.shared === shared) return;
+  if (node.inactive || (file.perm === perm && file.shared === shared)) return;
   if (file.locking) {
     const users: readonly NodeName[] = getShard(tx.g.fileUsers, file.identity) ?? [];
     const others = [

@@ -6,7 +6,7 @@
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { cumulativePerm } from '../perms/cumulative.js';
-import type { PermSet } from '../perms/perm.js';
+import { Perm, permNames, type PermSet } from '../perms/perm.js';
 import { deleteShard, setShard } from '../graph/shards.js';
 import type { BlockNode, Edge, EdgeId, NodeName, ParentRef } from '../graph/types.js';
 import { childPerm } from './child-perm.js';
@@ -14,10 +14,17 @@ import { adopt, type DraftEdge } from './draft.js';
 import { lowerHeight, raiseHeight } from './heights.js';
 import type { Tx } from './tx-state.js';
 
-/** bdrv_attach_child_noperm(): a new edge at the head of both lists. */
+/**
+ * bdrv_attach_child_noperm() and bdrv_attach_child_common(): a new edge at the head of both lists.
+ * An inactive child takes no active node parent, and no parent asks more than consistent read of it.
+ */
 export function attachNoperm(tx: Tx, parent: ParentRef, child: NodeName, name: string, role: number, perm: PermSet, shared: PermSet): DraftEdge {
   const childNode = tx.mustNode(child);
-  if (parent.kind === 'node') checkNoCycle(tx, parent.node, childNode, name);
+  if (parent.kind === 'node') {
+    checkNoCycle(tx, parent.node, childNode, name);
+    if (childNode.inactive && !tx.mustPeekNode(parent.node).inactive) fail(msg.inactiveChildOfActive(child, name, parent.node));
+  }
+  if (childNode.inactive && perm & ~Perm.CONSISTENT_READ) fail(msg.permUnavailableOnInactive(permNames(perm)));
   const id = ++tx.g.counters.edge;
   const edge: Edge = { id, parent, child, name, role, perm, shared };
   setShard(tx.g.edges, String(id), adopt(tx.g, edge));

@@ -13,6 +13,8 @@ import type { Tx } from './tx-state.js';
 export type NewNode = Pick<BlockNode, 'name' | 'generated' | 'driver' | 'options' | 'forceShare' | 'monitorOwned' | 'inheritsFrom' | 'implicit'> & {
   readonly readOnly: boolean;
   readonly autoReadOnly: boolean;
+  /** Opened with BDRV_O_INACTIVE (none given: active). */
+  readonly inactive?: boolean;
 };
 
 /**
@@ -43,6 +45,7 @@ export function openNode(tx: Tx, fields: NewNode): void {
     parents: [],
     children: [],
     height: 0,
+    inactive: fields.inactive ?? false,
   });
 }
 

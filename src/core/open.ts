@@ -67,6 +67,12 @@ export interface Inherited {
   readonly discard?: string;
   /** A child takes its parent's force-share unless it states its own. */
   readonly forceShare?: boolean;
+  /**
+   * BDRV_O_INACTIVE of the parent's flags: a backing takes the overlay's, opened after it; a
+   * `file` is opened before its parent's own `active` counts, so it takes only what the parent
+   * was handed. `active: true` cannot undo it.
+   */
+  readonly inactive?: boolean;
 }
 
 /** A backing file an image header names: opened once its overlay is (bdrv_open_backing_file()). */
@@ -107,7 +113,9 @@ function openOne(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly
   const readOnly = bool(options['read-only']) ?? ctx.inherited.readOnly ?? false;
   const autoReadOnly = bool(options['auto-read-only']) ?? ctx.inherited.autoReadOnly ?? false;
   const forceShare = bool(options['force-share']) ?? ctx.inherited.forceShare ?? false;
-  const flags: Inherited = { readOnly, autoReadOnly, discard: 'unmap', forceShare };
+  const inactive = options['active'] === false || ctx.inherited.inactive === true;
+  // a `file` opened inline takes the flags the node was handed, before its own options count
+  const flags: Inherited = { readOnly, autoReadOnly, discard: 'unmap', forceShare, inactive: ctx.inherited.inactive === true };
   const givenName = options['node-name'] as string | undefined;
 
   // bdrv_open_inherit(): a format or filter node opens its `file` child before itself (probing)
@@ -127,6 +135,7 @@ function openOne(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly
     readOnly,
     autoReadOnly,
     forceShare,
+    inactive,
     monitorOwned: ctx.monitorOwned,
     inheritsFrom: ctx.inheritsFrom,
     implicit: false,
@@ -144,12 +153,16 @@ function openOne(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly
   return headerBacking ? { name, headerBacking } : { name };
 }
 
-/** What a backing inherits (bdrv_inherited_options() for a COW child): read-only, and the overlay's force-share. */
+/**
+ * What a backing inherits (bdrv_inherited_options() for a COW child): read-only, and the
+ * overlay's force-share and inactive flag.
+ */
 const backingDefaults = (tx: Tx, overlay: NodeName): Inherited => ({
   readOnly: true,
   autoReadOnly: false,
   discard: 'unmap',
   forceShare: tx.mustPeekNode(overlay).forceShare,
+  inactive: tx.mustPeekNode(overlay).inactive,
 });
 
 /**

@@ -10,7 +10,7 @@ import { cumulativePerm } from '../perms/cumulative.js';
 import { WRITE_PERMS } from '../perms/writers.js';
 import { getNode } from '../graph/graph.js';
 import type { BlockNode, Graph, NodeName } from '../graph/types.js';
-import { childPerm } from './child-perm.js';
+import { childPerm, writableAfterReopen } from './child-perm.js';
 import { checkParentConflicts } from './conflicts.js';
 import { checkFileLocks } from './file-locks.js';
 import { HeightQueue } from './height-queue.js';
@@ -60,9 +60,10 @@ function refreshNode(tx: Tx, before: BlockNode): void {
   const { perm, shared } = cumulativePerm(parents);
   followWriters(tx, before, perm);
   const node = tx.mustPeekNode(before.name);
-  if (perm & WRITE_PERMS && node.readOnly) {
+  // writers need a node writable once the reopen is done; the text asks whether it is writable now
+  if (perm & WRITE_PERMS && !writableAfterReopen(tx, node)) {
     const old = getNode(tx.base, node.name);
-    fail(old && !old.readOnly ? msg.readOnlyWithWriters(node.name) : msg.nodeReadOnly());
+    fail(old && !old.readOnly && !node.inactive ? msg.readOnlyWithWriters(node.name) : msg.nodeReadOnly());
   }
   if (node.file) checkFileLocks(tx, node, perm, shared);
   for (const id of node.children) {

@@ -13,8 +13,11 @@ export interface QueueEntry {
   readonly options: BlockdevOptions;
   /** Child reopened with its old options (bdrv_reopen_queue_child() keep_old_opts). */
   readonly keepOld: boolean;
-  /** What a child takes from its parent: read-only flags, and `discard: unmap` as its default. */
-  readonly inherited: { readonly readOnly?: boolean; readonly autoReadOnly?: boolean; readonly discard?: string };
+  /**
+   * What a child takes from its parent: read-only flags, `discard: unmap` as its default, and the
+   * parent's BDRV_O_INACTIVE as the reopen leaves it (none: the node's own flag).
+   */
+  readonly inherited: { readonly readOnly?: boolean; readonly autoReadOnly?: boolean; readonly discard?: string; readonly inactive?: boolean };
 }
 
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
@@ -24,6 +27,14 @@ export function flagsOf(entry: QueueEntry): { readOnly: boolean; autoReadOnly: b
     readOnly: bool(entry.options['read-only']) ?? entry.inherited.readOnly ?? false,
     autoReadOnly: bool(entry.options['auto-read-only']) ?? entry.inherited.autoReadOnly ?? false,
   };
+}
+
+/**
+ * The node's BDRV_O_INACTIVE once the reopen commits: what its parent's (or, at the top, its own)
+ * flags give, set by `active: false`; `active: true` clears nothing (update_flags_from_options()).
+ */
+export function inactiveAfter(entry: QueueEntry, inactiveNow: boolean): boolean {
+  return entry.options['active'] === false || (entry.inherited.inactive ?? inactiveNow);
 }
 
 /**
@@ -69,7 +80,7 @@ function enqueueOne(graph: Graph, queue: Map<NodeName, QueueEntry>, entry: Queue
       : ref === undefined
         ? { driver: child.driver, ...pickChildOptions(child.options) }
         : child.options;
-    out.push({ name: child.name, options, keepOld, inherited: { ...inherited, discard: 'unmap' } });
+    out.push({ name: child.name, options, keepOld, inherited: { ...inherited, discard: 'unmap', inactive: inactiveAfter(entry, node.inactive) } });
   }
   return out;
 }

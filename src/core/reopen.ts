@@ -16,7 +16,7 @@ import { closeNode } from './close.js';
 import { isShallowCopy } from './draft.js';
 import { headerBelow } from './driver-host.js';
 import { refreshFilename } from './open.js';
-import { flagsOf, readOnlyQueue, type QueueEntry } from './reopen-queue.js';
+import { flagsOf, inactiveAfter, readOnlyQueue, type QueueEntry } from './reopen-queue.js';
 import { attachChild, checkNoCycle, detachNoperm } from './links.js';
 import { connectionAlive, renegotiate } from './nbd-client.js';
 import { stepMachine } from './node-chart.js';
@@ -25,7 +25,12 @@ import type { Tx } from './tx-state.js';
 import { rulesOf } from '../models/rules.js';
 
 /** Generic options bdrv_reopen_prepare() takes itself (bdrv_runtime_opts). */
-const GENERIC = ['node-name', 'driver', 'read-only', 'auto-read-only', 'discard', 'cache', 'detect-zeroes', 'force-share'];
+const GENERIC = ['node-name', 'driver', 'read-only', 'auto-read-only', 'discard', 'cache', 'detect-zeroes', 'force-share', 'active'];
+/**
+ * The generic option the reopen consumes and bdrv_reset_options_allowed() does not know: a node
+ * whose options hold it (given at open or at a reopen) is never reopened again.
+ */
+const CONSUMED_NOT_RESETTABLE = 'active';
 /** …of which these may be left out, returning to their defaults (bdrv_reset_options_allowed()). */
 const RESETTABLE = ['node-name', 'discard', 'cache', 'read-only', 'auto-read-only', 'detect-zeroes'];
 
@@ -47,10 +52,12 @@ function prepare(tx: Tx, entry: QueueEntry, orphans: NodeName[]): void {
   // bdrv_flush() of a read-write node: an NBD client whose server went away cannot
   if (!node.readOnly && node.remote && !connectionAlive(tx, node.remote)) fail(msg.flushFailed('Input/output error'));
   if (driver.reopen === null) fail(msg.reopenNotSupported(node.driver, node.name));
+  if (entry.keepOld && Object.hasOwn(node.options, CONSUMED_NOT_RESETTABLE)) fail(msg.optionCannotBeReset(CONSUMED_NOT_RESETTABLE));
   if (!entry.keepOld) {
     for (const key of Object.keys(node.options)) {
       // children's options and references are no options of the node's own (bdrv_open_inherit() drops them)
-      if (!Object.hasOwn(options, key) && !RESETTABLE.includes(key) && !mutable.includes(key) && key !== 'backing' && key !== 'file') {
+      const given = Object.hasOwn(options, key) && key !== CONSUMED_NOT_RESETTABLE;
+      if (!given && !RESETTABLE.includes(key) && !mutable.includes(key) && key !== 'backing' && key !== 'file') {
         fail(msg.optionCannotBeReset(key));
       }
     }
@@ -162,6 +169,8 @@ function closeOrphans(tx: Tx, orphans: readonly NodeName[]): void {
 export function reopenMultiple(tx: Tx, queue: ReadonlyMap<NodeName, QueueEntry>): void {
   const orphans: NodeName[] = [];
   for (const entry of queue.values()) prepare(tx, entry, orphans);
+  // bdrv_reopen_get_flags(): the refresh sees each node's inactive flag as the reopen leaves it
+  const inactive = new Map([...queue.values()].flatMap((e) => (tx.peekNode(e.name) ? [[e.name, inactiveAfter(e, tx.mustPeekNode(e.name).inactive)] as const] : [])));
   for (const entry of queue.values()) {
     const before = tx.peekNode(entry.name);
     if (!before) continue;
@@ -173,7 +182,14 @@ export function reopenMultiple(tx: Tx, queue: ReadonlyMap<NodeName, QueueEntry>)
     tx.touch(entry.name);
   }
   tx.fdOpened.clear();
-  refresh(tx);
+  tx.reopenInactive = inactive;
+  try {
+    refresh(tx);
+  } finally {
+    tx.reopenInactive = undefined;
+  }
+  // bdrv_reopen_commit(): the new flags, without a refresh of their own
+  for (const [name, flag] of inactive) if (tx.mustPeekNode(name).inactive !== flag) tx.mustNode(name).inactive = flag;
   if (rulesOf(tx.g.model).reopenForgetsOpenFlags) forgetOpenFlags(tx, queue);
   closeOrphans(tx, orphans);
 }

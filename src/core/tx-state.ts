@@ -34,6 +34,11 @@ export class Tx {
   queue: HeightQueue | undefined;
   /** The file nodes whose descriptor was opened anew (raw_check_perm() found another mode needed). */
   readonly fdOpened = new Set<NodeName>();
+  /**
+   * While a reopen's refresh runs: whether each queued node is inactive once the reopen commits
+   * (bdrv_reopen_get_flags()); the nodes themselves keep their flag until then.
+   */
+  reopenInactive: ReadonlyMap<NodeName, boolean> | undefined;
 
   constructor(
     readonly g: Draft<Graph>,

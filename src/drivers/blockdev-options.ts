@@ -1,9 +1,10 @@
 /**
- * BlockdevOptions (qapi/block-core.json, QEMU 7.2): the members every node takes, then one
- * variant per driver, each from its driver's entry in the table (src/drivers/registry.ts).
+ * BlockdevOptions (qapi/block-core.json, QEMU 7.2; `active` since 10.0): the members every node
+ * takes, then one variant per driver, each from its driver's entry in the table
+ * (src/drivers/registry.ts).
  */
 import { BLOCKDEV_DRIVERS } from '../qapi/block-schema.js';
-import { bool, enumOf, opt, req, str, struct, type Member, type QapiType } from '../qapi/schema.js';
+import { bool, enumOf, opt, req, since, str, struct, type Member, type QapiType } from '../qapi/schema.js';
 import type { BlockdevRefs } from './driver.js';
 import { DRIVERS, QAPI_ONLY_VARIANTS } from './registry.js';
 
@@ -43,6 +44,7 @@ export const blockdevOptions: QapiType = {
     opt('node-name', str),
     opt('discard', enumOf('BlockdevDiscardOptions', ['ignore', 'unmap'])),
     opt('cache', struct(opt('direct', bool), opt('no-flush', bool))),
+    since(1000, opt('active', bool)),
     opt('read-only', bool),
     opt('auto-read-only', bool),
     opt('force-share', bool),

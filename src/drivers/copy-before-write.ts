@@ -11,8 +11,9 @@ import { Role } from './roles.js';
 
 /**
  * cbw_child_perm(): the target is written and shared except for resize; the source gets the
- * default rule, plus consistent read (under a writer only, in QEMU 7.2) and no write or resize
- * shared once the filter has parents.
+ * default rule, plus consistent read (under a writer only, in QEMU 7.2), write for a backup that
+ * discards its source (`x-discard-source`, BDRV_O_CBW_DISCARD_SOURCE in QEMU), and no write or
+ * resize shared once the filter has parents.
  */
 function cbwChildPerm(input: ChildPermInput): PermPair {
   if (!(input.role & Role.FILTERED)) return { perm: Perm.WRITE, shared: PERM_ALL & ~Perm.RESIZE };
@@ -20,7 +21,7 @@ function cbwChildPerm(input: ChildPermInput): PermPair {
   if (input.parent.parents.length === 0) return base;
   const read = input.rules.cbwSourceTakesRead || input.perm & Perm.WRITE;
   return {
-    perm: base.perm | (read ? Perm.CONSISTENT_READ : 0),
+    perm: base.perm | (read ? Perm.CONSISTENT_READ : 0) | (input.parent.options['x-discard-source'] === true ? Perm.WRITE : 0),
     shared: base.shared & ~(Perm.WRITE | Perm.RESIZE),
   };
 }

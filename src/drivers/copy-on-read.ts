@@ -1,6 +1,6 @@
 /**
  * The `copy-on-read` filter (block/copy-on-read.c): its file child filtered; reads are written
- * back, so it always takes write-unchanged. It has no .bdrv_reopen_prepare.
+ * back, so it takes write-unchanged while active. It has no .bdrv_reopen_prepare.
  */
 import type { PermPair } from '../perms/cumulative.js';
 import { Perm, PERM_ALL, type PermSet } from '../perms/perm.js';
@@ -9,11 +9,14 @@ import type { ChildPermInput } from './default-perms.js';
 import type { BlockDriver, DriverOpenHost } from './driver.js';
 import { Role } from './roles.js';
 
-/** cor_child_perm(): CR, W and RS pass; WU is always taken (even when the filter is read-only). */
-function corChildPerm({ perm, shared }: ChildPermInput): PermPair {
+/**
+ * cor_child_perm(): CR, W and RS pass; WU is taken even when the filter is read-only, but not
+ * while it is inactive (its child cannot give it then).
+ */
+function corChildPerm({ perm, shared, parent }: ChildPermInput): PermPair {
   const passthrough: PermSet = Perm.CONSISTENT_READ | Perm.WRITE | Perm.RESIZE;
   return {
-    perm: (perm & passthrough) | Perm.WRITE_UNCHANGED,
+    perm: (perm & passthrough) | (parent.inactive ? 0 : Perm.WRITE_UNCHANGED),
     shared: ((shared & passthrough) | Perm.WRITE_UNCHANGED) & PERM_ALL,
   };
 }

@@ -13,7 +13,7 @@ export interface ChildPermInput {
   readonly perm: PermSet;
   readonly shared: PermSet;
   readonly role: number;
-  /** The parent node is writable (after the pending reopen, if any). */
+  /** The parent node is writable (after the pending reopen, if any): not read-only, not inactive. */
   readonly parentWritable: boolean;
   readonly edgeName: string;
   /** The parent node itself (for drivers whose rule depends on its state). */
@@ -27,14 +27,18 @@ export function filterPerms({ perm, shared }: ChildPermInput): PermPair {
   return { perm, shared };
 }
 
+/** An inactive parent lets others write and resize the child (it does neither itself). */
+const INACTIVE_SHARES: PermSet = Perm.WRITE | Perm.RESIZE;
+
 /** bdrv_default_perms_for_cow(): only consistent read reaches a backing file. */
-export function cowPerms({ perm, shared }: ChildPermInput): PermPair {
+export function cowPerms({ perm, shared, parent }: ChildPermInput): PermPair {
   return {
     perm: perm & Perm.CONSISTENT_READ,
     shared:
       (shared & Perm.WRITE ? Perm.WRITE | Perm.RESIZE : 0) |
       Perm.CONSISTENT_READ |
-      Perm.WRITE_UNCHANGED,
+      Perm.WRITE_UNCHANGED |
+      (parent.inactive ? INACTIVE_SHARES : 0),
   };
 }
 
@@ -51,6 +55,7 @@ export function storagePerms(input: ChildPermInput): PermPair {
     if (perm & Perm.WRITE_UNCHANGED) perm |= Perm.WRITE;
     if (perm & Perm.WRITE) perm |= Perm.RESIZE;
   }
+  if (input.parent.inactive) shared |= INACTIVE_SHARES;
   return { perm: perm & PERM_ALL, shared: shared & PERM_ALL };
 }
 

@@ -9,6 +9,7 @@ import type { NbdAddress, NbdExportInfo } from './nbd-server.js';
 import type { PermPair } from '../perms/cumulative.js';
 import type { Member, QapiType } from '../qapi/schema.js';
 import type { ChildPermInput } from './default-perms.js';
+import type { ModelRules } from '../models/rules.js';
 
 /** A node's options as blockdev-add (or an image header) gave them. */
 export type BlockdevOptions = Readonly<Record<string, unknown>>;
@@ -48,6 +49,8 @@ export interface BackingName {
  */
 export interface DriverOpenHost {
   readonly name: NodeName;
+  /** The model's rules, for what a driver does differently in each QEMU release. */
+  readonly rules: ModelRules;
   /** The node's size in bytes. */
   size: number;
   /** The filename QMP shows for the node. */

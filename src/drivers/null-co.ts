@@ -7,6 +7,7 @@ import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { bool, exactInt, exactUint64, opt, type Member } from '../qapi/schema.js';
 import { BDRV_MAX_LENGTH, type BlockDriver, type BlockdevOptions, type DriverOpenHost } from './driver.js';
+import { checkSizeOptions } from './qemu-opts.js';
 
 const NULL_DEFAULT_SIZE = 1 << 30;
 
@@ -17,10 +18,11 @@ export const nullMembers = (): readonly Member[] => [opt('size', exactInt), opt(
  * null_file_open() and refresh_total_sectors(): the size in whole sectors must stay within
  * BDRV_MAX_LENGTH; latency-ns, read as int64, must not be negative.
  */
-function nullSize(options: BlockdevOptions): number {
+function nullSize(host: DriverOpenHost, options: BlockdevOptions): number {
+  // the options reach the driver as QemuOpts: a negative size is no size (QEMU aborts here:
+  // src/commands/known-failures.ts)
+  checkSizeOptions(host, options, ['size']);
   const size = BigInt((options['size'] as number | bigint | undefined) ?? NULL_DEFAULT_SIZE);
-  // the options reach the driver as QemuOpts: a negative size is no size (QEMU 7.2 aborts here)
-  if (size < 0n) fail(msg.optionNotASize('size'));
   const latency = BigInt((options['latency-ns'] as number | bigint | undefined) ?? 0);
   if (latency >= 2n ** 63n) fail(msg.latencyInvalid());
   const sectors = (size + 511n) / 512n;
@@ -29,7 +31,7 @@ function nullSize(options: BlockdevOptions): number {
 }
 
 function openNull(host: DriverOpenHost, options: BlockdevOptions): void {
-  host.size = nullSize(options);
+  host.size = nullSize(host, options);
 }
 
 /** null_strong_runtime_opts: given, no `null-co://` says what the node is. */

@@ -4,16 +4,18 @@
  */
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
-import { any, bool, int, opt, req } from '../qapi/schema.js';
+import { any, bool, int, opt, req, since } from '../qapi/schema.js';
 import { defaultPerms } from './default-perms.js';
-import type { BlockDriver, DriverOpenHost } from './driver.js';
+import type { BlockDriver, BlockdevOptions, DriverOpenHost } from './driver.js';
+import { checkSizeOptions } from './qemu-opts.js';
 import { Role } from './roles.js';
 
-/** qcow2_open(): the file child, then the header read through it. */
-function openQcow2(host: DriverOpenHost): void {
+/** qcow2_open(): the file child, then the header read through it, then the options (qcow2_update_options()). */
+function openQcow2(host: DriverOpenHost, options: BlockdevOptions): void {
   host.attachFile(Role.IMAGE);
   const header = host.headerBelowFile();
   if (header?.format !== 'qcow2') fail(msg.notQcow2());
+  checkSizeOptions(host, options, ['cache-size', 'l2-cache-size', 'l2-cache-entry-size', 'refcount-cache-size']);
   host.size = header.virtualSize;
   host.nameBacking(header);
 }
@@ -32,6 +34,8 @@ export const qcow2: BlockDriver = {
     opt('pass-discard-request', bool),
     opt('pass-discard-snapshot', bool),
     opt('pass-discard-other', bool),
+    // QEMU 8.2; its refusal on a version 2 image is not simulated (images here are version 3)
+    since(1000, opt('discard-no-unref', bool)),
     opt('overlap-check', any),
     opt('cache-size', int),
     opt('l2-cache-size', int),
@@ -46,7 +50,7 @@ export const qcow2: BlockDriver = {
   isFilter: false,
   supportsBacking: true,
   reopen: [
-    'lazy-refcounts', 'pass-discard-request', 'pass-discard-snapshot', 'pass-discard-other',
+    'lazy-refcounts', 'pass-discard-request', 'pass-discard-snapshot', 'pass-discard-other', 'discard-no-unref',
     'overlap-check', 'cache-size', 'l2-cache-size', 'l2-cache-entry-size', 'refcount-cache-size',
     'cache-clean-interval',
   ],

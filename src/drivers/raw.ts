@@ -7,7 +7,8 @@ import { msg } from '../messages/messages.js';
 import type { PermPair } from '../perms/cumulative.js';
 import { Perm, type PermSet } from '../perms/perm.js';
 import { exactInt, opt, req } from '../qapi/schema.js';
-import { INT64_MAX, qdictKeys } from '../util/qobject.js';
+import { INT64_MAX } from '../util/qobject.js';
+import { checkSizeOptions } from './qemu-opts.js';
 import { defaultPerms, type ChildPermInput } from './default-perms.js';
 import type { BlockDriver, BlockdevOptions, DriverOpenHost, TruncateStep } from './driver.js';
 import { Role } from './roles.js';
@@ -24,9 +25,7 @@ function rawChildPerm(input: ChildPermInput): PermPair {
  * order QEMU's QDict lists them), then against the file's size.
  */
 function openRaw(host: DriverOpenHost, options: BlockdevOptions): void {
-  for (const key of qdictKeys(options)) {
-    if ((key === 'offset' || key === 'size') && BigInt(options[key] as number | bigint) < 0n) fail(msg.optionNotASize(key));
-  }
+  checkSizeOptions(host, options, ['offset', 'size']);
   // raw_open(): with an offset other than 0 or a size it is no filter, but a data child
   const slice = BigInt((options['offset'] as number | bigint | undefined) ?? 0) !== 0n || options['size'] !== undefined;
   host.attachFile(slice ? Role.DATA | Role.PRIMARY : Role.FILTERED | Role.PRIMARY);

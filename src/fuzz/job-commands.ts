@@ -21,9 +21,12 @@ export function startJob(world: World): void {
     if (random.chance(0.4)) args['base-node'] = world.someNode('format');
     else if (execute === 'block-stream' && random.chance(0.15)) args['bottom'] = world.someNode('format');
     if (execute === 'block-commit' && random.chance(0.3)) args['top-node'] = world.someNode('format');
+    // members QEMU 10.0 added: 7.2 refuses them as unexpected
+    if (random.chance(0.08)) args['backing-mask-protocol'] = random.chance(0.5);
   } else {
     args['target'] = target();
     args['sync'] = random.weighted([[6, 'full'], [2, 'top'], [1, 'none']]);
+    if (execute === 'blockdev-backup' && random.chance(0.12)) args['discard-source'] = random.chance(0.7);
   }
   world.add({ execute, arguments: args });
   world.jobs.push(id);
@@ -35,15 +38,24 @@ export function jobVerb(world: World): void {
   const verb = random.weighted<string>([
     [3, 'job-pause'], [3, 'job-resume'], [3, 'job-cancel'], [2, 'job-complete'], [2, 'job-finalize'],
     [2, 'job-dismiss'], [2, 'block-job-set-speed'], [1, 'block-job-cancel'], [1, 'block-job-complete'],
+    [1, 'block-job-change'],
   ]);
-  const args: Record<string, unknown> = verb.startsWith('block-job') ? { device: id } : { id };
+  const args: Record<string, unknown> = verb.startsWith('block-job') && verb !== 'block-job-change' ? { device: id } : { id };
   if (verb === 'block-job-set-speed') args['speed'] = random.pick([1, 2, -1]);
+  if (verb === 'block-job-change') Object.assign(args, changeArgs(world));
   // a pause, resume or cancel takes effect at the job's next pause point: observed after a wait
   const settles = verb === 'job-pause' || verb === 'job-resume' || verb.endsWith('cancel');
   world.add({ execute: verb, arguments: args, ...(settles ? { observe: false } : {}) });
   if (verb.endsWith('cancel') && id !== 'nojob') {
     world.add({ 'wait-job': id, status: ['absent', 'concluded'], timeout: 30 });
   }
+}
+
+/** block-job-change (QEMU 8.2): the variant is read by the type the caller names, right or not. */
+function changeArgs(world: World): Record<string, unknown> {
+  const type = world.random.weighted<string>([[4, 'mirror'], [1, 'commit'], [1, 'backup']]);
+  const mode = world.random.weighted<string>([[3, 'write-blocking'], [1, 'background']]);
+  return type === 'mirror' ? { type, 'copy-mode': mode } : { type };
 }
 
 export function addExport(world: World): void {
@@ -53,7 +65,10 @@ export function addExport(world: World): void {
     world.nbdStarted = true;
   }
   const id = world.fresh('e');
-  world.add({ execute: 'block-export-add', arguments: { type: 'nbd', id, 'node-name': world.someNode('format', 'file', 'filter', 'null', 'nbd'), writable: random.chance(0.5) } });
+  const args: Record<string, unknown> = { type: 'nbd', id, 'node-name': world.someNode('format', 'file', 'filter', 'null', 'nbd'), writable: random.chance(0.5) };
+  // QEMU 10.0: the export may stay on an inactive node
+  if (random.chance(0.08)) args['allow-inactive'] = true;
+  world.add({ execute: 'block-export-add', arguments: args });
   world.exports.push(id);
 }
 
@@ -75,6 +90,7 @@ export function invalid(world: World): void {
     () => ({ execute: 'blockdev-add', arguments: { driver: 'raw', 'node-name': world.fresh('x') } }),
     () => ({ execute: 'blockdev-del', arguments: { 'node-name': 7 } }),
     () => ({ execute: 'block_resize', arguments: { 'node-name': node, size: -512 } }),
+    () => ({ execute: 'blockdev-add', arguments: { driver: 'raw', 'node-name': world.fresh('x'), file: node, [random.pick(['offset', 'size'])]: -512 } }),
     () => ({ execute: 'block-export-add', arguments: { type: 'nbd', id: '1bad', 'node-name': node } }),
     () => ({ execute: 'blockdev-reopen', arguments: { options: [{ driver: 'raw', 'node-name': node }] } }),
     () => ({ execute: 'job-pause', arguments: {} }),

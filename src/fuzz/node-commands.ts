@@ -1,7 +1,7 @@
 /**
  * The fuzzer's node commands: blockdev-add of every simulated driver with the options management
  * tools set, blockdev-reopen with options changed, added and left out, blockdev-del in any order,
- * block_resize, and storage made unwritable or writable again between commands.
+ * block_resize, blockdev-set-active, and storage made unwritable or writable again between commands.
  */
 import { IMAGES, type World, type WorldNode } from './world.js';
 
@@ -18,6 +18,8 @@ export function genericOptions(world: World, readOnlyLikely: number): Record<str
   if (random.chance(0.08)) out['force-share'] = random.chance(0.7);
   if (random.chance(0.08)) out['discard'] = random.pick(['ignore', 'unmap']);
   if (random.chance(0.06)) out['detect-zeroes'] = random.pick(['off', 'on', 'unmap']);
+  // QEMU 10.0's inactive nodes (7.2 refuses the option)
+  if (random.chance(0.05)) out['active'] = random.chance(0.8) ? false : true;
   return out;
 }
 
@@ -137,6 +139,14 @@ export function chmodImage(world: World): void {
 
 export function chattrImage(world: World): void {
   world.add({ chattr: [IMAGES.immutable, world.random.pick(['+i', '-i'] as const)] });
+}
+
+/** blockdev-set-active (QEMU 10.0): a node and what is below it, or every node. */
+export function setActive(world: World): void {
+  const { random } = world;
+  const args: Record<string, unknown> = { active: random.chance(0.5) };
+  if (random.chance(0.85)) args['node-name'] = world.someNode('file', 'format', 'null', 'filter', 'nbd');
+  world.add({ execute: 'blockdev-set-active', arguments: args });
 }
 
 /** blockdev-snapshot: an overlay (added without a backing, or not) takes a node's place. */

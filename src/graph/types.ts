@@ -120,6 +120,8 @@ export interface BlockNode {
   readonly children: readonly EdgeId[];
   /** Longest path down to a leaf: parents always stand higher than their children. */
   readonly height: number;
+  /** BDRV_O_INACTIVE: another process owns the image for now (`active: false`, blockdev-set-active). */
+  readonly inactive: boolean;
 }
 
 export type BackendOwner =
@@ -137,6 +139,13 @@ export interface Backend {
   readonly perm: PermSet;
   readonly shared: PermSet;
   readonly edge: EdgeId | null;
+  /**
+   * blk->disable_perm: its node is inactive, so its edge holds no perm and shares all; `perm` and
+   * `shared` are what it takes once the node is activated (block-backend.c: blk_root_activate()).
+   */
+  readonly disablePerm?: true;
+  /** blk->force_allow_inactivate: it lets its node be inactivated whatever it holds (allow-inactive exports). */
+  readonly forceAllowInactivate?: true;
 }
 
 export interface BlockExport {
@@ -216,6 +225,8 @@ export interface Job {
   readonly carry?: number;
   /** Pauses asked by the user (job-pause) that no resume undid yet. */
   readonly userPaused: boolean;
+  /** A mirror's copy mode when not `background` (blockdev-mirror's copy-mode, block-job-change). */
+  readonly copyMode?: 'write-blocking';
   /** block-job-cancel / job-cancel was asked (force, or before ready). */
   readonly cancelled: boolean;
   /** A mirror asked to finish (block-job-complete) or cancelled in ready state without force. */

@@ -5,6 +5,7 @@
  * explorer (`permgraph check`) and after every command with `--check-invariants`.
  */
 import { viewOf } from './view.js';
+import { getBackend, getNode } from '../graph/graph.js';
 import type { Graph } from '../graph/types.js';
 import type { QmpReply } from '../qapi/reply.js';
 import { graphDifference } from './deep-equal.js';
@@ -52,17 +53,25 @@ export function checkSnapshot(graph: Graph, context: InvariantContext = {}): Vio
 
 const STREAM_LEAK = /^leaked by block-stream /;
 
-/** A refused command left the snapshot as it was (QEMU 7.2's stream leak is marked as its quirk). */
+/** Nodes activated or inactivated, or BlockBackends that let their perms go or took them back. */
+function activationChanged(before: Graph, after: Graph): boolean {
+  const nodes = viewOf(after).nodes.some((n) => n.inactive !== (getNode(before, n.name)?.inactive ?? n.inactive));
+  return nodes || viewOf(after).backends.some((b) => b.disablePerm !== getBackend(before, b.id)?.disablePerm);
+}
+
+/** A refused command left the snapshot as it was (QEMU's known leftovers are marked as quirks). */
 export function checkRefusedCommand(before: Graph, after: Graph, reply: QmpReply, command: string): Violation[] {
   if (!('error' in reply) || before === after) return [];
   const where = graphDifference(before, after);
   if (where === null) return [];
   const leak = rulesOf(after.model).failedStreamLeaksBackend && viewOf(after).backends.some((b) => b.owner.kind === 'internal' && STREAM_LEAK.test(b.owner.purpose));
+  const stepwise = !leak && activationChanged(before, after);
   return [
     {
       invariant: 'refused-command-unchanged',
       message: `refused ${command} (${reply.error.desc}) changed the graph at ${where}`,
       ...(leak ? { quirk: 'QEMU leaves the BlockBackend of a failed block-stream on the device node (spec §3.7)' } : {}),
+      ...(stepwise ? { quirk: 'QEMU 10.0 activates and inactivates node by node: what was done before the failure stays (block.c: bdrv_activate(), bdrv_inactivate_recurse())' } : {}),
     },
   ];
 }

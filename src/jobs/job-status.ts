@@ -7,8 +7,8 @@
 import type { JobStatus } from '../graph/types.js';
 import { msg } from '../messages/messages.js';
 
-/** QAPI JobVerb as QEMU 7.2 has it ('change' came later, in 8.2). */
-export type JobVerb = 'cancel' | 'pause' | 'resume' | 'set-speed' | 'complete' | 'finalize' | 'dismiss';
+/** QAPI JobVerb ('change' came in 8.2: block-job-change, which only QEMU 10.0's model has). */
+export type JobVerb = 'cancel' | 'pause' | 'resume' | 'set-speed' | 'change' | 'complete' | 'finalize' | 'dismiss';
 
 /** job.c: JobSTT, row by row (from -> allowed to). */
 export const JOB_TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
@@ -31,6 +31,7 @@ export const JOB_VERB_ALLOWED: Readonly<Record<JobVerb, readonly JobStatus[]>> =
   pause: ['created', 'running', 'paused', 'ready', 'standby'],
   resume: ['created', 'running', 'paused', 'ready', 'standby'],
   'set-speed': ['created', 'running', 'paused', 'ready', 'standby'],
+  change: ['created', 'running', 'paused', 'ready', 'standby'],
   complete: ['ready', 'standby'],
   finalize: ['pending'],
   dismiss: ['concluded'],

@@ -27,6 +27,9 @@ export interface JobOptions {
   readonly autoFinalize: boolean;
   readonly autoDismiss: boolean;
   readonly filterNodeName?: string;
+  readonly copyMode?: 'write-blocking';
+  /** A backup's `discard-source` (QEMU 9.1): its filter takes write on the source. */
+  readonly discardSource?: true;
 }
 
 const { CONSISTENT_READ: CR, WRITE: W, WRITE_UNCHANGED: WU, RESIZE: RS } = Perm;
@@ -51,6 +54,7 @@ function createJob(tx: Tx, options: JobOptions, type: JobType, device: NodeName,
     len,
     offset: 0,
     userPaused: false,
+    ...(options.copyMode ? { copyMode: options.copyMode } : {}),
     cancelled: false,
     completing: null,
     plan,
@@ -160,7 +164,9 @@ export function startMirror(
   } else if (chainContains(tx.g as Graph, source, skipFilters(tx.g as Graph, target))) {
     fail(msg.mirrorToFilterOnChain());
   }
-  addJobBackend(tx, options.id, target, targetPerm, targetShared);
+  const targetBackend = addJobBackend(tx, options.id, target, targetPerm, targetShared);
+  // mirror_start_job(): a mirror's target may be inactivated (non-shared storage migration)
+  if (type === 'mirror') tx.backend(targetBackend)!.forceAllowInactivate = true;
   addJobEdge(tx, options.id, 'source', source, 0, WU | W | CR);
   addJobEdge(tx, options.id, 'target', target, 0, PERM_ALL);
   if (isCommit) {
@@ -213,7 +219,7 @@ export function startStream(
 export function startBackup(tx: Tx, options: JobOptions, source: NodeName, target: NodeName): void {
   if (source === target) fail(msg.backupSameNode());
   if (tx.mustPeekNode(source).size !== tx.mustPeekNode(target).size) fail(msg.sizesDiffer());
-  const filter = newFilterNode(tx, 'copy-before-write', options.filterNodeName, false);
+  const filter = newFilterNode(tx, 'copy-before-write', options.filterNodeName, false, options.discardSource ? { 'x-discard-source': true } : {});
   // bdrv_insert_node(): what fails while the filter opens its children is prefixed
   prefixed(msg.couldNotCreateNode, () => {
     attachChild(tx, filter, source, 'file', Role.FILTERED | Role.PRIMARY);

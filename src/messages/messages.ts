@@ -50,6 +50,7 @@ export const msg = {
   sharedLockFailed: (perm: string) => `Failed to get shared "${perm}" lock`,
   // util/qemu-option.c: parse_option_size(), as raw and null-co read their options
   optionNotASize: (name: string) => `Parameter '${name}' expects a non-negative number below 2^64`,
+  optionOutOfRange: (name: string, value: string) => `Value '${value}' is out of range for parameter '${name}'`,
   // block.c: bdrv_open_backing_file(), once for each backing level the failed open is below
   backingOpenFailed: (reason: string, levels: number) => `${'Could not open backing file: '.repeat(levels)}${reason}`,
   // block.c: bdrv_open_common()
@@ -73,6 +74,13 @@ export const msg = {
   // block.c: bdrv_attach_child_noperm()
   wouldCreateCycle: (child: string, edge: string, parent: string) =>
     `Making '${child}' a ${edge} child of '${parent}' would create a cycle`,
+  inactiveChildOfActive: (child: string, edge: string, parent: string) => `Inactive '${child}' can't be a ${edge} child of active '${parent}'`,
+  // block.c: bdrv_attach_child_common() (bdrv_perm_names() of the perms asked)
+  permUnavailableOnInactive: (perms: string) => `Permission '${perms}' unavailable on inactive node`,
+  // block.c: bdrv_inactivate(); blockdev.c: qmp_blockdev_set_active() (strerror() of the failure)
+  nodeHasActiveParent: () => 'Node has active parent node',
+  inactivateNodeFailed: (errno: string) => `Failed to inactivate node: ${errno}`,
+  inactivateAllFailed: (errno: string) => `Failed to inactivate all nodes: ${errno}`,
   // block.c: bdrv_reopen_prepare() and friends
   cannotChangeOption: (option: string) => `Cannot change the option '${option}'`,
   nodeNameNotSpecified: () => 'node-name not specified',
@@ -137,6 +145,8 @@ export const msg = {
   nodeBusy: (node: string, reason: string) => `Node '${node}' is busy: ${reason}`,
   // blockjob.c: block_job_create(), the blocker a job sets on its nodes
   blockedByJob: (jobType: string) => `block device is in use by block job: ${jobType}`,
+  jobTypeCannotChange: () => 'Job type does not support change',
+  copyModeChangeNotImplemented: (mode: string) => `Change to copy mode '${mode}' is not implemented`,
   // block.c: bdrv_backing_attach(), the blocker an overlay sets on its backing node
   usedAsBackingHd: (parent: string) => `node is used as backing hd of '${parent}'`,
   // block.c: bdrv_img_create()

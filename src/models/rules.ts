@@ -40,12 +40,18 @@ export interface ModelRules {
    * cbw_child_perm()); 7.2 asks what bdrv_default_perms() gives.
    */
   readonly cbwSourceTakesRead: boolean;
+  /**
+   * A negative QemuOpts size option (raw `offset`/`size`, null-co `size`): 7.2's do_strtosz()
+   * refuses the '-' (`Parameter 'x' expects a non-negative number below 2^64`), 10.0's calls it out
+   * of range (`Value '-1' is out of range for parameter 'x'`).
+   */
+  readonly negativeSizeText: 'not-a-size' | 'out-of-range';
   /** The ways this QEMU release is known to abort or crash on a sequence (src/commands/known-failures.ts). */
   readonly knownFailures: readonly KnownFailure[];
 }
 
 /** A known abort or crash of qemu-storage-daemon; docs/fidelity.md lists each with its versions. */
-export type KnownFailure = 'null-co-negative-size' | 'stream-whole-chain-concluded';
+export type KnownFailure = 'null-co-negative-size' | 'stream-whole-chain-concluded' | 'inactivate-inactive-child';
 
 const QEMU_7_2: ModelRules = {
   qemu: { major: 7, minor: 2, micro: 22 },
@@ -55,6 +61,7 @@ const QEMU_7_2: ModelRules = {
   failedStreamLeaksBackend: true,
   resizeBlockedText: 'device-in-use',
   cbwSourceTakesRead: false,
+  negativeSizeText: 'not-a-size',
   knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded'],
 };
 
@@ -65,6 +72,8 @@ const QEMU_10_0: ModelRules = {
   activeCommitBaseBackToReadOnly: 'on-abort',
   resizeBlockedText: 'node-busy',
   cbwSourceTakesRead: true,
+  negativeSizeText: 'out-of-range',
+  knownFailures: [...QEMU_7_2.knownFailures, 'inactivate-inactive-child'],
 };
 
 /** The dynamic model answers as QEMU 7.2 wherever read-only is not at stake, and leaks nothing. */

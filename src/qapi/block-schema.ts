@@ -2,7 +2,7 @@
  * The QAPI types of the block commands permgraph takes (qapi/block-core.json, QEMU 7.2), but for
  * BlockdevOptions, whose variants come from the driver table (src/drivers/blockdev-options.ts).
  */
-import { any, bool, enumOf, int, listOf, opt, req, str, struct, type QapiType } from './schema.js';
+import { any, bool, enumOf, int, listOf, opt, req, since, str, struct, type QapiType } from './schema.js';
 
 /** BlockdevDriver: every value QEMU 7.2 accepts, simulated or not. */
 export const BLOCKDEV_DRIVERS = [
@@ -43,6 +43,7 @@ export const blockExportOptions: QapiType = {
     req('node-name', str),
     opt('writable', bool),
     opt('writethrough', bool),
+    since(1000, opt('allow-inactive', bool)),
   ],
   variants: {
     nbd: [

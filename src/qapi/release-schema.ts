@@ -8,7 +8,7 @@ import type { Member, QapiType } from './schema.js';
 const cut = new Map<number, WeakMap<QapiType, QapiType>>();
 
 const members = (list: readonly Member[], release: number): Member[] =>
-  list.filter((m) => (m.since ?? 0) <= release).map((m) => ({ ...m, type: schemaFor(m.type, release) }));
+  list.filter((m) => (m.since ?? 0) <= release && release < (m.before ?? Infinity)).map((m) => ({ ...m, type: schemaFor(m.type, release) }));
 
 function cutType(type: QapiType, release: number): QapiType {
   switch (type.kind) {

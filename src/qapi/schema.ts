@@ -38,6 +38,8 @@ export interface Member {
   readonly optional?: boolean;
   /** The QEMU release that added it (major * 100 + minor, as `since(1000, …)` for 10.0); older ones answer it as unexpected. */
   readonly since?: number;
+  /** The QEMU release from which it is gone (from that place: a member that moved is listed twice). */
+  readonly before?: number;
 }
 
 export const str: QapiType = { kind: 'str' };
@@ -62,3 +64,5 @@ export const req = (name: string, type: QapiType): Member => ({ name, type });
 export const opt = (name: string, type: QapiType): Member => ({ name, type, optional: true });
 /** A member QEMU added in `release` (major * 100 + minor). */
 export const since = (release: number, member: Member): Member => ({ ...member, since: release });
+/** A member (or its place among the others) that QEMU `release` no longer has. */
+export const before = (release: number, member: Member): Member => ({ ...member, before: release });

@@ -12,6 +12,7 @@ import { normalizeTrace } from '../../src/diff/normalize.js';
 import type { Trace } from '../../src/diff/trace.js';
 import { CORPUS_DIR } from '../support/corpus.js';
 import { isRoot, missing, REQUIRE_ALL } from '../support/environment.js';
+import { daemonBinary, toolBeside } from '../../src/diff/versions.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'permgraph-diff-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -42,6 +43,28 @@ describe('permgraph diff --recorded', () => {
     const { code, out } = await cli('diff', file, '--recorded', file.replace(/\.json$/, '.trace.json'), '--model', 'dynamic');
     expect(code).toBe(1);
     expect(out).toMatch(/ro":false.*\n.*ro":true/);
+  });
+
+  it("takes the model from the recording's QEMU version, and refuses a version no model follows", async () => {
+    const busy = join(CORPUS_DIR, 'conflict-job-busy.json');
+    const ten = await cli('diff', busy, '--recorded', busy.replace(/\.json$/, '.qemu-10.0.trace.json'));
+    expect([ten.code, ten.out]).toEqual([0, 'conflict-job-busy: recording (as nobody) vs permgraph --model qemu-10.0: same (14 steps)\n']);
+    // QEMU 10.0's recording in model qemu-7.2: the op blocker's old words
+    const asked = await cli('diff', busy, '--recorded', busy.replace(/\.json$/, '.qemu-10.0.trace.json'), '--model', 'qemu-7.2');
+    expect(asked.code).toBe(1);
+    expect(asked.out).toContain(`error.desc: recording "Node 'mid' is busy: block device is in use by block job: commit", permgraph "Device '(null)' is in use"`);
+    const trace = JSON.parse(readFileSync(recording, 'utf8')) as Trace & { qemu: { qemu: Record<string, number> } };
+    trace.qemu.qemu = { major: 9, minor: 1, micro: 0 };
+    const nine = join(scratch, 'nine.trace.json');
+    writeFileSync(nine, JSON.stringify(trace));
+    expect(await cli('diff', scenario, '--recorded', nine)).toEqual({
+      code: 2,
+      out: '',
+      err: 'permgraph: no model follows QEMU 9.1.0; the QEMU models are qemu-7.2 (7.2.22), qemu-10.0 (10.0.2)\n',
+    });
+    expect((await cli('diff', scenario, '--versions', '--model', 'dynamic')).err).toBe(
+      'permgraph: diff: --versions runs every QEMU model against its own daemon; it takes no --recorded, --qsd or --model\n',
+    );
   });
 
   it('refuses bad input with one line and exit 2', async () => {
@@ -96,5 +119,31 @@ describe.skipIf(why)(`permgraph diff and record on the daemon${why ? ` (skipped:
     expect(asRoot.code).toBe(1);
     expect(asRoot.out).toContain("step 0: blockdev-add");
     expect(asRoot.out).toContain("Could not open '$W/a.img': Permission denied");
+  });
+});
+
+const qsd10 = daemonBinary('qemu-10.0');
+const why10 = why ?? missing([qsd10, toolBeside(qsd10, 'qemu-img'), toolBeside(qsd10, 'qemu-io')], 'docs/fidelity.md, "Two daemons side by side"');
+
+describe.skipIf(why10)(`permgraph diff --versions and record --qsd on both daemons${why10 ? ` (skipped: ${why10})` : ''}`, () => {
+  it('diff --versions shows base read-only again after the abandoned active commit on 10.0 only, each model following its daemon', async () => {
+    const { code, out } = await cli('diff', '--versions', 'examples/commit-auto-read-only.yaml');
+    expect(out).toMatch(/^commit-auto-read-only: QEMU 7\.2\.\d+ vs QEMU 10\.0\.2\nQEMU 7\.2\.\d+ and QEMU 10\.0\.2 differ:\nstep 12: job-cancel/);
+    expect(out).toMatch(/obs\.nodes: only in 7\.2\.\d+: \{"drv":"qcow2","file":"\$W\/base\.qcow2","node-name":"base","ro":false\}/);
+    expect(out).toContain('obs.nodes: only in 10.0.2: {"drv":"qcow2","file":"$W/base.qcow2","node-name":"base","ro":true}');
+    expect(out).toMatch(/model qemu-7\.2 follows QEMU 7\.2\.\d+: same \(14 steps\)\nmodel qemu-10\.0 follows QEMU 10\.0\.2: same \(14 steps\)\n$/);
+    expect(code).toBe(0);
+  });
+
+  it("record --qsd names the trace by the daemon's version, and diff --qsd picks that version's model", async () => {
+    const copy = join(scratch, 'conflict-job-busy.json');
+    writeFileSync(copy, readFileSync(join(CORPUS_DIR, 'conflict-job-busy.json')));
+    const recorded = await cli('record', '--qsd', qsd10, copy);
+    expect(recorded.out).toMatch(/-> .*conflict-job-busy\.qemu-10\.0\.trace\.json\n$/);
+    const fresh = JSON.parse(readFileSync(join(scratch, 'conflict-job-busy.qemu-10.0.trace.json'), 'utf8')) as Trace;
+    const kept = JSON.parse(readFileSync(join(CORPUS_DIR, 'conflict-job-busy.qemu-10.0.trace.json'), 'utf8')) as Trace;
+    expect(normalizeTrace(fresh)).toEqual(normalizeTrace(kept));
+    const live = await cli('diff', '--qsd', qsd10, copy);
+    expect([live.code, live.out]).toEqual([0, 'conflict-job-busy: daemon (as nobody) vs permgraph --model qemu-10.0: same (14 steps)\n']);
   });
 });

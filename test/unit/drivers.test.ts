@@ -85,7 +85,7 @@ describe('BlockdevOptions', () => {
       'null-aio': ['size', 'latency-ns', 'read-zeroes'],
       raw: ['file', 'offset', 'size'],
       qcow2: [
-        'file', 'backing', 'lazy-refcounts', 'pass-discard-request', 'pass-discard-snapshot', 'pass-discard-other',
+        'file', 'backing', 'lazy-refcounts', 'pass-discard-request', 'pass-discard-snapshot', 'pass-discard-other', 'discard-no-unref',
         'overlap-check', 'cache-size', 'l2-cache-size', 'l2-cache-entry-size', 'refcount-cache-size',
         'cache-clean-interval', 'encrypt', 'data-file',
       ],
@@ -127,7 +127,7 @@ describe('the sets derived from the table', () => {
       'null-co': [],
       raw: ['offset', 'size'],
       qcow2: [
-        'lazy-refcounts', 'pass-discard-request', 'pass-discard-snapshot', 'pass-discard-other',
+        'lazy-refcounts', 'pass-discard-request', 'pass-discard-snapshot', 'pass-discard-other', 'discard-no-unref',
         'overlap-check', 'cache-size', 'l2-cache-size', 'l2-cache-entry-size', 'refcount-cache-size',
         'cache-clean-interval',
       ],

@@ -5,13 +5,14 @@
  * JSON has no comments: the file as data, a setup step or step a line.
  */
 import { Document, isMap, isScalar, isSeq, type Node } from 'yaml';
+import type { Model } from '../../../machines/node.types.js';
 import type { SetupEntry } from './setup.js';
 import type { ImportedStep } from './steps.js';
 
 export interface ImportedScenario {
   readonly name: string;
   readonly description: string;
-  readonly model: 'qemu-7.2';
+  readonly model: Model;
   readonly setup?: readonly SetupEntry[];
   readonly steps: readonly ImportedStep[];
 }

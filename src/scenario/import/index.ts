@@ -13,6 +13,8 @@ import { readQmpShellSession } from './qmp-shell.js';
 import { readQmpTranscript } from './raw.js';
 import { buildSteps, type BuiltSteps } from './steps.js';
 import { lineError, snippet, type InputKind, type Transcript } from './transcript.js';
+import type { Model } from '../../../machines/node.types.js';
+import { modelForQemu, rulesOf } from '../../models/rules.js';
 
 export type { InputKind } from './transcript.js';
 export type ImportFormat = 'yaml' | 'json';
@@ -55,15 +57,25 @@ const READERS: Readonly<Record<InputKind, (text: string, file: string) => Transc
 
 const baseName = (file: string): string => (file.split('/').pop() ?? file).replace(/\.[^.]*$/, '') || 'imported';
 
+/** The QEMU model of the transcript's version (its greeting), else QEMU 7.2's, the default where nothing says. */
+function modelOf(transcript: Transcript): Model {
+  const [major, minor, micro] = (transcript.version ?? '').split('.').map(Number);
+  const known = major !== undefined && minor !== undefined ? modelForQemu({ major, minor, micro: micro ?? 0 }) : null;
+  return known ?? 'qemu-7.2';
+}
+
 function headerOf(file: string, transcript: Transcript, built: BuiltSteps, workdir: string | undefined): string[] {
   const { commands, capabilities, replies, events, waits } = built.counts;
   const dropped = capabilities ? ` (qmp_capabilities left out)` : '';
-  const version = transcript.version && !transcript.version.startsWith('7.2.') ? `; recorded on QEMU ${transcript.version}` : '';
+  const model = modelOf(transcript);
+  const followed = rulesOf(model).qemu!;
+  const release = `${followed.major}.${followed.minor}`;
+  const version = transcript.version && !transcript.version.startsWith(`${release}.`) ? `; recorded on QEMU ${transcript.version}` : '';
   return [
     `permgraph import ${file}`,
     `read as ${transcript.how}`,
     `${commands} commands${dropped}, ${replies} replies kept as expect, ${events} events as ${waits} wait-job/wait-event steps`,
-    `replayed as QEMU 7.2 does it (model qemu-7.2)${version}; --model dynamic runs the dynamic model against the same replies`,
+    `replayed as QEMU ${release} does it (model ${model})${version}; --model dynamic runs the dynamic model against the same replies`,
     ...(workdir ? [`$W is ${workdir}, the images' directory (the scenario's scratch directory when it runs)`] : []),
   ];
 }
@@ -80,7 +92,7 @@ export function importTranscript(text: string, file: string, format: ImportForma
   const scenario: ImportedScenario = {
     name: baseName(file),
     description: `Imported by permgraph import from ${file}: ${transcript.how}.`,
-    model: 'qemu-7.2',
+    model: modelOf(transcript),
     ...(made.setup.length ? { setup: at(made.setup) } : {}),
     steps: at(built.steps),
   };
