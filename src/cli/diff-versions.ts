@@ -7,7 +7,7 @@
 import { differences, formatDifferences } from '../diff/compare.js';
 import { normalizeTrace } from '../diff/normalize.js';
 import { notRun, recordOnDaemon } from '../diff/record.js';
-import { readScenarioFile } from '../diff/scenario-file.js';
+import { readScenarioFile, type ScenarioFile } from '../diff/scenario-file.js';
 import { simulate } from '../diff/simulate.js';
 import type { Trace } from '../diff/trace.js';
 import { daemonBinary, QEMU_MODELS, traceVersion } from '../diff/versions.js';
@@ -24,8 +24,7 @@ const versionOf = (trace: Trace): string => {
   return v ? `${v.major}.${v.minor}.${v.micro}` : 'unknown';
 };
 
-async function runOn(model: Model, file: string, options: DiffVersionsOptions): Promise<Trace> {
-  const { name, scenario } = readScenarioFile(file);
+async function runOn(model: Model, { file, name, scenario }: ScenarioFile, options: DiffVersionsOptions): Promise<Trace> {
   const binary = daemonBinary(model);
   const trace = await recordOnDaemon(scenario, name, { timeout: options.timeout, binary, ...(options.asUser ? { asUser: options.asUser } : {}) });
   const failed = notRun(trace);
@@ -34,9 +33,10 @@ async function runOn(model: Model, file: string, options: DiffVersionsOptions): 
 }
 
 export async function diffVersions(file: string, options: DiffVersionsOptions, write: (text: string) => void): Promise<number> {
-  const { name, scenario } = readScenarioFile(file);
+  const read = readScenarioFile(file);
+  const { name, scenario } = read;
   const runs: { model: Model; trace: Trace }[] = [];
-  for (const model of QEMU_MODELS) runs.push({ model, trace: await runOn(model, file, options) });
+  for (const model of QEMU_MODELS) runs.push({ model, trace: await runOn(model, read, options) });
   const [oldest, ...newer] = runs;
   const label = (run: { trace: Trace }): string => `QEMU ${versionOf(run.trace)}`;
   write(`${name}: ${runs.map(label).join(' vs ')}\n`);

@@ -6,31 +6,47 @@
 import type { BackingName, DriverOpenHost, FileFacts, HeaderFacts } from '../drivers/driver.js';
 import type { NbdAddress, NbdExportInfo } from '../drivers/nbd-server.js';
 import { getObject } from '../graph/graph.js';
-import type { FdMode, Graph, NodeName, OpenFile } from '../graph/types.js';
+import type { BlockNode, FdMode, Graph, NodeName, OpenFile } from '../graph/types.js';
 import type { ImageHeader } from '../storage/storage.js';
 import { nodeFilename } from './filename.js';
 import { attachChild } from './links.js';
-import { connectNode } from './nbd-client.js';
+import { connectionAlive, connectNode } from './nbd-client.js';
 import { stepMachine } from './node-chart.js';
 import { indexFile } from './nodes.js';
 import { refresh } from './refresh.js';
 import type { Tx } from './tx-state.js';
 import { rulesOf, type ModelRules } from '../models/rules.js';
 
-/** The image header under a node's data: through raw and filters down to a file (read only). */
-export function headerBelow(tx: Tx, name: NodeName): ImageHeader | undefined {
+/** The node holding a node's data, down through raw and filters: a file or NBD client node, if one shows. */
+function dataNodeBelow(tx: Tx, name: NodeName): BlockNode | undefined {
   for (let node = tx.peekNode(name); node; ) {
-    if (node.remote) return node.remote.header as ImageHeader | undefined;
-    if (node.file) {
-      const facts = tx.env.storage.inspect(node.file.path);
-      return 'error' in facts ? undefined : facts.header;
-    }
+    if (node.remote || node.file) return node;
     const driver = tx.policy(node.driver);
     if (!driver.isFilter && driver.passesHeader?.(node.options) !== true) return undefined;
     const file = node.children.map((id) => tx.peekEdge(id)).find((e) => e.name === 'file');
     node = file && tx.peekNode(file.child);
   }
   return undefined;
+}
+
+/** The image header under a node's data: through raw and filters down to a file (read only). */
+export function headerBelow(tx: Tx, name: NodeName): ImageHeader | undefined {
+  const node = dataNodeBelow(tx, name);
+  if (node?.remote) return node.remote.header as ImageHeader | undefined;
+  if (!node?.file) return undefined;
+  const facts = tx.env.storage.inspect(node.file.path);
+  return 'error' in facts ? undefined : facts.header;
+}
+
+/**
+ * Why a read of a node's data fails: an NBD client whose server is gone answers EIO
+ * (nbd_co_request() on a dead connection; with `reconnect-delay` QEMU would try to reconnect
+ * first, which is not simulated: such a node reads as before).
+ */
+export function readErrorBelow(tx: Tx, name: NodeName): string | null {
+  const node = dataNodeBelow(tx, name);
+  if (!node?.remote || connectionAlive(tx, node.remote) || Number(node.options['reconnect-delay'] ?? 0) > 0) return null;
+  return 'Input/output error';
 }
 
 /**
@@ -80,6 +96,9 @@ export class TxDriverHost implements DriverOpenHost {
     const node = tx.mustNode(name);
     node.filename = nodeFilename(tx.g as Graph, node);
     node.size = tx.mustNode(child).size;
+  }
+  readErrorBelowFile(): string | null {
+    return readErrorBelow(this.tx, this.mustFileChild());
   }
   headerBelowFile(): HeaderFacts | undefined {
     return headerBelow(this.tx, this.mustFileChild());

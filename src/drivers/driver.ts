@@ -69,6 +69,8 @@ export interface DriverOpenHost {
   attachFile(role: number): void;
   /** The image header under the file child, through raw and filters; undefined when none shows. */
   headerBelowFile(): HeaderFacts | undefined;
+  /** Why a read through the file child fails (strerror text), or null: an NBD client whose server went away. */
+  readErrorBelowFile(): string | null;
   /** The backing file the image names, which the core opens once the driver is done. */
   nameBacking(name: BackingName): void;
   /** The QOM type of the user object `id`, when there is one (object-add). */

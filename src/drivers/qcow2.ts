@@ -13,6 +13,8 @@ import { Role } from './roles.js';
 /** qcow2_open(): the file child, then the header read through it, then the options (qcow2_update_options()). */
 function openQcow2(host: DriverOpenHost, options: BlockdevOptions): void {
   host.attachFile(Role.IMAGE);
+  const readError = host.readErrorBelowFile();
+  if (readError) fail(msg.couldNotReadHeader('qcow2', readError));
   const header = host.headerBelowFile();
   if (header?.format !== 'qcow2') fail(msg.notQcow2());
   checkSizeOptions(host, options, ['cache-size', 'l2-cache-size', 'l2-cache-entry-size', 'refcount-cache-size']);

@@ -102,6 +102,7 @@ export const msg = {
   nbdExportNameInUse: (name: string) => `NBD server already has export named '${name}'`,
   // qcow2.c, raw-format.c, throttle.c
   notQcow2: () => 'Image is not in qcow2 format',
+  couldNotReadHeader: (format: string, reason: string) => `Could not read ${format} header: ${reason}`,
   throttleGroupMissing: (group: string) => `Throttle group '${group}' does not exist`,
   throttleGroupRequired: () => 'Parameter \'throttle-group\' is missing',
   imageReadOnly: () => 'Image is read-only',

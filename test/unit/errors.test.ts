@@ -25,6 +25,7 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   lockFailed: [['write'], 'Failed to get "write" lock'],
   sharedLockFailed: [['resize'], 'Failed to get shared "resize" lock'],
   optionNotASize: [['offset'], "Parameter 'offset' expects a non-negative number below 2^64"],
+  couldNotReadHeader: [['qcow2', 'Input/output error'], 'Could not read qcow2 header: Input/output error'],
   jobTypeCannotChange: [[], 'Job type does not support change'],
   copyModeChangeNotImplemented: [['background'], "Change to copy mode 'background' is not implemented"],
   optionOutOfRange: [['offset', '-1'], "Value '-1' is out of range for parameter 'offset'"],
