@@ -42,9 +42,8 @@ function cutType(type: QapiType, release: number): QapiType {
   }
 }
 
-/** `type` as QEMU `release` (major * 100 + minor) has it; Infinity: every member. */
+/** `type` as QEMU `release` (major * 100 + minor) has it. */
 export function schemaFor(type: QapiType, release: number): QapiType {
-  if (release === Infinity) return type;
   let types = cut.get(release);
   if (!types) cut.set(release, (types = new WeakMap()));
   let found = types.get(type);
