@@ -25,16 +25,8 @@ export interface Checked {
   readonly notRun: string | null;
 }
 
-/** A daemon that did not answer in time (a loaded machine, not the sequence): asked once more. */
-const timedOut = (trace: Trace): boolean => /timeout|within \d+s/.test(trace.aborted ?? '');
-
 export async function checkScenario(scenario: Scenario, name: string, options: CheckOptions): Promise<Checked> {
-  const record = (): Promise<Trace> => recordOnDaemon(scenario, name, {
-    timeout: options.timeout ?? 10,
-    ...(options.qsd ? { binary: options.qsd } : {}),
-  });
-  const first = await record();
-  const trace = timedOut(first) ? await record() : first;
+  const trace = await recordOnDaemon(scenario, name, { timeout: options.timeout ?? 10, ...(options.qsd ? { binary: options.qsd } : {}) });
   const failed = notRun(trace);
   if (failed) return { trace, differences: [], notRun: failed };
   const simulated = simulate(scenario, name, { model: options.model });
