@@ -105,6 +105,11 @@ export class TxDriverHost implements DriverOpenHost {
   }
   nameBacking(backing: BackingName): void {
     this.backing = backing;
+    this.tx.mustNode(this.name).header = {
+      backingFile: backing.backingFile ?? '',
+      backingFormat: backing.backingFormat ?? '',
+      ...(backing.qcow2 ? { qcow2: backing.qcow2 } : {}),
+    };
   }
   get rules(): ModelRules {
     return rulesOf(this.tx.g.model);

@@ -5,6 +5,7 @@
  * through DriverOpenHost, which it implements; a driver never reaches into the core.
  */
 import type { BlockNode, FdMode, DriverName, NodeName, OpenFile } from '../graph/types.js';
+import type { Qcow2Facts } from '../graph/node-header.js';
 import type { NbdAddress, NbdExportInfo } from './nbd-server.js';
 import type { PermPair } from '../perms/cumulative.js';
 import type { Member, QapiType } from '../qapi/schema.js';
@@ -30,6 +31,7 @@ export interface HeaderFacts {
   readonly virtualSize: number;
   readonly backingFile?: string;
   readonly backingFormat?: string;
+  readonly qcow2?: Qcow2Facts;
 }
 
 /** What a file is, or the strerror text of why it cannot be looked at. */
@@ -41,6 +43,8 @@ export type FileFacts =
 export interface BackingName {
   readonly backingFile?: string;
   readonly backingFormat?: string;
+  /** The rest of a qcow2 header, kept for queries. */
+  readonly qcow2?: Qcow2Facts;
 }
 
 /**

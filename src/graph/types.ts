@@ -3,6 +3,7 @@
  * (BlockBackends of exports, devices and jobs), exports and the NBD server. Only transactions
  * (src/core/tx.ts) make new snapshots; nothing mutates one.
  */
+import type { NodeHeader } from './node-header.js';
 import type { JobStatus } from '../../machines/job.chart.js';
 import type { Model, NodeMachineState } from '../../machines/node.types.js';
 import type { PermSet } from '../perms/perm.js';
@@ -122,6 +123,10 @@ export interface BlockNode {
   readonly height: number;
   /** BDRV_O_INACTIVE: another process owns the image for now (`active: false`, blockdev-set-active). */
   readonly inactive: boolean;
+  /** What its format driver read from the image header, for queries (none for other drivers). */
+  readonly header?: NodeHeader;
+  /** block-set-write-threshold: the offset whose write raises BLOCK_WRITE_THRESHOLD (0: none). */
+  readonly writeThreshold?: number;
 }
 
 export type BackendOwner =

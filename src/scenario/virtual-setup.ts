@@ -11,6 +11,7 @@ import type { Scenario, SetupStep } from './schema.js';
 import { ScenarioError } from './load.js';
 import { qemuIo } from './virtual-qemu-io.js';
 import { parseSize } from './sizes.js';
+import { qcow2CreateOptions } from './qcow2-options.js';
 import { chmodVirtual, startVirtualNbd } from './storage-steps.js';
 
 /** The size of a virtual file that was declared without one. */
@@ -62,9 +63,13 @@ function qemuImg(storage: VirtualStorage, args: readonly string[], where: string
     const backingPath = backing && !isAbsolute(backing) ? join(dirname(file), backing) : backing;
     const inherited = backingPath ? storage.files.get(backingPath)?.size : undefined;
     if (!size && inherited === undefined) throw new ScenarioError(`${where}: qemu-img create needs a size`);
+    const qcow2 = format === 'qcow2' ? qcow2CreateOptions(opts['-o'], where) : undefined;
+    const bytes = size ? sizeOf(size) : inherited!;
     storage.put(file, {
       format,
-      size: size ? sizeOf(size) : inherited!,
+      // qcow2_co_create(): whole sectors
+      size: format === 'qcow2' ? Math.ceil(bytes / 512) * 512 : bytes,
+      ...(qcow2 ? { qcow2 } : {}),
       ...(backing ? { backingFile: backing } : {}),
       ...(opts['-F'] ? { backingFormat: opts['-F'] } : {}),
     });

@@ -3,6 +3,7 @@
  * written. Errors are the C library's strerror() texts, which QEMU puts into its messages.
  */
 import type { FdMode } from '../graph/types.js';
+import type { Qcow2Facts } from '../graph/node-header.js';
 import type { NbdAddress, NbdAnswer } from '../drivers/nbd-server.js';
 
 /** The image formats a storage can create (bdrv_img_create() of drive-mirror and drive-backup). */
@@ -19,6 +20,8 @@ export interface ImageHeader {
   /** The backing file named in a qcow2 header, as written there. */
   readonly backingFile?: string;
   readonly backingFormat?: string;
+  /** A qcow2 header's version, cluster size and feature bits. */
+  readonly qcow2?: Qcow2Facts;
 }
 
 export interface FileFacts {

@@ -6,6 +6,7 @@ import type { FdMode } from '../graph/types.js';
 import { nbdAddressKey, noServerError, type NbdAddress, type NbdAnswer } from '../drivers/nbd-server.js';
 import { msg } from '../messages/messages.js';
 import { Perm } from '../perms/perm.js';
+import { QCOW2_DEFAULTS, type Qcow2Facts } from '../graph/node-header.js';
 import { ERRNO_TEXT, type FileFacts, type ImageFormat, type LockHolder, type Storage } from './storage.js';
 
 export interface VirtualFile {
@@ -24,6 +25,8 @@ export interface VirtualFile {
   readonly immutable?: boolean;
   /** A qcow2 image's size on disk once data was written to it (`qemu-io` in a setup). */
   readonly fileSize?: number;
+  /** A qcow2 image's header facts other than `qemu-img create`'s defaults (its `-o` options). */
+  readonly qcow2?: Qcow2Facts;
   /** The data clusters written to a qcow2 image, in order. */
   readonly clusters?: readonly number[];
 }
@@ -73,6 +76,17 @@ export interface VirtualStorage extends Storage {
 const DEFAULT_SIZE = 64 * 1024 * 1024;
 const QCOW2_FILE_SIZE = 196_616; // what `qemu-img create -f qcow2` of QEMU 7.2 leaves on disk
 
+/**
+ * What `qemu-img create -f qcow2` leaves on disk with other options (qcow2_co_create()): the
+ * header, refcount table and refcount block clusters, then the L1 table.
+ */
+function qcow2FileSize(size: number, facts: Qcow2Facts | undefined): number {
+  if (!facts) return QCOW2_FILE_SIZE;
+  const c = facts.clusterSize;
+  const perL2 = c / (facts.extendedL2 ? 16 : 8);
+  return 3 * c + 8 * Math.max(1, Math.ceil(size / (c * perL2)));
+}
+
 function refusal(flag: boolean | string | undefined): string | null {
   if (flag === undefined || flag === true) return null;
   return flag === false ? ERRNO_TEXT.EACCES : flag;
@@ -87,10 +101,11 @@ function inspectFile(file: VirtualFile | undefined, path: string): FileFacts | {
   const virtualSize = file.size ?? DEFAULT_SIZE;
   return {
     regular: file.regular ?? true,
-    size: file.fileSize ?? (format === 'qcow2' ? QCOW2_FILE_SIZE : virtualSize),
+    size: file.fileSize ?? (format === 'qcow2' ? qcow2FileSize(virtualSize, file.qcow2) : virtualSize),
     header: {
       format,
       virtualSize,
+      ...(format === 'qcow2' ? { qcow2: file.qcow2 ?? QCOW2_DEFAULTS } : {}),
       ...(file.backingFile !== undefined ? { backingFile: file.backingFile } : {}),
       ...(file.backingFormat !== undefined ? { backingFormat: file.backingFormat } : {}),
     },

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRealStorage, pathExists } from '../../src/host/real-storage.js';
 import { ERRNO_TEXT } from '../../src/storage/storage.js';
+import { QCOW2_DEFAULTS } from '../../src/graph/node-header.js';
 import { createVirtualStorage } from '../../src/storage/virtual-storage.js';
 import { hasCommand, isRoot, REQUIRE_ALL } from '../support/environment.js';
 
@@ -65,7 +66,7 @@ describe('virtual storage', () => {
     expect(files().inspect('/top.qcow2')).toEqual({
       regular: true,
       size: 196_616,
-      header: { format: 'qcow2', virtualSize: 4 * MiB, backingFile: 'base.qcow2', backingFormat: 'qcow2' },
+      header: { format: 'qcow2', virtualSize: 4 * MiB, backingFile: 'base.qcow2', backingFormat: 'qcow2', qcow2: QCOW2_DEFAULTS },
       identity: 'virtual:/top.qcow2',
     });
   });
@@ -215,10 +216,22 @@ describe('real storage on temporary files', () => {
       execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', top]);
       execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', 'base.qcow2', '-F', 'qcow2', rel, '32M']);
       const facts = (path: string) => ({ regular: true, size: statSync(path).size, identity: identity(path) });
-      expect(storage.inspect(base)).toEqual({ ...facts(base), header: { format: 'qcow2', virtualSize: 64 * MiB } });
+      expect(storage.inspect(base)).toEqual({ ...facts(base), header: { format: 'qcow2', virtualSize: 64 * MiB, qcow2: QCOW2_DEFAULTS } });
       // the size comes from the backing file when none is given; the name is kept as written
-      expect(storage.inspect(top)).toEqual({ ...facts(top), header: { format: 'qcow2', virtualSize: 64 * MiB, backingFile: base, backingFormat: 'qcow2' } });
-      expect(storage.inspect(rel)).toEqual({ ...facts(rel), header: { format: 'qcow2', virtualSize: 32 * MiB, backingFile: 'base.qcow2', backingFormat: 'qcow2' } });
+      expect(storage.inspect(top)).toEqual({ ...facts(top), header: { format: 'qcow2', virtualSize: 64 * MiB, backingFile: base, backingFormat: 'qcow2', qcow2: QCOW2_DEFAULTS } });
+      expect(storage.inspect(rel)).toEqual({ ...facts(rel), header: { format: 'qcow2', virtualSize: 32 * MiB, backingFile: 'base.qcow2', backingFormat: 'qcow2', qcow2: QCOW2_DEFAULTS } });
+      // the facts qcow2_get_specific_info() reports come from the header too
+      const odd = join(sub, 'odd.qcow2');
+      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-o', 'lazy_refcounts=on,refcount_bits=8,cluster_size=16384,extended_l2=on,compression_type=zstd', odd, '1M']);
+      const old = join(sub, 'old.qcow2');
+      execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-o', 'compat=0.10', old, '1M']);
+      const qcow2Of = (path: string) => (storage.inspect(path) as { header: { qcow2?: unknown } }).header.qcow2;
+      expect(qcow2Of(odd)).toEqual({ ...QCOW2_DEFAULTS, clusterSize: 16384, lazyRefcounts: true, refcountBits: 8, extendedL2: true, compressionType: 'zstd' });
+      expect(qcow2Of(old)).toEqual({ ...QCOW2_DEFAULTS, compat: '0.10' });
+      // and a virtual image declared with the same options is as large on disk as qemu-img made it
+      const virtual = createVirtualStorage();
+      virtual.put('/odd.qcow2', { format: 'qcow2', size: MiB, qcow2: qcow2Of(odd) as typeof QCOW2_DEFAULTS });
+      expect((virtual.inspect('/odd.qcow2') as { size: number }).size).toBe(statSync(odd).size);
     },
   );
 });

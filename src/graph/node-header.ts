@@ -1,0 +1,40 @@
+/**
+ * What a format driver read from its image header and keeps for queries: bs->backing_file and
+ * bs->backing_format as written there, and for qcow2 what qcow2_get_info() and
+ * qcow2_get_specific_info() report (block/qcow2.c).
+ */
+
+/** A qcow2 header's facts (QCowHeader: version, cluster_bits, the feature bits, refcount_order, compression_type). */
+export interface Qcow2Facts {
+  /** version 2 → '0.10', version 3 → '1.1' */
+  readonly compat: '0.10' | '1.1';
+  readonly clusterSize: number;
+  readonly lazyRefcounts: boolean;
+  readonly refcountBits: number;
+  readonly extendedL2: boolean;
+  readonly compressionType: 'zlib' | 'zstd';
+  /** QCOW2_INCOMPAT_CORRUPT */
+  readonly corrupt: boolean;
+  /** QCOW2_INCOMPAT_DIRTY */
+  readonly dirty: boolean;
+}
+
+/** The qcow2 facts of `qemu-img create -f qcow2` with no options. */
+export const QCOW2_DEFAULTS: Qcow2Facts = {
+  compat: '1.1',
+  clusterSize: 65536,
+  lazyRefcounts: false,
+  refcountBits: 16,
+  extendedL2: false,
+  compressionType: 'zlib',
+  corrupt: false,
+  dirty: false,
+};
+
+export interface NodeHeader {
+  /** bs->backing_file: as the header names it ('' when none). */
+  readonly backingFile: string;
+  /** bs->backing_format ('' when none). */
+  readonly backingFormat: string;
+  readonly qcow2?: Qcow2Facts;
+}
