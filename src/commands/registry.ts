@@ -13,6 +13,9 @@ import { blockdevSnapshot } from './snapshot.js';
 import { deviceAdd, deviceDel } from './devices.js';
 import { qmpCapabilities, queryVersion, quit } from './session.js';
 import { nameRecord, ownEntry } from '../util/records.js';
+import { queryBlock, queryBlockstats } from './block-stats.js';
+import { nbdServerAdd, nbdServerRemove } from './nbd-legacy.js';
+import { blockSetWriteThreshold, changeBackingFileCommand, xBlockdevSetIothread } from './node-commands.js';
 
 /** No prototype: `constructor` or `__proto__` is no command (src/util/records.ts). */
 export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
@@ -40,6 +43,13 @@ export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
   'query-block-jobs': query(undefined, blockJobInfo),
   ...JOB_COMMANDS,
   'x-permgraph-query-open-files': xPermgraphQueryOpenFiles,
+  'block-set-write-threshold': blockSetWriteThreshold,
+  'change-backing-file': changeBackingFileCommand,
+  'x-blockdev-set-iothread': xBlockdevSetIothread,
+  'query-block': queryBlock,
+  'query-blockstats': queryBlockstats,
+  'nbd-server-add': nbdServerAdd,
+  'nbd-server-remove': nbdServerRemove,
 });
 
 /** The command a client names, if the simulator has it. */

@@ -186,10 +186,12 @@ function asBackingOpen<T>(levels: number, open: () => T): T {
 function openBacking(tx: Tx, name: NodeName, options: BlockdevOptions, header: BackingName): HeaderBacking | undefined {
   const overlay = tx.mustPeekNode(name).filename;
   const headerPath = !header.backingFile ? '' : isAbsolutePath(header.backingFile) ? header.backingFile : resolvePath(dirnamePath(overlay), header.backingFile);
+  // bs->auto_backing_file: the header's name as written; an implicit backing's filename once opened
   if (headerPath) tx.mustNode(name).autoBackingFile = headerPath;
   const backing = options['backing'];
   if (backing === null) return undefined;
   if (typeof backing === 'string' || typeof backing === 'object') {
+    if (header.backingFile) tx.mustNode(name).autoBackingFile = header.backingFile;
     attachBacking(tx, name, asBackingOpen(1, () => openChildRef(tx, backing, backingDefaults(tx, name), name)));
     return undefined;
   }

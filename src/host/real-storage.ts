@@ -20,7 +20,14 @@ function errnoText(error: unknown): string {
 export function createRealStorage(): Storage {
   /** Images the simulated QEMU created: they exist for the simulator only. */
   const created = new Map<string, ImageHeader>();
+  /** Backing file names change-backing-file wrote, kept here rather than in the real files. */
+  const renamed = new Map<string, { backingFile: string; backingFormat: string }>();
   return {
+    changeBackingFile(path, backingFile, backingFormat) {
+      const made = created.get(path);
+      if (made) created.set(path, { ...made, backingFile, backingFormat });
+      else renamed.set(path, { backingFile, backingFormat });
+    },
     create(path, header) {
       created.set(path, header);
     },
@@ -49,7 +56,8 @@ export function createRealStorage(): Storage {
         const stat = fstatSync(fd);
         const buf = Buffer.alloc(stat.isFile() ? Math.min(HEADER_BYTES, stat.size) : 0);
         if (buf.length > 0) readSync(fd, buf, 0, buf.length, 0);
-        const header = parseQcow2Header(buf) ?? { format: 'raw' as const, virtualSize: stat.size };
+        const parsed = parseQcow2Header(buf);
+        const header = parsed ? { ...parsed, ...renamed.get(path) } : { format: 'raw' as const, virtualSize: stat.size };
         return {
           regular: stat.isFile(),
           size: stat.size,

@@ -266,6 +266,15 @@ export const msg = {
   jsonInvalidEscape: () => 'invalid escape sequence in string',
   jsonInvalidUnicode: (text: string) => `${text} is not a valid Unicode character`,
 
+  // blockdev.c: qmp_change_backing_file(); x-blockdev-set-iothread: qmp_x_blockdev_set_iothread()
+  noBackingFileToChange: () => 'not allowing backing file change on an image without a backing file',
+  notInSameChain: (device: string) => `'${device}' and image file are not in the same chain`,
+  couldNotChangeBackingFile: (file: string, errno: string) => `Could not change backing file to '${file}': ${errno}`,
+  nodeNameNotFound: (name: string) => `Failed to find node with node-name='${name}'`,
+  nodeHasBlockBackend: (name: string) => `Node ${name} is associated with a BlockBackend and could be in use (use force=true to override this check)`,
+  iothreadNotFound: (id: string) => `Cannot find iothread ${id}`,
+  // blockdev-nbd.c: qmp_nbd_server_remove()
+  notAnNbdExport: (name: string) => `Block export '${name}' is not an NBD export`,
   // permgraph's own texts, not QEMU's.
   // core/open.ts: a driver the simulator has no model of
   driverNotSimulated: (driver: string, simulated: readonly string[]) =>

@@ -44,6 +44,12 @@ export interface Storage {
    */
   create(path: string, header: ImageHeader): void;
   /**
+   * bdrv_change_backing_file() wrote a new backing file name (and format) into the qcow2 header
+   * of the image at `path`: later reads of the header see it. Real files are not written: the
+   * storage keeps the change in memory.
+   */
+  changeBackingFile?(path: string, backingFile: string, backingFormat: string): void;
+  /**
    * An NBD client's connection and negotiation with the server at `address` for the export
    * `exportName` ('' when the client names none): what the server answered, or why it did not.
    */

@@ -223,6 +223,10 @@ export function createVirtualStorage(
         ...(header.backingFormat !== undefined ? { backingFormat: header.backingFormat } : {}),
       });
     },
+    changeBackingFile(path, backingFile, backingFormat) {
+      const file = table.get(path);
+      if (file) table.set(path, { ...file, backingFile, backingFormat });
+    },
     openError(path: string, mode: FdMode) {
       const file = table.get(path);
       if (!file) return ERRNO_TEXT.ENOENT;

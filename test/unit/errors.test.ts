@@ -210,6 +210,13 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   nbdBitmapNameTooLong: [[], 'x-dirty-bitmap query too long to send to server'],
   noTlsCreds: [['tls0'], "No TLS credentials with id 'tls0'"],
   notTlsCreds: [['tg0'], "Object with id 'tg0' is not TLS credentials"],
+  noBackingFileToChange: [[], 'not allowing backing file change on an image without a backing file'],
+  notInSameChain: [['r'], "'r' and image file are not in the same chain"],
+  couldNotChangeBackingFile: [['y', 'Operation not supported'], "Could not change backing file to 'y': Operation not supported"],
+  nodeNameNotFound: [['nope'], "Failed to find node with node-name='nope'"],
+  nodeHasBlockBackend: [['t'], 'Node t is associated with a BlockBackend and could be in use (use force=true to override this check)'],
+  iothreadNotFound: [['io'], 'Cannot find iothread io'],
+  notAnNbdExport: [['v'], "Block export 'v' is not an NBD export"],
 };
 
 describe('the message table (src/messages/messages.ts)', () => {
