@@ -37,6 +37,8 @@ export class World {
   readonly jobs: string[] = [];
   readonly steps: Step[] = [];
   nbdStarted = false;
+  /** The iothread object `io0` was added. */
+  iothread = false;
   /** The setup's qemu-nbd servers that a step stopped (and none started again). */
   readonly stoppedServers = new Set<string>();
   private counter = 0;
