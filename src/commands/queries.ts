@@ -5,6 +5,7 @@ import { PERM_BITS, QMP_PERM_NAMES, qmpPermList } from '../perms/perm.js';
 import { bool, opt, struct } from '../qapi/schema.js';
 import { query, type Command } from './command.js';
 import { rulesOf } from '../models/rules.js';
+import { dirtyBitmapsInfo } from './bitmap-info.js';
 
 /**
  * bdrv_get_backing_file_depth(): how many backing files are below `node`. Worked out once per
@@ -56,6 +57,7 @@ function nodeInfo(graph: Graph, node: BlockNode, depths: Map<NodeName, number>):
     },
     bps: 0, bps_rd: 0, bps_wr: 0, iops: 0, iops_rd: 0, iops_wr: 0,
     write_threshold: 0,
+    ...dirtyBitmapsInfo(graph, node),
   };
 }
 
