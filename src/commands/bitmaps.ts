@@ -11,7 +11,8 @@ import type { BlockNode, DirtyBitmap, Graph } from '../graph/types.js';
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { bool, listOf, opt, req, str, struct, uint32 } from '../qapi/schema.js';
-import { ALLOW_RO, BUSY, DEFAULT, RO, bitmapOrStr, blockDirtyBitmap, checkBitmap, lookupBitmap, type Found } from './bitmap-lookup.js';
+import { ALLOW_RO, BUSY, DEFAULT, RO, checkBitmap, lookupBitmap, type Found } from '../core/bitmap-checks.js';
+import { bitmapOrStr, blockDirtyBitmap } from './bitmap-lookup.js';
 import type { Command, CommandArgs, CommandResult } from './command.js';
 import type { Tx, TxEnv } from '../core/tx-state.js';
 
