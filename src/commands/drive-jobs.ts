@@ -4,6 +4,7 @@
  * created first (in the storage's memory only: nothing is written), then opened, then the job
  * starts as blockdev-mirror / blockdev-backup would.
  */
+import { backupBitmap } from './backup-bitmap.js';
 import { isImageFormat } from '../storage/storage.js';
 import { DRIVERS, driverNamed } from '../drivers/registry.js';
 import { fail } from '../messages/errors.js';
@@ -17,7 +18,7 @@ import { opBlocked } from '../jobs/blockers.js';
 import { startBackup, startMirror } from '../jobs/start.js';
 import { driveBackupArgs, driveMirrorArgs } from '../qapi/job-schema.js';
 import type { Command, CommandArgs } from './command.js';
-import { jobOptions, lookupDevice, rootNode } from './job-args.js';
+import { jobOptions, lookupDevice, needsBitmap, rootNode } from './job-args.js';
 
 /** bdrv_img_create() (unless mode=existing) and bdrv_open() of the target. */
 function openTarget(tx: Tx, graph: Graph, source: NodeName, args: CommandArgs): NodeName {
@@ -79,7 +80,9 @@ export const driveBackup: Command = {
     const options = jobOptions(args, '');
     const result = transact(graph, env, (tx) => {
       const target = openTarget(tx, graph, bs, args);
-      startBackup(tx, options, bs, target);
+      // do_backup_common(), once the target is open
+      needsBitmap(args);
+      startBackup(tx, options, bs, target, backupBitmap(graph, bs, args));
     });
     return { ...result, reply: {} };
   },

@@ -1,6 +1,7 @@
 /**
  * NBD server and block exports (blockdev-nbd.c, block/export/export.c, nbd/server.c).
  */
+import { exportBitmaps } from './export-bitmaps.js';
 import { insertBackend, removeBackend, setBackendPerm } from '../core/backends.js';
 import { fail } from '../messages/errors.js';
 import type { GraphEvent } from '../core/events.js';
@@ -94,7 +95,8 @@ function createExport(tx: Tx, args: CommandArgs, allowInactive: boolean): void {
   if (name.length > NBD_MAX_STRING) fail(msg.exportNameTooLong(name));
   if (getShard(tx.g.exportNames, name) !== undefined) fail(msg.nbdExportNameInUse(name));
   setBackendPerm(tx, backend, perm, PERM_ALL & ~Perm.RESIZE);
-  setShard(tx.g.exports, id, { id, type: 'nbd', nodeName, name, writable, backend, seq: tx.nextSeq() });
+  const bitmaps = exportBitmaps(tx.g as Graph, nodeName, args['bitmaps'] as readonly unknown[] | undefined, writable);
+  setShard(tx.g.exports, id, { id, type: 'nbd', nodeName, name, writable, backend, seq: tx.nextSeq(), ...(bitmaps.length > 0 ? { bitmaps } : {}) });
   setShard(tx.g.exportNames, name, id);
 }
 

@@ -3,6 +3,7 @@
  * qmp_blockdev_mirror(), qmp_blockdev_backup()). Lookups and checks run on the snapshot first, in
  * QEMU's order; the start itself is one transaction.
  */
+import { backupBitmap } from './backup-bitmap.js';
 import { fail, QmpError } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { TxError, transact } from '../core/tx.js';
@@ -132,11 +133,12 @@ export const blockdevBackup: Command = {
     const bs = lookupNode(graph, args['device'] as string, true);
     const target = lookupNode(graph, args['target'] as string, true);
     needsBitmap(args);
+    const bitmap = backupBitmap(graph, bs, args);
     // backup_job_create(): the same node is refused before the op blockers are asked
     if (bs === target) fail(msg.backupSameNode());
     refuseIfBlocked(graph, bs, 'backup-source');
     refuseIfBlocked(graph, target, 'backup-target');
     const options = jobOptions(args, deviceName());
-    return started(graph, env, (tx) => startBackup(tx, options, bs, target));
+    return started(graph, env, (tx) => startBackup(tx, options, bs, target, bitmap));
   },
 };

@@ -1,7 +1,7 @@
 /**
  * The record query-named-block-nodes gives of a node (block/qapi.c: bdrv_block_device_info(),
  * bdrv_query_image_info(), bdrv_do_query_node_info()), in the order of QAPI's BlockDeviceInfo
- * and ImageInfo. `dirty-bitmaps` is not part of it here.
+ * and ImageInfo; `dirty-bitmaps` from bitmap-info.ts.
  */
 import { childByName, childEdges, getEdge, getNode } from '../graph/graph.js';
 import type { BlockNode, Graph } from '../graph/types.js';
@@ -9,6 +9,7 @@ import { FILTER_DRIVERS } from '../drivers/registry.js';
 import { Role } from '../drivers/roles.js';
 import { rulesOf } from '../models/rules.js';
 import { isAbsolutePath } from '../util/posix-path.js';
+import { dirtyBitmapsInfo } from './bitmap-info.js';
 
 /** QEMU 10.0's members of BlockDeviceInfo and ImageInfo (block/qapi.c, file-posix.c: raw_get_specific_info()). */
 const SINCE_10_0 = 1000;
@@ -158,5 +159,6 @@ export function blockDeviceInfo(graph: Graph, node: BlockNode, flat: boolean): R
     image,
     cache: { writeback: true, direct: cacheFlag(graph, node, 'direct'), 'no-flush': cacheFlag(graph, node, 'no-flush') },
     write_threshold: node.writeThreshold ?? 0,
+    ...dirtyBitmapsInfo(graph, node),
   };
 }

@@ -16,6 +16,7 @@ import { nameRecord, ownEntry } from '../util/records.js';
 import { queryBlock, queryBlockstats } from './block-stats.js';
 import { nbdServerAdd, nbdServerRemove } from './nbd-legacy.js';
 import { blockSetWriteThreshold, changeBackingFileCommand, xBlockdevSetIothread } from './node-commands.js';
+import { BITMAP_COMMANDS } from './bitmap-commands.js';
 
 /** No prototype: `constructor` or `__proto__` is no command (src/util/records.ts). */
 export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
@@ -50,6 +51,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
   'query-blockstats': queryBlockstats,
   'nbd-server-add': nbdServerAdd,
   'nbd-server-remove': nbdServerRemove,
+  ...BITMAP_COMMANDS,
 });
 
 /** The command a client names, if the simulator has it. */

@@ -3,6 +3,7 @@ import { insertBackend, removeBackend } from '../core/backends.js';
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { transact } from '../core/tx.js';
+import { truncateBitmaps } from '../core/bitmaps.js';
 import type { Tx } from '../core/tx-state.js';
 import { getNode } from '../graph/graph.js';
 import type { NodeName } from '../graph/types.js';
@@ -40,7 +41,10 @@ function truncate(tx: Tx, name: NodeName, size: bigint): void {
     at = next.child;
   }
   // the bottom first, as the calls return
-  for (let i = sized.length - 1; i >= 0; i--) tx.mustNode(sized[i]![0]).size = Number(sized[i]![1]);
+  for (let i = sized.length - 1; i >= 0; i--) {
+    tx.mustNode(sized[i]![0]).size = Number(sized[i]![1]);
+    truncateBitmaps(tx, sized[i]![0]);
+  }
 }
 
 export const blockResize: Command = {

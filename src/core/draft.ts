@@ -33,6 +33,7 @@ class GraphDraft {
   model: Graph['model'];
   nbdServer: Graph['nbdServer'];
   clock: number;
+  storedBitmaps: Graph['storedBitmaps'];
   private ownNodes: Shards<BlockNode> | undefined;
   private ownEdges: Shards<Edge> | undefined;
   private ownBackends: Shards<Backend> | undefined;
@@ -50,6 +51,7 @@ class GraphDraft {
     this.model = base.model;
     this.nbdServer = base.nbdServer;
     this.clock = base.clock;
+    this.storedBitmaps = base.storedBitmaps;
   }
 
   get nodes(): Shards<BlockNode> {
@@ -111,7 +113,8 @@ class GraphDraft {
       counters === base.counters &&
       this.model === base.model &&
       this.nbdServer === base.nbdServer &&
-      this.clock === base.clock
+      this.clock === base.clock &&
+      this.storedBitmaps === base.storedBitmaps
     ) {
       return base;
     }
@@ -129,6 +132,7 @@ class GraphDraft {
       jobs,
       clock: this.clock,
       counters,
+      ...(this.storedBitmaps ? { storedBitmaps: this.storedBitmaps } : {}),
     };
     if (FREEZE) deepFreeze(g);
     return g;

@@ -4,6 +4,7 @@
  */
 import { deleteShard, getShard, setShard } from '../graph/shards.js';
 import type { BlockNode, NodeName } from '../graph/types.js';
+import { storeBitmapsOnClose } from './bitmaps.js';
 import { adopt, type DraftNode } from './draft.js';
 import { detachNoperm } from './links.js';
 import { stepMachine } from './node-chart.js';
@@ -67,6 +68,7 @@ export function indexFile(tx: Tx, name: NodeName): void {
 
 /** Closes a node that has no parents left: its children are detached first. */
 export function removeNode(tx: Tx, name: NodeName): void {
+  storeBitmapsOnClose(tx, name);
   const node = tx.mustNode(name);
   if (node.parents.length > 0) throw new Error(`internal: removing '${name}' with parents`);
   for (const id of [...node.children]) detachNoperm(tx, id);

@@ -4,6 +4,7 @@
  * and the image header), then the backing file. Each child attach refreshes at once, as in QEMU,
  * so the first failure is QEMU's first failure.
  */
+import { loadBitmapsOnOpen } from './bitmaps.js';
 import { dirnamePath, isAbsolutePath, resolvePath } from '../util/posix-path.js';
 import { Role } from '../drivers/roles.js';
 import type { BackingName, BlockdevOptions } from '../drivers/driver.js';
@@ -145,6 +146,7 @@ function openOne(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly
   // the driver's own open, then bdrv_open_backing_file() for a driver that takes a backing
   const host = new TxDriverHost(tx, name, fileChild);
   policy.open?.(host, options);
+  loadBitmapsOnOpen(tx, name);
   // a protocol node's name for QMP: its exact filename, or its options as json:{…}
   if (!policy.childPerm) host.filename = nodeFilename(tx.g as Graph, tx.mustNode(name));
   const headerBacking = policy.supportsBacking ? openBacking(tx, name, options, host.backing) : undefined;

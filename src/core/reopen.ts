@@ -3,6 +3,7 @@
  * bdrv_reopen_set_read_only()): every queued node is checked and takes its new options, links
  * change, then one refresh decides; the children no one holds any more are closed.
  */
+import { reopenBitmaps } from './bitmaps.js';
 import { qjson } from '../util/qjson.js';
 import { flattenQDict, qdictKeys } from '../util/qobject.js';
 import { fail } from '../messages/errors.js';
@@ -191,6 +192,7 @@ export function reopenMultiple(tx: Tx, queue: ReadonlyMap<NodeName, QueueEntry>)
   // bdrv_reopen_commit(): the new flags, without a refresh of their own
   for (const [name, flag] of inactive) if (tx.mustPeekNode(name).inactive !== flag) tx.mustNode(name).inactive = flag;
   if (rulesOf(tx.g.model).reopenForgetsOpenFlags) forgetOpenFlags(tx, queue);
+  reopenBitmaps(tx, queue.keys());
   closeOrphans(tx, orphans);
 }
 

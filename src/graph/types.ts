@@ -8,6 +8,9 @@ import type { JobStatus } from '../../machines/job.chart.js';
 import type { Model, NodeMachineState } from '../../machines/node.types.js';
 import type { PermSet } from '../perms/perm.js';
 import type { Shards } from './shards.js';
+import type { BitmapRef, DirtyBitmap, StoredBitmap } from './bitmap-types.js';
+
+export type { BitmapRef, DirtyBitmap, StoredBitmap };
 
 export type { JobStatus, Model };
 export type NodeName = string;
@@ -127,6 +130,8 @@ export interface BlockNode {
   readonly header?: NodeHeader;
   /** block-set-write-threshold: the offset whose write raises BLOCK_WRITE_THRESHOLD (0: none). */
   readonly writeThreshold?: number;
+  /** Its named dirty bitmaps (bs->dirty_bitmaps), newest first; absent: none. */
+  readonly bitmaps?: readonly DirtyBitmap[];
 }
 
 export type BackendOwner =
@@ -162,6 +167,8 @@ export interface BlockExport {
   readonly writable: boolean;
   readonly backend: BackendId;
   readonly seq: number;
+  /** The dirty bitmaps it exports (its `bitmaps`): busy while it exists. */
+  readonly bitmaps?: readonly BitmapRef[];
 }
 
 export interface NbdServer {
@@ -212,6 +219,8 @@ export type JobPlan =
       readonly kind: 'backup';
       readonly source: NodeName;
       readonly target: NodeName;
+      /** The source's bitmap it syncs (busy while the job runs) and the bitmap-mode. */
+      readonly bitmap?: { readonly name: string; readonly mode: 'on-success' | 'never' | 'always' };
     };
 
 export interface Job {
@@ -262,6 +271,8 @@ export interface Graph {
   /** File nodes by the identity of the file they hold open (for lock conflicts). */
   readonly fileUsers: Shards<readonly NodeName[]>;
   readonly jobs: Readonly<Record<string, Job>>;
+  /** The persistent bitmaps qcow2 images hold, by the identity of the image file; absent: none. */
+  readonly storedBitmaps?: Readonly<Record<string, readonly StoredBitmap[]>>;
   /** The simulated clock, in seconds: jobs progress with it. */
   readonly clock: number;
   readonly counters: {

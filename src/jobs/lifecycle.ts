@@ -4,6 +4,7 @@
  * graph. Each model's rule says whether an active commit's base drops back to read-only: never in
  * QEMU 7.2, when aborted in QEMU 10.0, whenever there is no pivot in the dynamic model.
  */
+import { finishBackupBitmap } from './backup-bitmap.js';
 import { attachChild, detachNoperm, replaceNodeNoperm } from '../core/links.js';
 import { refresh } from '../core/refresh.js';
 import type { Tx } from '../core/tx-state.js';
@@ -130,6 +131,7 @@ function finishGraph(tx: Tx, id: string, success: boolean): void {
       finishStream(tx, id, plan, filter, success);
       break;
     case 'backup':
+      finishBackupBitmap(tx, plan, success);
       finishBackup(tx, id, filter);
       break;
   }

@@ -17,8 +17,9 @@ import type { Graph, Job, JobPlan, JobType, NodeName } from '../graph/types.js';
 import { Perm, PERM_ALL, type PermSet } from '../perms/perm.js';
 import { reopenSetReadOnly } from '../core/reopen.js';
 import { belowInChain, chainContains, findOverlay, isFilter, skipFilters } from '../core/chain.js';
-import { addJobBackend, addJobEdge, draftJob, newFilterNode, setJobStatus } from './job-graph.js';
-import { runJob } from './lifecycle.js';
+import { addJobBackend, addJobEdge, afterReply, draftJob, newFilterNode, setJobStatus } from './job-graph.js';
+import { completeJob, runJob } from './lifecycle.js';
+import { checkBitmap, DEFAULT, lookupBitmap } from '../core/bitmap-checks.js';
 import { nodeFilename } from '../core/filename.js';
 
 export interface JobOptions {
@@ -30,6 +31,13 @@ export interface JobOptions {
   readonly copyMode?: 'write-blocking';
   /** A backup's `discard-source` (QEMU 9.1): its filter takes write on the source. */
   readonly discardSource?: true;
+}
+
+/** A backup's sync bitmap (do_backup_common()): its name, its bitmap-mode, and whether the job copies what it marks (sync=bitmap). */
+export interface BackupBitmap {
+  readonly name: string;
+  readonly mode: 'on-success' | 'never' | 'always';
+  readonly syncBitmap: boolean;
 }
 
 const { CONSISTENT_READ: CR, WRITE: W, WRITE_UNCHANGED: WU, RESIZE: RS } = Perm;
@@ -216,8 +224,10 @@ export function startStream(
 }
 
 /** backup_job_create(): a copy-before-write filter above the source, writing to the target. */
-export function startBackup(tx: Tx, options: JobOptions, source: NodeName, target: NodeName): void {
+export function startBackup(tx: Tx, options: JobOptions, source: NodeName, target: NodeName, bitmap?: BackupBitmap): void {
   if (source === target) fail(msg.backupSameNode());
+  // a bitmap it writes back must be writable; bdrv_dirty_bitmap_create_successor() then freezes it
+  if (bitmap && bitmap.mode !== 'never') checkBitmap(tx.g as Graph, lookupBitmap(tx.g as Graph, source, bitmap.name), DEFAULT);
   if (tx.mustPeekNode(source).size !== tx.mustPeekNode(target).size) fail(msg.sizesDiffer());
   const filter = newFilterNode(tx, 'copy-before-write', options.filterNodeName, false, options.discardSource ? { 'x-discard-source': true } : {});
   // bdrv_insert_node(): what fails while the filter opens its children is prefixed
@@ -230,7 +240,9 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
   replaceNodeNoperm(tx, source, filter);
   refresh(tx);
   finishFilter(tx, filter, source);
-  createJob(tx, options, 'backup', source, filter, 0, PERM_ALL, { kind: 'backup', source, target }, tx.mustPeekNode(source).size);
+  const plan: JobPlan = { kind: 'backup', source, target, ...(bitmap ? { bitmap: { name: bitmap.name, mode: bitmap.mode } } : {}) };
+  // sync=bitmap copies what the bitmap marks: nothing, as no bit is ever set here
+  createJob(tx, options, 'backup', source, filter, 0, PERM_ALL, plan, bitmap?.syncBitmap ? 0 : tx.mustPeekNode(source).size);
   draftJob(tx, options.id).filter = filter;
   addJobEdge(tx, options.id, 'target', target, 0, PERM_ALL);
   setJobStatus(tx, options.id, 'running');
@@ -239,5 +251,5 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
   // point and resumes when the section ends, all before the reply
   setJobStatus(tx, options.id, 'paused');
   setJobStatus(tx, options.id, 'running');
+  if (bitmap?.syncBitmap) afterReply(tx, () => completeJob(tx, options.id));
 }
-

@@ -49,7 +49,7 @@ export const blockExportOptions: QapiType = {
     nbd: [
       opt('name', str),
       opt('description', str),
-      opt('bitmaps', listOf({ kind: 'alternate', name: 'BlockDirtyBitmapOrStr', string: str, object: any })),
+      opt('bitmaps', listOf({ kind: 'alternate', name: 'BlockDirtyBitmapOrStr', string: str, object: struct(req('node', str), req('name', str)) })),
       opt('allocation-depth', bool),
     ],
   },

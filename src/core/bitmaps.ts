@@ -1,0 +1,108 @@
+/**
+ * What a transaction does to dirty bitmaps beside the bitmap commands: a qcow2 image stores its
+ * node's persistent bitmaps when the node closes or turns read-only, and loads them when it opens
+ * (block/qcow2-bitmap.c), and a truncate resizes them (bdrv_dirty_bitmap_truncate()).
+ */
+import { bitmapsOf, nodeLength } from '../graph/bitmaps.js';
+import { getNode } from '../graph/graph.js';
+import type { DirtyBitmap, NodeName, StoredBitmap } from '../graph/types.js';
+import type { Tx } from './tx-state.js';
+
+/** The drivers with .bdrv_co_can_store_new_dirty_bitmap (qcow2 alone among those simulated). */
+export const storesPersistentBitmaps = (driver: string): boolean => driver === 'qcow2';
+
+/** The node's bitmaps become these (none: the member goes). */
+export function setBitmaps(tx: Tx, name: NodeName, bitmaps: readonly DirtyBitmap[]): void {
+  const node = tx.mustNode(name);
+  if (bitmaps.length > 0) node.bitmaps = [...bitmaps];
+  else if (node.bitmaps !== undefined) delete node.bitmaps;
+}
+
+/** The identity of the file under a format node's `file` links, where its image lives. */
+function imageIdentity(tx: Tx, name: NodeName): string | undefined {
+  for (let at = tx.peekNode(name), hops = 0; at && hops < 64; hops++) {
+    if (at.file) return at.file.identity;
+    const file = at.children.map((id) => tx.peekEdge(id)).find((e) => e.name === 'file');
+    at = file && tx.peekNode(file.child);
+  }
+  return undefined;
+}
+
+const storedAt = (tx: Tx, identity: string): readonly StoredBitmap[] => tx.g.storedBitmaps?.[identity] ?? [];
+
+/**
+ * qcow2_store_persistent_dirty_bitmaps(): each persistent bitmap that is not read-only goes into
+ * the image's directory (a new name at its end), recording (BME_FLAG_AUTO) if enabled. A node that
+ * cannot write stores nothing ("No write access", reported and dropped by its callers).
+ */
+function storeBitmaps(tx: Tx, name: NodeName, writable: boolean): void {
+  const node = tx.mustPeekNode(name);
+  const identity = imageIdentity(tx, name);
+  const writing = bitmapsOf(node).filter((b) => b.persistent && !b.readonly);
+  if (identity === undefined || writing.length === 0 || !writable) return;
+  const list = [...storedAt(tx, identity)];
+  for (const bitmap of writing) {
+    const entry: StoredBitmap = { name: bitmap.name, granularity: bitmap.granularity, auto: !bitmap.disabled };
+    const at = list.findIndex((s) => s.name === bitmap.name);
+    if (at >= 0) list[at] = entry;
+    else list.push(entry);
+  }
+  tx.g.storedBitmaps = { ...tx.g.storedBitmaps, [identity]: list };
+}
+
+/** qcow2_co_remove_persistent_dirty_bitmap(): the image forgets the bitmap (absent: nothing to do). */
+export function unstoreBitmap(tx: Tx, name: NodeName, bitmap: string): void {
+  const identity = imageIdentity(tx, name);
+  if (identity === undefined || !storedAt(tx, identity).some((s) => s.name === bitmap)) return;
+  tx.g.storedBitmaps = { ...tx.g.storedBitmaps, [identity]: storedAt(tx, identity).filter((s) => s.name !== bitmap) };
+}
+
+/** qcow2_do_close() of an active node: qcow2_inactivate() stores its bitmaps. */
+export function storeBitmapsOnClose(tx: Tx, name: NodeName): void {
+  const node = tx.mustPeekNode(name);
+  if (storesPersistentBitmaps(node.driver) && !node.inactive) storeBitmaps(tx, name, !node.readOnly);
+}
+
+/**
+ * qcow2_load_dirty_bitmaps() of an active node: the image's bitmaps, each made in turn (so the
+ * last one stored comes first), persistent, disabled unless BME_FLAG_AUTO, read-only on a
+ * read-only node.
+ */
+export function loadBitmapsOnOpen(tx: Tx, name: NodeName): void {
+  const node = tx.mustPeekNode(name);
+  if (!storesPersistentBitmaps(node.driver) || node.inactive) return;
+  const identity = imageIdentity(tx, name);
+  if (identity === undefined) return;
+  const loaded = storedAt(tx, identity).map(
+    (s): DirtyBitmap => ({ name: s.name, size: nodeLength(node), granularity: s.granularity, persistent: true, disabled: !s.auto, readonly: node.readOnly }),
+  );
+  if (loaded.length > 0) setBitmaps(tx, name, [...loaded].reverse());
+}
+
+/**
+ * A reopen that changed a qcow2 node's read-only flag: qcow2_reopen_bitmaps_ro() stores its
+ * bitmaps and makes the persistent ones read-only; qcow2_reopen_bitmaps_rw() lets them be written
+ * again.
+ */
+export function reopenBitmaps(tx: Tx, names: Iterable<NodeName>): void {
+  for (const name of names) {
+    const node = tx.peekNode(name);
+    const before = getNode(tx.base, name);
+    if (!node || !before || !storesPersistentBitmaps(node.driver) || before.readOnly === node.readOnly) continue;
+    if (node.readOnly) {
+      // in the reopen's prepare, while the node can still write
+      storeBitmaps(tx, name, true);
+      setBitmaps(tx, name, bitmapsOf(node).map((b) => (b.persistent ? { ...b, readonly: true } : b)));
+    } else {
+      setBitmaps(tx, name, bitmapsOf(node).map((b) => (b.readonly ? { ...b, readonly: false } : b)));
+    }
+  }
+}
+
+/** bdrv_dirty_bitmap_truncate(): the node's bitmaps take its new length. */
+export function truncateBitmaps(tx: Tx, name: NodeName): void {
+  const node = tx.mustPeekNode(name);
+  if (bitmapsOf(node).length === 0) return;
+  setBitmaps(tx, name, bitmapsOf(node).map((b) => ({ ...b, size: nodeLength(node) })));
+}
+
