@@ -13,6 +13,7 @@ import { blockdevSnapshot } from './snapshot.js';
 import { deviceAdd, deviceDel } from './devices.js';
 import { qmpCapabilities, queryVersion, quit } from './session.js';
 import { nameRecord, ownEntry } from '../util/records.js';
+import { queryCommands, queryQmpSchema } from './introspection.js';
 
 /** No prototype: `constructor` or `__proto__` is no command (src/util/records.ts). */
 export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
@@ -40,6 +41,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
   'query-block-jobs': query(undefined, blockJobInfo),
   ...JOB_COMMANDS,
   'x-permgraph-query-open-files': xPermgraphQueryOpenFiles,
+  'query-commands': queryCommands(() => COMMANDS),
+  'query-qmp-schema': queryQmpSchema(() => COMMANDS),
 });
 
 /** The command a client names, if the simulator has it. */
