@@ -33,9 +33,6 @@ const fixture = (name: string): Fixture => JSON.parse(readFileSync(join(FIXTURES
  */
 const own = (name: string): boolean => name.startsWith('x-permgraph-') || name === 'device_add' || name === 'device_del';
 
-/** Commands permgraph answers that it still describes otherwise than the daemon (see docs/qmp.md). */
-const KNOWN_DIFFERENT = ['command object-add'];
-
 function answers(model: 'qemu-7.2' | 'qemu-10.0'): { commands: string[]; schema: SchemaInfo[] } {
   const pg = createPermgraph({ model });
   const commands = pg.execute({ execute: 'query-commands' }) as { return: { name: string }[] };
@@ -62,10 +59,8 @@ describe.each(MODELS)('introspection of $model', ({ model, fixture: file }) => {
   });
 
   it('(a) describes every command it answers as the daemon does: arguments, return, features', () => {
-    const differing = Object.fromEntries([...comparison.different].filter(([key]) => key.startsWith('command ') && !KNOWN_DIFFERENT.includes(key)));
+    const differing = Object.fromEntries([...comparison.different].filter(([key]) => key.startsWith('command ')));
     expect(differing).toEqual({});
-    // a known difference that is gone is taken off the list
-    expect(KNOWN_DIFFERENT.filter((key) => !comparison.different.has(key))).toEqual([]);
     expect(comparison.extra).toEqual([]);
   });
 
@@ -80,9 +75,9 @@ describe.each(MODELS)('introspection of $model', ({ model, fixture: file }) => {
     expect(lacking).toEqual(expected.commands.map((c) => c.name).filter((n) => !mine.commands.includes(n)).sort());
   });
 
-  it('(b) lacks nothing but commands not implemented yet (and the known differences)', () => {
+  it('(b) lacks nothing but commands not implemented yet', () => {
     expect(comparison.extra).toEqual([]);
-    expect([...comparison.different.keys()]).toEqual(KNOWN_DIFFERENT);
+    expect([...comparison.different.keys()]).toEqual([]);
     expect(comparison.missing.every((k) => k.startsWith('command '))).toBe(true);
     expect(mine.commands.filter((n) => !expected.commands.some((c) => c.name === n))).toEqual([]);
   });

@@ -2,7 +2,7 @@
  * The QAPI types of the block commands permgraph takes (qapi/block-core.json, QEMU 7.2), but for
  * BlockdevOptions, whose variants come from the driver table (src/drivers/blockdev-options.ts).
  */
-import { any, bool, enumOf, int, listOf, opt, req, since, size, str, struct, type QapiType } from './schema.js';
+import { bool, enumOf, int, listOf, opt, req, since, size, str, struct, type QapiType } from './schema.js';
 
 /** uint16, taken as a uint64: QEMU's range check ("expects uint16") is not made here. */
 const uint16: QapiType = { kind: 'uint64' };
@@ -73,23 +73,6 @@ export const blockExportOptions: QapiType = {
   },
 };
 
-export const objectOptions: QapiType = {
-  kind: 'union',
-  discriminator: 'qom-type',
-  base: [
-    req('qom-type', enumOf('ObjectType', ['throttle-group', 'iothread', 'secret', 'memory-backend-ram'])),
-    req('id', str),
-  ],
-  variants: {
-    'throttle-group': [
-      opt('limits', any),
-      ...['x-iops-total', 'x-iops-total-max', 'x-iops-total-max-length', 'x-iops-read', 'x-iops-read-max',
-        'x-iops-read-max-length', 'x-iops-write', 'x-iops-write-max', 'x-iops-write-max-length',
-        'x-bps-total', 'x-bps-total-max', 'x-bps-total-max-length', 'x-bps-read', 'x-bps-read-max',
-        'x-bps-read-max-length', 'x-bps-write', 'x-bps-write-max', 'x-bps-write-max-length',
-        'x-iops-size'].map((name) => opt(name, int)),
-    ],
-    iothread: [opt('poll-max-ns', int), opt('poll-grow', int), opt('poll-shrink', int), opt('aio-max-batch', int)],
-  },
-};
+/** ObjectOptions (src/qapi/object-options.ts: every object type of qapi/qom.json). */
+export { objectOptions } from './object-options.js';
 
