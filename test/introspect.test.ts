@@ -12,6 +12,10 @@ import { describe, expect, it } from 'vitest';
 import { createPermgraph } from '../src/index.js';
 import { daemonBinary } from '../src/diff/versions.js';
 import { compareSchemas, type SchemaInfo } from './support/qmp-schema-compare.js';
+import { introspect } from '../src/qapi/introspect.js';
+import { schemaFor } from '../src/qapi/release-schema.js';
+import { COMMAND_FEATURES, RETURNS, returnsOf } from '../src/qapi/returns.js';
+import { rulesOf } from '../src/models/rules.js';
 import { missing } from './support/environment.js';
 
 const FIXTURES = 'test/fixtures/qmp-schema';
@@ -82,6 +86,21 @@ describe.each(MODELS)('introspection of $model', ({ model, fixture: file }) => {
     expect(mine.commands.filter((n) => !expected.commands.some((c) => c.name === n))).toEqual([]);
   });
 
+  it("(a) has the return type and features of every daemon command, implemented or not", () => {
+    const release = rulesOf(model).qapiRelease;
+    const names = expected.commands.map((c) => c.name);
+    expect(names.filter((name) => !Object.hasOwn(RETURNS, name))).toEqual([]);
+    const schema = introspect(
+      names.map((name) => {
+        const ret = returnsOf(name, release);
+        return { name, ret: ret && schemaFor(ret, release), features: COMMAND_FEATURES[name] };
+      }),
+      [],
+    );
+    const returns = compareSchemas(schema, expected.schema, ['ret-type']);
+    expect(Object.fromEntries(returns.different)).toEqual({});
+  });
+
   // ACCEPTANCE: the whole schema and command list equal the daemon's. Fails while commands are
   // missing (the test above asserts that nothing else differs); flips the day the last lands:
   // then turn `it.fails` into `it`.
@@ -99,7 +118,8 @@ describe.each(MODELS)('the recorded schema of $model', ({ model, fixture: file }
   it.skipIf(why !== null)(`is what ${binary} still answers`, () => {
     const out = mkdtempSync(join(tmpdir(), 'qmp-schema-'));
     try {
-      execFileSync('python3', ['test/support/record-qmp-schema.py', '--out', out, '--only', model.slice('qemu-'.length)], { stdio: 'pipe', timeout: 60_000 });
+      const release = model.slice('qemu-'.length);
+      execFileSync('python3', ['test/support/record-qmp-schema.py', '--out', out, '--only', release, '--binary', binary], { stdio: 'pipe', timeout: 60_000 });
       const live = JSON.parse(readFileSync(join(out, file), 'utf8')) as Fixture;
       const recorded = fixture(file);
       expect(live.commands).toEqual(recorded.commands);

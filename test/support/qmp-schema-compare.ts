@@ -99,7 +99,11 @@ export interface SchemaComparison {
 }
 
 /** `actual` (permgraph's) against `expected` (the daemon's). */
-export function compareSchemas(actual: readonly SchemaInfo[], expected: readonly SchemaInfo[]): SchemaComparison {
+export function compareSchemas(
+  actual: readonly SchemaInfo[],
+  expected: readonly SchemaInfo[],
+  fields: readonly ('arg-type' | 'ret-type')[] = ['arg-type', 'ret-type'],
+): SchemaComparison {
   const graph: Graph = new Map();
   graphOf(actual, 'a', graph);
   graphOf(expected, 'e', graph);
@@ -116,7 +120,7 @@ export function compareSchemas(actual: readonly SchemaInfo[], expected: readonly
         why.push(`${field}: ${JSON.stringify(entry.info[field])} ≠ ${JSON.stringify(other.info[field])}`);
       }
     }
-    for (const field of ['arg-type', 'ret-type'] as const) {
+    for (const field of fields) {
       if (!(field in other.info)) continue;
       const a = `a:${String(entry.info[field])}`;
       const e = `e:${String(other.info[field])}`;

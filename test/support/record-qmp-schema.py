@@ -3,7 +3,7 @@
 Records what each real qemu-storage-daemon answers to query-commands and query-qmp-schema, the
 fixtures that permgraph's own introspection is compared with (test/introspect.test.ts):
 
-    python3 test/support/record-qmp-schema.py [--out DIR] [--only 7.2|10.0]
+    python3 test/support/record-qmp-schema.py [--out DIR] [--only 7.2|10.0 [--binary QSD]]
 
 - qemu-7.2.json: `qemu-storage-daemon` on PATH;
 - qemu-10.0.json: /opt/qemu-10.0/root/usr/bin/qemu-storage-daemon.
@@ -66,12 +66,13 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     parser.add_argument('--out', default=os.path.join(here, '..', 'fixtures', 'qmp-schema'))
     parser.add_argument('--only', choices=sorted(DAEMONS))
+    parser.add_argument('--binary', help="the daemon to ask (with --only; else each release's own)")
     options = parser.parse_args()
     os.makedirs(options.out, exist_ok=True)
     for release, binary in DAEMONS.items():
         if options.only and options.only != release:
             continue
-        fixture = record(binary)
+        fixture = record(options.binary if options.only and options.binary else binary)
         out = os.path.join(options.out, f'qemu-{release}.json')
         with open(out, 'w') as f:
             json.dump(fixture, f, indent=1)
