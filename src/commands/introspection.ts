@@ -42,13 +42,22 @@ export function qmpSchema(table: Readonly<Record<string, Command>>, release: num
 /** query-commands: `[{name}]` of every command the model answers. */
 export const queryCommands = (table: Table): Command => query(undefined, (graph) => namesFor(table, releaseOf(graph)).map((name) => ({ name })));
 
+/** A value no one who is handed it can change (the schema is shared by every call). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const part of Object.values(value)) deepFreeze(part);
+  }
+  return value;
+}
+
 /** query-qmp-schema; the schema is the same for every call of a release: built once. */
 export function queryQmpSchema(table: Table): Command {
   const built = new Map<number, SchemaInfo[]>();
   return query(undefined, (graph) => {
     const release = releaseOf(graph);
     let schema = built.get(release);
-    if (!schema) built.set(release, (schema = qmpSchema(table(), release)));
+    if (!schema) built.set(release, (schema = deepFreeze(qmpSchema(table(), release))));
     return schema;
   });
 }

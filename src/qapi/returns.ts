@@ -1,6 +1,7 @@
 /**
  * What each command of qemu-storage-daemon returns, as a QAPI type, by command name: every
- * command the daemons have (7.2 and 10.0), whether permgraph answers it yet or not, so that
+ * command the daemons have (7.2 and 10.0), whether permgraph answers it yet or not (and
+ * permgraph's own x-permgraph-query-open-files), so that
  * query-qmp-schema describes a command as soon as the registry has it. `null`: it returns the
  * empty object. Also their features (qapi/*.json `features`). Sources: qapi/block-core.json,
  * qapi/job.json, qapi/block-export.json, qapi/char.json, qapi/control.json, qapi/introspect.json,
@@ -91,6 +92,8 @@ export const RETURNS: Readonly<Record<string, Returns>> = {
   'qom-get': any,
   'qom-list-types': listOf(struct(req('name', str), opt('abstract', bool), opt('parent', str))),
   'qom-list-properties': listOf(propertyInfo),
+  // permgraph's own (docs/qmp.md)
+  'x-permgraph-query-open-files': listOf(struct(req('path', str), req('mode', str), req('locks', listOf(str)))),
   ...Object.fromEntries([
     'block_resize', 'blockdev-snapshot-sync', 'blockdev-snapshot', 'change-backing-file', 'block-commit', 'drive-backup',
     'blockdev-backup', 'drive-mirror', 'block-dirty-bitmap-add', 'block-dirty-bitmap-remove', 'block-dirty-bitmap-clear',
