@@ -17,6 +17,7 @@ import { queryBlock, queryBlockstats } from './block-stats.js';
 import { nbdServerAdd, nbdServerRemove } from './nbd-legacy.js';
 import { blockSetWriteThreshold, changeBackingFileCommand, xBlockdevSetIothread } from './node-commands.js';
 import { BITMAP_COMMANDS } from './bitmap-commands.js';
+import { queryCommands, queryQmpSchema } from './introspection.js';
 
 /** No prototype: `constructor` or `__proto__` is no command (src/util/records.ts). */
 export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
@@ -52,6 +53,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
   'nbd-server-add': nbdServerAdd,
   'nbd-server-remove': nbdServerRemove,
   ...BITMAP_COMMANDS,
+  'query-commands': queryCommands(() => COMMANDS),
+  'query-qmp-schema': queryQmpSchema(() => COMMANDS),
 });
 
 /** The command a client names, if the simulator has it. */

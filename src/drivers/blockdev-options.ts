@@ -3,7 +3,7 @@
  * takes, then one variant per driver, each from its driver's entry in the table
  * (src/drivers/registry.ts).
  */
-import { BLOCKDEV_DRIVERS } from '../qapi/block-schema.js';
+import { blockdevDriver } from '../qapi/block-info.js';
 import { bool, enumOf, opt, req, since, str, struct, type Member, type QapiType } from '../qapi/schema.js';
 import type { BlockdevRefs } from './driver.js';
 import { DRIVERS, QAPI_ONLY_VARIANTS } from './registry.js';
@@ -40,7 +40,7 @@ export const blockdevOptions: QapiType = {
   kind: 'union',
   discriminator: 'driver',
   base: [
-    req('driver', enumOf('BlockdevDriver', BLOCKDEV_DRIVERS)),
+    req('driver', blockdevDriver),
     opt('node-name', str),
     opt('discard', enumOf('BlockdevDiscardOptions', ['ignore', 'unmap'])),
     opt('cache', struct(opt('direct', bool), opt('no-flush', bool))),
@@ -51,4 +51,5 @@ export const blockdevOptions: QapiType = {
     opt('detect-zeroes', enumOf('BlockdevDetectZeroesOptions', ['off', 'on', 'unmap'])),
   ],
   variants: variants(),
+  variantFeatures: { file: ['dynamic-auto-read-only'], host_device: ['dynamic-auto-read-only'], host_cdrom: ['dynamic-auto-read-only'] },
 };

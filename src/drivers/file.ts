@@ -4,7 +4,7 @@
  */
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
-import { bool, enumOf, int, opt, req, str } from '../qapi/schema.js';
+import { bool, enumOf, featured, int, opt, req, str } from '../qapi/schema.js';
 import type { BlockDriver, BlockdevOptions, DriverOpenHost } from './driver.js';
 
 const onOffAuto = enumOf('OnOffAuto', ['auto', 'on', 'off']);
@@ -41,7 +41,7 @@ export const file: BlockDriver = {
     opt('aio', enumOf('BlockdevAioOptions', ['threads', 'native', 'io_uring'])),
     opt('aio-max-batch', int),
     opt('drop-cache', bool),
-    opt('x-check-cache-dropped', bool),
+    featured(opt('x-check-cache-dropped', bool), 'unstable'),
   ],
   holdsFd: true,
   isFilter: false,

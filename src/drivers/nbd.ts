@@ -7,7 +7,7 @@
  */
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
-import { bool, enumOf, opt, req, str, uint32, type QapiType } from '../qapi/schema.js';
+import { bool, enumOf, featured, opt, req, str, uint32, type QapiType } from '../qapi/schema.js';
 import type { BlockDriver, BlockdevOptions, DriverOpenHost } from './driver.js';
 import type { NbdAddress } from './nbd-server.js';
 
@@ -82,7 +82,7 @@ export const nbd: BlockDriver = {
     opt('export', str),
     opt('tls-creds', str),
     opt('tls-hostname', str),
-    opt('x-dirty-bitmap', str),
+    featured(opt('x-dirty-bitmap', str), 'unstable'),
     opt('reconnect-delay', uint32),
     opt('open-timeout', uint32),
   ],

@@ -4,7 +4,8 @@
  */
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
-import { any, bool, int, opt, req, since } from '../qapi/schema.js';
+import { bool, int, opt, req, since } from '../qapi/schema.js';
+import { qcow2Encryption, qcow2OverlapChecks } from './qapi-only-variants.js';
 import { defaultPerms } from './default-perms.js';
 import type { BlockDriver, BlockdevOptions, DriverOpenHost } from './driver.js';
 import { checkSizeOptions } from './qemu-opts.js';
@@ -38,13 +39,13 @@ export const qcow2: BlockDriver = {
     opt('pass-discard-other', bool),
     // QEMU 8.2; its refusal on a version 2 image is not simulated (images here are version 3)
     since(1000, opt('discard-no-unref', bool)),
-    opt('overlap-check', any),
+    opt('overlap-check', qcow2OverlapChecks),
     opt('cache-size', int),
     opt('l2-cache-size', int),
     opt('l2-cache-entry-size', int),
     opt('refcount-cache-size', int),
     opt('cache-clean-interval', int),
-    opt('encrypt', any),
+    opt('encrypt', qcow2Encryption),
     opt('data-file', ref),
   ],
   holdsFd: false,

@@ -16,6 +16,7 @@ import { nullCo, nullMembers } from './null-co.js';
 import { qcow2 } from './qcow2.js';
 import { raw } from './raw.js';
 import { throttle } from './throttle.js';
+import { QAPI_ONLY_BLOCKDEV_VARIANTS } from './qapi-only-variants.js';
 
 /** A driver's entry in the table (the name the table had when it held only policies). */
 export type DriverPolicy = BlockDriver;
@@ -39,6 +40,7 @@ export const DRIVERS: DriverPolicies = {
 /** BlockdevOptions variants of drivers permgraph does not simulate: checked, then refused. */
 export const QAPI_ONLY_VARIANTS: Readonly<Record<string, (refs: BlockdevRefs) => readonly Member[]>> = {
   'null-aio': nullMembers,
+  ...QAPI_ONLY_BLOCKDEV_VARIANTS,
 };
 
 const driversWhere = (test: (driver: BlockDriver) => boolean): BlockDriver[] => Object.values(DRIVERS).filter(test);

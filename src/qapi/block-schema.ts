@@ -2,16 +2,18 @@
  * The QAPI types of the block commands permgraph takes (qapi/block-core.json, QEMU 7.2), but for
  * BlockdevOptions, whose variants come from the driver table (src/drivers/blockdev-options.ts).
  */
-import { any, bool, enumOf, int, listOf, opt, req, since, str, struct, type QapiType } from './schema.js';
+import { bool, enumOf, int, listOf, opt, req, since, size, str, struct, type QapiType } from './schema.js';
 
-/** BlockdevDriver: every value QEMU 7.2 accepts, simulated or not. */
+/** uint16, taken as a uint64: QEMU's range check ("expects uint16") is not made here. */
+const uint16: QapiType = { kind: 'uint64' };
+
+/** BlockdevDriver: every value the daemons accept, simulated or not (built without libblkio: no virtio-blk-*). */
 export const BLOCKDEV_DRIVERS = [
   'blkdebug', 'blklogwrites', 'blkreplay', 'blkverify', 'bochs', 'cloop', 'compress',
   'copy-before-write', 'copy-on-read', 'dmg', 'file', 'snapshot-access', 'ftp', 'ftps',
   'gluster', 'host_cdrom', 'host_device', 'http', 'https', 'iscsi', 'luks', 'nbd', 'nfs',
   'null-aio', 'null-co', 'nvme', 'parallels', 'preallocate', 'qcow', 'qcow2', 'qed', 'quorum',
-  'raw', 'rbd', 'replication', 'ssh', 'throttle', 'vdi', 'vhdx', 'virtio-blk-vfio-pci',
-  'virtio-blk-vhost-user', 'virtio-blk-vhost-vdpa', 'vmdk', 'vpc', 'vvfat',
+  'raw', 'rbd', 'replication', 'ssh', 'throttle', 'vdi', 'vhdx', 'vmdk', 'vpc', 'vvfat',
 ] as const;
 
 const unixSocket = struct(req('path', str), opt('abstract', bool), opt('tight', bool));
@@ -19,6 +21,19 @@ const inetSocket = struct(
   req('host', str), req('port', str), opt('numeric', bool), opt('to', int), opt('ipv4', bool),
   opt('ipv6', bool), opt('keep-alive', bool), opt('mptcp', bool),
 );
+
+/** SocketAddress: the flat union (vhost-user-blk's `addr`). */
+const socketAddress: QapiType = {
+  kind: 'union',
+  discriminator: 'type',
+  base: [req('type', enumOf('SocketAddressType', ['inet', 'unix', 'vsock', 'fd']))],
+  variants: {
+    inet: (inetSocket as Extract<QapiType, { kind: 'struct' }>).members,
+    unix: (unixSocket as Extract<QapiType, { kind: 'struct' }>).members,
+    vsock: [req('cid', str), req('port', str)],
+    fd: [req('str', str)],
+  },
+};
 
 export const socketAddressLegacy: QapiType = {
   kind: 'union',
@@ -52,26 +67,12 @@ export const blockExportOptions: QapiType = {
       opt('bitmaps', listOf({ kind: 'alternate', name: 'BlockDirtyBitmapOrStr', string: str, object: struct(req('node', str), req('name', str)) })),
       opt('allocation-depth', bool),
     ],
+    'vhost-user-blk': [req('addr', socketAddress), opt('logical-block-size', size), opt('num-queues', uint16)],
+    fuse: [req('mountpoint', str), opt('growable', bool), opt('allow-other', enumOf('FuseExportAllowOther', ['off', 'on', 'auto']))],
+    'vduse-blk': [req('name', str), opt('num-queues', uint16), opt('queue-size', uint16), opt('logical-block-size', size), opt('serial', str)],
   },
 };
 
-export const objectOptions: QapiType = {
-  kind: 'union',
-  discriminator: 'qom-type',
-  base: [
-    req('qom-type', enumOf('ObjectType', ['throttle-group', 'iothread', 'secret', 'memory-backend-ram'])),
-    req('id', str),
-  ],
-  variants: {
-    'throttle-group': [
-      opt('limits', any),
-      ...['x-iops-total', 'x-iops-total-max', 'x-iops-total-max-length', 'x-iops-read', 'x-iops-read-max',
-        'x-iops-read-max-length', 'x-iops-write', 'x-iops-write-max', 'x-iops-write-max-length',
-        'x-bps-total', 'x-bps-total-max', 'x-bps-total-max-length', 'x-bps-read', 'x-bps-read-max',
-        'x-bps-read-max-length', 'x-bps-write', 'x-bps-write-max', 'x-bps-write-max-length',
-        'x-iops-size'].map((name) => opt(name, int)),
-    ],
-    iothread: [opt('poll-max-ns', int), opt('poll-grow', int), opt('poll-shrink', int), opt('aio-max-batch', int)],
-  },
-};
+/** ObjectOptions (src/qapi/object-options.ts: every object type of qapi/qom.json). */
+export { objectOptions } from './object-options.js';
 

@@ -2,15 +2,15 @@
  * QAPI arguments of the block job commands (qapi/block-core.json, qapi/job.json, QEMU 7.2; the
  * members QEMU 10.0 added are tagged `since(1000, …)`).
  */
-import { bool, enumOf, int, opt, req, since, size, str, struct, type Member, type QapiType } from './schema.js';
+import { bool, enumOf, featured, int, opt, req, since, size, str, struct, type Member, type QapiType } from './schema.js';
 
 const onError = enumOf('BlockdevOnError', ['report', 'ignore', 'enospc', 'stop', 'auto']);
 const syncMode = enumOf('MirrorSyncMode', ['top', 'full', 'none', 'incremental', 'bitmap']);
 const jobCommon: Member[] = [opt('auto-finalize', bool), opt('auto-dismiss', bool)];
 
 export const blockCommitArgs: QapiType = struct(
-  opt('job-id', str), req('device', str), opt('base-node', str), opt('base', str), opt('top-node', str),
-  opt('top', str), opt('backing-file', str), since(1000, opt('backing-mask-protocol', bool)), opt('speed', int), opt('on-error', onError),
+  opt('job-id', str), req('device', str), opt('base-node', str), featured(opt('base', str), 'deprecated'), opt('top-node', str),
+  featured(opt('top', str), 'deprecated'), opt('backing-file', str), since(1000, opt('backing-mask-protocol', bool)), opt('speed', int), opt('on-error', onError),
   opt('filter-node-name', str), ...jobCommon,
 );
 
@@ -19,13 +19,11 @@ export const blockStreamArgs: QapiType = struct(
   since(1000, opt('backing-mask-protocol', bool)), opt('bottom', str), opt('speed', int), opt('on-error', onError), opt('filter-node-name', str), ...jobCommon,
 );
 
-const mirrorCommon: Member[] = [
-  opt('replaces', str), req('sync', syncMode), opt('speed', int), opt('granularity', int),
-  opt('buf-size', int), opt('on-source-error', onError), opt('on-target-error', onError),
-];
+const mirrorSync: Member[] = [opt('replaces', str), req('sync', syncMode)];
+const mirrorCommon: Member[] = [opt('speed', int), opt('granularity', int), opt('buf-size', int), opt('on-source-error', onError), opt('on-target-error', onError)];
 
 export const blockdevMirrorArgs: QapiType = struct(
-  opt('job-id', str), req('device', str), req('target', str), ...mirrorCommon,
+  opt('job-id', str), req('device', str), req('target', str), ...mirrorSync, ...mirrorCommon,
   opt('filter-node-name', str), opt('copy-mode', enumOf('MirrorCopyMode', ['background', 'write-blocking'])), ...jobCommon,
 );
 
@@ -33,7 +31,7 @@ const newImageMode = enumOf('NewImageMode', ['existing', 'absolute-paths']);
 
 export const driveMirrorArgs: QapiType = struct(
   opt('job-id', str), req('device', str), req('target', str), opt('format', str), opt('node-name', str),
-  ...mirrorCommon, opt('mode', newImageMode), opt('unmap', bool),
+  ...mirrorSync, opt('mode', newImageMode), ...mirrorCommon, opt('unmap', bool),
   opt('copy-mode', enumOf('MirrorCopyMode', ['background', 'write-blocking'])), ...jobCommon,
 );
 
@@ -42,7 +40,7 @@ const backupCommon: Member[] = [
   opt('bitmap-mode', enumOf('BitmapSyncMode', ['on-success', 'never', 'always'])), opt('compress', bool),
   opt('on-source-error', onError), opt('on-target-error', onError), ...jobCommon,
   opt('filter-node-name', str), since(1000, opt('discard-source', bool)),
-  opt('x-perf', struct(opt('use-copy-range', bool), opt('max-workers', int), opt('max-chunk', int), since(1000, opt('min-cluster-size', size)))),
+  featured(opt('x-perf', struct(opt('use-copy-range', bool), opt('max-workers', int), opt('max-chunk', int), since(1000, opt('min-cluster-size', size)))), 'unstable'),
 ];
 
 export const blockdevBackupArgs: QapiType = struct(...backupCommon, req('target', str));

@@ -13,17 +13,28 @@ export type QapiType =
   | { readonly kind: 'number' }
   | { readonly kind: 'any' }
   | { readonly kind: 'null' }
-  | { readonly kind: 'enum'; readonly name: string; readonly values: readonly string[] }
-  | { readonly kind: 'struct'; readonly members: readonly Member[] }
+  | {
+      readonly kind: 'enum';
+      readonly name: string;
+      readonly values: readonly string[];
+      /** The values with what a release adds or drops and their features (cut per release to `values`). */
+      readonly members?: readonly EnumMember[];
+      readonly features?: readonly string[];
+    }
+  | { readonly kind: 'struct'; readonly members: readonly Member[]; readonly features?: readonly string[] }
   | {
       readonly kind: 'union';
+      readonly features?: readonly string[];
       readonly base: readonly Member[];
       readonly discriminator: string;
       readonly variants: Readonly<Record<string, readonly Member[]>>;
+      /** Features of a variant's own type (BlockdevOptionsFile's `dynamic-auto-read-only`). */
+      readonly variantFeatures?: Readonly<Record<string, readonly string[]>>;
     }
   | {
       readonly kind: 'alternate';
       readonly name: string;
+      readonly features?: readonly string[];
       readonly string?: QapiType;
       readonly object?: QapiType;
       readonly null?: true;
@@ -31,6 +42,14 @@ export type QapiType =
       readonly number?: QapiType;
     }
   | { readonly kind: 'list'; readonly of: QapiType };
+
+/** One value of an enum, as query-qmp-schema's enum `members` lists it. */
+export interface EnumMember {
+  readonly name: string;
+  readonly since?: number;
+  readonly before?: number;
+  readonly features?: readonly string[];
+}
 
 export interface Member {
   readonly name: string;
@@ -40,6 +59,8 @@ export interface Member {
   readonly since?: number;
   /** The QEMU release from which it is gone (from that place: a member that moved is listed twice). */
   readonly before?: number;
+  /** Its QAPI features as query-qmp-schema lists them (`deprecated`, `unstable`). */
+  readonly features?: readonly string[];
 }
 
 export const str: QapiType = { kind: 'str' };
@@ -58,6 +79,11 @@ export const number: QapiType = { kind: 'number' };
 export const any: QapiType = { kind: 'any' };
 
 export const enumOf = (name: string, values: readonly string[]): QapiType => ({ kind: 'enum', name, values });
+/** An enum whose values carry features or came (`since`) or went (`before`) with a release. */
+export const enumWith = (name: string, members: readonly (string | EnumMember)[]): QapiType => {
+  const list = members.map((m) => (typeof m === 'string' ? { name: m } : m));
+  return { kind: 'enum', name, values: list.map((m) => m.name), members: list };
+};
 export const struct = (...members: Member[]): QapiType => ({ kind: 'struct', members });
 export const listOf = (of: QapiType): QapiType => ({ kind: 'list', of });
 export const req = (name: string, type: QapiType): Member => ({ name, type });
@@ -66,3 +92,7 @@ export const opt = (name: string, type: QapiType): Member => ({ name, type, opti
 export const since = (release: number, member: Member): Member => ({ ...member, since: release });
 /** A member (or its place among the others) that QEMU `release` no longer has. */
 export const before = (release: number, member: Member): Member => ({ ...member, before: release });
+/** A member with QAPI features (`deprecated`, `unstable`, …), as query-qmp-schema lists them. */
+export const featured = (member: Member, ...features: string[]): Member => ({ ...member, features });
+/** A struct, union, enum or alternate with QAPI features of its own. */
+export const withFeatures = <T extends QapiType>(type: T, ...features: string[]): T => ({ ...type, features });

@@ -75,11 +75,14 @@ describe('BlockdevOptions', () => {
   it('has a variant for every simulated driver and for the QAPI-only ones, all of them BlockdevDriver values', () => {
     expect(Object.keys(variants()).sort()).toEqual([...SIMULATED_DRIVERS, ...Object.keys(QAPI_ONLY_VARIANTS)].sort());
     for (const name of Object.keys(variants())) expect(BLOCKDEV_DRIVERS).toContain(name);
-    for (const name of Object.keys(QAPI_ONLY_VARIANTS)) expect(Object.keys(DRIVERS)).not.toContain(name);
+    // QAPI-only: no driver of the table opens one (copy-before-write is in it, but only a backup job makes one)
+    for (const name of Object.keys(QAPI_ONLY_VARIANTS)) expect(SIMULATED_DRIVERS).not.toContain(name);
+    for (const name of Object.keys(QAPI_ONLY_VARIANTS)) if (Object.keys(DRIVERS).includes(name)) expect(DRIVERS[name as keyof typeof DRIVERS].members).toBeUndefined();
   });
 
   it("keeps each variant's members in QEMU's order (it decides which error comes first)", () => {
-    expect(Object.fromEntries(Object.keys(variants()).map((name) => [name, memberNames(name)]))).toEqual({
+    // the simulated ones; every variant's order is held against the daemons' schemas by test/introspect.test.ts
+    expect(Object.fromEntries(Object.keys(variants()).map((name) => [name, memberNames(name)]))).toMatchObject({
       file: ['filename', 'pr-manager', 'locking', 'aio', 'aio-max-batch', 'drop-cache', 'x-check-cache-dropped'],
       'null-co': ['size', 'latency-ns', 'read-zeroes'],
       'null-aio': ['size', 'latency-ns', 'read-zeroes'],
