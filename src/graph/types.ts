@@ -170,7 +170,7 @@ export interface UserObject {
   readonly properties: Readonly<Record<string, unknown>>;
 }
 
-export type JobType = 'commit' | 'stream' | 'mirror' | 'backup';
+export type JobType = 'commit' | 'stream' | 'mirror' | 'backup' | 'create' | 'amend';
 
 /** What a job does to the graph, and what it must undo or finish. */
 export type JobPlan =
@@ -207,6 +207,12 @@ export type JobPlan =
       readonly kind: 'backup';
       readonly source: NodeName;
       readonly target: NodeName;
+    }
+  | {
+      /** blockdev-create and x-blockdev-amend (block/create.c, block/amend.c): no block job, no edges. */
+      readonly kind: 'create' | 'amend';
+      /** The node an amend job holds a reference to (bdrv_ref() until the job is freed). */
+      readonly holds: NodeName | null;
     };
 
 export interface Job {
