@@ -209,6 +209,7 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   nbdExportNameTooLong: [[], 'export name too long to send to server'],
   nbdBitmapNameTooLong: [[], 'x-dirty-bitmap query too long to send to server'],
   noTlsCreds: [['tls0'], "No TLS credentials with id 'tls0'"],
+  notTlsCreds: [['tg0'], "Object with id 'tg0' is not TLS credentials"],
   createNotSupported: [[], 'Driver does not support blockdev-create'],
   amendNotSupported: [[], 'Driver does not support x-blockdev-amend'],
   amendChangesDriver: [[], "x-blockdev-amend doesn't support changing the block driver"],
