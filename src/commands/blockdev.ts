@@ -6,6 +6,7 @@ import { closeNode } from '../core/close.js';
 import { transact } from '../core/tx.js';
 import { getNode, hasBackendParent } from '../graph/graph.js';
 import { opBlocked } from '../jobs/blockers.js';
+import { heldByJob } from '../jobs/image-jobs.js';
 import { blockdevOptions } from '../drivers/blockdev-options.js';
 import { req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
@@ -31,7 +32,8 @@ export const blockdevDel: Command = {
     const blocker = opBlocked(graph, name, 'drive-del');
     if (blocker) fail(blocker);
     if (!node.monitorOwned) fail(msg.notOwnedByMonitor(name));
-    if (node.parents.length > 0) fail(msg.blockDeviceInUse(name));
+    // bs->refcnt > 1: a parent, or an amend job's reference
+    if (node.parents.length > 0 || heldByJob(graph, name)) fail(msg.blockDeviceInUse(name));
     const result = transact(graph, env, (tx) => closeNode(tx, name));
     return { ...result, reply: {} };
   },

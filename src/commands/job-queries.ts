@@ -2,10 +2,11 @@
 import { jobsInOrder } from '../graph/graph.js';
 import type { Graph, Job } from '../graph/types.js';
 import { rulesOf } from '../models/rules.js';
+import { isBlockJob } from '../jobs/image-jobs.js';
 
-/** query-jobs (JobInfo). */
+/** query-jobs (JobInfo): newest first, as job_create() puts each job at the head of the list. */
 export function jobInfo(graph: Graph): Record<string, unknown>[] {
-  return jobsInOrder(graph).map((job) => ({
+  return jobsInOrder(graph).reverse().map((job) => ({
     id: job.id,
     type: job.type,
     status: job.status,
@@ -25,7 +26,7 @@ const activelySynced = (job: Job): boolean => job.len === 0 || (job.copyMode ===
 export function blockJobInfo(graph: Graph): Record<string, unknown>[] {
   const mirrorVariant = rulesOf(graph.model).qapiRelease >= 802;
   return jobsInOrder(graph)
-    .filter((job) => job.status !== 'concluded')
+    .filter((job) => job.status !== 'concluded' && isBlockJob(job))
     .map((job) => ({
       type: job.type,
       device: job.id,

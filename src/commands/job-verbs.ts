@@ -12,13 +12,14 @@ import type { Graph, Job } from '../graph/types.js';
 import { jobVerbError, type JobVerb } from '../jobs/job-status.js';
 import { abortJob, cancelJob, completeJob, completeMirror, dismissJob, finalizeJob } from '../jobs/lifecycle.js';
 import { draftJob, setJobStatus } from '../jobs/job-graph.js';
+import { isBlockJob } from '../jobs/image-jobs.js';
 import { cancelArgs, changeArgs, deviceArg, idArg, setSpeedArgs } from '../qapi/job-schema.js';
 import type { Command, CommandArgs } from './command.js';
 
 /** find_block_job(): block-job-* name jobs by `device`, and say DeviceNotActive when absent. */
 function blockJob(graph: Graph, id: string): Job {
   const job = getJob(graph, id);
-  if (!job) throw new QmpError('DeviceNotActive', msg.blockJobNotFound(id));
+  if (!job || !isBlockJob(job)) throw new QmpError('DeviceNotActive', msg.blockJobNotFound(id));
   return job;
 }
 

@@ -5,6 +5,7 @@ import { PERM_BITS, QMP_PERM_NAMES, qmpPermList } from '../perms/perm.js';
 import { bool, opt, struct } from '../qapi/schema.js';
 import { query, type Command } from './command.js';
 import { blockDeviceInfo } from './node-info.js';
+import { isBlockJob } from '../jobs/image-jobs.js';
 
 /** query-named-block-nodes: newest first, each node's whole record (node-info.ts). */
 export const queryNamedBlockNodes: Command = query(struct(opt('flat', bool)), (graph, args) =>
@@ -41,7 +42,7 @@ export function xdbgBlockGraph(graph: Graph): { nodes: XdbgNode[]; edges: Record
     addNode(key, 'block-backend', backend.name || (backend.owner.kind === 'device' ? backend.owner.id : ''));
     if (backend.edge !== null) addEdge(key, byId.get(backend.edge)!);
   }
-  for (const job of jobsInOrder(graph)) {
+  for (const job of jobsInOrder(graph).filter(isBlockJob)) {
     addNode(`job:${job.id}`, 'block-job', job.id);
     // job->nodes is built by prepending: newest edge first
     for (const id of [...job.edges].reverse()) addEdge(`job:${job.id}`, byId.get(id)!);

@@ -2,6 +2,7 @@
 import { blockdevAdd, blockdevDel } from './blockdev.js';
 import { query, type Command } from './command.js';
 import { JOB_COMMANDS } from './jobs.js';
+import { IMAGE_JOB_COMMANDS } from './image-commands.js';
 import { blockJobInfo, jobInfo } from './job-queries.js';
 import { blockExportAdd, blockExportDel, nbdServerStart, nbdServerStop, queryBlockExports } from './exports.js';
 import { objectAdd, objectDel } from './objects.js';
@@ -44,6 +45,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
   'query-jobs': query(undefined, jobInfo),
   'query-block-jobs': query(undefined, blockJobInfo),
   ...JOB_COMMANDS,
+  ...IMAGE_JOB_COMMANDS,
   'x-permgraph-query-open-files': xPermgraphQueryOpenFiles,
   'block-set-write-threshold': blockSetWriteThreshold,
   'change-backing-file': changeBackingFileCommand,

@@ -18,7 +18,7 @@ import type { Tx } from './tx-state.js';
 import { rulesOf, type ModelRules } from '../models/rules.js';
 
 /** The node holding a node's data, down through raw and filters: a file or NBD client node, if one shows. */
-function dataNodeBelow(tx: Tx, name: NodeName): BlockNode | undefined {
+export function dataNodeBelow(tx: Tx, name: NodeName): BlockNode | undefined {
   for (let node = tx.peekNode(name); node; ) {
     if (node.remote || node.file) return node;
     const driver = tx.policy(node.driver);

@@ -7,6 +7,7 @@ import type { Scenario, SetupStep } from '../scenario/schema.js';
 import { addExport, deleteExport, invalid, jobVerb, startJob } from './job-commands.js';
 import { addFile, addFilter, addFormat, addNull, chattrImage, chmodImage, deleteNode, reopen, resize, setActive, snapshot } from './node-commands.js';
 import { addNbd, changeNbdServer, NBD_SETUP } from './nbd-commands.js';
+import { amendImage, createImage } from './create-commands.js';
 import { Random } from './random.js';
 import { IMAGES, World } from './world.js';
 import { changeBackingFile, legacyNbdExport, queryNodes, setIothread, setWriteThreshold } from './query-commands.js';
@@ -17,6 +18,7 @@ const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
   [3, resize], [3, chmodImage], [2, chattrImage], [3, snapshot], [9, startJob], [8, jobVerb], [7, addExport],
   [3, deleteExport], [6, invalid], [5, addNbd], [2, changeNbdServer], [2, setActive],
   [4, queryNodes], [1, setWriteThreshold], [2, changeBackingFile], [1, setIothread], [2, legacyNbdExport],
+  [3, createImage], [2, amendImage],
 ];
 
 const MB = 1 << 20;

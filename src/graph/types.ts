@@ -182,7 +182,7 @@ export interface UserObject {
   readonly properties: Readonly<Record<string, unknown>>;
 }
 
-export type JobType = 'commit' | 'stream' | 'mirror' | 'backup';
+export type JobType = 'commit' | 'stream' | 'mirror' | 'backup' | 'create' | 'amend';
 
 /** What a job does to the graph, and what it must undo or finish. */
 export type JobPlan =
@@ -221,6 +221,12 @@ export type JobPlan =
       readonly target: NodeName;
       /** The source's bitmap it syncs (busy while the job runs) and the bitmap-mode. */
       readonly bitmap?: { readonly name: string; readonly mode: 'on-success' | 'never' | 'always' };
+    }
+  | {
+      /** blockdev-create and x-blockdev-amend (block/create.c, block/amend.c): no block job, no edges. */
+      readonly kind: 'create' | 'amend';
+      /** The node an amend job holds a reference to (bdrv_ref() until the job is freed). */
+      readonly holds: NodeName | null;
     };
 
 export interface Job {

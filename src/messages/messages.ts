@@ -3,9 +3,11 @@
  * function that produces it. Texts of permgraph's own, not QEMU's, are the last group.
  */
 import { bitmapMessages } from './bitmap-messages.js';
+import { imageJobMessages } from './image-job-messages.js';
 
 export const msg = {
   ...bitmapMessages,
+  ...imageJobMessages,
   // block.c: bdrv_a_allow_b()
   permissionConflict: (node: string, perms: string, requiredBy: string, requiredEdge: string, unsharedBy: string, unsharedEdge: string) =>
     `Permission conflict on node '${node}': permissions '${perms}' are both required by ${requiredBy} (uses node '${node}' as '${requiredEdge}' child) and unshared by ${unsharedBy} (uses node '${node}' as '${unsharedEdge}' child).`,
