@@ -97,6 +97,9 @@ export class TxDriverHost implements DriverOpenHost {
     node.filename = nodeFilename(tx.g as Graph, node);
     node.size = tx.mustNode(child).size;
   }
+  fileDriver(): string {
+    return this.tx.mustPeekNode(this.mustFileChild()).driver;
+  }
   readErrorBelowFile(): string | null {
     return readErrorBelow(this.tx, this.mustFileChild());
   }

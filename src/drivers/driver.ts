@@ -67,6 +67,8 @@ export interface DriverOpenHost {
    * refresh runs at once, and the node takes the child's filename and size.
    */
   attachFile(role: number): void;
+  /** The driver of the file child (its format name, as bdrv_get_format_name() gives it). */
+  fileDriver(): string;
   /** The image header under the file child, through raw and filters; undefined when none shows. */
   headerBelowFile(): HeaderFacts | undefined;
   /** Why a read through the file child fails (strerror text), or null: an NBD client whose server went away. */
@@ -101,6 +103,11 @@ export interface BlockDriver {
   readonly supportsBacking: boolean;
   /** Its mutable_opts, or null when it has no .bdrv_reopen_prepare (no node of it reopens). */
   readonly reopen: readonly string[] | null;
+  /**
+   * Options its .bdrv_reopen_prepare takes out of a reopen's options itself: a change of them is
+   * not refused, though, not being mutable_opts, none of them may be left out.
+   */
+  readonly reopenAbsorbs?: readonly string[];
   /** Its open, after the generic part of bdrv_open_inherit(); none when permgraph does not simulate it. */
   readonly open?: (host: DriverOpenHost, options: BlockdevOptions) => void;
   /** The image header of its file child shows through it (filters always do). */
@@ -119,9 +126,9 @@ export interface BlockDriver {
   readonly truncate?: (options: BlockdevOptions, size: bigint, length: bigint) => TruncateStep;
   /**
    * Its .bdrv_reopen_prepare's own check of a reopen to `readWrite` (after the generic ones): the
-   * refusal's text, or null.
+   * refusal's text, or null. `options` are the node's new options.
    */
-  readonly reopenPrepare?: (node: BlockNode, readWrite: boolean) => string | null;
+  readonly reopenPrepare?: (node: BlockNode, readWrite: boolean, options: BlockdevOptions) => string | null;
   /** The user objects (object-add ids) a node of this driver holds, by its options. */
   readonly objectsHeld?: (options: BlockdevOptions) => readonly string[];
 }

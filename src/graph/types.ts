@@ -22,7 +22,14 @@ export type DriverName =
   | 'commit_top'
   | 'mirror_top'
   | 'copy-before-write'
-  | 'nbd';
+  | 'nbd'
+  | 'null-aio'
+  | 'preallocate'
+  | 'compress'
+  | 'snapshot-access'
+  | 'replication'
+  | 'host_device'
+  | 'host_cdrom';
 export type FdMode = 'O_RDONLY' | 'O_RDWR';
 
 /** Who holds an edge: a node (child_of_bds), a BlockBackend (child_root) or a block job (child_job). */

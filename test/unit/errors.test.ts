@@ -210,6 +210,11 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   nbdBitmapNameTooLong: [[], 'x-dirty-bitmap query too long to send to server'],
   noTlsCreds: [['tls0'], "No TLS credentials with id 'tls0'"],
   notTlsCreds: [['tg0'], "Object with id 'tg0' is not TLS credentials"],
+  preallocateAlignment: [[512], 'prealloc-align parameter of preallocate filter is not aligned to 512'],
+  compressionUnsupported: [['file'], 'Compression is not supported for underlying format: file'],
+  replicationPrimaryTopId: [[], 'The primary side does not support option top-id'],
+  replicationMissingTopId: [[], 'Missing the option top-id'],
+  notDevice: [['host_device', '/tmp/a.img'], "'host_device' driver requires '/tmp/a.img' to be either a character or block device"],
 };
 
 describe('the message table (src/messages/messages.ts)', () => {
