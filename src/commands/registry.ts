@@ -1,5 +1,6 @@
 /** Every QMP command the simulator answers, by name. */
 import { blockdevAdd, blockdevDel } from './blockdev.js';
+import { xBlockdevChange } from './blockdev-change.js';
 import { query, type Command } from './command.js';
 import { JOB_COMMANDS } from './jobs.js';
 import { blockJobInfo, jobInfo } from './job-queries.js';
@@ -40,6 +41,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
   'query-block-jobs': query(undefined, blockJobInfo),
   ...JOB_COMMANDS,
   'x-permgraph-query-open-files': xPermgraphQueryOpenFiles,
+  'x-blockdev-change': xBlockdevChange,
 });
 
 /** The command a client names, if the simulator has it. */

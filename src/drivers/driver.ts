@@ -67,6 +67,12 @@ export interface DriverOpenHost {
    * refresh runs at once, and the node takes the child's filename and size.
    */
   attachFile(role: number): void;
+  /**
+   * bdrv_open_child(): the child `ref` names (a node, or options to open inline) opened now and
+   * linked as `edgeName` with `role`, the refresh at once; returns the child's size. A PRIMARY
+   * child is the node's file (bs->file): the node takes its filename and size.
+   */
+  openChild(ref: unknown, edgeName: string, role: number): number;
   /** The driver of the file child (its format name, as bdrv_get_format_name() gives it). */
   fileDriver(): string;
   /** The image header under the file child, through raw and filters; undefined when none shows. */
@@ -116,6 +122,11 @@ export interface BlockDriver {
   readonly exactFilename?: (options: BlockdevOptions) => string | undefined;
   /** strong_runtime_opts: options a file name cannot tell; given, they make the filename json:{…}. */
   readonly strongOptions?: readonly string[];
+  /**
+   * A .bdrv_refresh_filename that makes an exact filename of its children's (`exactOf(edgeName)`,
+   * undefined when a child has none): the filename, or undefined for json:{…}.
+   */
+  readonly filenameOf?: (options: BlockdevOptions, exactOf: (edgeName: string) => string | undefined) => string | undefined;
   /** It has a .bdrv_refresh_filename of its own; a filter without one shows json:{…}. */
   readonly refreshesFilename?: boolean;
   /**

@@ -12,7 +12,11 @@ import type { BlockDriver, BlockdevRefs } from './driver.js';
 import { file } from './file.js';
 import { mirrorTop } from './mirror-top.js';
 import { nbd } from './nbd.js';
+import { blkdebug } from './blkdebug.js';
+import { blklogwrites } from './blklogwrites.js';
+import { blkverify } from './blkverify.js';
 import { compress } from './compress.js';
+import { quorum } from './quorum.js';
 import { hostCdrom } from './host-cdrom.js';
 import { hostDevice } from './host-device.js';
 import { nullAio } from './null-aio.js';
@@ -48,6 +52,10 @@ export const DRIVERS: DriverPolicies = {
   replication,
   host_device: hostDevice,
   host_cdrom: hostCdrom,
+  blkdebug,
+  blklogwrites,
+  blkverify,
+  quorum,
 };
 
 /** BlockdevOptions variants of drivers permgraph does not simulate: checked, then refused. */

@@ -29,7 +29,11 @@ export type DriverName =
   | 'snapshot-access'
   | 'replication'
   | 'host_device'
-  | 'host_cdrom';
+  | 'host_cdrom'
+  | 'blkdebug'
+  | 'blklogwrites'
+  | 'blkverify'
+  | 'quorum';
 export type FdMode = 'O_RDONLY' | 'O_RDWR';
 
 /** Who holds an edge: a node (child_of_bds), a BlockBackend (child_root) or a block job (child_job). */
@@ -129,6 +133,8 @@ export interface BlockNode {
   readonly height: number;
   /** BDRV_O_INACTIVE: another process owns the image for now (`active: false`, blockdev-set-active). */
   readonly inactive: boolean;
+  /** A quorum's next_child_index once x-blockdev-change has changed its children (before: its number of children). */
+  readonly nextChildIndex?: number;
 }
 
 export type BackendOwner =

@@ -2,6 +2,8 @@
  * Every error text QEMU 7.2 gives that the simulator reproduces, in one table, with the QEMU
  * function that produces it. Texts of permgraph's own, not QEMU's, are the last group.
  */
+import { driverMsg } from './driver-messages.js';
+
 export const msg = {
   // block.c: bdrv_a_allow_b()
   permissionConflict: (node: string, perms: string, requiredBy: string, requiredEdge: string, unsharedBy: string, unsharedEdge: string) =>
@@ -259,13 +261,8 @@ export const msg = {
   jsonDictSeparator: () => 'expected separator in dict',
   jsonKeyNotString: () => 'key is not a string in object',
   jsonMissingColon: () => 'missing : in object pair',
-  // block/preallocate.c: preallocate_absorb_opts(); block/filter-compress.c: compress_open()
-  preallocateAlignment: (sector: number) => `prealloc-align parameter of preallocate filter is not aligned to ${sector}`,
-  compressionUnsupported: (format: string) => `Compression is not supported for underlying format: ${format}`,
-  // block/replication.c: replication_open(); block/file-posix.c: raw_open_common() (host_device, host_cdrom)
-  replicationPrimaryTopId: () => 'The primary side does not support option top-id',
-  replicationMissingTopId: () => 'Missing the option top-id',
-  notDevice: (driver: string, filename: string) => `'${driver}' driver requires '${filename}' to be either a character or block device`,
+  // the filter and special drivers' texts (src/messages/driver-messages.ts)
+  ...driverMsg,
   jsonDuplicateKey: () => 'duplicate key',
   jsonListSeparator: () => 'expected separator in list',
   jsonInvalidKeyword: (word: string) => `invalid keyword '${word}'`,

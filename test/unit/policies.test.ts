@@ -48,6 +48,10 @@ describe('the driver table', () => {
       replication: { name: 'replication', holdsFd: false, childPerm: true },
       host_device: { name: 'host_device', holdsFd: true, childPerm: false },
       host_cdrom: { name: 'host_cdrom', holdsFd: true, childPerm: false },
+      blkdebug: { name: 'blkdebug', holdsFd: false, childPerm: true },
+      blklogwrites: { name: 'blklogwrites', holdsFd: false, childPerm: true },
+      blkverify: { name: 'blkverify', holdsFd: false, childPerm: true },
+      quorum: { name: 'quorum', holdsFd: false, childPerm: true },
     });
   });
 
