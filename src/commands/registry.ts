@@ -1,5 +1,6 @@
 /** Every QMP command the simulator answers, by name. */
 import { blockdevAdd, blockdevDel } from './blockdev.js';
+import { xBlockdevChange } from './blockdev-change.js';
 import { query, type Command } from './command.js';
 import { JOB_COMMANDS } from './jobs.js';
 import { IMAGE_JOB_COMMANDS } from './image-commands.js';
@@ -57,6 +58,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
   ...BITMAP_COMMANDS,
   'query-commands': queryCommands(() => COMMANDS),
   'query-qmp-schema': queryQmpSchema(() => COMMANDS),
+  'x-blockdev-change': xBlockdevChange,
 });
 
 /** The command a client names, if the simulator has it. */

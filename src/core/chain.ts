@@ -3,6 +3,7 @@
  * links a running commit freezes on the way (bdrv_freeze_backing_chain()).
  */
 import { childByName, getNode, jobsInOrder } from '../graph/graph.js';
+import { fileChildOf } from '../graph/file-child.js';
 import type { Graph, NodeName } from '../graph/types.js';
 import { FILTER_DRIVERS } from '../drivers/registry.js';
 
@@ -10,11 +11,11 @@ import { FILTER_DRIVERS } from '../drivers/registry.js';
 export function belowInChain(graph: Graph, name: NodeName): NodeName | null {
   const node = getNode(graph, name);
   if (!node) return null;
-  const edge = childByName(graph, node, 'backing') ?? (isFilter(node.driver) ? childByName(graph, node, 'file') : undefined);
+  const edge = childByName(graph, node, 'backing') ?? (isFilter(node.driver) ? fileChildOf(graph, node) : undefined);
   return edge?.child ?? null;
 }
 
-/** A filter driver: its `file` child continues the chain. */
+/** A filter driver: its `file` child (bs->file) continues the chain. */
 export function isFilter(driver: string): boolean {
   return (FILTER_DRIVERS as ReadonlySet<string>).has(driver);
 }

@@ -5,7 +5,9 @@
  */
 import type { BackingName, DriverOpenHost, FileFacts, HeaderFacts } from '../drivers/driver.js';
 import type { NbdAddress, NbdExportInfo } from '../drivers/nbd-server.js';
+import { Role } from '../drivers/roles.js';
 import { getObject } from '../graph/graph.js';
+import { isFileEdge } from '../graph/file-child.js';
 import type { BlockNode, FdMode, Graph, NodeName, OpenFile } from '../graph/types.js';
 import type { ImageHeader } from '../storage/storage.js';
 import { nodeFilename } from './filename.js';
@@ -23,7 +25,7 @@ export function dataNodeBelow(tx: Tx, name: NodeName): BlockNode | undefined {
     if (node.remote || node.file) return node;
     const driver = tx.policy(node.driver);
     if (!driver.isFilter && driver.passesHeader?.(node.options) !== true) return undefined;
-    const file = node.children.map((id) => tx.peekEdge(id)).find((e) => e.name === 'file');
+    const file = node.children.map((id) => tx.peekEdge(id)).find(isFileEdge);
     node = file && tx.peekNode(file.child);
   }
   return undefined;
@@ -60,7 +62,10 @@ export class TxDriverHost implements DriverOpenHost {
   constructor(
     private readonly tx: Tx,
     readonly name: NodeName,
-    private readonly fileChild: NodeName | null,
+    private fileChild: NodeName | null,
+    private readonly openRef: (ref: unknown) => NodeName = () => {
+      throw new Error('internal: no child opener');
+    },
   ) {}
 
   get size(): number {
@@ -96,6 +101,22 @@ export class TxDriverHost implements DriverOpenHost {
     const node = tx.mustNode(name);
     node.filename = nodeFilename(tx.g as Graph, node);
     node.size = tx.mustNode(child).size;
+  }
+  openChild(ref: unknown, edgeName: string, role: number): number {
+    const { tx, name } = this;
+    const child = this.openRef(ref);
+    attachChild(tx, name, child, edgeName, role);
+    refresh(tx);
+    const node = tx.mustNode(name);
+    if (role & Role.PRIMARY && !(role & Role.COW)) {
+      this.fileChild = child;
+      node.size = tx.mustNode(child).size;
+    }
+    node.filename = nodeFilename(tx.g as Graph, node);
+    return tx.mustPeekNode(child).size;
+  }
+  fileDriver(): string {
+    return this.tx.mustPeekNode(this.mustFileChild()).driver;
   }
   readErrorBelowFile(): string | null {
     return readErrorBelow(this.tx, this.mustFileChild());

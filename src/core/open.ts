@@ -120,7 +120,7 @@ function openOne(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly
   const givenName = options['node-name'] as string | undefined;
 
   // bdrv_open_inherit(): a format or filter node opens its `file` child before itself (probing)
-  const fileChild = policy.childPerm ? openChildRef(tx, options['file'], flags, givenName ?? null) : null;
+  const fileChild = policy.childPerm && options['file'] !== undefined ? openChildRef(tx, options['file'], flags, givenName ?? null) : null;
 
   if (forceShare && !readOnly) fail(msg.forceShareReadWrite());
   // bdrv_parse_detect_zeroes(): unmapping zeroes needs discard=unmap (given, or a child's default)
@@ -144,7 +144,8 @@ function openOne(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly
   // an inline file child inherits from its parent, named by now if its name is generated
   if (fileChild !== null && typeof options['file'] === 'object' && givenName === undefined) tx.mustNode(fileChild).inheritsFrom = name;
   // the driver's own open, then bdrv_open_backing_file() for a driver that takes a backing
-  const host = new TxDriverHost(tx, name, fileChild);
+  // children a driver opens itself (bdrv_open_child()) take the node's own flags, and inherit from it
+  const host = new TxDriverHost(tx, name, fileChild, (ref) => openChildRef(tx, ref, { ...flags, inactive }, name));
   policy.open?.(host, options);
   loadBitmapsOnOpen(tx, name);
   // a protocol node's name for QMP: its exact filename, or its options as json:{…}
@@ -215,7 +216,7 @@ function attachBacking(tx: Tx, overlay: NodeName, backing: NodeName): void {
 /**
  * bdrv_refresh_filename() of a node whose links changed. QEMU works a node's filename out anew,
  * its children's first, whenever it is asked for one, so a new name shows in the nodes above it
- * too: here the parents that hold it as their `file` follow (a loop, any height). Overlays above
+ * too: here the parents that hold it as any child but a backing follow (a loop, any height). Overlays above
  * a backing keep theirs: along a chain thousands deep that would make every command quadratic,
  * and no recorded scenario shows the difference.
  */
@@ -228,7 +229,7 @@ export function refreshFilename(tx: Tx, name: NodeName): void {
     tx.mustNode(at).filename = filename;
     for (const id of node.parents) {
       const edge = tx.peekEdge(id);
-      if (edge.parent.kind === 'node' && edge.name === 'file') work.push(edge.parent.node);
+      if (edge.parent.kind === 'node' && edge.name !== 'backing') work.push(edge.parent.node);
     }
   }
 }

@@ -66,7 +66,10 @@ function refreshNode(tx: Tx, before: BlockNode): void {
     fail(old && !old.readOnly && !node.inactive ? msg.readOnlyWithWriters(node.name) : msg.nodeReadOnly());
   }
   if (node.file) checkFileLocks(tx, node, perm, shared);
-  for (const id of node.children) {
+  // oldest child first: bdrv_topological_dfs() visits bs->children newest first and prepends
+  // each, so among siblings QEMU checks the oldest first
+  for (let i = node.children.length - 1; i >= 0; i--) {
+    const id = node.children[i]!;
     const edge = tx.peekEdge(id);
     const want = childPerm(tx, node, edge, perm, shared);
     if (edge.perm !== want.perm || edge.shared !== want.shared) setEdgePerm(tx, tx.edge(id), want.perm, want.shared);

@@ -81,7 +81,7 @@ function prepare(tx: Tx, entry: QueueEntry, orphans: NodeName[]): void {
     const value = given[key];
     // node-name stays: a generated name is none of the node's options, so naming it is a change
     if (GENERIC.includes(key.split('.')[0]!) && key !== 'driver' && key !== 'force-share' && key !== 'node-name') continue;
-    if (key === 'backing' || key === 'file' || mutable.includes(key)) continue;
+    if (key === 'backing' || key === 'file' || mutable.includes(key) || driver.reopenAbsorbs?.includes(key)) continue;
     // bdrv_open_common() keeps force-share as a QemuOpts string: the QBool given now never equals it
     if (key === 'force-share') fail(msg.cannotChangeOption(key));
     // qjson: options may hold 64-bit integers (bigint) as the wire gave them
@@ -106,7 +106,7 @@ function driverPrepare(tx: Tx, entry: QueueEntry): void {
     const failure = renegotiate(tx, entry.name);
     if (failure) fail(failure);
   }
-  const refusal = driver.reopenPrepare(tx.mustPeekNode(entry.name), readWrite);
+  const refusal = driver.reopenPrepare(tx.mustPeekNode(entry.name), readWrite, entry.options);
   if (refusal) fail(refusal);
 }
 

@@ -71,6 +71,14 @@ export interface DriverOpenHost {
    * refresh runs at once, and the node takes the child's filename and size.
    */
   attachFile(role: number): void;
+  /**
+   * bdrv_open_child(): the child `ref` names (a node, or options to open inline) opened now and
+   * linked as `edgeName` with `role`, the refresh at once; returns the child's size. A PRIMARY
+   * child is the node's file (bs->file): the node takes its filename and size.
+   */
+  openChild(ref: unknown, edgeName: string, role: number): number;
+  /** The driver of the file child (its format name, as bdrv_get_format_name() gives it). */
+  fileDriver(): string;
   /** The image header under the file child, through raw and filters; undefined when none shows. */
   headerBelowFile(): HeaderFacts | undefined;
   /** Why a read through the file child fails (strerror text), or null: an NBD client whose server went away. */
@@ -105,6 +113,11 @@ export interface BlockDriver {
   readonly supportsBacking: boolean;
   /** Its mutable_opts, or null when it has no .bdrv_reopen_prepare (no node of it reopens). */
   readonly reopen: readonly string[] | null;
+  /**
+   * Options its .bdrv_reopen_prepare takes out of a reopen's options itself: a change of them is
+   * not refused, though, not being mutable_opts, none of them may be left out.
+   */
+  readonly reopenAbsorbs?: readonly string[];
   /** Its open, after the generic part of bdrv_open_inherit(); none when permgraph does not simulate it. */
   readonly open?: (host: DriverOpenHost, options: BlockdevOptions) => void;
   /** The image header of its file child shows through it (filters always do). */
@@ -113,6 +126,11 @@ export interface BlockDriver {
   readonly exactFilename?: (options: BlockdevOptions) => string | undefined;
   /** strong_runtime_opts: options a file name cannot tell; given, they make the filename json:{…}. */
   readonly strongOptions?: readonly string[];
+  /**
+   * A .bdrv_refresh_filename that makes an exact filename of its children's (`exactOf(edgeName)`,
+   * undefined when a child has none): the filename, or undefined for json:{…}.
+   */
+  readonly filenameOf?: (options: BlockdevOptions, exactOf: (edgeName: string) => string | undefined) => string | undefined;
   /** It has a .bdrv_refresh_filename of its own; a filter without one shows json:{…}. */
   readonly refreshesFilename?: boolean;
   /**
@@ -123,9 +141,9 @@ export interface BlockDriver {
   readonly truncate?: (options: BlockdevOptions, size: bigint, length: bigint) => TruncateStep;
   /**
    * Its .bdrv_reopen_prepare's own check of a reopen to `readWrite` (after the generic ones): the
-   * refusal's text, or null.
+   * refusal's text, or null. `options` are the node's new options.
    */
-  readonly reopenPrepare?: (node: BlockNode, readWrite: boolean) => string | null;
+  readonly reopenPrepare?: (node: BlockNode, readWrite: boolean, options: BlockdevOptions) => string | null;
   /** The user objects (object-add ids) a node of this driver holds, by its options. */
   readonly objectsHeld?: (options: BlockdevOptions) => readonly string[];
 }

@@ -4,7 +4,7 @@
  */
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
-import { bool, enumOf, featured, int, opt, req, str } from '../qapi/schema.js';
+import { bool, enumOf, featured, int, opt, req, str, type Member } from '../qapi/schema.js';
 import type { BlockDriver, BlockdevOptions, DriverOpenHost } from './driver.js';
 
 const onOffAuto = enumOf('OnOffAuto', ['auto', 'on', 'off']);
@@ -31,10 +31,8 @@ function openFile(host: DriverOpenHost, options: BlockdevOptions): void {
   });
 }
 
-export const file: BlockDriver = {
-  truncate: () => 'done',
-  name: 'file',
-  members: () => [
+/** BlockdevOptionsFile: the members of file, host_device and host_cdrom. */
+export const fileMembers = (): readonly Member[] => [
     req('filename', str),
     opt('pr-manager', str),
     opt('locking', onOffAuto),
@@ -42,7 +40,12 @@ export const file: BlockDriver = {
     opt('aio-max-batch', int),
     opt('drop-cache', bool),
     featured(opt('x-check-cache-dropped', bool), 'unstable'),
-  ],
+];
+
+export const file: BlockDriver = {
+  truncate: () => 'done',
+  name: 'file',
+  members: fileMembers,
   holdsFd: true,
   isFilter: false,
   supportsBacking: false,

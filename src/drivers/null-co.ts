@@ -1,7 +1,6 @@
 /**
  * The `null-co` protocol driver (block/null.c): no file, reads of zeroes (or of nothing) at a
- * given size. Its twin `null-aio` is only checked against its QAPI members: permgraph does not
- * simulate it, so blockdev-add refuses it after the checks.
+ * given size. Its twin `null-aio` (src/drivers/null-aio.ts) differs only in its name.
  */
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
@@ -30,16 +29,18 @@ function nullSize(host: DriverOpenHost, options: BlockdevOptions): number {
   return Number(size);
 }
 
-function openNull(host: DriverOpenHost, options: BlockdevOptions): void {
+export function openNull(host: DriverOpenHost, options: BlockdevOptions): void {
   host.size = nullSize(host, options);
 }
 
 /** null_strong_runtime_opts: given, no `null-co://` says what the node is. */
-const NULL_STRONG_OPTIONS = ['size', 'read-zeroes'];
+export const NULL_STRONG_OPTIONS = ['size', 'read-zeroes'];
 
-/** null_refresh_filename(): `null-co://` unless an option other than latency-ns was given. */
-const nullFilename = (options: BlockdevOptions): string | undefined =>
-  NULL_STRONG_OPTIONS.some((key) => options[key] !== undefined) ? undefined : 'null-co://';
+/** null_refresh_filename(): `<format_name>://` unless an option other than latency-ns was given. */
+export const nullFilename =
+  (format: string) =>
+  (options: BlockdevOptions): string | undefined =>
+    NULL_STRONG_OPTIONS.some((key) => options[key] !== undefined) ? undefined : `${format}://`;
 
 export const nullCo: BlockDriver = {
   name: 'null-co',
@@ -49,6 +50,6 @@ export const nullCo: BlockDriver = {
   supportsBacking: false,
   reopen: [],
   open: openNull,
-  exactFilename: nullFilename,
+  exactFilename: nullFilename('null-co'),
   strongOptions: NULL_STRONG_OPTIONS,
 };

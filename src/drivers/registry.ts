@@ -12,7 +12,18 @@ import type { BlockDriver, BlockdevRefs } from './driver.js';
 import { file } from './file.js';
 import { mirrorTop } from './mirror-top.js';
 import { nbd } from './nbd.js';
-import { nullCo, nullMembers } from './null-co.js';
+import { blkdebug } from './blkdebug.js';
+import { blklogwrites } from './blklogwrites.js';
+import { blkverify } from './blkverify.js';
+import { compress } from './compress.js';
+import { quorum } from './quorum.js';
+import { hostCdrom } from './host-cdrom.js';
+import { hostDevice } from './host-device.js';
+import { nullAio } from './null-aio.js';
+import { nullCo } from './null-co.js';
+import { preallocate } from './preallocate.js';
+import { replication } from './replication.js';
+import { snapshotAccess } from './snapshot-access.js';
 import { qcow2 } from './qcow2.js';
 import { raw } from './raw.js';
 import { throttle } from './throttle.js';
@@ -35,13 +46,23 @@ export const DRIVERS: DriverPolicies = {
   mirror_top: mirrorTop,
   'copy-before-write': copyBeforeWrite,
   nbd,
+  'null-aio': nullAio,
+  preallocate,
+  compress,
+  'snapshot-access': snapshotAccess,
+  replication,
+  host_device: hostDevice,
+  host_cdrom: hostCdrom,
+  blkdebug,
+  blklogwrites,
+  blkverify,
+  quorum,
 };
 
 /** BlockdevOptions variants of drivers permgraph does not simulate: checked, then refused. */
-export const QAPI_ONLY_VARIANTS: Readonly<Record<string, (refs: BlockdevRefs) => readonly Member[]>> = {
-  'null-aio': nullMembers,
-  ...QAPI_ONLY_BLOCKDEV_VARIANTS,
-};
+export const QAPI_ONLY_VARIANTS: Readonly<Record<string, (refs: BlockdevRefs) => readonly Member[]>> = Object.fromEntries(
+  Object.entries(QAPI_ONLY_BLOCKDEV_VARIANTS).filter(([name]) => !Object.hasOwn(DRIVERS, name)),
+);
 
 const driversWhere = (test: (driver: BlockDriver) => boolean): BlockDriver[] => Object.values(DRIVERS).filter(test);
 const namesWhere = (test: (driver: BlockDriver) => boolean): ReadonlySet<DriverName> =>

@@ -3,6 +3,7 @@
  * that `permgraph diff` replays. The setup makes a three-image chain holding data, a target, a
  * raw image and an unwritable one; the commands are weighted towards what management tools do.
  */
+import { addDriverFilter, addQuorum, addSpecial, blockdevChange } from './driver-commands.js';
 import type { Scenario, SetupStep } from '../scenario/schema.js';
 import { addExport, deleteExport, invalid, jobVerb, startJob } from './job-commands.js';
 import { addFile, addFilter, addFormat, addNull, chattrImage, chmodImage, deleteNode, reopen, resize, setActive, snapshot } from './node-commands.js';
@@ -19,6 +20,7 @@ const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
   [3, deleteExport], [6, invalid], [5, addNbd], [2, changeNbdServer], [2, setActive],
   [4, queryNodes], [1, setWriteThreshold], [2, changeBackingFile], [1, setIothread], [2, legacyNbdExport],
   [3, createImage], [2, amendImage],
+  [4, addDriverFilter], [2, addQuorum], [2, blockdevChange], [1, addSpecial],
 ];
 
 const MB = 1 << 20;

@@ -26,7 +26,18 @@ export type DriverName =
   | 'commit_top'
   | 'mirror_top'
   | 'copy-before-write'
-  | 'nbd';
+  | 'nbd'
+  | 'null-aio'
+  | 'preallocate'
+  | 'compress'
+  | 'snapshot-access'
+  | 'replication'
+  | 'host_device'
+  | 'host_cdrom'
+  | 'blkdebug'
+  | 'blklogwrites'
+  | 'blkverify'
+  | 'quorum';
 export type FdMode = 'O_RDONLY' | 'O_RDWR';
 
 /** Who holds an edge: a node (child_of_bds), a BlockBackend (child_root) or a block job (child_job). */
@@ -132,6 +143,8 @@ export interface BlockNode {
   readonly writeThreshold?: number;
   /** Its named dirty bitmaps (bs->dirty_bitmaps), newest first; absent: none. */
   readonly bitmaps?: readonly DirtyBitmap[];
+  /** A quorum's next_child_index once x-blockdev-change has changed its children (before: its number of children). */
+  readonly nextChildIndex?: number;
 }
 
 export type BackendOwner =

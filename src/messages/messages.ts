@@ -4,6 +4,7 @@
  */
 import { bitmapMessages } from './bitmap-messages.js';
 import { imageJobMessages } from './image-job-messages.js';
+import { driverMsg } from './driver-messages.js';
 
 export const msg = {
   ...bitmapMessages,
@@ -264,6 +265,8 @@ export const msg = {
   jsonDictSeparator: () => 'expected separator in dict',
   jsonKeyNotString: () => 'key is not a string in object',
   jsonMissingColon: () => 'missing : in object pair',
+  // the filter and special drivers' texts (src/messages/driver-messages.ts)
+  ...driverMsg,
   jsonDuplicateKey: () => 'duplicate key',
   jsonListSeparator: () => 'expected separator in list',
   jsonInvalidKeyword: (word: string) => `invalid keyword '${word}'`,

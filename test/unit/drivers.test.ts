@@ -44,8 +44,8 @@ describe('every driver has a file of its own', () => {
 
 describe('every entry agrees with itself', () => {
   it.each(entries)('%s', (name, driver) => {
-    // only file-posix holds a descriptor, and a protocol driver has no child to ask anything of
-    expect(driver.holdsFd).toBe(name === 'file');
+    // only file-posix (file, host_device, host_cdrom) holds a descriptor, and a protocol driver has no child to ask anything of
+    expect(driver.holdsFd).toBe(['file', 'host_device', 'host_cdrom'].includes(name));
     if (driver.holdsFd) expect(driver.childPerm).toBeUndefined();
     // a filter asks something of the child it filters, and names no file of its own
     if (driver.isFilter) {
@@ -57,7 +57,7 @@ describe('every entry agrees with itself', () => {
     if (driver.exactFilename) expect(driver.childPerm).toBeUndefined();
     // what blockdev-add can open it can name: a simulated driver has its QAPI variant
     if (driver.open) expect(driver.members).toBeDefined();
-    if (driver.refreshesFilename) expect(driver.isFilter).toBe(true);
+    if (driver.refreshesFilename) expect(driver.childPerm).toBeDefined();
     if (driver.passesHeader) expect(driver.isFilter).toBe(false);
   });
 
@@ -67,7 +67,8 @@ describe('every entry agrees with itself', () => {
     // `server.` names every member below `server`
     for (const key of driver.strongOptions ?? []) expect(members).toContain(key.replace(/\.$/, ''));
     if (driver.supportsBacking) expect(members).toContain('backing');
-    if (driver.childPerm) expect(members).toContain('file');
+    // a driver with children names the first it opens among its members (blkdebug `image`, blkverify `test`/`raw`, quorum `children`)
+    if (driver.childPerm) expect(members.filter((m) => ['file', 'image', 'raw', 'children'].includes(m))).not.toEqual([]);
   });
 });
 
@@ -95,35 +96,61 @@ describe('BlockdevOptions', () => {
       throttle: ['throttle-group', 'file'],
       'copy-on-read': ['file', 'bottom'],
       nbd: ['server', 'export', 'tls-creds', 'tls-hostname', 'x-dirty-bitmap', 'reconnect-delay', 'open-timeout'],
+      preallocate: ['file', 'prealloc-align', 'prealloc-size'],
+      compress: ['file'],
+      'snapshot-access': ['file'],
+      replication: ['file', 'mode', 'top-id'],
+      host_device: ['filename', 'pr-manager', 'locking', 'aio', 'aio-max-batch', 'drop-cache', 'x-check-cache-dropped'],
+      host_cdrom: ['filename', 'pr-manager', 'locking', 'aio', 'aio-max-batch', 'drop-cache', 'x-check-cache-dropped'],
+      blkdebug: [
+        'image', 'config', 'align', 'max-transfer', 'opt-write-zero', 'max-write-zero', 'opt-discard', 'max-discard',
+        'inject-error', 'set-state', 'take-child-perms', 'unshare-child-perms',
+      ],
+      blklogwrites: ['file', 'log', 'log-sector-size', 'log-append', 'log-super-update-interval'],
+      blkverify: ['test', 'raw'],
+      quorum: ['blkverify', 'children', 'vote-threshold', 'rewrite-corrupted', 'read-pattern'],
     });
   });
 
-  it('a QAPI-only driver passes the checks and is then refused', () => {
+  it('a driver QEMU knows that is neither simulated nor QAPI-only has no members: its options are refused', () => {
     const pg = createPermgraph({ model: 'qemu-7.2', storage: createVirtualStorage({}) });
-    expect(pg.execute({ execute: 'blockdev-add', arguments: { driver: 'null-aio', 'node-name': 'n', size: -1 } })).toEqual({
-      error: { class: 'GenericError', desc: `Driver 'null-aio' is not simulated by permgraph (simulated: ${SIMULATED_DRIVERS.join(', ')})` },
+    expect(pg.execute({ execute: 'blockdev-add', arguments: { driver: 'vvfat', 'node-name': 'n', dir: '/tmp' } })).toEqual({
+      error: { class: 'GenericError', desc: "Parameter 'dir' is unexpected" },
     });
   });
 });
 
 describe('the sets derived from the table', () => {
   it('are QEMU 7.2\'s', () => {
-    expect([...FILTER_DRIVERS]).toEqual(['throttle', 'copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write']);
-    expect([...UNREOPENABLE_DRIVERS]).toEqual(['copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write']);
+    expect([...FILTER_DRIVERS]).toEqual(['throttle', 'copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write', 'preallocate', 'compress', 'replication', 'blkdebug', 'blklogwrites', 'blkverify']);
+    expect([...UNREOPENABLE_DRIVERS]).toEqual([
+      'copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write', 'compress', 'snapshot-access', 'replication', 'blklogwrites', 'blkverify', 'quorum',
+    ]);
     expect([...BACKING_DRIVERS]).toEqual(['qcow2']);
-    expect(SIMULATED_DRIVERS).toEqual(['file', 'null-co', 'raw', 'qcow2', 'throttle', 'copy-on-read', 'nbd']);
+    expect(SIMULATED_DRIVERS).toEqual([
+      'file', 'null-co', 'raw', 'qcow2', 'throttle', 'copy-on-read', 'nbd',
+      'null-aio', 'preallocate', 'compress', 'snapshot-access', 'replication', 'host_device', 'host_cdrom',
+      'blkdebug', 'blklogwrites', 'blkverify', 'quorum',
+    ]);
   });
 
   it('and so are the filename rules', () => {
     const named = (test: (driver: BlockDriver) => boolean): string[] => entries.filter(([, d]) => test(d)).map(([n]) => n);
-    expect(named((d) => d.exactFilename !== undefined)).toEqual(['file', 'null-co', 'nbd']);
-    expect(named((d) => d.isFilter && !d.refreshesFilename)).toEqual(['throttle', 'copy-on-read']);
+    expect(named((d) => d.exactFilename !== undefined)).toEqual(['file', 'null-co', 'nbd', 'null-aio', 'host_device', 'host_cdrom']);
+    expect(named((d) => d.isFilter && !d.refreshesFilename)).toEqual(['throttle', 'copy-on-read', 'preallocate', 'compress', 'replication', 'blklogwrites']);
     expect(Object.fromEntries(entries.filter(([, d]) => d.strongOptions).map(([n, d]) => [n, d.strongOptions]))).toEqual({
       file: ['filename'],
       'null-co': ['size', 'read-zeroes'],
       raw: ['offset', 'size'],
       throttle: ['throttle-group'],
       nbd: ['export', 'tls-creds', 'tls-hostname', 'server.'],
+      'null-aio': ['size', 'read-zeroes'],
+      replication: ['mode', 'top-id'],
+      host_device: ['filename'],
+      host_cdrom: ['filename'],
+      blkdebug: ['config', 'inject-error.', 'set-state.', 'align', 'max-transfer', 'opt-write-zero', 'max-write-zero', 'opt-discard', 'max-discard'],
+      blklogwrites: ['log-append', 'log-sector-size'],
+      quorum: ['vote-threshold', 'blkverify', 'rewrite-corrupted', 'read-pattern'],
     });
     expect(Object.fromEntries(entries.map(([n, d]) => [n, d.reopen]))).toEqual({
       file: ['x-check-cache-dropped', 'drop-cache'],
@@ -140,6 +167,17 @@ describe('the sets derived from the table', () => {
       mirror_top: null,
       'copy-before-write': null,
       nbd: [],
+      'null-aio': [],
+      preallocate: [],
+      compress: null,
+      'snapshot-access': null,
+      replication: null,
+      host_device: ['x-check-cache-dropped', 'drop-cache'],
+      host_cdrom: ['x-check-cache-dropped', 'drop-cache'],
+      blkdebug: [],
+      blklogwrites: null,
+      blkverify: null,
+      quorum: null,
     });
   });
 });
