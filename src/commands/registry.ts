@@ -13,6 +13,9 @@ import { blockdevSnapshot } from './snapshot.js';
 import { deviceAdd, deviceDel } from './devices.js';
 import { qmpCapabilities, queryVersion, quit } from './session.js';
 import { nameRecord, ownEntry } from '../util/records.js';
+import { blockdevSnapshotSync } from './snapshot-sync.js';
+import { blockdevSnapshotDeleteInternalSync, blockdevSnapshotInternalSync } from './internal-snapshots.js';
+import { transactionCommand } from './transaction.js';
 
 /** No prototype: `constructor` or `__proto__` is no command (src/util/records.ts). */
 export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
@@ -40,6 +43,10 @@ export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
   'query-block-jobs': query(undefined, blockJobInfo),
   ...JOB_COMMANDS,
   'x-permgraph-query-open-files': xPermgraphQueryOpenFiles,
+  'blockdev-snapshot-sync': blockdevSnapshotSync,
+  'blockdev-snapshot-internal-sync': blockdevSnapshotInternalSync,
+  'blockdev-snapshot-delete-internal-sync': blockdevSnapshotDeleteInternalSync,
+  transaction: transactionCommand((name) => commandNamed(name)),
 });
 
 /** The command a client names, if the simulator has it. */

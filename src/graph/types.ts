@@ -122,6 +122,16 @@ export interface BlockNode {
   readonly height: number;
   /** BDRV_O_INACTIVE: another process owns the image for now (`active: false`, blockdev-set-active). */
   readonly inactive: boolean;
+  /** A qcow2 node's internal snapshots, oldest first (blockdev-snapshot-internal-sync); absent: none. */
+  readonly snapshots?: readonly InternalSnapshot[];
+}
+
+/** One internal snapshot of a qcow2 image (QEMUSnapshotInfo): its id and name. */
+export interface InternalSnapshot {
+  readonly id: string;
+  readonly name: string;
+  /** The simulated clock when it was taken (its date and VM clock). */
+  readonly clock: number;
 }
 
 export type BackendOwner =
