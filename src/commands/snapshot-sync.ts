@@ -9,7 +9,7 @@ import { openBlockdev } from '../core/open.js';
 import { Steps } from '../core/steps.js';
 import { transact } from '../core/tx.js';
 import { closeIfOrphan } from '../jobs/job-graph.js';
-import type { Tx } from '../core/tx-state.js';
+import type { Tx, TxEnv } from '../core/tx-state.js';
 import { DRIVERS, driverNamed } from '../drivers/registry.js';
 import { getNode } from '../graph/graph.js';
 import type { BlockNode, Graph, NodeName } from '../graph/types.js';
@@ -17,7 +17,7 @@ import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { enumOf, opt, req, str, struct } from '../qapi/schema.js';
 import { isImageFormat } from '../storage/storage.js';
-import type { Command, CommandArgs } from './command.js';
+import type { Command, CommandArgs, CommandResult } from './command.js';
 import { refuseIfBlocked } from './job-args.js';
 import { appendOverlay, checkOverlay, commitSnapshot } from './snapshot.js';
 
@@ -57,34 +57,44 @@ function openOverlay(tx: Tx, old: BlockNode, args: CommandArgs, format: string):
   return overlay;
 }
 
+/** external_snapshot_prepare() and _commit(): the overlay made, opened and appended. */
+function prepare(graph: Graph, args: CommandArgs, env: TxEnv): CommandResult {
+  const device = args['device'] as string | undefined;
+  const nodeName = args['node-name'] as string | undefined;
+  // bdrv_lookup_bs(device, node-name): qemu-storage-daemon has no named BlockBackends
+  const old = nodeName !== undefined ? getNode(graph, nodeName) : undefined;
+  if (!old) fail(msg.cannotFindDevice(device ?? '', nodeName ?? ''));
+  refuseIfBlocked(graph, old.name, 'external-snapshot');
+  const format = (args['format'] as string | undefined) ?? 'qcow2';
+  const snapshotNodeName = args['snapshot-node-name'] as string | undefined;
+  if (snapshotNodeName === undefined) fail(msg.overlayNodeNameMissing());
+  if (getNode(graph, snapshotNodeName)) fail(msg.overlayNodeNameInUse());
+  const steps = new Steps(graph, env);
+  try {
+    steps.run((tx) => {
+      const overlay = openOverlay(tx, old, args, format);
+      checkOverlay(tx.g as Graph, env, overlay);
+      appendOverlay(tx, old.name, overlay);
+    });
+  } catch (error) {
+    steps.fail(error);
+  }
+  return commitSnapshot(steps, old.name);
+}
+
+/** external_snapshot_clean(): bdrv_unref(new_bs), which closes an overlay no parent took over. */
+function clean(graph: Graph, args: CommandArgs, env: TxEnv): CommandResult {
+  const overlay = getNode(graph, args['snapshot-node-name'] as string);
+  if (!overlay || overlay.parents.length > 0) return { graph, events: [], reply: {} };
+  return { ...transact(graph, env, (tx) => closeIfOrphan(tx, overlay.name)), reply: {} };
+}
+
 export const blockdevSnapshotSync: Command = {
   args: blockdevSnapshotSyncArgs,
   run(graph, args, env) {
-    const device = args['device'] as string | undefined;
-    const nodeName = args['node-name'] as string | undefined;
-    // bdrv_lookup_bs(device, node-name): qemu-storage-daemon has no named BlockBackends
-    const old = nodeName !== undefined ? getNode(graph, nodeName) : undefined;
-    if (!old) fail(msg.cannotFindDevice(device ?? '', nodeName ?? ''));
-    refuseIfBlocked(graph, old.name, 'external-snapshot');
-    const format = (args['format'] as string | undefined) ?? 'qcow2';
-    const snapshotNodeName = args['snapshot-node-name'] as string | undefined;
-    if (snapshotNodeName === undefined) fail(msg.overlayNodeNameMissing());
-    if (getNode(graph, snapshotNodeName)) fail(msg.overlayNodeNameInUse());
-    const steps = new Steps(graph, env);
-    try {
-      steps.run((tx) => {
-        const overlay = openOverlay(tx, old, args, format);
-        checkOverlay(tx.g as Graph, env, overlay);
-        appendOverlay(tx, old.name, overlay);
-      });
-    } catch (error) {
-      steps.fail(error);
-    }
-    const committed = commitSnapshot(steps, old.name);
-    // external_snapshot_clean(): bdrv_unref(new_bs), which closes an overlay no parent took over
-    const overlay = getNode(committed.graph, snapshotNodeName)!;
-    if (overlay.parents.length > 0) return committed;
-    const closed = transact(committed.graph, env, (tx) => closeIfOrphan(tx, overlay.name));
-    return { graph: closed.graph, events: [...committed.events, ...closed.events], reply: {} };
+    const prepared = prepare(graph, args, env);
+    const cleaned = clean(prepared.graph, args, env);
+    return { graph: cleaned.graph, events: [...prepared.events, ...cleaned.events], reply: {} };
   },
+  action: { prepare, clean },
 };

@@ -111,13 +111,21 @@ export function transactionCommand(lookup: CommandLookup): Command {
       try {
         refuseMode(release, actions, mode, index);
         if (action.type === 'abort') fail(msg.transactionAborted());
-        const result = lookup(action.type)!.run(current, action.data, env);
+        const command = lookup(action.type)!;
+        const result = (command.action?.prepare ?? command.run)(current, action.data, env);
         current = result.graph;
         events.push(...result.events);
       } catch (error) {
         throw refusal(error, index);
       }
     });
+    // the actions' .clean: QEMU 7.2 in their order, QEMU 10.0 (tran_commit()) newest first
+    const cleans = actions.filter((a) => lookup(a.type)?.action);
+    for (const action of release >= 1000 ? [...cleans].reverse() : cleans) {
+      const cleaned = lookup(action.type)!.action!.clean(current, action.data, env);
+      current = cleaned.graph;
+      events.push(...cleaned.events);
+    }
     return { graph: current, events, reply: {} };
   },
 };
