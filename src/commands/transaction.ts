@@ -12,7 +12,10 @@
  * that action answers it (`Parameter 'actions[0].type' does not accept value '…'`).
  */
 import type { GraphEvent } from '../core/events.js';
-import { TxError } from '../core/tx.js';
+import { transact, TxError } from '../core/tx.js';
+import type { TxEnv } from '../core/tx-state.js';
+import { getJob, jobsInOrder } from '../graph/graph.js';
+import { draftJob } from '../jobs/job-graph.js';
 import type { Graph } from '../graph/types.js';
 import { fail, QmpError } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
@@ -89,6 +92,16 @@ function refuseMode(release: number, actions: readonly Action[], mode: string, i
   }
 }
 
+/** job_txn_new(): the jobs the actions started share one JobTxn, named by the first one's seq. */
+function groupJobs(before: Graph, after: Graph, env: TxEnv): Graph {
+  const started = jobsInOrder(after).filter((job) => !getJob(before, job.id));
+  if (started.length === 0) return after;
+  const txn = `txn${started[0]!.seq}`;
+  return transact(after, env, (tx) => {
+    for (const job of started) draftJob(tx, job.id).txn = txn;
+  }).graph;
+}
+
 /** Action `index` ran on an evolved snapshot: its refusal leaves nothing behind but the answer. */
 function refusal(error: unknown, index: number): unknown {
   if (index === 0 || !(error instanceof TxError)) return error;
@@ -119,6 +132,7 @@ export function transactionCommand(lookup: CommandLookup): Command {
         throw refusal(error, index);
       }
     });
+    if (mode === 'grouped') current = groupJobs(graph, current, env);
     // the actions' .clean: QEMU 7.2 in their order, QEMU 10.0 (tran_commit()) newest first
     const cleans = actions.filter((a) => lookup(a.type)?.action);
     for (const action of release >= 1000 ? [...cleans].reverse() : cleans) {

@@ -9,12 +9,14 @@ import { addFile, addFilter, addFormat, addNull, chattrImage, chmodImage, delete
 import { addNbd, changeNbdServer, NBD_SETUP } from './nbd-commands.js';
 import { Random } from './random.js';
 import { IMAGES, World } from './world.js';
+import { deleteInternalSnapshot, internalSnapshot, snapshotSync, transaction } from './transaction-commands.js';
 
 /** Each command generator with its weight. */
 const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
   [12, addFile], [12, addFormat], [3, addNull], [4, addFilter], [7, reopen], [6, deleteNode],
   [3, resize], [3, chmodImage], [2, chattrImage], [3, snapshot], [9, startJob], [8, jobVerb], [7, addExport],
   [3, deleteExport], [6, invalid], [5, addNbd], [2, changeNbdServer], [2, setActive],
+  [2, snapshotSync], [2, internalSnapshot], [1, deleteInternalSnapshot], [3, transaction],
 ];
 
 const MB = 1 << 20;

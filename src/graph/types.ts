@@ -252,6 +252,8 @@ export interface Job {
   readonly backends: readonly BackendId[];
   /** Why the job failed (job->err), once it has. */
   readonly error?: string;
+  /** Its JobTxn, shared with the other jobs of a `completion-mode: grouped` transaction. */
+  readonly txn?: string;
 }
 
 export interface Graph {
