@@ -18,6 +18,14 @@ export interface Command {
   /** The QEMU release that added it (major * 100 + minor); a model of an older one does not know it. */
   readonly since?: number;
   run(graph: Graph, args: CommandArgs, env: TxEnv): CommandResult;
+  /**
+   * As an action of `transaction`: run() without its last step, and that step (QEMU's .clean),
+   * which the transaction runs only once every action was prepared and committed.
+   */
+  readonly action?: {
+    prepare(graph: Graph, args: CommandArgs, env: TxEnv): CommandResult;
+    clean(graph: Graph, args: CommandArgs, env: TxEnv): CommandResult;
+  };
 }
 
 /** A command that only reads. */

@@ -3,6 +3,7 @@
  */
 import { exportBitmaps } from './export-bitmaps.js';
 import { insertBackend, removeBackend, setBackendPerm } from '../core/backends.js';
+import { closeIfOrphan } from '../jobs/job-graph.js';
 import { fail } from '../messages/errors.js';
 import type { GraphEvent } from '../core/events.js';
 import { msg } from '../messages/messages.js';
@@ -38,7 +39,11 @@ export const nbdServerStart: Command = {
 function deleteExport(tx: Tx, id: string): void {
   const exp = getShard(tx.g.exports, id);
   if (!exp) return;
+  const edge = tx.backend(exp.backend)?.edge ?? null;
+  const node = edge !== null ? tx.edge(edge).child : null;
   removeBackend(tx, exp.backend);
+  // blk_unref(): a node only the export held (an overlay of blockdev-snapshot-sync) is closed
+  if (node !== null) closeIfOrphan(tx, node);
   deleteShard(tx.g.exports, id);
   deleteShard(tx.g.exportNames, exp.name);
   tx.emit({ type: 'qmp.event', event: 'BLOCK_EXPORT_DELETED', data: { id } });

@@ -20,6 +20,9 @@ import { nbdServerAdd, nbdServerRemove } from './nbd-legacy.js';
 import { blockSetWriteThreshold, changeBackingFileCommand, xBlockdevSetIothread } from './node-commands.js';
 import { BITMAP_COMMANDS } from './bitmap-commands.js';
 import { queryCommands, queryQmpSchema } from './introspection.js';
+import { blockdevSnapshotSync } from './snapshot-sync.js';
+import { blockdevSnapshotDeleteInternalSync, blockdevSnapshotInternalSync } from './internal-snapshots.js';
+import { transactionCommand } from './transaction.js';
 
 /** No prototype: `constructor` or `__proto__` is no command (src/util/records.ts). */
 export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
@@ -59,6 +62,10 @@ export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
   'query-commands': queryCommands(() => COMMANDS),
   'query-qmp-schema': queryQmpSchema(() => COMMANDS),
   'x-blockdev-change': xBlockdevChange,
+  'blockdev-snapshot-sync': blockdevSnapshotSync,
+  'blockdev-snapshot-internal-sync': blockdevSnapshotInternalSync,
+  'blockdev-snapshot-delete-internal-sync': blockdevSnapshotDeleteInternalSync,
+  transaction: transactionCommand((name) => commandNamed(name)),
 });
 
 /** The command a client names, if the simulator has it. */

@@ -188,7 +188,7 @@ function asBackingOpen<T>(levels: number, open: () => T): T {
  */
 function openBacking(tx: Tx, name: NodeName, options: BlockdevOptions, header: BackingName): HeaderBacking | undefined {
   const overlay = tx.mustPeekNode(name).filename;
-  const headerPath = !header.backingFile ? '' : isAbsolutePath(header.backingFile) ? header.backingFile : resolvePath(dirnamePath(overlay), header.backingFile);
+  const headerPath = !header.backingFile ? '' : isAbsolutePath(header.backingFile) || header.backingFile.startsWith('json:') ? header.backingFile : resolvePath(dirnamePath(overlay), header.backingFile);
   // bs->auto_backing_file: the header's name as written; an implicit backing's filename once opened
   if (headerPath) tx.mustNode(name).autoBackingFile = headerPath;
   const backing = options['backing'];

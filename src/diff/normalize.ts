@@ -68,11 +68,18 @@ export function normalizeObservation(obs: Observation | null | undefined): JsonO
   return out;
 }
 
+/** A SnapshotInfo's date and VM clock (the host's when it was taken) left out. */
+const CLOCK_KEYS = ['date-sec', 'date-nsec', 'vm-clock-sec', 'vm-clock-nsec'];
+function withoutClocks(value: Json): Json {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !('date-sec' in value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !CLOCK_KEYS.includes(k))) as Json;
+}
+
 /** One step's normalized form (its paths as they are). */
 export function normalizeStep(step: TraceStep): JsonObject {
   const rec: JsonObject = {};
   for (const key of STEP_KEYS) if (step[key] !== undefined) rec[key] = implicit(step[key] as Json);
-  if (step.return !== undefined) rec['return'] = COMPARED_RETURNS.test(step.execute ?? '') ? fsIndependent(implicit(step.return)) : 'ok';
+  if (step.return !== undefined) rec['return'] = COMPARED_RETURNS.test(step.execute ?? '') ? fsIndependent(implicit(withoutClocks(step.return))) : 'ok';
   if (step.obs) rec['obs'] = normalizeObservation(step.obs);
   return rec;
 }

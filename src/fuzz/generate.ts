@@ -12,6 +12,7 @@ import { amendImage, createImage } from './create-commands.js';
 import { Random } from './random.js';
 import { IMAGES, World } from './world.js';
 import { changeBackingFile, legacyNbdExport, queryNodes, setIothread, setWriteThreshold } from './query-commands.js';
+import { deleteInternalSnapshot, internalSnapshot, snapshotSync, transaction } from './transaction-commands.js';
 
 /** Each command generator with its weight. */
 const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
@@ -21,6 +22,7 @@ const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
   [4, queryNodes], [1, setWriteThreshold], [2, changeBackingFile], [1, setIothread], [2, legacyNbdExport],
   [3, createImage], [2, amendImage],
   [4, addDriverFilter], [2, addQuorum], [2, blockdevChange], [1, addSpecial],
+  [2, snapshotSync], [2, internalSnapshot], [1, deleteInternalSnapshot], [3, transaction],
 ];
 
 const MB = 1 << 20;

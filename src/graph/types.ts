@@ -145,6 +145,16 @@ export interface BlockNode {
   readonly bitmaps?: readonly DirtyBitmap[];
   /** A quorum's next_child_index once x-blockdev-change has changed its children (before: its number of children). */
   readonly nextChildIndex?: number;
+  /** A qcow2 node's internal snapshots, oldest first (blockdev-snapshot-internal-sync); absent: none. */
+  readonly snapshots?: readonly InternalSnapshot[];
+}
+
+/** One internal snapshot of a qcow2 image (QEMUSnapshotInfo): its id and name. */
+export interface InternalSnapshot {
+  readonly id: string;
+  readonly name: string;
+  /** The simulated clock when it was taken (its date and VM clock). */
+  readonly clock: number;
 }
 
 export type BackendOwner =
@@ -275,6 +285,8 @@ export interface Job {
   readonly backends: readonly BackendId[];
   /** Why the job failed (job->err), once it has. */
   readonly error?: string;
+  /** Its JobTxn, shared with the other jobs of a `completion-mode: grouped` transaction. */
+  readonly txn?: string;
 }
 
 export interface Graph {

@@ -16,6 +16,8 @@ export type BlockOp =
   | 'drive-del'
   | 'eject'
   | 'external-snapshot'
+  | 'internal-snapshot'
+  | 'internal-snapshot-delete'
   | 'mirror-source'
   | 'mirror-target'
   | 'resize'

@@ -37,8 +37,9 @@ function secondsLeft(current: Job): number {
 export function advanceJobs(tx: Tx, seconds: number): void {
   tx.g.clock += seconds;
   for (const id of Object.keys(tx.g.jobs)) {
-    const current = job(tx, id);
-    if (current.status !== 'running') continue;
+    // a job of the same JobTxn may have ended with one before it
+    const current = getJob(tx.g as Graph, id);
+    if (current?.status !== 'running') continue;
     const draft = draftJob(tx, id);
     if (seconds >= secondsLeft(current)) {
       draft.offset = current.len;

@@ -16,6 +16,7 @@ import { readOnlyReopenRefused, reopenSetReadOnly } from '../core/reopen.js';
 import { Role } from '../drivers/roles.js';
 import { belowInChain } from '../core/chain.js';
 import { rulesOf, type ModelRules } from '../models/rules.js';
+import { isCompleted, txnJobs } from './job-txn.js';
 import {
   afterReply,
   closeIfOrphan,
@@ -194,13 +195,20 @@ function jobExit(tx: Tx, id: string, end: () => void): void {
   else end();
 }
 
-/** job_completed_txn_success(): waiting, pending, and on to finalize when that is automatic. */
+/**
+ * job_completed_txn_success(): waiting until every job of its JobTxn has completed, then all
+ * pending, and on to finalize when that is automatic for all of them.
+ */
 export function completeJob(tx: Tx, id: string): void {
   jobExit(tx, id, () => {
     setJobStatus(tx, id, 'waiting');
-    setJobStatus(tx, id, 'pending');
-    if (!job(tx, id).autoFinalize) emitBlockJobEvent(tx, 'BLOCK_JOB_PENDING', job(tx, id));
-    else finalizeJob(tx, id);
+    const group = txnJobs(tx.g as Graph, job(tx, id));
+    if (group.some((other) => !isCompleted(other))) return;
+    for (const other of group) {
+      setJobStatus(tx, other.id, 'pending');
+      if (!other.autoFinalize) emitBlockJobEvent(tx, 'BLOCK_JOB_PENDING', job(tx, other.id));
+    }
+    if (group.every((other) => other.autoFinalize)) for (const other of group) finalizeJob(tx, other.id);
   });
 }
 
@@ -213,10 +221,16 @@ export function abortJob(tx: Tx, id: string): void {
   if (status === 'paused') setJobStatus(tx, id, 'running');
   else if (status === 'standby') setJobStatus(tx, id, 'ready');
   jobExit(tx, id, () => {
+    const group = txnJobs(tx.g as Graph, job(tx, id));
     setJobStatus(tx, id, 'aborting');
     finishGraph(tx, id, false);
     emitBlockJobEvent(tx, 'BLOCK_JOB_CANCELLED', job(tx, id));
     conclude(tx, id);
+    // job_completed_txn_abort(): the other jobs of its JobTxn are cancelled with it
+    for (const other of group) {
+      const peer = other.id === id ? undefined : getJob(tx.g as Graph, other.id);
+      if (peer && peer.status !== 'concluded' && !peer.cancelled) abortJob(tx, peer.id);
+    }
   });
 }
 

@@ -284,6 +284,26 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   cannotRemoveChild: [['f0'], 'The node f0 does not support removing a child'],
   alreadyHasParent: [['f0'], 'The node f0 already has a parent'],
   notDevice: [['host_device', '/tmp/a.img'], "'host_device' driver requires '/tmp/a.img' to be either a character or block device"],
+  overlayIsFilter: [[], 'Filters cannot be used as overlays'],
+  overlayNodeNameMissing: [[], 'New overlay node-name missing'],
+  overlayNodeNameInUse: [[], 'New overlay node-name already in use'],
+  backingNotSupported: [['raw'], "Backing file not supported for file format 'raw'"],
+  deviceReadOnly: [['q0'], "Device 'q0' is read only"],
+  noInternalSnapshots: [['raw', 'r1'], "Block format 'raw' used by device 'r1' does not support internal snapshots"],
+  snapshotNameEmpty: [[], 'Name is empty'],
+  snapshotExists: [['s1', 'q0'], "Snapshot with name 's1' already exists on device 'q0'"],
+  snapshotNameOrId: [[], 'Name or id must be provided'],
+  snapshotNotFound: [[undefined, 'zz', 'q0'], "Snapshot with id 'null' and name 'zz' does not exist on device 'q0'"],
+  snapshotListUnsupported: [[], 'Failed to get a snapshot list: Operation not supported'],
+  completionModeUnsupported: [
+    ['blockdev-snapshot-internal-sync', 'grouped'],
+    "Action 'blockdev-snapshot-internal-sync' does not support Transaction property completion-mode = grouped",
+  ],
+  completionModeUnsupported10: [
+    ['blockdev-snapshot-internal-sync', 'grouped'],
+    "Action 'blockdev-snapshot-internal-sync' does not support transaction property completion-mode = grouped",
+  ],
+  transactionAborted: [[], 'Transaction aborted using Abort action'],
 };
 
 describe('the message table (src/messages/messages.ts)', () => {
