@@ -3,6 +3,7 @@
  * that `permgraph diff` replays. The setup makes a three-image chain holding data, a target, a
  * raw image and an unwritable one; the commands are weighted towards what management tools do.
  */
+import { addBitmap, backupBitmap, bitmapVerb, exportBitmaps } from './bitmap-commands.js';
 import type { Scenario, SetupStep } from '../scenario/schema.js';
 import { addExport, deleteExport, invalid, jobVerb, startJob } from './job-commands.js';
 import { addFile, addFilter, addFormat, addNull, chattrImage, chmodImage, deleteNode, reopen, resize, setActive, snapshot } from './node-commands.js';
@@ -15,6 +16,7 @@ const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
   [12, addFile], [12, addFormat], [3, addNull], [4, addFilter], [7, reopen], [6, deleteNode],
   [3, resize], [3, chmodImage], [2, chattrImage], [3, snapshot], [9, startJob], [8, jobVerb], [7, addExport],
   [3, deleteExport], [6, invalid], [5, addNbd], [2, changeNbdServer], [2, setActive],
+  [5, addBitmap], [5, bitmapVerb], [3, backupBitmap], [2, exportBitmaps],
 ];
 
 const MB = 1 << 20;
