@@ -4,6 +4,7 @@
  * permissions are refreshed, then the BlockBackends on it take the perms they were holding back.
  * Each is a step of its own: what was activated before a failure stays active.
  */
+import { inactivateBitmaps, loadBitmapsOnOpen } from './bitmaps.js';
 import { backendsInOrder, getBackend, getEdge, getNode, hasBackendParent, nodesInOrder, parentEdges } from '../graph/graph.js';
 import type { BackendId, Graph, NodeName } from '../graph/types.js';
 import { PERM_ALL } from '../perms/perm.js';
@@ -52,6 +53,9 @@ function activateOne(steps: Steps, name: NodeName): void {
   if (getNode(steps.graph, name)!.inactive) {
     steps.run((tx) => {
       tx.mustNode(name).inactive = false;
+      // qcow2_co_invalidate_cache(): qcow2_close() stores and releases, qcow2_do_open() loads
+      inactivateBitmaps(tx, name);
+      loadBitmapsOnOpen(tx, name);
       tx.touch(name);
     });
   }

@@ -73,10 +73,23 @@ export function loadBitmapsOnOpen(tx: Tx, name: NodeName): void {
   if (!storesPersistentBitmaps(node.driver) || node.inactive) return;
   const identity = imageIdentity(tx, name);
   if (identity === undefined) return;
-  const loaded = storedAt(tx, identity).map(
+  const loaded = storedAt(tx, identity).filter((s) => !bitmapsOf(node).some((b) => b.name === s.name)).map(
     (s): DirtyBitmap => ({ name: s.name, size: nodeLength(node), granularity: s.granularity, persistent: true, disabled: !s.auto, readonly: node.readOnly }),
   );
-  if (loaded.length > 0) setBitmaps(tx, name, [...loaded].reverse());
+  if (loaded.length > 0) setBitmaps(tx, name, [...loaded.reverse(), ...bitmapsOf(node)]);
+}
+
+/**
+ * qcow2_inactivate(): the bitmaps stored, then the persistent ones the image now holds released
+ * (qcow2_store_persistent_dirty_bitmaps() with release_stored); a node that cannot write stores
+ * and releases nothing. Activation loads them again (qcow2_co_invalidate_cache()).
+ */
+export function inactivateBitmaps(tx: Tx, name: NodeName): void {
+  const node = tx.mustPeekNode(name);
+  if (!storesPersistentBitmaps(node.driver) || node.inactive) return;
+  if (node.readOnly && bitmapsOf(node).some((b) => b.persistent && !b.readonly)) return;
+  storeBitmaps(tx, name, !node.readOnly);
+  setBitmaps(tx, name, bitmapsOf(node).filter((b) => !b.persistent));
 }
 
 /**

@@ -5,6 +5,7 @@
  * BDRV_O_INACTIVE, and its children follow. Each is a step of its own: what was inactivated
  * before a failure stays inactive.
  */
+import { inactivateBitmaps } from './bitmaps.js';
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { getBackend, getEdge, getNode, parentEdges } from '../graph/graph.js';
@@ -42,6 +43,8 @@ function inactivateOne(steps: Steps, name: NodeName): boolean {
   const { perm } = cumulativePerm(parentEdges(steps.graph, getNode(steps.graph, name)!));
   // its inactive parents still write
   if (perm & (Perm.WRITE | Perm.WRITE_UNCHANGED)) return false;
+  // the driver's .bdrv_inactivate, before the flag
+  steps.run((tx) => inactivateBitmaps(tx, name));
   try {
     steps.run((tx) => {
       tx.mustNode(name).inactive = true;

@@ -4,6 +4,7 @@
  * raw image and an unwritable one; the commands are weighted towards what management tools do.
  */
 import { addDriverFilter, addQuorum, addSpecial, blockdevChange } from './driver-commands.js';
+import { addBitmap, backupBitmap, bitmapVerb, exportBitmaps } from './bitmap-commands.js';
 import type { Scenario, SetupStep } from '../scenario/schema.js';
 import { addExport, deleteExport, invalid, jobVerb, startJob } from './job-commands.js';
 import { addFile, addFilter, addFormat, addNull, chattrImage, chmodImage, deleteNode, reopen, resize, setActive, snapshot } from './node-commands.js';
@@ -23,6 +24,7 @@ const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
   [3, createImage], [2, amendImage],
   [4, addDriverFilter], [2, addQuorum], [2, blockdevChange], [1, addSpecial],
   [2, snapshotSync], [2, internalSnapshot], [1, deleteInternalSnapshot], [3, transaction],
+  [5, addBitmap], [5, bitmapVerb], [3, backupBitmap], [2, exportBitmaps],
 ];
 
 const MB = 1 << 20;
