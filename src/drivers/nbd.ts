@@ -7,7 +7,7 @@
  */
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
-import { bool, enumOf, featured, opt, req, str, uint32, type QapiType } from '../qapi/schema.js';
+import { bool, enumOf, featured, opt, req, str, uint16, uint32, type QapiType } from '../qapi/schema.js';
 import type { BlockDriver, BlockdevOptions, DriverOpenHost } from './driver.js';
 import type { NbdAddress } from './nbd-server.js';
 
@@ -21,7 +21,7 @@ const socketAddress: QapiType = {
   base: [req('type', enumOf('SocketAddressType', ['inet', 'unix', 'vsock', 'fd']))],
   variants: {
     inet: [
-      req('host', str), req('port', str), opt('numeric', bool), opt('to', uint32), opt('ipv4', bool),
+      req('host', str), req('port', str), opt('numeric', bool), opt('to', uint16), opt('ipv4', bool),
       opt('ipv6', bool), opt('keep-alive', bool), opt('mptcp', bool),
     ],
     unix: [req('path', str), opt('abstract', bool), opt('tight', bool)],

@@ -1,10 +1,10 @@
 /**
  * BlockdevOptions variants (qapi/block-core.json) of the drivers permgraph does not simulate, as
  * the daemons' builds have them (QEMU 7.2; `since(1000, …)` for what 10.0 added): blockdev-add
- * checks their arguments as QEMU does before refusing the driver. Integer members are taken as
- * `int` whatever their width (int32, uint16, …): QEMU's range checks of those are not made here.
+ * checks their arguments as QEMU does before refusing the driver. Integer members are `int`
+ * (int64) unless given their QEMU width (blkdebug's, blklogwrites', the inet addresses' `to`).
  */
-import { bool, enumOf, enumWith, int, listOf, opt, req, since, str, struct, type Member, type QapiType } from '../qapi/schema.js';
+import { bool, enumOf, enumWith, int, int32, listOf, uint16, uint32, uint64, opt, req, since, str, struct, type Member, type QapiType } from '../qapi/schema.js';
 import type { BlockdevRefs } from './driver.js';
 import { file } from './file.js';
 
@@ -36,7 +36,7 @@ const genericCow: Variant = ({ ref, refOrNull }) => [req('file', ref), opt('back
 
 /** InetSocketAddressBase, as gluster, rbd and ssh name servers. */
 const inetBase = [req('host', str), req('port', str)];
-const inet = struct(...inetBase, opt('numeric', bool), opt('to', int), opt('ipv4', bool), opt('ipv6', bool), opt('keep-alive', bool), opt('mptcp', bool));
+const inet = struct(...inetBase, opt('numeric', bool), opt('to', uint16), opt('ipv4', bool), opt('ipv6', bool), opt('keep-alive', bool), opt('mptcp', bool));
 
 /** SocketAddress, the flat union (gluster's servers). */
 const socketAddress: QapiType = {
@@ -103,12 +103,12 @@ export const qcow2Encryption: QapiType = {
 
 export const QAPI_ONLY_BLOCKDEV_VARIANTS: Readonly<Record<string, Variant>> = {
   blkdebug: ({ ref }) => [
-    req('image', ref), opt('config', str), opt('align', int), opt('max-transfer', int), opt('opt-write-zero', int),
-    opt('max-write-zero', int), opt('opt-discard', int), opt('max-discard', int), opt('inject-error', listOf(injectError)),
+    req('image', ref), opt('config', str), opt('align', int), opt('max-transfer', int32), opt('opt-write-zero', int32),
+    opt('max-write-zero', int32), opt('opt-discard', int32), opt('max-discard', int32), opt('inject-error', listOf(injectError)),
     opt('set-state', listOf(struct(req('event', blkdebugEvent), opt('state', int), req('new_state', int)))),
     opt('take-child-perms', listOf(blockPermission)), opt('unshare-child-perms', listOf(blockPermission)),
   ],
-  blklogwrites: ({ ref }) => [req('file', ref), req('log', ref), opt('log-sector-size', int), opt('log-append', bool), opt('log-super-update-interval', int)],
+  blklogwrites: ({ ref }) => [req('file', ref), req('log', ref), opt('log-sector-size', uint32), opt('log-append', bool), opt('log-super-update-interval', uint64)],
   blkverify: ({ ref }) => [req('test', ref), req('raw', ref)],
   blkreplay: ({ ref }) => [req('image', ref)],
   bochs: genericFormat,

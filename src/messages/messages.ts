@@ -118,6 +118,8 @@ export const msg = {
   // qapi/qobject-input-visitor.c: qobject_input_type_uint64(); qapi-visit-core.c: visit_type_uintN()
   expectsUint64: (name: string) => `Parameter '${name}' expects uint64`,
   expectsUint32: (name: string) => `Parameter '${name}' expects uint32_t`,
+  // qapi/qapi-visit-core.c: visit_type_intN(), visit_type_uintN() (int32_t, uint16_t, …)
+  expectsIntType: (name: string, type: string) => `Parameter '${name}' expects ${type}`,
   unexpectedParameter: (name: string) => `Parameter '${name}' is unexpected`,
   invalidEnumValue: (name: string, value: string) => `Parameter '${name}' does not accept value '${value}'`,
   commandNotFound: (name: string) => `The command ${name} has not been found`,

@@ -2,10 +2,7 @@
  * The QAPI types of the block commands permgraph takes (qapi/block-core.json, QEMU 7.2), but for
  * BlockdevOptions, whose variants come from the driver table (src/drivers/blockdev-options.ts).
  */
-import { bool, enumOf, int, listOf, opt, req, since, size, str, struct, type QapiType } from './schema.js';
-
-/** uint16, taken as a uint64: QEMU's range check ("expects uint16") is not made here. */
-const uint16: QapiType = { kind: 'uint64' };
+import { bool, enumOf, listOf, opt, req, since, size, str, struct, uint16, type QapiType } from './schema.js';
 
 /** BlockdevDriver: every value the daemons accept, simulated or not (built without libblkio: no virtio-blk-*). */
 export const BLOCKDEV_DRIVERS = [
@@ -18,7 +15,7 @@ export const BLOCKDEV_DRIVERS = [
 
 const unixSocket = struct(req('path', str), opt('abstract', bool), opt('tight', bool));
 const inetSocket = struct(
-  req('host', str), req('port', str), opt('numeric', bool), opt('to', int), opt('ipv4', bool),
+  req('host', str), req('port', str), opt('numeric', bool), opt('to', uint16), opt('ipv4', bool),
   opt('ipv6', bool), opt('keep-alive', bool), opt('mptcp', bool),
 );
 

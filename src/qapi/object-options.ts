@@ -2,9 +2,9 @@
  * ObjectOptions (qapi/qom.json): object-add's arguments, every object type the daemons' builds
  * know, as QEMU 7.2 has them; what 10.0 added is tagged `since(1000, …)`, what it dropped or moved
  * `before(1000, …)`. permgraph keeps any object it is given (src/commands/objects.ts); the block
- * layer uses throttle-group and iothread. Integer members of every width are taken as `int`.
+ * layer uses throttle-group and iothread. Integer members are `int` but for the inet addresses' `to` (uint16).
  */
-import { bool, enumOf, enumWith, featured, int, listOf, opt, req, size, since, before, str, struct, type Member, type QapiType } from './schema.js';
+import { bool, enumOf, enumWith, featured, int, listOf, opt, req, size, since, before, str, struct, uint16, type Member, type QapiType } from './schema.js';
 
 const objectType = enumWith('ObjectType', [
   { name: 'acpi-generic-initiator', since: 1000 }, { name: 'acpi-generic-port', since: 1000 },
@@ -66,7 +66,7 @@ export const throttleLimits = struct(
     'bps-read', 'bps-read-max', 'bps-read-max-length', 'bps-write', 'bps-write-max', 'bps-write-max-length', 'iops-size'].map((name) => opt(name, int)),
 );
 
-const inet = struct(req('host', str), req('port', str), opt('numeric', bool), opt('to', int), opt('ipv4', bool), opt('ipv6', bool), opt('keep-alive', bool), opt('mptcp', bool));
+const inet = struct(req('host', str), req('port', str), opt('numeric', bool), opt('to', uint16), opt('ipv4', bool), opt('ipv6', bool), opt('keep-alive', bool), opt('mptcp', bool));
 const socketAddress: QapiType = {
   kind: 'union',
   discriminator: 'type',

@@ -6,9 +6,11 @@
 export type QapiType =
   | { readonly kind: 'str' }
   | { readonly kind: 'bool' }
-  | { readonly kind: 'int'; readonly exact?: true }
+  /** int64, or with `bits` int32 / int16 / int8 (visit_type_intN(): an int64, then a range check). */
+  | { readonly kind: 'int'; readonly exact?: true; readonly bits?: 8 | 16 | 32 }
   | { readonly kind: 'uint64'; readonly exact?: true }
-  | { readonly kind: 'uint32' }
+  /** uint32, or with `bits` uint16 / uint8 (visit_type_uintN(): a uint64, then a range check). */
+  | { readonly kind: 'uint32'; readonly bits?: 8 | 16 }
   | { readonly kind: 'size' }
   | { readonly kind: 'number' }
   | { readonly kind: 'any' }
@@ -74,6 +76,9 @@ export const uint64: QapiType = { kind: 'uint64' };
 export const exactInt: QapiType = { kind: 'int', exact: true };
 export const exactUint64: QapiType = { kind: 'uint64', exact: true };
 export const uint32: QapiType = { kind: 'uint32' };
+export const uint16: QapiType = { kind: 'uint32', bits: 16 };
+export const uint8: QapiType = { kind: 'uint32', bits: 8 };
+export const int32: QapiType = { kind: 'int', bits: 32 };
 export const size: QapiType = { kind: 'size' };
 export const number: QapiType = { kind: 'number' };
 export const any: QapiType = { kind: 'any' };

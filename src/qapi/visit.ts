@@ -117,6 +117,9 @@ function checkScalar(value: unknown, type: Scalar, parent: Path, name: string | 
       // qobject_input_type_int64(): an int64, never a double
       const int64 = qnumInt(value);
       if (int64 === undefined) fail(msg.invalidParameterType(fullName(at(parent, name)), 'integer'));
+      if (type.bits && (int64 < -(2n ** BigInt(type.bits - 1)) || int64 >= 2n ** BigInt(type.bits - 1))) {
+        fail(msg.expectsIntType(leafName(name, parent), `int${type.bits}_t`));
+      }
       return typeof value === 'number' ? value : integer(int64, type.exact);
     }
     case 'uint64':
@@ -130,7 +133,9 @@ function checkScalar(value: unknown, type: Scalar, parent: Path, name: string | 
       // visit_type_uint32(): uint64, then a range check
       const unsigned = uint64Of(value);
       if (unsigned === undefined) fail(msg.expectsUint64(fullName(at(parent, name))));
-      if (unsigned > 0xffffffffn) fail(msg.expectsUint32(fullName(at(parent, name))));
+      // visit_type_uintN() names the member alone, not its full name
+      if (type.bits && unsigned >= 2n ** BigInt(type.bits)) fail(msg.expectsIntType(leafName(name, parent), `uint${type.bits}_t`));
+      if (unsigned > 0xffffffffn) fail(msg.expectsUint32(leafName(name, parent)));
       return Number(unsigned);
     }
     case 'enum':

@@ -74,6 +74,7 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   invalidParameterType: [['file', 'BlockdevRef'], "Invalid parameter type for 'file', expected: BlockdevRef"],
   expectsUint64: [['speed'], "Parameter 'speed' expects uint64"],
   expectsUint32: [['cluster-size'], "Parameter 'cluster-size' expects uint32_t"],
+  expectsIntType: [['to', 'uint16_t'], "Parameter 'to' expects uint16_t"],
   unexpectedParameter: [['file.bogus'], "Parameter 'file.bogus' is unexpected"],
   invalidEnumValue: [['driver', 'nope'], "Parameter 'driver' does not accept value 'nope'"],
   commandNotFound: [['nope'], 'The command nope has not been found'],
