@@ -15,6 +15,7 @@ import { readOnlyReopenRefused, reopenSetReadOnly } from '../core/reopen.js';
 import { Role } from '../drivers/roles.js';
 import { belowInChain } from '../core/chain.js';
 import { rulesOf, type ModelRules } from '../models/rules.js';
+import { releaseHeldNode } from './image-jobs.js';
 import {
   afterReply,
   closeIfOrphan,
@@ -167,7 +168,9 @@ export function dismissJob(tx: Tx, id: string): void {
   refresh(tx);
 
   setJobStatus(tx, id, 'null');
+  const gone = job(tx, id);
   delete tx.g.jobs[id];
+  releaseHeldNode(tx, gone);
 }
 
 /** job_finalize_single() on success: prepare, clean, BLOCK_JOB_COMPLETED, concluded. */
