@@ -2,11 +2,10 @@
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { openBlockdev } from '../core/open.js';
-import { closeNode } from '../core/close.js';
+import { closeNode, heldByJob } from '../core/close.js';
 import { transact } from '../core/tx.js';
 import { getNode, hasBackendParent } from '../graph/graph.js';
 import { opBlocked } from '../jobs/blockers.js';
-import { heldByJob } from '../jobs/image-jobs.js';
 import { blockdevOptions } from '../drivers/blockdev-options.js';
 import { req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';

@@ -9,7 +9,9 @@ import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { isWellFormedId } from '../core/open.js';
 import type { Tx } from '../core/tx-state.js';
-import { getJob, jobsInOrder } from '../graph/graph.js';
+import { getJob } from '../graph/graph.js';
+import { closeNode } from '../core/close.js';
+import { refresh } from '../core/refresh.js';
 import type { Graph, Job, NodeName } from '../graph/types.js';
 import { afterReply, draftJob, setJobStatus } from './job-graph.js';
 
@@ -62,9 +64,17 @@ export function endImageJob(tx: Tx, id: string, error: string | null): void {
   });
 }
 
-/** Whether a job (an amend until it is dismissed) holds a reference to the node (bdrv_ref()). */
-export function heldByJob(graph: Graph, node: NodeName): boolean {
-  return jobsInOrder(graph).some((job) => (job.plan.kind === 'create' || job.plan.kind === 'amend') && job.plan.holds === node);
+/**
+ * blockdev_amend_free(): job_do_dismiss() frees the job, whose bdrv_unref() closes the node if
+ * nothing else holds it. `job` is the job as it was before it went.
+ */
+export function releaseHeldNode(tx: Tx, job: Job): void {
+  if (job.plan.kind !== 'create' && job.plan.kind !== 'amend') return;
+  const node = job.plan.holds === null ? undefined : tx.peekNode(job.plan.holds);
+  if (node && !node.monitorOwned && node.parents.length === 0) {
+    closeNode(tx, node.name);
+    refresh(tx);
+  }
 }
 
 /** A block job (blockjob.c: block_job_get()): not a create or amend job. */

@@ -17,6 +17,7 @@ import { Role } from '../drivers/roles.js';
 import { belowInChain } from '../core/chain.js';
 import { rulesOf, type ModelRules } from '../models/rules.js';
 import { isCompleted, txnJobs } from './job-txn.js';
+import { releaseHeldNode } from './image-jobs.js';
 import {
   afterReply,
   closeIfOrphan,
@@ -170,7 +171,9 @@ export function dismissJob(tx: Tx, id: string): void {
   refresh(tx);
 
   setJobStatus(tx, id, 'null');
+  const gone = job(tx, id);
   delete tx.g.jobs[id];
+  releaseHeldNode(tx, gone);
 }
 
 /** job_finalize_single() on success: prepare, clean, BLOCK_JOB_COMPLETED, concluded. */
