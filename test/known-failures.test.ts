@@ -16,6 +16,7 @@ const EVIDENCE: Readonly<Record<string, string>> = {
   'null-co-negative-size': 'crash-null-co-negative-size',
   'stream-whole-chain-concluded': 'job-stream-whole-chain-crash',
   'inactivate-inactive-child': 'crash-inactivate-inactive-child',
+  'mirror-onto-blkverify': 'crash-mirror-onto-blkverify',
 };
 
 describe('known QEMU failures', () => {

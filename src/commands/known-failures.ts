@@ -42,6 +42,12 @@ const inactivatedOntoInactiveChild = (before: Graph, after: Graph): boolean =>
     return now.every((p) => p?.inactive) && parents.some((name) => getNode(before, name)?.inactive === false);
   });
 
+/** Mirror jobs (by id) whose target is a blkverify node. */
+const mirrorsOntoBlkverify = (graph: Graph): string[] =>
+  Object.values(graph.jobs)
+    .filter((job) => job.plan.kind === 'mirror' && !job.plan.isCommit && getNode(graph, job.plan.target)?.driver === 'blkverify')
+    .map((job) => job.id);
+
 const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
   'null-co-negative-size': {
     text: "blockdev-add of a null-co or null-aio node with a negative size aborts the daemon (SIGABRT: parse_option_size()'s error is fatal where null_file_open() parses it)",
@@ -52,6 +58,13 @@ const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
     meets: (before, after) => {
       const already = new Set(concludedWholeChainStreams(before));
       return concludedWholeChainStreams(after).some((id) => !already.has(id));
+    },
+  },
+  'mirror-onto-blkverify': {
+    text: "a mirror onto a blkverify node aborts the daemon as the job starts (SIGABRT: bdrv_co_do_pwrite_zeroes()'s assert(!bs->supported_zero_flags): blkverify claims zero flags but has no .bdrv_co_pwrite_zeroes)",
+    meets: (before, after) => {
+      const already = new Set(mirrorsOntoBlkverify(before));
+      return mirrorsOntoBlkverify(after).some((id) => !already.has(id));
     },
   },
   'inactivate-inactive-child': {

@@ -22,7 +22,7 @@ function backingOverridden(graph: Graph, node: BlockNode): boolean {
 
 function fullOptions(graph: Graph, node: BlockNode): Full {
   const full: Record<string, string | number | bigint | boolean | null | Full | readonly Full[]> = { driver: node.driver };
-  const options = flattenQDict(node.options, ['file', 'backing', ...childKeys(graph, node)]);
+  const options = flattenLists(flattenQDict(node.options, ['file', 'backing', ...childKeys(graph, node)]));
   for (const strong of DRIVERS[node.driver].strongOptions ?? []) {
     // an entry ending in '.' names every option below it (`server.` for `server.path`, …)
     for (const key of strong.endsWith('.') ? Object.keys(options).filter((k) => k.startsWith(strong)) : [strong]) {
@@ -37,6 +37,19 @@ function fullOptions(graph: Graph, node: BlockNode): Full {
     full['backing'] = backing ? fullOptions(graph, getNode(graph, backing.child)!) : null;
   }
   return full;
+}
+
+/** qdict_flatten() of lists: `inject-error.0.event` for blkdebug's rules (members of dicts in a list too). */
+function flattenLists(options: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const put = (key: string, value: unknown, inList: boolean): void => {
+    if (Array.isArray(value)) value.forEach((item, i) => put(`${key}.${i}`, item, true));
+    else if (inList && value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+      for (const [member, item] of Object.entries(value)) put(`${key}.${member}`, item, true);
+    } else out[key] = value;
+  };
+  for (const [key, value] of Object.entries(options)) put(key, value, false);
+  return out;
 }
 
 /** The option keys the node's children other than `backing` are linked by: `file`, `log`, `children` (quorum's `children.N`). */

@@ -48,11 +48,13 @@ function checkOptions(options: BlockdevOptions, count: number): void {
   if (inBlkverifyMode(options) && rewritesCorrupted(options)) fail(msg.quorumRewriteWithBlkverify());
 }
 
-/** quorum_open(): the options checked, then each child opened as data, in order; the first child's size. */
+/** quorum_open(): the options checked, then each child opened as data, in order; then its length, all children's. */
 function openQuorum(host: DriverOpenHost, options: BlockdevOptions): void {
   const children = options['children'] as readonly unknown[];
   checkOptions(options, children.length);
   const sizes = children.map((ref, i) => host.openChild(ref, `children.${i}`, Role.DATA));
+  // quorum_getlength(): children of different lengths answer EIO, which refresh_total_sectors() reports
+  if (sizes.some((size) => size !== sizes[0])) fail(msg.refreshTotalSectorsFailed('Input/output error'));
   host.size = sizes[0]!;
 }
 

@@ -51,7 +51,7 @@ export interface ModelRules {
 }
 
 /** A known abort or crash of qemu-storage-daemon; docs/fidelity.md lists each with its versions. */
-export type KnownFailure = 'null-co-negative-size' | 'stream-whole-chain-concluded' | 'inactivate-inactive-child';
+export type KnownFailure = 'null-co-negative-size' | 'stream-whole-chain-concluded' | 'inactivate-inactive-child' | 'mirror-onto-blkverify';
 
 const QEMU_7_2: ModelRules = {
   qemu: { major: 7, minor: 2, micro: 22 },
@@ -62,7 +62,7 @@ const QEMU_7_2: ModelRules = {
   resizeBlockedText: 'device-in-use',
   cbwSourceTakesRead: false,
   negativeSizeText: 'not-a-size',
-  knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded'],
+  knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded', 'mirror-onto-blkverify'],
 };
 
 const QEMU_10_0: ModelRules = {
