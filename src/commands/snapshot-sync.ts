@@ -3,7 +3,8 @@
  * (blockdev.c: external_snapshot_prepare() for TRANSACTION_ACTION_KIND_BLOCKDEV_SNAPSHOT_SYNC).
  * Unless mode=existing the overlay image is created first (in the storage's memory only, as
  * drive-mirror creates its target), backed by the node's file; it is opened without its backing
- * (BDRV_O_NO_BACKING) with the node's read-only flag, then appended as blockdev-snapshot does.
+ * (BDRV_O_NO_BACKING) with the node's read-only and inactive flags, then appended as
+ * blockdev-snapshot does.
  */
 import { openBlockdev } from '../core/open.js';
 import { Steps } from '../core/steps.js';
@@ -48,7 +49,7 @@ function openOverlay(tx: Tx, old: BlockNode, args: CommandArgs, format: string):
       file: { driver: 'file', filename },
       ...(driverNamed(drivers, format)?.supportsBacking ? { backing: null } : {}),
     },
-    { monitorOwned: false, inheritsFrom: null, inherited: { readOnly: old.readOnly } },
+    { monitorOwned: false, inheritsFrom: null, inherited: { readOnly: old.readOnly, ...(old.inactive ? { inactive: true } : {}) } },
   );
   // BDRV_O_NO_BACKING is a flag, not an option: the overlay's options name no backing
   const node = tx.mustNode(overlay);

@@ -111,36 +111,36 @@ function refusal(error: unknown, index: number): unknown {
 /** The transaction command, its actions' commands found through `lookup`. */
 export function transactionCommand(lookup: CommandLookup): Command {
   return {
-  args: transactionArgs(lookup),
-  run(graph, args, env) {
-    const actions = args['actions'] as readonly Action[];
-    const properties = args['properties'] as CommandArgs | undefined;
-    const mode = (properties?.['completion-mode'] as string | undefined) ?? 'individual';
-    const release = rulesOf(graph.model).qapiRelease;
-    refuseMode(release, actions, mode, null);
-    let current: Graph = graph;
-    const events: GraphEvent[] = [];
-    actions.forEach((action, index) => {
-      try {
-        refuseMode(release, actions, mode, index);
-        if (action.type === 'abort') fail(msg.transactionAborted());
-        const command = lookup(action.type)!;
-        const result = (command.action?.prepare ?? command.run)(current, action.data, env);
-        current = result.graph;
-        events.push(...result.events);
-      } catch (error) {
-        throw refusal(error, index);
+    args: transactionArgs(lookup),
+    run(graph, args, env) {
+      const actions = args['actions'] as readonly Action[];
+      const properties = args['properties'] as CommandArgs | undefined;
+      const mode = (properties?.['completion-mode'] as string | undefined) ?? 'individual';
+      const release = rulesOf(graph.model).qapiRelease;
+      refuseMode(release, actions, mode, null);
+      let current: Graph = graph;
+      const events: GraphEvent[] = [];
+      actions.forEach((action, index) => {
+        try {
+          refuseMode(release, actions, mode, index);
+          if (action.type === 'abort') fail(msg.transactionAborted());
+          const command = lookup(action.type)!;
+          const result = (command.action?.prepare ?? command.run)(current, action.data, env);
+          current = result.graph;
+          events.push(...result.events);
+        } catch (error) {
+          throw refusal(error, index);
+        }
+      });
+      if (mode === 'grouped') current = groupJobs(graph, current, env);
+      // the actions' .clean: QEMU 7.2 in their order, QEMU 10.0 (tran_commit()) newest first
+      const cleans = actions.filter((a) => lookup(a.type)?.action);
+      for (const action of release >= 1000 ? [...cleans].reverse() : cleans) {
+        const cleaned = lookup(action.type)!.action!.clean(current, action.data, env);
+        current = cleaned.graph;
+        events.push(...cleaned.events);
       }
-    });
-    if (mode === 'grouped') current = groupJobs(graph, current, env);
-    // the actions' .clean: QEMU 7.2 in their order, QEMU 10.0 (tran_commit()) newest first
-    const cleans = actions.filter((a) => lookup(a.type)?.action);
-    for (const action of release >= 1000 ? [...cleans].reverse() : cleans) {
-      const cleaned = lookup(action.type)!.action!.clean(current, action.data, env);
-      current = cleaned.graph;
-      events.push(...cleaned.events);
-    }
-    return { graph: current, events, reply: {} };
-  },
-};
+      return { graph: current, events, reply: {} };
+    },
+  };
 }
