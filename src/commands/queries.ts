@@ -5,6 +5,7 @@ import { PERM_BITS, QMP_PERM_NAMES, qmpPermList } from '../perms/perm.js';
 import { bool, opt, struct } from '../qapi/schema.js';
 import { query, type Command } from './command.js';
 import { rulesOf } from '../models/rules.js';
+import { chardevsInOrder } from '../graph/chardevs.js';
 
 /**
  * bdrv_get_backing_file_depth(): how many backing files are below `node`. Worked out once per
@@ -114,7 +115,7 @@ export const xDebugQueryBlockGraph: Command = query(undefined, xdbgBlockGraph);
  * (`perm:X` for each perm its parents hold, `unshared:X` for each they do not all share).
  */
 export function openFiles(graph: Graph): { path: string; mode: string; locks: string[] }[] {
-  return nodesInOrder(graph).flatMap((node) => {
+  return nodesInOrder(graph).flatMap((node): { path: string; mode: string; locks: string[] }[] => {
     const file = node.file;
     if (!file) return [];
     const locks = !file.locking
@@ -124,7 +125,7 @@ export function openFiles(graph: Graph): { path: string; mode: string; locks: st
           ...(file.shared & bit ? [] : [`unshared:${QMP_PERM_NAMES[i]}`]),
         ]).sort();
     return [{ path: file.path, mode: file.mode, locks }];
-  });
+  }).concat(chardevsInOrder(graph).flatMap((c) => (c.files ?? []).map((f) => ({ path: f.path, mode: f.mode, locks: [] }))));
 }
 
 export const xPermgraphQueryOpenFiles: Command = query(undefined, openFiles);

@@ -13,6 +13,8 @@ import { blockdevSnapshot } from './snapshot.js';
 import { deviceAdd, deviceDel } from './devices.js';
 import { qmpCapabilities, queryVersion, quit } from './session.js';
 import { nameRecord, ownEntry } from '../util/records.js';
+import { chardevAdd, chardevChange, chardevRemove, chardevSendBreak, queryChardev, queryChardevBackends } from './chardev.js';
+import { ringbufRead, ringbufWrite } from './ringbuf.js';
 
 /** No prototype: `constructor` or `__proto__` is no command (src/util/records.ts). */
 export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
@@ -40,6 +42,14 @@ export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
   'query-block-jobs': query(undefined, blockJobInfo),
   ...JOB_COMMANDS,
   'x-permgraph-query-open-files': xPermgraphQueryOpenFiles,
+  'chardev-add': chardevAdd,
+  'chardev-change': chardevChange,
+  'chardev-remove': chardevRemove,
+  'chardev-send-break': chardevSendBreak,
+  'query-chardev': queryChardev,
+  'query-chardev-backends': queryChardevBackends,
+  'ringbuf-write': ringbufWrite,
+  'ringbuf-read': ringbufRead,
 });
 
 /** The command a client names, if the simulator has it. */

@@ -7,6 +7,7 @@ import type { JobStatus } from '../../machines/job.chart.js';
 import type { Model, NodeMachineState } from '../../machines/node.types.js';
 import type { PermSet } from '../perms/perm.js';
 import type { Shards } from './shards.js';
+import type { GHashTable } from '../util/ghash.js';
 
 export type { JobStatus, Model };
 export type NodeName = string;
@@ -244,6 +245,27 @@ export interface Job {
   readonly error?: string;
 }
 
+/** A character device (chardev/char.c's Chardev): chardev-add's, or a QMP monitor's from the command line. */
+export interface Chardev {
+  readonly id: string;
+  /** Its ChardevBackendKind. */
+  readonly kind: string;
+  /** chr->filename, as query-chardev shows it. */
+  readonly filename: string;
+  /** A monitor is its frontend: busy for chardev-remove, `frontend-open` in query-chardev. */
+  readonly monitor: boolean;
+  /** A ringbuf's (or memory's) size and the bytes it holds, oldest first. */
+  readonly ringbuf?: { readonly size: bigint; readonly bytes: readonly number[] };
+  /** The files it holds open (a file chardev's `out`, O_WRONLY, and `in`, O_RDONLY). */
+  readonly files?: readonly { readonly path: string; readonly mode: 'O_WRONLY' | 'O_RDONLY' }[];
+}
+
+/** The /chardevs container: its chardevs, and the order its GHashTable keeps them in. */
+export interface Chardevs {
+  readonly byId: Readonly<Record<string, Chardev>>;
+  readonly order: GHashTable;
+}
+
 export interface Graph {
   readonly model: Model;
   readonly nodes: Shards<BlockNode>;
@@ -257,6 +279,8 @@ export interface Graph {
   /** File nodes by the identity of the file they hold open (for lock conflicts). */
   readonly fileUsers: Shards<readonly NodeName[]>;
   readonly jobs: Readonly<Record<string, Job>>;
+  /** Character devices (none when absent). */
+  readonly chardevs?: Chardevs;
   /** The simulated clock, in seconds: jobs progress with it. */
   readonly clock: number;
   readonly counters: {

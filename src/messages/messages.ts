@@ -2,6 +2,8 @@
  * Every error text QEMU 7.2 gives that the simulator reproduces, in one table, with the QEMU
  * function that produces it. Texts of permgraph's own, not QEMU's, are the last group.
  */
+import { chardevMessages } from './chardev-messages.js';
+
 export const msg = {
   // block.c: bdrv_a_allow_b()
   permissionConflict: (node: string, perms: string, requiredBy: string, requiredEdge: string, unsharedBy: string, unsharedEdge: string) =>
@@ -265,6 +267,7 @@ export const msg = {
   jsonInvalidUtf8: () => 'invalid UTF-8 sequence in string',
   jsonInvalidEscape: () => 'invalid escape sequence in string',
   jsonInvalidUnicode: (text: string) => `${text} is not a valid Unicode character`,
+  ...chardevMessages,
 
   // permgraph's own texts, not QEMU's.
   // core/open.ts: a driver the simulator has no model of

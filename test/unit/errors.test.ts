@@ -210,6 +210,19 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   nbdBitmapNameTooLong: [[], 'x-dirty-bitmap query too long to send to server'],
   noTlsCreds: [['tls0'], "No TLS credentials with id 'tls0'"],
   notTlsCreds: [['tg0'], "Object with id 'tg0' is not TLS credentials"],
+  chardevExists: [['n0'], "Chardev with id 'n0' already exists"],
+  chardevAddFailed: [['r1', 'size of ringbuf chardev must be power of two'], "Failed to add chardev 'r1': size of ringbuf chardev must be power of two"],
+  notACharDriver: [['msmouse'], "'msmouse' is not a valid char driver name"],
+  ringbufSizeNotPowerOfTwo: [[], 'size of ringbuf chardev must be power of two'],
+  chardevDoesNotExist: [['zz'], "Chardev 'zz' does not exist"],
+  chardevNoHotswap: [[], 'Chardev user does not support chardev hotswap'],
+  chardevNotFound: [['zz'], "Chardev 'zz' not found"],
+  chardevBusy: [['qmp0'], "Chardev 'qmp0' is busy"],
+  ringbufDeviceNotFound: [['zz'], "Device 'zz' not found"],
+  notARingbuf: [['n0'], 'n0 is not a ringbuf device'],
+  ringbufReadSizeNotPositive: [[], 'size must be greater than zero'],
+  base64InvalidCharacters: [[], 'Base64 data contains invalid characters'],
+  chardevNotSimulated: [['pty', ['null', 'ringbuf']], "Chardev backend 'pty' is not simulated by permgraph (simulated: null, ringbuf)"],
 };
 
 describe('the message table (src/messages/messages.ts)', () => {
