@@ -129,6 +129,8 @@ class GraphDraft {
       jobs,
       clock: this.clock,
       counters,
+      // chardevs are no transaction's business: carried over as they are
+      ...(base.chardevs ? { chardevs: base.chardevs } : {}),
     };
     if (FREEZE) deepFreeze(g);
     return g;
