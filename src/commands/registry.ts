@@ -15,6 +15,7 @@ import { qmpCapabilities, queryVersion, quit } from './session.js';
 import { nameRecord, ownEntry } from '../util/records.js';
 import { chardevAdd, chardevChange, chardevRemove, chardevSendBreak, queryChardev, queryChardevBackends } from './chardev.js';
 import { ringbufRead, ringbufWrite } from './ringbuf.js';
+import { qomGet, qomList, qomSet } from './qom.js';
 
 /** No prototype: `constructor` or `__proto__` is no command (src/util/records.ts). */
 export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
@@ -50,6 +51,9 @@ export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
   'query-chardev-backends': queryChardevBackends,
   'ringbuf-write': ringbufWrite,
   'ringbuf-read': ringbufRead,
+  'qom-list': qomList,
+  'qom-get': qomGet,
+  'qom-set': qomSet,
 });
 
 /** The command a client names, if the simulator has it. */

@@ -131,6 +131,7 @@ class GraphDraft {
       counters,
       // chardevs are no transaction's business: carried over as they are
       ...(base.chardevs ? { chardevs: base.chardevs } : {}),
+      ...(base.objectOrder ? { objectOrder: base.objectOrder } : {}),
     };
     if (FREEZE) deepFreeze(g);
     return g;

@@ -19,7 +19,7 @@ const IMPLICIT = /#block\d+/g;
 const ANONYMOUS_BACKEND = /^block-backend#\d+$/;
 const STEP_KEYS = ['execute', 'arguments', 'error', 'wait-event', 'wait-job', 'status', 'sleep', 'advance', 'observe', 'failed', 'timeout'] as const;
 /** Replies of these commands are compared whole; those of others (queries) only as success. */
-const COMPARED_RETURNS = /^(block|job|nbd)/;
+const COMPARED_RETURNS = /^(block|job|nbd|chardev|ringbuf|query-chardev|qom)/;
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);

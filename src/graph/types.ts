@@ -281,6 +281,8 @@ export interface Graph {
   readonly jobs: Readonly<Record<string, Job>>;
   /** Character devices (none when absent). */
   readonly chardevs?: Chardevs;
+  /** The order the /objects container keeps the user objects in (its GHashTable); empty when absent. */
+  readonly objectOrder?: GHashTable;
   /** The simulated clock, in seconds: jobs progress with it. */
   readonly clock: number;
   readonly counters: {

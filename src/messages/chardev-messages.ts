@@ -23,6 +23,16 @@ export const chardevMessages = {
   ringbufReadSizeNotPositive: () => 'size must be greater than zero',
   // util/base64.c: qbase64_decode()
   base64InvalidCharacters: () => 'Base64 data contains invalid characters',
+  // qom/qom-qmp-cmds.c: qmp_qom_list(), qmp_qom_get(), qmp_qom_set()
+  qomDeviceNotFound: (path: string) => `Device '${path}' not found`,
+  qomPathAmbiguous: (path: string) => `Path '${path}' is ambiguous`,
+  // qom/object.c: object_property_find_err(), object_property_set()
+  qomPropertyNotFound: (type: string, name: string) => `Property '${type}.${name}' not found`,
+  qomNotWritable: (type: string, name: string) => `Property '${type}.${name}' is not writable`,
+  // block/throttle-groups.c: throttle_group_set(), once the group is complete
+  qomSetAfterInit: () => 'Property cannot be set after initialization',
+  // permgraph's own: a QOM property whose value is not simulated
+  qomValueNotSimulated: (type: string, name: string) => `The value of property '${type}.${name}' is not simulated by permgraph`,
   // permgraph's own: a backend the daemon has that is not simulated
   chardevNotSimulated: (kind: string, simulated: readonly string[]) =>
     `Chardev backend '${kind}' is not simulated by permgraph (simulated: ${simulated.join(', ')})`,

@@ -222,6 +222,12 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   notARingbuf: [['n0'], 'n0 is not a ringbuf device'],
   ringbufReadSizeNotPositive: [[], 'size must be greater than zero'],
   base64InvalidCharacters: [[], 'Base64 data contains invalid characters'],
+  qomDeviceNotFound: [['/nosuch'], "Device '/nosuch' not found"],
+  qomPathAmbiguous: [[''], "Path '' is ambiguous"],
+  qomPropertyNotFound: [['chardev-ringbuf', 'nosuch'], "Property 'chardev-ringbuf.nosuch' not found"],
+  qomNotWritable: [['throttle-group', 'type'], "Property 'throttle-group.type' is not writable"],
+  qomSetAfterInit: [[], 'Property cannot be set after initialization'],
+  qomValueNotSimulated: [['iothread', 'poll-max-ns'], "The value of property 'iothread.poll-max-ns' is not simulated by permgraph"],
   chardevNotSimulated: [['pty', ['null', 'ringbuf']], "Chardev backend 'pty' is not simulated by permgraph (simulated: null, ringbuf)"],
 };
 
