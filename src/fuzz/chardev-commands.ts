@@ -71,3 +71,21 @@ export function ringbufIo(world: World): void {
 export function queryChardevs(world: World): void {
   world.add({ execute: world.random.chance(0.8) ? 'query-chardev' : 'query-chardev-backends' });
 }
+
+/**
+ * qom-list or qom-get over the tree: the containers, the throttle groups and chardevs added (by
+ * absolute or partial path), and a path nobody made; qom-get only of what permgraph knows the value
+ * of (`type`, a child, a socket's state).
+ */
+export function qomQuery(world: World): void {
+  const { random } = world;
+  const group = world.groups.length > 0 ? random.pick(world.groups) : 'nogroup';
+  const chardev = someChardev(world);
+  const path = random.pick(['/', '/objects', '/chardevs', `/objects/${group}`, `/chardevs/${chardev}`, chardev, group, '/nosuch', '']);
+  if (random.chance(0.6)) {
+    world.add({ execute: 'qom-list', arguments: { path } });
+    return;
+  }
+  const property = random.pick(['type', 'type', 'objects', 'chardevs', group, chardev, 'connected', 'nosuch']);
+  world.add({ execute: 'qom-get', arguments: { path, property } });
+}
