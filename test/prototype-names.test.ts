@@ -53,9 +53,9 @@ describe('ids and names after Object.prototype, looked up', () => {
     expect(run('block-job-set-speed', { device: name, speed: 1 })).toEqual(err(`Block job '${name}' not found`, 'DeviceNotActive'));
     expect(run('blockdev-del', { 'node-name': name })).toEqual(err(`Failed to find node with node-name='${name}'`));
     expect(run('block-export-del', { id: name })).toEqual(err(`Export '${name}' is not found`));
-    expect(run('device_del', { id: name })).toEqual(err(`Device '${name}' not found`, 'DeviceNotFound'));
+    expect(run('device_del', { id: name })).toEqual(err('The command device_del has not been found', 'CommandNotFound'));
     expect(run('blockdev-add', { driver: 'null-co', 'node-name': 'n0' })).toEqual(ok);
-    expect(run('device_add', { driver: name, drive: 'n0' })).toEqual(err(`'${name}' is not a valid device model name`));
+    expect(run('device_add', { driver: name, drive: 'n0' })).toEqual(err('The command device_add has not been found', 'CommandNotFound'));
     expect(run('blockdev-add', { driver: 'throttle', 'node-name': 't0', 'throttle-group': name, file: 'n0' })).toEqual(
       err(`Throttle group '${name}' does not exist`),
     );
@@ -63,6 +63,13 @@ describe('ids and names after Object.prototype, looked up', () => {
     expect(getJob(pg.graph, name)).toBeUndefined();
     expect(getObject(pg.graph, name)).toBeUndefined();
     expect(pg.graph).not.toBe(before);
+  });
+
+  it.each(HOSTILE)('%s: a guest device of that name (model dynamic, which simulates the system emulator)', (name) => {
+    const { run } = runtime('dynamic');
+    expect(run('device_del', { id: name })).toEqual(err(`Device '${name}' not found`, 'DeviceNotFound'));
+    expect(run('blockdev-add', { driver: 'null-co', 'node-name': 'n0' })).toEqual(ok);
+    expect(run('device_add', { driver: name, drive: 'n0' })).toEqual(err(`'${name}' is not a valid device model name`));
   });
 
   it.each(WELL_FORMED)('%s: an object, a node, an export and a job of that name', (name) => {

@@ -22,7 +22,9 @@ export interface QmpCommandOptions {
 async function serveQmp(options: QmpCommandOptions, io: CliIo): Promise<number> {
   const storage = createRealStorage();
   // nothing asks a QMP client's permgraph for node actors: none are kept
-  const permgraph = createPermgraph({ model: options.model, storage, nodeActors: false });
+  // the monitor's chardev, as `--chardev socket,id=qmp0,path=…,server=on,wait=off` would make it
+  const monitors = options.socket ? [{ id: 'qmp0', path: options.socket }] : [];
+  const permgraph = createPermgraph({ model: options.model, storage, nodeActors: false, monitors });
   const served = options.checkInvariants
     ? withInvariantChecks(permgraph, storage, (violations, after) => {
         for (const v of violations) io.stderr(`permgraph: invariant broken after ${after}: ${formatViolation(v)}\n`);

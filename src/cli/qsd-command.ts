@@ -19,6 +19,7 @@ import { visit } from '../qapi/visit.js';
 import { QmpError } from '../messages/errors.js';
 import type { QmpCommand } from '../qapi/reply.js';
 import { createPermgraph, type Permgraph } from '../runtime/permgraph.js';
+import type { MonitorChardev } from '../graph/chardevs.js';
 import { startQmpServer } from '../server/qmp-server.js';
 import type { CliIo, RegisterCommand } from './command-kit.js';
 import { packageVersion } from './version.js';
@@ -69,6 +70,20 @@ function chardev(text: string, startup: Startup): void {
   if (!opts['id']) throw new QmpError('GenericError', "Parameter 'id' is missing");
   if (!opts['path']) throw new QmpError('GenericError', 'Unable to parse FD number ');
   startup.chardevs.set(opts['id'], opts['path']);
+}
+
+/**
+ * The chardevs the monitors sit on, for query-chardev (chardevs touch nothing else, so they can be
+ * made before the other options run); a bad one is left for runOption() to refuse.
+ */
+function monitorChardevs(options: readonly QsdOption[]): MonitorChardev[] {
+  const paths = new Map<string, string>();
+  for (const o of options.filter((o) => o.name === 'chardev')) {
+    const opts = new Map((o.argument ?? '').split(',').map((pair) => [pair.split('=')[0]!, pair.slice(pair.indexOf('=') + 1)] as const));
+    if (opts.get('id') && opts.get('path')) paths.set(opts.get('id')!, opts.get('path')!);
+  }
+  const used = new Set(options.filter((o) => o.name === 'monitor').map((o) => (o.argument ?? '').replace(/^chardev=/, '').split(',')[0]!));
+  return [...paths].filter(([id]) => used.has(id)).map(([id, path]) => ({ id, path }));
 }
 
 /** One option, as the daemon does it; throws a QmpError with the daemon's text. */
@@ -162,7 +177,7 @@ export async function runQsd(argv: readonly string[], output: CliIo, env: NodeJS
     // the daemon's own complaints go to the process that started it
     io = { stdout: () => undefined, stderr: (text) => void process.send?.({ stderr: text }) };
   }
-  const permgraph = createPermgraph({ model, storage: createRealStorage(), nodeActors: false });
+  const permgraph = createPermgraph({ model, storage: createRealStorage(), nodeActors: false, monitors: monitorChardevs(options) });
   const startup: Startup = { chardevs: new Map(), monitors: [], daemonize: false };
   for (const option of options) {
     try {

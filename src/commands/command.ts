@@ -17,6 +17,8 @@ export interface Command {
   readonly args?: QapiType;
   /** The QEMU release that added it (major * 100 + minor); a model of an older one does not know it. */
   readonly since?: number;
+  /** Only QEMU's system emulator has it (guest devices): a model of qemu-storage-daemon does not know it. */
+  readonly systemEmulatorOnly?: boolean;
   run(graph: Graph, args: CommandArgs, env: TxEnv): CommandResult;
   /**
    * As an action of `transaction`: run() without its last step, and that step (QEMU's .clean),

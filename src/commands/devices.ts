@@ -1,5 +1,6 @@
 /**
- * device_add / device_del for guest block devices, as QEMU's system emulator does them
+ * device_add / device_del for guest block devices, as QEMU's system emulator does them (only where
+ * the model simulates that process, ModelRules.systemEmulator: qemu-storage-daemon has neither)
  * (hw/block/block.c: blkconf_apply_backend_options(); virtio-blk, scsi-hd, scsi-cd, ide-hd). A
  * device attached to a node gets an anonymous BlockBackend that error texts name by the device.
  */
@@ -37,6 +38,7 @@ function devices(graph: Graph): { id: string; backend: number }[] {
 }
 
 export const deviceAdd: Command = {
+  systemEmulatorOnly: true,
   args: struct(req('driver', str), opt('id', str), opt('drive', str), opt('share-rw', bool), opt('bus', str), opt('serial', str), opt('bootindex', any)),
   run(graph, args, env) {
     const driver = args['driver'] as string;
@@ -63,6 +65,7 @@ export const deviceAdd: Command = {
 };
 
 export const deviceDel: Command = {
+  systemEmulatorOnly: true,
   args: struct(req('id', str)),
   run(graph, args, env) {
     const id = args['id'] as string;

@@ -38,8 +38,9 @@ export function dispatch(graph: Graph, env: TxEnv, command: QmpCommand): Dispatc
     if (given !== undefined && given !== null && (typeof given !== 'object' || Array.isArray(given))) fail(msg.argumentsNotObject());
     const handler = commandNamed(execute);
     const args = given ?? {};
-    const release = rulesOf(graph.model).qapiRelease;
-    if (!handler || (handler.since ?? 0) > release) throw new QmpError('CommandNotFound', msg.commandNotFound(execute));
+    const rules = rulesOf(graph.model);
+    const release = rules.qapiRelease;
+    if (!handler || (handler.since ?? 0) > release || (handler.systemEmulatorOnly === true && !rules.systemEmulator)) throw new QmpError('CommandNotFound', msg.commandNotFound(execute));
     const checked = visit(args, schemaFor(handler.args ?? NO_ARGS, release)) as CommandArgs;
     const result = handler.run(graph, checked, env);
     return { graph: result.graph, events: result.events, reply: { return: result.reply } };

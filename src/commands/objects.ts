@@ -8,6 +8,7 @@ import { getObject, nodesInOrder } from '../graph/graph.js';
 import { objectOptions } from '../qapi/block-schema.js';
 import { req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
+import { emptyGHashTable, insertKey, removeKey } from '../util/ghash.js';
 
 export const objectAdd: Command = {
   args: objectOptions,
@@ -19,7 +20,7 @@ export const objectAdd: Command = {
     const result = transact(graph, env, (tx) => {
       tx.g.objects[id] = { id, qomType: qomType as string, properties };
     });
-    return { ...result, reply: {} };
+    return { ...result, graph: { ...result.graph, objectOrder: insertKey(result.graph.objectOrder ?? emptyGHashTable(), id) }, reply: {} };
   },
 };
 
@@ -34,6 +35,6 @@ export const objectDel: Command = {
     const result = transact(graph, env, (tx) => {
       delete tx.g.objects[id];
     });
-    return { ...result, reply: {} };
+    return { ...result, graph: { ...result.graph, objectOrder: removeKey(result.graph.objectOrder ?? emptyGHashTable(), id) }, reply: {} };
   },
 };

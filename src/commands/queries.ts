@@ -6,6 +6,7 @@ import { bool, opt, struct } from '../qapi/schema.js';
 import { query, type Command } from './command.js';
 import { blockDeviceInfo } from './node-info.js';
 import { isBlockJob } from '../jobs/image-jobs.js';
+import { chardevsInOrder } from '../graph/chardevs.js';
 
 /** query-named-block-nodes: newest first, each node's whole record (node-info.ts). */
 export const queryNamedBlockNodes: Command = query(struct(opt('flat', bool)), (graph, args) =>
@@ -61,7 +62,7 @@ export const xDebugQueryBlockGraph: Command = query(undefined, xdbgBlockGraph);
  * (`perm:X` for each perm its parents hold, `unshared:X` for each they do not all share).
  */
 export function openFiles(graph: Graph): { path: string; mode: string; locks: string[] }[] {
-  return nodesInOrder(graph).flatMap((node) => {
+  return nodesInOrder(graph).flatMap((node): { path: string; mode: string; locks: string[] }[] => {
     const file = node.file;
     if (!file) return [];
     const locks = !file.locking
@@ -71,7 +72,7 @@ export function openFiles(graph: Graph): { path: string; mode: string; locks: st
           ...(file.shared & bit ? [] : [`unshared:${QMP_PERM_NAMES[i]}`]),
         ]).sort();
     return [{ path: file.path, mode: file.mode, locks }];
-  });
+  }).concat(chardevsInOrder(graph).flatMap((c) => (c.files ?? []).map((f) => ({ path: f.path, mode: f.mode, locks: [] }))));
 }
 
 export const xPermgraphQueryOpenFiles: Command = query(undefined, openFiles);

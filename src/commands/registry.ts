@@ -23,6 +23,9 @@ import { queryCommands, queryQmpSchema } from './introspection.js';
 import { blockdevSnapshotSync } from './snapshot-sync.js';
 import { blockdevSnapshotDeleteInternalSync, blockdevSnapshotInternalSync } from './internal-snapshots.js';
 import { transactionCommand } from './transaction.js';
+import { chardevAdd, chardevChange, chardevRemove, chardevSendBreak, queryChardev, queryChardevBackends } from './chardev.js';
+import { ringbufRead, ringbufWrite } from './ringbuf.js';
+import { qomGet, qomList, qomSet } from './qom.js';
 
 /** No prototype: `constructor` or `__proto__` is no command (src/util/records.ts). */
 export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
@@ -66,6 +69,17 @@ export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
   'blockdev-snapshot-internal-sync': blockdevSnapshotInternalSync,
   'blockdev-snapshot-delete-internal-sync': blockdevSnapshotDeleteInternalSync,
   transaction: transactionCommand((name) => commandNamed(name)),
+  'chardev-add': chardevAdd,
+  'chardev-change': chardevChange,
+  'chardev-remove': chardevRemove,
+  'chardev-send-break': chardevSendBreak,
+  'query-chardev': queryChardev,
+  'query-chardev-backends': queryChardevBackends,
+  'ringbuf-write': ringbufWrite,
+  'ringbuf-read': ringbufRead,
+  'qom-list': qomList,
+  'qom-get': qomGet,
+  'qom-set': qomSet,
 });
 
 /** The command a client names, if the simulator has it. */

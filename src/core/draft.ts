@@ -133,6 +133,9 @@ class GraphDraft {
       clock: this.clock,
       counters,
       ...(this.storedBitmaps ? { storedBitmaps: this.storedBitmaps } : {}),
+      // chardevs are no transaction's business: carried over as they are
+      ...(base.chardevs ? { chardevs: base.chardevs } : {}),
+      ...(base.objectOrder ? { objectOrder: base.objectOrder } : {}),
     };
     if (FREEZE) deepFreeze(g);
     return g;

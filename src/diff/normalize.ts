@@ -19,7 +19,7 @@ const IMPLICIT = /#block\d+/g;
 const ANONYMOUS_BACKEND = /^block-backend#\d+$/;
 const STEP_KEYS = ['execute', 'arguments', 'error', 'wait-event', 'wait-job', 'status', 'sleep', 'advance', 'observe', 'failed', 'timeout'] as const;
 /** Replies of these commands are compared whole; those of others (queries) only as success. */
-const COMPARED_RETURNS = /^(block|job|nbd|query-named-block-nodes$|query-block$|query-blockstats$)/;
+const COMPARED_RETURNS = /^(block|job|nbd|chardev|ringbuf|query-chardev|qom|query-named-block-nodes$|query-block$|query-blockstats$)/;
 /** What a file takes on disk depends on the file system it lies on: its presence is compared, not its value. */
 const FS_DEPENDENT = /"actual-size":\d+/g;
 

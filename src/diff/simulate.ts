@@ -82,7 +82,9 @@ function runStep(permgraph: Permgraph, storage: VirtualStorage, step: Step, rec:
 export function simulate(scenario: Scenario, name: string, options: SimulateOptions): Trace {
   const workdir = options.workdir ?? `/tmp/permgraph-sim/${name}`;
   const storage = virtualStorageFor(scenario, workdir, options.file ?? name);
-  const permgraph = createPermgraph({ model: options.model, storage, nodeActors: false });
+  // the daemon's own QMP monitor, as src/diff/daemon.ts starts it
+  const monitors = [{ id: 'qmp0', path: `${workdir}/qmp.sock` }];
+  const permgraph = createPermgraph({ model: options.model, storage, nodeActors: false, monitors });
   const pending: QmpEvent[] = [];
   let stepEvents: QmpEvent[] = [];
   const subscription = permgraph.events$.subscribe((e) => {

@@ -11,6 +11,7 @@ import { addFile, addFilter, addFormat, addNull, chattrImage, chmodImage, delete
 import { addNbd, changeNbdServer, NBD_SETUP } from './nbd-commands.js';
 import { amendImage, createImage } from './create-commands.js';
 import { Random } from './random.js';
+import { addChardev, changeChardev, qomQuery, queryChardevs, removeChardev, ringbufIo } from './chardev-commands.js';
 import { IMAGES, World } from './world.js';
 import { changeBackingFile, legacyNbdExport, queryNodes, setIothread, setWriteThreshold } from './query-commands.js';
 import { deleteInternalSnapshot, internalSnapshot, snapshotSync, transaction } from './transaction-commands.js';
@@ -25,6 +26,7 @@ const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
   [4, addDriverFilter], [2, addQuorum], [2, blockdevChange], [1, addSpecial],
   [2, snapshotSync], [2, internalSnapshot], [1, deleteInternalSnapshot], [3, transaction],
   [5, addBitmap], [5, bitmapVerb], [3, backupBitmap], [2, exportBitmaps],
+  [2, addChardev], [1, changeChardev], [1, removeChardev], [2, ringbufIo], [1, queryChardevs], [2, qomQuery],
 ];
 
 const MB = 1 << 20;

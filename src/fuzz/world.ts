@@ -35,6 +35,8 @@ export class World {
   readonly exports: string[] = [];
   readonly groups: string[] = [];
   readonly jobs: string[] = [];
+  /** The ids chardev-add was asked for. */
+  readonly chardevs: string[] = [];
   readonly steps: Step[] = [];
   nbdStarted = false;
   /** The iothread object `io0` was added. */

@@ -11,6 +11,7 @@ import type { Shards } from './shards.js';
 import type { BitmapRef, DirtyBitmap, StoredBitmap } from './bitmap-types.js';
 
 export type { BitmapRef, DirtyBitmap, StoredBitmap };
+import type { GHashTable } from '../util/ghash.js';
 
 export type { JobStatus, Model };
 export type NodeName = string;
@@ -289,6 +290,27 @@ export interface Job {
   readonly txn?: string;
 }
 
+/** A character device (chardev/char.c's Chardev): chardev-add's, or a QMP monitor's from the command line. */
+export interface Chardev {
+  readonly id: string;
+  /** Its ChardevBackendKind. */
+  readonly kind: string;
+  /** chr->filename, as query-chardev shows it. */
+  readonly filename: string;
+  /** A monitor is its frontend: busy for chardev-remove, `frontend-open` in query-chardev. */
+  readonly monitor: boolean;
+  /** A ringbuf's (or memory's) size and the bytes it holds, oldest first. */
+  readonly ringbuf?: { readonly size: bigint; readonly bytes: readonly number[] };
+  /** The files it holds open (a file chardev's `out`, O_WRONLY, and `in`, O_RDONLY). */
+  readonly files?: readonly { readonly path: string; readonly mode: 'O_WRONLY' | 'O_RDONLY' }[];
+}
+
+/** The /chardevs container: its chardevs, and the order its GHashTable keeps them in. */
+export interface Chardevs {
+  readonly byId: Readonly<Record<string, Chardev>>;
+  readonly order: GHashTable;
+}
+
 export interface Graph {
   readonly model: Model;
   readonly nodes: Shards<BlockNode>;
@@ -304,6 +326,10 @@ export interface Graph {
   readonly jobs: Readonly<Record<string, Job>>;
   /** The persistent bitmaps qcow2 images hold, by the identity of the image file; absent: none. */
   readonly storedBitmaps?: Readonly<Record<string, readonly StoredBitmap[]>>;
+  /** Character devices (none when absent). */
+  readonly chardevs?: Chardevs;
+  /** The order the /objects container keeps the user objects in (its GHashTable); empty when absent. */
+  readonly objectOrder?: GHashTable;
   /** The simulated clock, in seconds: jobs progress with it. */
   readonly clock: number;
   readonly counters: {

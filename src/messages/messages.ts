@@ -5,6 +5,7 @@
 import { bitmapMessages } from './bitmap-messages.js';
 import { imageJobMessages } from './image-job-messages.js';
 import { driverMsg } from './driver-messages.js';
+import { chardevMessages } from './chardev-messages.js';
 
 export const msg = {
   ...bitmapMessages,
@@ -275,6 +276,7 @@ export const msg = {
   jsonInvalidUtf8: () => 'invalid UTF-8 sequence in string',
   jsonInvalidEscape: () => 'invalid escape sequence in string',
   jsonInvalidUnicode: (text: string) => `${text} is not a valid Unicode character`,
+  ...chardevMessages,
 
   // blockdev.c: qmp_change_backing_file(); x-blockdev-set-iothread: qmp_x_blockdev_set_iothread()
   noBackingFileToChange: () => 'not allowing backing file change on an image without a backing file',

@@ -46,6 +46,12 @@ export interface ModelRules {
    * of range (`Value '-1' is out of range for parameter 'x'`).
    */
   readonly negativeSizeText: 'not-a-size' | 'out-of-range';
+  /**
+   * The simulated process is QEMU's system emulator, with guest devices (`device_add`,
+   * `device_del`); otherwise it is qemu-storage-daemon, which has no such commands and answers
+   * them CommandNotFound (the QEMU models, as the daemons do).
+   */
+  readonly systemEmulator: boolean;
   /** The ways this QEMU release is known to abort or crash on a sequence (src/commands/known-failures.ts). */
   readonly knownFailures: readonly KnownFailure[];
 }
@@ -62,6 +68,7 @@ const QEMU_7_2: ModelRules = {
   resizeBlockedText: 'device-in-use',
   cbwSourceTakesRead: false,
   negativeSizeText: 'not-a-size',
+  systemEmulator: false,
   knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded', 'mirror-onto-blkverify'],
 };
 
@@ -83,6 +90,7 @@ const DYNAMIC: ModelRules = {
   activeCommitBaseBackToReadOnly: 'unless-pivot',
   reopenForgetsOpenFlags: false,
   failedStreamLeaksBackend: false,
+  systemEmulator: true,
   knownFailures: [],
 };
 

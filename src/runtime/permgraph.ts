@@ -17,6 +17,7 @@ import { createNodeStepper } from './node-stepper.js';
 import type { DriverPolicies } from '../drivers/registry.js';
 import { nextJobDeadline } from '../jobs/clock.js';
 import { emptyGraph, getNode, jobsInOrder } from '../graph/graph.js';
+import { withMonitors, type MonitorChardev } from '../graph/chardevs.js';
 import { shardValues } from '../graph/shard-walk.js';
 import type { Graph, Model, NodeName } from '../graph/types.js';
 import type { Storage } from '../storage/storage.js';
@@ -47,6 +48,12 @@ export interface PermgraphOptions {
    * with an `internal error: …` reply and changes nothing); process.stderr by default.
    */
   readonly logger?: PermgraphLogger;
+  /**
+   * The QMP monitors' chardevs the process starts with, as qemu-storage-daemon's
+   * `--chardev socket,id=ID,path=PATH,server=on,wait=off --monitor chardev=ID` makes them
+   * (query-chardev lists them; they are busy); none by default.
+   */
+  readonly monitors?: readonly MonitorChardev[];
 }
 
 export interface Permgraph {
@@ -114,7 +121,7 @@ export function createPermgraph(options: PermgraphOptions = {}): Permgraph {
   const machine = options.nodeMachine ?? nodeMachine;
   const storage = options.storage ?? createVirtualStorage({});
   const engine = createEngine({ storage, stepper: createNodeStepper(machine), ...(options.driverPolicies ? { drivers: options.driverPolicies } : {}) });
-  const graph$ = new BehaviorSubject<Graph>(emptyGraph(model));
+  const graph$ = new BehaviorSubject<Graph>(withMonitors(emptyGraph(model), options.monitors ?? []));
   const events$ = new Subject<GraphEvent>();
   const actors = options.nodeActors === false ? null : new NodeActors(machine, options.nodeActors === 'lazy' ? 'lazy' : 'eager', () => graph$.value);
   const faults = createFaultLog(options.logger);

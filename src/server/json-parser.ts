@@ -17,6 +17,9 @@ import {
   JSON_STRING,
 } from './json-lexer.js';
 import { isValidCodepoint } from '../util/qjson.js';
+import { fromCodePoints, modUtf8Codepoint, strayText } from '../util/c-string.js';
+
+export { strayText };
 import { INT64_MAX, INT64_MIN, QFloat, setMember, UINT64_MAX } from '../util/qobject.js';
 
 /** A message's tokens: token i is `types[i]`, its text `text[starts[i], ends[i])`. */
@@ -31,48 +34,6 @@ export interface Tokens {
 class ParseError extends Error {}
 
 const BACKSLASH = 0x5c;
-
-/** util/unicode.c mod_utf8_codepoint(): the code point at `at` (-1 if invalid) and where the next starts. */
-function modUtf8Codepoint(bytes: Uint8Array, at: number, end: number): { cp: number; next: number } {
-  const MIN_CP = [0x80, 0x800, 0x10000, 0x200000, 0x4000000];
-  let p = at;
-  let byte = bytes[p++]!;
-  if (byte < 0x80) return { cp: byte, next: p };
-  if (byte >= 0xfe || (byte & 0x40) === 0) return { cp: -1, next: p };
-  let len = 0;
-  let mask = 0x80;
-  for (; byte & mask; mask >>= 1) len++;
-  let cp = byte & (mask - 1);
-  for (let i = 1; i < len; i++) {
-    byte = p < end ? bytes[p]! : 0;
-    if ((byte & 0xc0) !== 0x80) return { cp: -1, next: p };
-    p++;
-    cp = cp * 64 + (byte & 0x3f);
-  }
-  if (!isValidCodepoint(cp)) return { cp: -1, next: p };
-  if (cp < MIN_CP[len - 2]! && !(cp === 0 && len === 2)) return { cp: -1, next: p };
-  return { cp, next: p };
-}
-
-/** Code points to a string, in slices (String.fromCodePoint takes only so many arguments). */
-function fromCodePoints(points: number[]): string {
-  let out = '';
-  for (let i = 0; i < points.length; i += 8192) out += String.fromCodePoint(...points.slice(i, i + 8192));
-  return out;
-}
-
-/** Bytes as a C string shows them in an error message: up to a NUL, invalid sequences as U+FFFD. */
-export function strayText(bytes: Uint8Array, length: number): string {
-  const nul = bytes.subarray(0, length).indexOf(0);
-  const end = nul < 0 ? length : nul;
-  const points: number[] = [];
-  for (let at = 0; at < end; ) {
-    const { cp, next } = modUtf8Codepoint(bytes, at, end);
-    points.push(cp < 0 ? 0xfffd : cp);
-    at = next;
-  }
-  return fromCodePoints(points);
-}
 
 function hexValue(byte: number | undefined): number {
   if (byte === undefined) return -1;

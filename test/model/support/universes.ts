@@ -1,6 +1,7 @@
 /**
  * Small universes for the property tests (and for `permgraph check --universe`):
- * - chain2: base <- top over auto-read-only file nodes; a guest disk and a CD-ROM, an export,
+ * - chain2: base <- top over auto-read-only file nodes; a guest disk and a CD-ROM (model dynamic;
+ *   the QEMU models answer device_add CommandNotFound, as qemu-storage-daemon does), an export,
  *   reopen, an active commit, top deleted and re-added, both images turning read-only;
  * - chain3: the explorer's default universe (the libvirt chain) with a stream added.
  */
