@@ -1,15 +1,16 @@
 /**
  * The arguments of blockdev-create and x-blockdev-amend (qapi/block-core.json: BlockdevCreateOptions,
- * BlockdevAmendOptions; the same in QEMU 7.2 and 10.0). Only the variants of the drivers whose
- * creation is simulated (file, qcow2) are spelled out; the others are empty here.
+ * BlockdevAmendOptions): the variants of the drivers whose creation is simulated (file, qcow2)
+ * here, the others in create-variants.ts.
  */
 import { BLOCKDEV_DRIVERS } from '../qapi/block-schema.js';
-import { any, bool, enumOf, int, opt, req, size, str, struct, type Member, type QapiType } from '../qapi/schema.js';
-import { blockdevOptions } from '../drivers/blockdev-options.js';
+import { bool, enumOf, int, opt, req, size, str, struct, type Member, type QapiType } from '../qapi/schema.js';
+import { blockdevRefs } from '../drivers/blockdev-options.js';
+import { createVariants, cryptoCreate } from './create-variants.js';
 
 const driver = req('driver', enumOf('BlockdevDriver', BLOCKDEV_DRIVERS));
 const prealloc = enumOf('PreallocMode', ['off', 'metadata', 'falloc', 'full']);
-const blockdevRef: QapiType = { kind: 'alternate', name: 'BlockdevRef', string: str, object: blockdevOptions };
+const blockdevRef = blockdevRefs.ref;
 
 /** BlockdevCreateOptionsFile. */
 const createFile: readonly Member[] = [
@@ -20,7 +21,7 @@ const createFile: readonly Member[] = [
   opt('extent-size-hint', size),
 ];
 
-/** BlockdevCreateOptionsQcow2 (`encrypt`: QCryptoBlockCreateOptions, not simulated). */
+/** BlockdevCreateOptionsQcow2 (`encrypt` is checked, then refused: not simulated). */
 const createQcow2: readonly Member[] = [
   req('file', blockdevRef),
   opt('data-file', blockdevRef),
@@ -30,7 +31,7 @@ const createQcow2: readonly Member[] = [
   opt('version', enumOf('BlockdevQcow2Version', ['v2', 'v3'])),
   opt('backing-file', str),
   opt('backing-fmt', enumOf('BlockdevDriver', BLOCKDEV_DRIVERS)),
-  opt('encrypt', any),
+  opt('encrypt', cryptoCreate),
   opt('cluster-size', size),
   opt('preallocation', prealloc),
   opt('lazy-refcounts', bool),
@@ -40,7 +41,7 @@ const createQcow2: readonly Member[] = [
 
 export const blockdevCreateArgs: QapiType = struct(
   req('job-id', str),
-  req('options', { kind: 'union', base: [driver], discriminator: 'driver', variants: { file: createFile, qcow2: createQcow2 } }),
+  req('options', { kind: 'union', base: [driver], discriminator: 'driver', variants: { ...createVariants(blockdevRefs, driver.type), file: createFile, qcow2: createQcow2 } }),
 );
 
 /** QCryptoBlockAmendOptionsLUKS. */

@@ -20,7 +20,7 @@ import type { Graph } from '../graph/types.js';
 import { fail, QmpError } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { rulesOf } from '../models/rules.js';
-import { enumOf, listOf, opt, req, struct, type Member, type QapiType } from '../qapi/schema.js';
+import { enumOf, enumWith, listOf, opt, req, struct, type Member, type QapiType } from '../qapi/schema.js';
 import type { Command, CommandArgs } from './command.js';
 
 /** TransactionActionKind, in QEMU's order. */
@@ -54,7 +54,7 @@ function transactionAction(lookup: CommandLookup): QapiType {
   return {
     kind: 'union',
     discriminator: 'type',
-    base: [req('type', enumOf('TransactionActionKind', kinds))],
+    base: [req('type', enumWith('TransactionActionKind', kinds.map((k) => (k === 'drive-backup' ? { name: k, features: ['deprecated'] } : k))))],
     variants: Object.fromEntries(kinds.map((k) => [k, [req('data', k === 'abort' ? struct() : (lookup(k)!.args ?? struct()))]])),
   };
 }

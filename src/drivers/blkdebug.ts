@@ -6,7 +6,7 @@ import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import type { PermPair } from '../perms/cumulative.js';
 import { QMP_PERM_NAMES } from '../perms/perm.js';
-import { bool, enumOf, int, listOf, opt, req, str, struct, type Member } from '../qapi/schema.js';
+import { bool, enumOf, int, int32, listOf, opt, req, str, struct, type Member } from '../qapi/schema.js';
 import { defaultPerms, type ChildPermInput } from './default-perms.js';
 import type { BlockDriver, BlockdevOptions, BlockdevRefs, DriverOpenHost } from './driver.js';
 import { BLKDEBUG_EVENTS } from './blkdebug-events.js';
@@ -22,7 +22,7 @@ const members = ({ ref }: BlockdevRefs): readonly Member[] => [
   req('image', ref),
   opt('config', str),
   opt('align', int),
-  ...['max-transfer', 'opt-write-zero', 'max-write-zero', 'opt-discard', 'max-discard'].map((name) => opt(name, int)),
+  ...['max-transfer', 'opt-write-zero', 'max-write-zero', 'opt-discard', 'max-discard'].map((name) => opt(name, int32)),
   opt(
     'inject-error',
     listOf(struct(req('event', event), opt('state', int), opt('iotype', ioType), opt('errno', int), opt('sector', int), opt('once', bool), opt('immediately', bool))),

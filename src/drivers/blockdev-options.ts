@@ -27,7 +27,9 @@ const blockdevRefOrNull: QapiType = {
   },
 };
 
-const refs: BlockdevRefs = { ref: blockdevRef, refOrNull: blockdevRefOrNull };
+/** BlockdevRef and BlockdevRefOrNull, for the types that name nodes as blockdev-add does. */
+export const blockdevRefs: BlockdevRefs = { ref: blockdevRef, refOrNull: blockdevRefOrNull };
+const refs = blockdevRefs;
 
 function variants(): Record<string, readonly Member[]> {
   const out: Record<string, readonly Member[]> = {};

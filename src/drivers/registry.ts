@@ -61,7 +61,7 @@ export const DRIVERS: DriverPolicies = {
 
 /** BlockdevOptions variants of drivers permgraph does not simulate: checked, then refused. */
 export const QAPI_ONLY_VARIANTS: Readonly<Record<string, (refs: BlockdevRefs) => readonly Member[]>> = Object.fromEntries(
-  Object.entries(QAPI_ONLY_BLOCKDEV_VARIANTS).filter(([name]) => !Object.hasOwn(DRIVERS, name)),
+  Object.entries(QAPI_ONLY_BLOCKDEV_VARIANTS).filter(([name]) => !driverNamed(DRIVERS, name)?.members),
 );
 
 const driversWhere = (test: (driver: BlockDriver) => boolean): BlockDriver[] => Object.values(DRIVERS).filter(test);

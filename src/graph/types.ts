@@ -9,11 +9,10 @@ import type { Model, NodeMachineState } from '../../machines/node.types.js';
 import type { PermSet } from '../perms/perm.js';
 import type { Shards } from './shards.js';
 import type { BitmapRef, DirtyBitmap, StoredBitmap } from './bitmap-types.js';
-
-export type { BitmapRef, DirtyBitmap, StoredBitmap };
+import type { Chardev, Chardevs, InternalSnapshot, RemoteExport } from './state-types.js';
 import type { GHashTable } from '../util/ghash.js';
 
-export type { JobStatus, Model };
+export type { BitmapRef, DirtyBitmap, StoredBitmap, Chardev, Chardevs, InternalSnapshot, RemoteExport, JobStatus, Model };
 export type NodeName = string;
 export type EdgeId = number;
 export type BackendId = number;
@@ -77,29 +76,6 @@ export interface OpenFile {
   readonly locking: boolean;
 }
 
-/**
- * An NBD client node's connection (block/nbd.c: BDRVNBDState): the server it reached and what the
- * negotiation told it (NBDExportInfo). Re-negotiated only where the model says so.
- */
-export interface RemoteExport {
-  /** Where it connected (nbdAddressKey() of its `server`). */
-  readonly server: string;
-  readonly exportName: string;
-  /** Which start of that server answered. */
-  readonly serverId: string;
-  /** NBD_FLAG_READ_ONLY, as last negotiated. */
-  readonly serverReadOnly: boolean;
-  /** The server's client limit (`qemu-nbd -e`): a client beyond it waits unanswered. */
-  readonly maxClients: number;
-  /** The image header the export's data begins with, as a format node above reads it. */
-  readonly header?: {
-    readonly format: string;
-    readonly virtualSize: number;
-    readonly backingFile?: string;
-    readonly backingFormat?: string;
-  };
-}
-
 export interface BlockNode {
   readonly name: NodeName;
   /** Named by `#block…` rather than by the user. */
@@ -148,14 +124,6 @@ export interface BlockNode {
   readonly nextChildIndex?: number;
   /** A qcow2 node's internal snapshots, oldest first (blockdev-snapshot-internal-sync); absent: none. */
   readonly snapshots?: readonly InternalSnapshot[];
-}
-
-/** One internal snapshot of a qcow2 image (QEMUSnapshotInfo): its id and name. */
-export interface InternalSnapshot {
-  readonly id: string;
-  readonly name: string;
-  /** The simulated clock when it was taken (its date and VM clock). */
-  readonly clock: number;
 }
 
 export type BackendOwner =
@@ -288,27 +256,6 @@ export interface Job {
   readonly error?: string;
   /** Its JobTxn, shared with the other jobs of a `completion-mode: grouped` transaction. */
   readonly txn?: string;
-}
-
-/** A character device (chardev/char.c's Chardev): chardev-add's, or a QMP monitor's from the command line. */
-export interface Chardev {
-  readonly id: string;
-  /** Its ChardevBackendKind. */
-  readonly kind: string;
-  /** chr->filename, as query-chardev shows it. */
-  readonly filename: string;
-  /** A monitor is its frontend: busy for chardev-remove, `frontend-open` in query-chardev. */
-  readonly monitor: boolean;
-  /** A ringbuf's (or memory's) size and the bytes it holds, oldest first. */
-  readonly ringbuf?: { readonly size: bigint; readonly bytes: readonly number[] };
-  /** The files it holds open (a file chardev's `out`, O_WRONLY, and `in`, O_RDONLY). */
-  readonly files?: readonly { readonly path: string; readonly mode: 'O_WRONLY' | 'O_RDONLY' }[];
-}
-
-/** The /chardevs container: its chardevs, and the order its GHashTable keeps them in. */
-export interface Chardevs {
-  readonly byId: Readonly<Record<string, Chardev>>;
-  readonly order: GHashTable;
 }
 
 export interface Graph {

@@ -4,15 +4,16 @@
  * `hub` and pty's `path`, drops `console`, which is CONFIG_WIN32 only).
  */
 import { socketAddressLegacy } from './block-schema.js';
-import { before, bool, enumOf, int, listOf, opt, req, since, str, struct, type Member, type QapiType } from './schema.js';
+import { before, bool, enumOf, enumWith, featured, int, listOf, opt, req, since, str, struct, type Member, type QapiType } from './schema.js';
 
 const KINDS_7_2 = [
   'file', 'serial', 'parallel', 'pipe', 'socket', 'udp', 'pty', 'null', 'mux', 'msmouse', 'wctablet', 'braille',
   'testdev', 'stdio', 'console', 'spicevmc', 'spiceport', 'qemu-vdagent', 'dbus', 'vc', 'ringbuf', 'memory',
 ];
+/** 10.0 deprecates `memory` (an alias of ringbuf). */
 const KINDS_10_0 = [
   'file', 'serial', 'parallel', 'pipe', 'socket', 'udp', 'pty', 'null', 'mux', 'hub', 'msmouse', 'wctablet', 'braille',
-  'testdev', 'stdio', 'spicevmc', 'spiceport', 'qemu-vdagent', 'dbus', 'vc', 'ringbuf', 'memory',
+  'testdev', 'stdio', 'spicevmc', 'spiceport', 'qemu-vdagent', 'dbus', 'vc', 'ringbuf', { name: 'memory', features: ['deprecated'] },
 ];
 
 /** The backends the daemon has a driver for (query-chardev-backends, newest registered first). */
@@ -26,14 +27,14 @@ const plain = wrap();
 
 const socket = wrap(
   req('addr', socketAddressLegacy), opt('tls-creds', str), opt('tls-authz', str), opt('server', bool), opt('wait', bool),
-  opt('nodelay', bool), opt('telnet', bool), opt('tn3270', bool), opt('websocket', bool), opt('reconnect', int),
-  since(1000, opt('reconnect-ms', int)),
+  opt('nodelay', bool), opt('telnet', bool), opt('tn3270', bool), opt('websocket', bool),
+  before(1000, opt('reconnect', int)), since(1000, featured(opt('reconnect', int), 'deprecated')), since(1000, opt('reconnect-ms', int)),
 );
 
 export const chardevBackend: QapiType = {
   kind: 'union',
   discriminator: 'type',
-  base: [before(1000, req('type', enumOf('ChardevBackendKind', KINDS_7_2))), since(1000, req('type', enumOf('ChardevBackendKind', KINDS_10_0)))],
+  base: [before(1000, req('type', enumOf('ChardevBackendKind', KINDS_7_2))), since(1000, req('type', enumWith('ChardevBackendKind', KINDS_10_0)))],
   variants: {
     file: wrap(opt('in', str), req('out', str), opt('append', bool)),
     serial: hostdev,
