@@ -22,7 +22,18 @@ export type DriverName =
   | 'commit_top'
   | 'mirror_top'
   | 'copy-before-write'
-  | 'nbd';
+  | 'nbd'
+  | 'qcow'
+  | 'qed'
+  | 'vmdk'
+  | 'vpc'
+  | 'vhdx'
+  | 'vdi'
+  | 'parallels'
+  | 'bochs'
+  | 'cloop'
+  | 'dmg'
+  | 'luks';
 export type FdMode = 'O_RDONLY' | 'O_RDWR';
 
 /** Who holds an edge: a node (child_of_bds), a BlockBackend (child_root) or a block job (child_job). */

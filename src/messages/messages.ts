@@ -2,7 +2,10 @@
  * Every error text QEMU 7.2 gives that the simulator reproduces, in one table, with the QEMU
  * function that produces it. Texts of permgraph's own, not QEMU's, are the last group.
  */
+import { formatMessages } from './format-messages.js';
+
 export const msg = {
+  ...formatMessages,
   // block.c: bdrv_a_allow_b()
   permissionConflict: (node: string, perms: string, requiredBy: string, requiredEdge: string, unsharedBy: string, unsharedEdge: string) =>
     `Permission conflict on node '${node}': permissions '${perms}' are both required by ${requiredBy} (uses node '${node}' as '${requiredEdge}' child) and unshared by ${unsharedBy} (uses node '${node}' as '${unsharedEdge}' child).`,

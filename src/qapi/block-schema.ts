@@ -2,7 +2,7 @@
  * The QAPI types of the block commands permgraph takes (qapi/block-core.json, QEMU 7.2), but for
  * BlockdevOptions, whose variants come from the driver table (src/drivers/blockdev-options.ts).
  */
-import { any, bool, enumOf, int, listOf, opt, req, since, str, struct, type QapiType } from './schema.js';
+import { any, before, bool, enumOf, int, listOf, opt, req, since, str, struct, type QapiType } from './schema.js';
 
 /** BlockdevDriver: every value QEMU 7.2 accepts, simulated or not. */
 export const BLOCKDEV_DRIVERS = [
@@ -70,6 +70,11 @@ export const objectOptions: QapiType = {
         'x-bps-total', 'x-bps-total-max', 'x-bps-total-max-length', 'x-bps-read', 'x-bps-read-max',
         'x-bps-read-max-length', 'x-bps-write', 'x-bps-write-max', 'x-bps-write-max-length',
         'x-iops-size'].map((name) => opt(name, int)),
+    ],
+    // qapi/crypto.json: SecretProperties (`loaded` left in QEMU 9.0)
+    secret: [
+      before(1000, opt('loaded', bool)), opt('format', enumOf('QCryptoSecretFormat', ['raw', 'base64'])),
+      opt('keyid', str), opt('iv', str), opt('data', str), opt('file', str),
     ],
     iothread: [opt('poll-max-ns', int), opt('poll-grow', int), opt('poll-shrink', int), opt('aio-max-batch', int)],
   },

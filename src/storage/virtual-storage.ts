@@ -7,13 +7,16 @@ import { nbdAddressKey, noServerError, type NbdAddress, type NbdAnswer } from '.
 import { msg } from '../messages/messages.js';
 import { Perm } from '../perms/perm.js';
 import { ERRNO_TEXT, type FileFacts, type ImageFormat, type LockHolder, type Storage } from './storage.js';
+import { FORMAT_FACTS, type DiskFormat } from './image-formats.js';
 
 export interface VirtualFile {
-  readonly format?: ImageFormat;
+  readonly format?: DiskFormat;
   /** The guest-visible size in bytes (default 64 MiB). */
   readonly size?: number;
   readonly backingFile?: string;
   readonly backingFormat?: string;
+  /** A LUKS image's password. */
+  readonly password?: string;
   /** false, or the strerror text open(O_RDWR) fails with ('Permission denied' for false). */
   readonly writable?: boolean | string;
   /** false, or the strerror text open(O_RDONLY) fails with. */
@@ -71,7 +74,6 @@ export interface VirtualStorage extends Storage {
 }
 
 const DEFAULT_SIZE = 64 * 1024 * 1024;
-const QCOW2_FILE_SIZE = 196_616; // what `qemu-img create -f qcow2` of QEMU 7.2 leaves on disk
 
 function refusal(flag: boolean | string | undefined): string | null {
   if (flag === undefined || flag === true) return null;
@@ -87,12 +89,13 @@ function inspectFile(file: VirtualFile | undefined, path: string): FileFacts | {
   const virtualSize = file.size ?? DEFAULT_SIZE;
   return {
     regular: file.regular ?? true,
-    size: file.fileSize ?? (format === 'qcow2' ? QCOW2_FILE_SIZE : virtualSize),
+    size: file.fileSize ?? FORMAT_FACTS[format].fileSize(virtualSize, file.backingFile),
     header: {
       format,
       virtualSize,
       ...(file.backingFile !== undefined ? { backingFile: file.backingFile } : {}),
       ...(file.backingFormat !== undefined ? { backingFormat: file.backingFormat } : {}),
+      ...(file.password !== undefined ? { password: file.password } : {}),
     },
     identity: `virtual:${path}`,
   };

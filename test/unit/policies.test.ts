@@ -41,6 +41,9 @@ describe('the driver table', () => {
       mirror_top: { name: 'mirror_top', holdsFd: false, childPerm: true },
       'copy-before-write': { name: 'copy-before-write', holdsFd: false, childPerm: true },
       nbd: { name: 'nbd', holdsFd: false, childPerm: false },
+      ...Object.fromEntries(
+        ['luks', 'qcow', 'qed', 'vmdk', 'vpc', 'vhdx', 'vdi', 'parallels', 'bochs', 'cloop', 'dmg'].map((name) => [name, { name, holdsFd: false, childPerm: true }]),
+      ),
     });
   });
 

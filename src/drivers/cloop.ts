@@ -1,0 +1,33 @@
+/**
+ * The `cloop` format driver (block/cloop.c): read-only (bdrv_apply_auto_read_only() before its
+ * file child), no .bdrv_reopen_prepare. qemu-img cannot create its images: none is simulated, so
+ * every file below it is refused by the header check.
+ */
+import { fail } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
+import type { BlockdevOptions, DriverOpenHost } from './driver.js';
+import { genericFormatMembers, imageFormatDriver, openImageFile, requireReadOnly, type ImageBelow } from './image-format.js';
+
+/** The big-endian word at offset 128 of images of other formats as qemu-img 7.2 writes them; zero elsewhere. */
+const BLOCK_SIZES: Readonly<Record<string, number>> = { qcow2: 1_651_078_144, luks: 1_345_869_837 };
+
+/** cloop_open(): no magic, only the block size at offset 128: a multiple of 512, not zero, at most 64 MiB. */
+function refusal(below: ImageBelow): string {
+  const size = BLOCK_SIZES[below.format] ?? 0;
+  if (size % 512 !== 0) return msg.cloopBlockSizeNotMultiple(size);
+  if (size === 0) return msg.cloopBlockSizeZero();
+  return msg.cloopBlockSizeTooLarge(size);
+}
+
+function openCloop(host: DriverOpenHost, _options: BlockdevOptions): void {
+  requireReadOnly(host);
+  fail(refusal(openImageFile(host)));
+}
+
+export const cloop = imageFormatDriver({
+  name: 'cloop',
+  members: genericFormatMembers,
+  supportsBacking: false,
+  reopen: null,
+  open: openCloop,
+});
