@@ -1,7 +1,7 @@
 /**
  * The `cloop` format driver (block/cloop.c): read-only (bdrv_apply_auto_read_only() before its
- * file child), no .bdrv_reopen_prepare. qemu-img cannot create its images: none is simulated, so
- * every file below it is refused by the header check.
+ * file child), no .bdrv_reopen_prepare. qemu-img cannot create its images; one written by hand
+ * (src/storage/cloop-header.ts) opens, every other file is refused by the header check.
  */
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
@@ -21,7 +21,9 @@ function refusal(below: ImageBelow): string {
 
 function openCloop(host: DriverOpenHost, _options: BlockdevOptions): void {
   requireReadOnly(host);
-  fail(refusal(openImageFile(host)));
+  const below = openImageFile(host);
+  if (below.format !== 'cloop' || !below.header) fail(refusal(below));
+  host.size = below.header.virtualSize;
 }
 
 export const cloop = imageFormatDriver({

@@ -69,7 +69,7 @@ function qemuImg(storage: VirtualStorage, args: readonly string[], where: string
   };
   if (sub === 'create') {
     const format = opts['-f'] ?? 'raw';
-    if (!isDiskFormat(format)) throw new ScenarioError(`${where}: only ${DISK_FORMATS.join(', ')} images can be simulated, not '${format}'`);
+    if (!isDiskFormat(format) || FORMAT_FACTS[format].notCreated) throw new ScenarioError(`${where}: only ${DISK_FORMATS.filter((f) => !FORMAT_FACTS[f].notCreated).join(', ')} images can be simulated, not '${format}'`);
     const backing = opts['-b'];
     if (backing && !FORMAT_FACTS[format].backing) throw new ScenarioError(`${where}: a ${format} image names no backing file`);
     const backingPath = backing && !isAbsolute(backing) ? join(dirname(file), backing) : backing;

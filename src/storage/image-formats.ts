@@ -3,12 +3,12 @@
  * guest sees (vpc rounds it to a disk geometry), the file's size, and whether the image can name
  * a backing file. Sizes were measured with qemu-img 7.2 (1M, 64M and 1G images) and follow the
  * formats' own create functions, cited below. bochs, cloop and dmg cannot be created by qemu-img:
- * no file is of those formats here.
+ * no file is of the first and last here, and a cloop image only one written by hand.
  */
 import { LUKS_PAYLOAD_OFFSET } from '../drivers/luks.js';
 
 /** Image formats a storage knows files of: raw and qcow2 (which jobs can create) and the others. */
-export const DISK_FORMATS = ['raw', 'qcow2', 'qcow', 'qed', 'vmdk', 'vpc', 'vhdx', 'vdi', 'parallels', 'luks'] as const;
+export const DISK_FORMATS = ['raw', 'qcow2', 'qcow', 'qed', 'vmdk', 'vpc', 'vhdx', 'vdi', 'parallels', 'luks', 'cloop'] as const;
 
 export type DiskFormat = (typeof DISK_FORMATS)[number];
 
@@ -21,6 +21,8 @@ export interface FormatFacts {
   readonly fileSize: (virtualSize: number, backingFile?: string) => number;
   /** The image can name a backing file (`-b`). */
   readonly backing: boolean;
+  /** qemu-img cannot create it (a cloop image is written by hand, src/storage/cloop-header.ts). */
+  readonly notCreated?: true;
 }
 
 const SECTOR = 512;
@@ -86,4 +88,5 @@ export const FORMAT_FACTS: Readonly<Record<DiskFormat, FormatFacts>> = {
   parallels: { virtualSize: same, fileSize: () => 1024 * 1024, backing: false },
   // crypto.c: the LUKS header and key slots (aes-256-xts, sha256) before the payload
   luks: { virtualSize: same, fileSize: (size) => size + LUKS_PAYLOAD_OFFSET, backing: false },
+  cloop: { virtualSize: same, fileSize: same, backing: false, notCreated: true },
 };

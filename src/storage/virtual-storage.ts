@@ -8,6 +8,7 @@ import { msg } from '../messages/messages.js';
 import { Perm } from '../perms/perm.js';
 import { ERRNO_TEXT, type FileFacts, type ImageFormat, type LockHolder, type Storage } from './storage.js';
 import { FORMAT_FACTS, type DiskFormat } from './image-formats.js';
+import { cloopVirtualSize } from './cloop-header.js';
 
 export interface VirtualFile {
   readonly format?: DiskFormat;
@@ -27,6 +28,8 @@ export interface VirtualFile {
   readonly immutable?: boolean;
   /** A qcow2 image's size on disk once data was written to it (`qemu-io` in a setup). */
   readonly fileSize?: number;
+  /** Bytes of a raw file's first KiB set by writes (a header written by hand), by offset. */
+  readonly bytes?: Readonly<Record<number, number>>;
   /** The data clusters written to a qcow2 image, in order. */
   readonly clusters?: readonly number[];
 }
@@ -85,6 +88,11 @@ function inspectFile(file: VirtualFile | undefined, path: string): FileFacts | {
   if (!file) return { error: ERRNO_TEXT.ENOENT };
   const readable = refusal(file.readable);
   if (readable) return { error: readable };
+  const cloopSize = file.bytes && (file.format ?? 'raw') === 'raw' ? cloopVirtualSize((at) => file.bytes?.[at] ?? 0) : undefined;
+  if (cloopSize !== undefined) {
+    const size = file.size ?? DEFAULT_SIZE;
+    return { regular: file.regular ?? true, size, header: { format: 'cloop', virtualSize: cloopSize }, identity: `virtual:${path}` };
+  }
   const format = file.format ?? 'raw';
   const virtualSize = file.size ?? DEFAULT_SIZE;
   return {
