@@ -8,6 +8,7 @@ import { addExport, deleteExport, invalid, jobVerb, startJob } from './job-comma
 import { addFile, addFilter, addFormat, addNull, chattrImage, chmodImage, deleteNode, reopen, resize, setActive, snapshot } from './node-commands.js';
 import { addNbd, changeNbdServer, NBD_SETUP } from './nbd-commands.js';
 import { Random } from './random.js';
+import { addImageFormat, addSecret, FORMAT_SETUP } from './format-commands.js';
 import { IMAGES, World } from './world.js';
 
 /** Each command generator with its weight. */
@@ -15,6 +16,7 @@ const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
   [12, addFile], [12, addFormat], [3, addNull], [4, addFilter], [7, reopen], [6, deleteNode],
   [3, resize], [3, chmodImage], [2, chattrImage], [3, snapshot], [9, startJob], [8, jobVerb], [7, addExport],
   [3, deleteExport], [6, invalid], [5, addNbd], [2, changeNbdServer], [2, setActive],
+  [6, addImageFormat], [2, addSecret],
 ];
 
 const MB = 1 << 20;
@@ -36,6 +38,7 @@ export const SETUP: readonly SetupStep[] = [
   { 'qemu-img': ['create', '-f', 'qcow2', '$W/rw/mnt.qcow2', `${MB}`] },
   { 'ro-bind-mount': ['$W/rw', '$W/romnt'] },
   ...NBD_SETUP,
+  ...FORMAT_SETUP,
 ];
 
 export interface GenerateOptions {
