@@ -8,12 +8,17 @@ import { msg } from '../messages/messages.js';
 import type { BlockdevOptions, DriverOpenHost } from './driver.js';
 import { genericFormatMembers, imageFormatDriver, openImageFile, requireReadOnly, type ImageBelow } from './image-format.js';
 
-/** The big-endian word at offset 128 of images of other formats as qemu-img 7.2 writes them; zero elsewhere. */
-const BLOCK_SIZES: Readonly<Record<string, number>> = { qcow2: 1_651_078_144, luks: 1_345_869_837 };
+/**
+ * The big-endian word at offset 128 of images of other formats as qemu-img 7.2 writes them; zero
+ * elsewhere. In a qcow2 image that names its backing format, the backing format extension moves
+ * the feature name table 16 bytes on.
+ */
+const BLOCK_SIZES: Readonly<Record<string, number>> = { qcow2: 1_651_078_144, 'qcow2+backing': 1_745_090_647, luks: 1_345_869_837 };
 
 /** cloop_open(): no magic, only the block size at offset 128: a multiple of 512, not zero, at most 64 MiB. */
 function refusal(below: ImageBelow): string {
-  const size = BLOCK_SIZES[below.format] ?? 0;
+  const withBacking = below.format === 'qcow2' && below.header?.backingFormat !== undefined;
+  const size = BLOCK_SIZES[withBacking ? 'qcow2+backing' : below.format] ?? 0;
   if (size % 512 !== 0) return msg.cloopBlockSizeNotMultiple(size);
   if (size === 0) return msg.cloopBlockSizeZero();
   return msg.cloopBlockSizeTooLarge(size);

@@ -12,10 +12,10 @@ const SIGNATURES: Readonly<Record<string, string>> = { vmdk: '00000080', vpc: 'e
 
 /**
  * vdi_open(): the disk size (offset 368) is checked before the signature; a qcow2 image's
- * header extension text ("efcounts"…) stands there.
+ * header extension text ("efcounts"…) stands there, unless a backing format extension moved it on.
  */
 function refusal(below: ImageBelow): string {
-  if (below.format === 'qcow2') return msg.vdiUnsupportedSize('73746e756f636665', DISK_SIZE_MAX);
+  if (below.format === 'qcow2' && below.header?.backingFormat === undefined) return msg.vdiUnsupportedSize('73746e756f636665', DISK_SIZE_MAX);
   return msg.vdiBadSignature(SIGNATURES[below.format] ?? '00000000');
 }
 
