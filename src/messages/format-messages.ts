@@ -32,6 +32,10 @@ export const formatMessages = {
   // crypto/secret_common.c: qcrypto_secret_lookup()
   noSecret: (id: string) => `No secret with id '${id}'`,
   notASecret: (id: string) => `Object with id '${id}' is not a secret`,
+  // crypto/secret_common.c: qcrypto_secret_complete() via crypto/secret.c: qcrypto_secret_load_data()
+  secretNeedsData: () => "Either 'file' or 'data' must be provided",
+  // qom/object.c: object_property_set(), for QEMU 7.2's read-only `loaded` of a secret
+  propertyNotWritable: (property: string) => `Property '${property}' is not writable`,
   // qed.c: bdrv_qed_co_truncate()
   qedInvalidSize: () => 'Invalid image size specified',
   qedCannotShrink: () => 'Shrinking images is currently not supported',

@@ -88,6 +88,8 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   luksInvalidPassword: [[], 'Invalid password, cannot unlock any keyslot'],
   noSecret: [['nosuch'], "No secret with id 'nosuch'"],
   notASecret: [['tg'], "Object with id 'tg' is not a secret"],
+  secretNeedsData: [[], "Either 'file' or 'data' must be provided"],
+  propertyNotWritable: [['secret.loaded'], "Property 'secret.loaded' is not writable"],
   qedInvalidSize: [[], 'Invalid image size specified'],
   qedCannotShrink: [[], 'Shrinking images is currently not supported'],
   throttleGroupMissing: [['g'], "Throttle group 'g' does not exist"],
