@@ -7,7 +7,11 @@ import { genericFormatMembers, imageFormatDriver, openImageFile, type ImageBelow
 /** VDI_DISK_SIZE_MAX: the largest disk vdi_open() takes. */
 const DISK_SIZE_MAX = '1fffff8000000';
 
-/** The signature field (offset 64) of images of other formats as qemu-img 7.2 writes them; zero elsewhere. */
+/**
+ * The signature field (offset 64) of images of other formats as qemu-img 7.2 writes them; zero
+ * elsewhere. In a vpc image it is the footer's checksum, which covers the creation time: the
+ * value here is one such image's, and another's differs.
+ */
 const SIGNATURES: Readonly<Record<string, string>> = { vmdk: '00000080', vpc: 'e7ecffff' };
 
 /**

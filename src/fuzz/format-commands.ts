@@ -52,7 +52,8 @@ export function addImageFormat(world: World): void {
   const format = random.chance(0.8) ? random.pick(CREATED) : random.pick(READ_ONLY_FORMATS);
   const name = world.fresh('i');
   const own = format in FORMAT_IMAGES ? FORMAT_IMAGES[format as keyof typeof FORMAT_IMAGES] : IMAGES.raw;
-  const images = CREATED.filter((f) => f !== 'luks').map((f) => FORMAT_IMAGES[f]);
+  // a vpc footer's checksum (it covers the creation time) stands where vdi reads its signature: no text to foresee
+  const images = CREATED.filter((f) => f !== 'luks' && !(format === 'vdi' && f === 'vpc')).map((f) => FORMAT_IMAGES[f]);
   const path = random.chance(0.75) && format !== 'luks' ? own : random.pick([IMAGES.raw, IMAGES.base, ...images]);
   const files = world.nodesOf('file');
   const file = files.length > 0 && random.chance(0.3) ? random.pick(files).name : { driver: 'file', filename: path };
