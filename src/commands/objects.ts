@@ -16,6 +16,11 @@ export const objectAdd: Command = {
     const id = args['id'] as string;
     if (!isWellFormedId(id)) fail(msg.idNotAnIdentifier());
     if (getObject(graph, id)) fail(msg.duplicateProperty(id, 'container'));
+    // user_creatable_add_type(): a secret's properties set (`loaded` is read-only in QEMU 7.2), then its data loaded
+    if (args['qom-type'] === 'secret') {
+      if (args['loaded'] !== undefined) fail(msg.propertyNotWritable('secret.loaded'));
+      if (args['data'] === undefined && args['file'] === undefined) fail(msg.secretNeedsData());
+    }
     const { 'qom-type': qomType, id: _id, ...properties } = args;
     const result = transact(graph, env, (tx) => {
       tx.g.objects[id] = { id, qomType: qomType as string, properties };

@@ -138,6 +138,10 @@ export class TxDriverHost implements DriverOpenHost {
   objectType(id: string): string | undefined {
     return getObject(this.tx.g as Graph, id)?.qomType;
   }
+  objectProperty(id: string, property: string): unknown {
+    const properties = getObject(this.tx.g as Graph, id)?.properties;
+    return properties && Object.hasOwn(properties, property) ? properties[property] : undefined;
+  }
   connectNbd(address: NbdAddress, exportName: string): NbdExportInfo {
     return connectNode(this.tx, this.name, address, exportName);
   }

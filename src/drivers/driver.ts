@@ -32,6 +32,8 @@ export interface HeaderFacts {
   readonly backingFile?: string;
   readonly backingFormat?: string;
   readonly qcow2?: Qcow2Facts;
+  /** A LUKS image's password. */
+  readonly password?: string;
 }
 
 /** What a file is, or the strerror text of why it cannot be looked at. */
@@ -87,6 +89,8 @@ export interface DriverOpenHost {
   nameBacking(name: BackingName): void;
   /** The QOM type of the user object `id`, when there is one (object-add). */
   objectType(id: string): string | undefined;
+  /** A property the user object `id` was given (object-add), e.g. a secret's `data`. */
+  objectProperty(id: string, property: string): unknown;
   /**
    * An NBD client's connection and negotiation (nbd_co_establish_connection()): what the server
    * said of the export, kept as the node's connection; a refusal fails the open with its text.

@@ -28,6 +28,17 @@ import { qcow2 } from './qcow2.js';
 import { raw } from './raw.js';
 import { throttle } from './throttle.js';
 import { QAPI_ONLY_BLOCKDEV_VARIANTS } from './qapi-only-variants.js';
+import { bochs } from './bochs.js';
+import { cloop } from './cloop.js';
+import { dmg } from './dmg.js';
+import { luks } from './luks.js';
+import { parallels } from './parallels.js';
+import { qcow } from './qcow.js';
+import { qed } from './qed.js';
+import { vdi } from './vdi.js';
+import { vhdx } from './vhdx.js';
+import { vmdk } from './vmdk.js';
+import { vpc } from './vpc.js';
 
 /** A driver's entry in the table (the name the table had when it held only policies). */
 export type DriverPolicy = BlockDriver;
@@ -57,6 +68,17 @@ export const DRIVERS: DriverPolicies = {
   blklogwrites,
   blkverify,
   quorum,
+  luks,
+  qcow,
+  qed,
+  vmdk,
+  vpc,
+  vhdx,
+  vdi,
+  parallels,
+  bochs,
+  cloop,
+  dmg,
 };
 
 /** BlockdevOptions variants of drivers permgraph does not simulate: checked, then refused. */

@@ -12,6 +12,7 @@ import { addNbd, changeNbdServer, NBD_SETUP } from './nbd-commands.js';
 import { amendImage, createImage } from './create-commands.js';
 import { Random } from './random.js';
 import { addChardev, changeChardev, qomQuery, queryChardevs, removeChardev, ringbufIo } from './chardev-commands.js';
+import { addImageFormat, addSecret, FORMAT_SETUP } from './format-commands.js';
 import { IMAGES, World } from './world.js';
 import { changeBackingFile, legacyNbdExport, queryNodes, setIothread, setWriteThreshold } from './query-commands.js';
 import { deleteInternalSnapshot, internalSnapshot, snapshotSync, transaction } from './transaction-commands.js';
@@ -27,6 +28,7 @@ const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
   [2, snapshotSync], [2, internalSnapshot], [1, deleteInternalSnapshot], [3, transaction],
   [5, addBitmap], [5, bitmapVerb], [3, backupBitmap], [2, exportBitmaps],
   [2, addChardev], [1, changeChardev], [1, removeChardev], [2, ringbufIo], [1, queryChardevs], [2, qomQuery],
+  [6, addImageFormat], [2, addSecret],
 ];
 
 const MB = 1 << 20;
@@ -48,6 +50,7 @@ export const SETUP: readonly SetupStep[] = [
   { 'qemu-img': ['create', '-f', 'qcow2', '$W/rw/mnt.qcow2', `${MB}`] },
   { 'ro-bind-mount': ['$W/rw', '$W/romnt'] },
   ...NBD_SETUP,
+  ...FORMAT_SETUP,
 ];
 
 export interface GenerateOptions {

@@ -34,6 +34,8 @@ export class World {
   readonly nodes = new Map<string, WorldNode>();
   readonly exports: string[] = [];
   readonly groups: string[] = [];
+  /** Secret objects (luks key-secret). */
+  readonly secrets: string[] = [];
   readonly jobs: string[] = [];
   /** The ids chardev-add was asked for. */
   readonly chardevs: string[] = [];

@@ -37,7 +37,18 @@ export type DriverName =
   | 'blkdebug'
   | 'blklogwrites'
   | 'blkverify'
-  | 'quorum';
+  | 'quorum'
+  | 'qcow'
+  | 'qed'
+  | 'vmdk'
+  | 'vpc'
+  | 'vhdx'
+  | 'vdi'
+  | 'parallels'
+  | 'bochs'
+  | 'cloop'
+  | 'dmg'
+  | 'luks';
 export type FdMode = 'O_RDONLY' | 'O_RDWR';
 
 /** Who holds an edge: a node (child_of_bds), a BlockBackend (child_root) or a block job (child_job). */

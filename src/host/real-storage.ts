@@ -6,6 +6,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { FdMode } from '../graph/types.js';
 import { parseQcow2Header } from '../storage/qcow2-header.js';
+import { parseImageHeader } from '../storage/image-headers.js';
 import { nbdHandshakeSync } from './nbd-handshake.js';
 import { ERRNO_TEXT, type FileFacts, type ImageHeader, type Storage } from '../storage/storage.js';
 
@@ -57,7 +58,7 @@ export function createRealStorage(): Storage {
         const buf = Buffer.alloc(stat.isFile() ? Math.min(HEADER_BYTES, stat.size) : 0);
         if (buf.length > 0) readSync(fd, buf, 0, buf.length, 0);
         const parsed = parseQcow2Header(buf);
-        const header = parsed ? { ...parsed, ...renamed.get(path) } : { format: 'raw' as const, virtualSize: stat.size };
+        const header = parsed ? { ...parsed, ...renamed.get(path) } : parseImageHeader(buf, stat.size) ?? { format: 'raw' as const, virtualSize: stat.size };
         return {
           regular: stat.isFile(),
           size: stat.size,

@@ -7,10 +7,12 @@ import { imageJobMessages } from './image-job-messages.js';
 import { driverMsg } from './driver-messages.js';
 import { chardevMessages } from './chardev-messages.js';
 import { snapshotMessages } from './snapshot-messages.js';
+import { formatMessages } from './format-messages.js';
 
 export const msg = {
   ...bitmapMessages,
   ...imageJobMessages,
+  ...formatMessages,
   // block.c: bdrv_a_allow_b()
   permissionConflict: (node: string, perms: string, requiredBy: string, requiredEdge: string, unsharedBy: string, unsharedEdge: string) =>
     `Permission conflict on node '${node}': permissions '${perms}' are both required by ${requiredBy} (uses node '${node}' as '${requiredEdge}' child) and unshared by ${unsharedBy} (uses node '${node}' as '${unsharedEdge}' child).`,

@@ -9,21 +9,24 @@ import { ScenarioError } from './load.js';
 import { parseSize } from './sizes.js';
 
 const CLUSTER = 64 * 1024;
+/** How much of a raw file's start the virtual storage keeps the bytes of. */
+const HEADER_BYTES = 1024;
 /** Data clusters one L2 table maps (64 KiB of 8-byte entries). */
 const CLUSTERS_PER_L2 = CLUSTER / 8;
 /** header, refcount table, refcount block and L1 table: what an image with data starts with. */
 const METADATA_CLUSTERS = 4;
 
 /** The write commands' [offset, length] in bytes; other qemu-io commands change no size. */
-function writes(commands: readonly string[], where: string): [number, number][] {
-  const out: [number, number][] = [];
+function writes(commands: readonly string[], where: string): [number, number, number][] {
+  const out: [number, number, number][] = [];
   for (const command of commands) {
     const words = command.trim().split(/\s+/);
     if (words[0] !== 'write') continue;
     const numbers = words.slice(1).filter((word, i, all) => !word.startsWith('-') && !all[i - 1]?.startsWith('-P'));
     const [offset, length] = numbers.map((n) => parseSize(n.replace(/b$/, '')));
     if (offset === undefined || length === undefined) throw new ScenarioError(`${where}: qemu-io: cannot read '${command}' (write OFFSET LENGTH)`);
-    out.push([offset, length]);
+    const pattern = words.indexOf('-P') > 0 ? Number(words[words.indexOf('-P') + 1]) : 0xcd;
+    out.push([offset, length, Number.isInteger(pattern) ? pattern & 0xff : 0xcd]);
   }
   return out;
 }
@@ -34,6 +37,13 @@ function qcow2After(file: VirtualFile, offset: number, length: number): VirtualF
   for (let c = Math.floor(offset / CLUSTER); c * CLUSTER < offset + length; c++) clusters.add(c);
   const l2Tables = new Set([...clusters].map((c) => Math.floor(c / CLUSTERS_PER_L2))).size;
   return { ...file, clusters: [...clusters].sort((a, b) => a - b), fileSize: (METADATA_CLUSTERS + l2Tables + clusters.size) * CLUSTER };
+}
+
+/** The bytes of a raw file's first KiB that writes set, each a pattern byte (a header written by hand). */
+function poke(bytes: Readonly<Record<number, number>> | undefined, offset: number, length: number, pattern: number): Readonly<Record<number, number>> {
+  const out: Record<number, number> = { ...bytes };
+  for (let at = offset; at < Math.min(offset + length, HEADER_BYTES); at++) out[at] = pattern;
+  return out;
 }
 
 export function qemuIo(storage: VirtualStorage, args: readonly string[], where: string): void {
@@ -48,8 +58,9 @@ export function qemuIo(storage: VirtualStorage, args: readonly string[], where: 
   const found = path === undefined ? undefined : storage.files.get(path);
   if (!path || !found) throw new ScenarioError(`${where}: qemu-io: no such file '${path ?? ''}'`);
   let file = found;
-  for (const [offset, length] of writes(commands, where)) {
+  for (const [offset, length, pattern] of writes(commands, where)) {
     file = file.format === 'qcow2' ? qcow2After(file, offset, length) : { ...file, size: Math.max(file.size ?? 0, offset + length) };
+    if ((file.format ?? 'raw') === 'raw') file = { ...file, bytes: poke(file.bytes, offset, length, pattern) };
   }
   storage.put(path, file);
 }

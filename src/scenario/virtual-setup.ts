@@ -7,6 +7,7 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import { createVirtualStorage, type VirtualFile, type VirtualStorage } from '../storage/virtual-storage.js';
 import { ERRNO_TEXT } from '../storage/storage.js';
+import { DISK_FORMATS, FORMAT_FACTS, isDiskFormat } from '../storage/image-formats.js';
 import type { Scenario, SetupStep } from './schema.js';
 import { ScenarioError } from './load.js';
 import { qemuIo } from './virtual-qemu-io.js';
@@ -37,13 +38,24 @@ export function substitute<T>(value: T, workdir: string): T {
   return replaceInStrings(value, '$W', workdir);
 }
 
+/** `--object secret,id=ID,data=TEXT` and `-o key-secret=ID`: the password a LUKS image is created with. */
+function createPassword(opts: Readonly<Record<string, string>>, where: string): string {
+  const pairs = (text = ''): Map<string, string> => new Map(text.split(',').map((kv) => kv.split('=', 2) as [string, string]));
+  const secretId = pairs(opts['-o']).get('key-secret');
+  const object = pairs(opts['--object']);
+  if (secretId === undefined || object.get('id') !== secretId || object.get('data') === undefined) {
+    throw new ScenarioError(`${where}: qemu-img create -f luks needs --object secret,id=ID,data=… and -o key-secret=ID`);
+  }
+  return object.get('data')!;
+}
+
 function qemuImg(storage: VirtualStorage, args: readonly string[], where: string): void {
   const [sub, ...rest] = args;
   const opts: Record<string, string> = {};
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
-    if (/^-[fbFo]$/.test(arg)) opts[arg] = rest[++i] ?? '';
+    if (/^(-[fbFo]|--object)$/.test(arg)) opts[arg] = [opts[arg], rest[++i] ?? ''].filter(Boolean).join(',');
     else if (arg === '-q' || arg === '-u') continue;
     else positional.push(arg);
   }
@@ -57,21 +69,22 @@ function qemuImg(storage: VirtualStorage, args: readonly string[], where: string
     return m![1] === '-' ? -bytes : bytes;
   };
   if (sub === 'create') {
-    const format = (opts['-f'] ?? 'raw') as 'raw' | 'qcow2';
-    if (format !== 'raw' && format !== 'qcow2') throw new ScenarioError(`${where}: only raw and qcow2 images can be simulated, not '${format}'`);
+    const format = opts['-f'] ?? 'raw';
+    if (!isDiskFormat(format) || FORMAT_FACTS[format].notCreated) throw new ScenarioError(`${where}: only ${DISK_FORMATS.filter((f) => !FORMAT_FACTS[f].notCreated).join(', ')} images can be simulated, not '${format}'`);
     const backing = opts['-b'];
+    if (backing && !FORMAT_FACTS[format].backing) throw new ScenarioError(`${where}: a ${format} image names no backing file`);
     const backingPath = backing && !isAbsolute(backing) ? join(dirname(file), backing) : backing;
     const inherited = backingPath ? storage.files.get(backingPath)?.size : undefined;
     if (!size && inherited === undefined) throw new ScenarioError(`${where}: qemu-img create needs a size`);
     const qcow2 = format === 'qcow2' ? qcow2CreateOptions(opts['-o'], where) : undefined;
-    const bytes = size ? sizeOf(size) : inherited!;
+    const password = format === 'luks' ? createPassword(opts, where) : undefined;
     storage.put(file, {
       format,
-      // qcow2_co_create(): whole sectors
-      size: format === 'qcow2' ? Math.ceil(bytes / 512) * 512 : bytes,
+      size: FORMAT_FACTS[format].virtualSize(size ? sizeOf(size) : inherited!),
       ...(qcow2 ? { qcow2 } : {}),
       ...(backing ? { backingFile: backing } : {}),
       ...(opts['-F'] ? { backingFormat: opts['-F'] } : {}),
+      ...(password !== undefined ? { password } : {}),
     });
   } else if (sub === 'resize') {
     const image = storage.files.get(file);

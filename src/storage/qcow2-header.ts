@@ -38,6 +38,8 @@ export function isQcow2(buf: Buffer): boolean {
 export function parseQcow2Header(buf: Buffer): ImageHeader | undefined {
   if (buf.length < 72 || !isQcow2(buf)) return undefined;
   const version = buf.readUInt32BE(4);
+  // version 1 is the qcow format (src/storage/image-headers.ts)
+  if (version < 2) return undefined;
   const backingOffset = Number(buf.readBigUInt64BE(8));
   const backingSize = buf.readUInt32BE(16);
   const virtualSize = Number(buf.readBigUInt64BE(24));

@@ -5,6 +5,7 @@
 import type { FdMode } from '../graph/types.js';
 import type { Qcow2Facts } from '../graph/node-header.js';
 import type { NbdAddress, NbdAnswer } from '../drivers/nbd-server.js';
+import type { DiskFormat } from './image-formats.js';
 
 /** The image formats a storage can create (bdrv_img_create() of drive-mirror and drive-backup). */
 export const IMAGE_FORMATS = ['raw', 'qcow2'] as const;
@@ -14,7 +15,7 @@ export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 export const isImageFormat = (format: string): format is ImageFormat => (IMAGE_FORMATS as readonly string[]).includes(format);
 
 export interface ImageHeader {
-  readonly format: ImageFormat;
+  readonly format: DiskFormat;
   /** The size the guest sees (the qcow2 header's size, or the file's size for raw). */
   readonly virtualSize: number;
   /** The backing file named in a qcow2 header, as written there. */
@@ -22,6 +23,8 @@ export interface ImageHeader {
   readonly backingFormat?: string;
   /** A qcow2 header's version, cluster size and feature bits. */
   readonly qcow2?: Qcow2Facts;
+  /** The password a LUKS image's key slot opens with (the secret qemu-img create was given). */
+  readonly password?: string;
 }
 
 export interface FileFacts {

@@ -8,13 +8,17 @@ import { msg } from '../messages/messages.js';
 import { Perm } from '../perms/perm.js';
 import { QCOW2_DEFAULTS, type Qcow2Facts } from '../graph/node-header.js';
 import { ERRNO_TEXT, type FileFacts, type ImageFormat, type LockHolder, type Storage } from './storage.js';
+import { FORMAT_FACTS, type DiskFormat } from './image-formats.js';
+import { cloopVirtualSize } from './cloop-header.js';
 
 export interface VirtualFile {
-  readonly format?: ImageFormat;
+  readonly format?: DiskFormat;
   /** The guest-visible size in bytes (default 64 MiB). */
   readonly size?: number;
   readonly backingFile?: string;
   readonly backingFormat?: string;
+  /** A LUKS image's password. */
+  readonly password?: string;
   /** false, or the strerror text open(O_RDWR) fails with ('Permission denied' for false). */
   readonly writable?: boolean | string;
   /** false, or the strerror text open(O_RDONLY) fails with. */
@@ -27,6 +31,8 @@ export interface VirtualFile {
   readonly fileSize?: number;
   /** A qcow2 image's header facts other than `qemu-img create`'s defaults (its `-o` options). */
   readonly qcow2?: Qcow2Facts;
+  /** Bytes of a raw file's first KiB set by writes (a header written by hand), by offset. */
+  readonly bytes?: Readonly<Record<number, number>>;
   /** The data clusters written to a qcow2 image, in order. */
   readonly clusters?: readonly number[];
 }
@@ -74,14 +80,13 @@ export interface VirtualStorage extends Storage {
 }
 
 const DEFAULT_SIZE = 64 * 1024 * 1024;
-const QCOW2_FILE_SIZE = 196_616; // what `qemu-img create -f qcow2` of QEMU 7.2 leaves on disk
 
 /**
  * What `qemu-img create -f qcow2` leaves on disk with other options (qcow2_co_create()): the
  * header, refcount table and refcount block clusters, then the L1 table.
  */
 function qcow2FileSize(size: number, facts: Qcow2Facts | undefined): number {
-  if (!facts) return QCOW2_FILE_SIZE;
+  if (!facts) return FORMAT_FACTS.qcow2.fileSize(size);
   const c = facts.clusterSize;
   const perL2 = c / (facts.extendedL2 ? 16 : 8);
   return 3 * c + 8 * Math.max(1, Math.ceil(size / (c * perL2)));
@@ -97,17 +102,23 @@ function inspectFile(file: VirtualFile | undefined, path: string): FileFacts | {
   if (!file) return { error: ERRNO_TEXT.ENOENT };
   const readable = refusal(file.readable);
   if (readable) return { error: readable };
+  const cloopSize = file.bytes && (file.format ?? 'raw') === 'raw' ? cloopVirtualSize((at) => file.bytes?.[at] ?? 0) : undefined;
+  if (cloopSize !== undefined) {
+    const size = file.size ?? DEFAULT_SIZE;
+    return { regular: file.regular ?? true, size, header: { format: 'cloop', virtualSize: cloopSize }, identity: `virtual:${path}` };
+  }
   const format = file.format ?? 'raw';
   const virtualSize = file.size ?? DEFAULT_SIZE;
   return {
     regular: file.regular ?? true,
-    size: file.fileSize ?? (format === 'qcow2' ? qcow2FileSize(virtualSize, file.qcow2) : virtualSize),
+    size: file.fileSize ?? (format === 'qcow2' ? qcow2FileSize(virtualSize, file.qcow2) : FORMAT_FACTS[format].fileSize(virtualSize, file.backingFile)),
     header: {
       format,
       virtualSize,
       ...(format === 'qcow2' ? { qcow2: file.qcow2 ?? QCOW2_DEFAULTS } : {}),
       ...(file.backingFile !== undefined ? { backingFile: file.backingFile } : {}),
       ...(file.backingFormat !== undefined ? { backingFormat: file.backingFormat } : {}),
+      ...(file.password !== undefined ? { password: file.password } : {}),
     },
     identity: `virtual:${path}`,
   };

@@ -66,7 +66,8 @@ describe('every entry agrees with itself', () => {
     for (const key of driver.reopen ?? []) expect(members).toContain(key);
     // `server.` names every member below `server`
     for (const key of driver.strongOptions ?? []) expect(members).toContain(key.replace(/\.$/, ''));
-    if (driver.supportsBacking) expect(members).toContain('backing');
+    // parallels sets supports_backing, but its variant (BlockdevOptionsGenericFormat) has no backing
+    if (driver.supportsBacking && name !== 'parallels') expect(members).toContain('backing');
     // a driver with children names the first it opens among its members (blkdebug `image`, blkverify `test`/`raw`, quorum `children`)
     if (driver.childPerm) expect(members.filter((m) => ['file', 'image', 'raw', 'children'].includes(m))).not.toEqual([]);
   });
@@ -109,6 +110,10 @@ describe('BlockdevOptions', () => {
       blklogwrites: ['file', 'log', 'log-sector-size', 'log-append', 'log-super-update-interval'],
       blkverify: ['test', 'raw'],
       quorum: ['blkverify', 'children', 'vote-threshold', 'rewrite-corrupted', 'read-pattern'],
+      luks: ['file', 'key-secret', 'header'],
+      qcow: ['file', 'backing', 'encrypt'],
+      ...Object.fromEntries(['qed', 'vmdk'].map((name) => [name, ['file', 'backing']])),
+      ...Object.fromEntries(['vpc', 'vhdx', 'vdi', 'parallels', 'bochs', 'cloop', 'dmg'].map((name) => [name, ['file']])),
     });
   });
 
@@ -127,13 +132,14 @@ describe('the sets derived from the table', () => {
   it('are QEMU 7.2\'s', () => {
     expect([...FILTER_DRIVERS]).toEqual(['throttle', 'copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write', 'preallocate', 'compress', 'replication', 'blkdebug', 'blklogwrites', 'blkverify']);
     expect([...UNREOPENABLE_DRIVERS]).toEqual([
-      'copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write', 'compress', 'snapshot-access', 'replication', 'blklogwrites', 'blkverify', 'quorum',
+      'copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write', 'compress', 'snapshot-access', 'replication', 'blklogwrites', 'blkverify', 'quorum', 'parallels', 'bochs', 'cloop', 'dmg',
     ]);
-    expect([...BACKING_DRIVERS]).toEqual(['qcow2']);
+    expect([...BACKING_DRIVERS]).toEqual(['qcow2', 'qcow', 'qed', 'vmdk', 'parallels']);
     expect(SIMULATED_DRIVERS).toEqual([
       'file', 'null-co', 'raw', 'qcow2', 'throttle', 'copy-on-read', 'nbd',
       'null-aio', 'preallocate', 'compress', 'snapshot-access', 'replication', 'host_device', 'host_cdrom',
       'blkdebug', 'blklogwrites', 'blkverify', 'quorum',
+      'luks', 'qcow', 'qed', 'vmdk', 'vpc', 'vhdx', 'vdi', 'parallels', 'bochs', 'cloop', 'dmg',
     ]);
   });
 
@@ -154,6 +160,7 @@ describe('the sets derived from the table', () => {
       blkdebug: ['config', 'inject-error.', 'set-state.', 'align', 'max-transfer', 'opt-write-zero', 'max-write-zero', 'opt-discard', 'max-discard'],
       blklogwrites: ['log-append', 'log-sector-size'],
       quorum: ['vote-threshold', 'blkverify', 'rewrite-corrupted', 'read-pattern'],
+      luks: ['key-secret'],
     });
     expect(Object.fromEntries(entries.map(([n, d]) => [n, d.reopen]))).toEqual({
       file: ['x-check-cache-dropped', 'drop-cache'],
@@ -181,6 +188,8 @@ describe('the sets derived from the table', () => {
       blklogwrites: null,
       blkverify: null,
       quorum: null,
+      ...Object.fromEntries(['luks', 'qcow', 'qed', 'vmdk', 'vpc', 'vhdx', 'vdi'].map((name) => [name, []])),
+      ...Object.fromEntries(['parallels', 'bochs', 'cloop', 'dmg'].map((name) => [name, null])),
     });
   });
 });

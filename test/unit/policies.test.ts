@@ -52,6 +52,9 @@ describe('the driver table', () => {
       blklogwrites: { name: 'blklogwrites', holdsFd: false, childPerm: true },
       blkverify: { name: 'blkverify', holdsFd: false, childPerm: true },
       quorum: { name: 'quorum', holdsFd: false, childPerm: true },
+      ...Object.fromEntries(
+        ['luks', 'qcow', 'qed', 'vmdk', 'vpc', 'vhdx', 'vdi', 'parallels', 'bochs', 'cloop', 'dmg'].map((name) => [name, { name, holdsFd: false, childPerm: true }]),
+      ),
     });
   });
 

@@ -1,0 +1,24 @@
+/**
+ * The `parallels` format driver (block/parallels.c): supports_backing is set, though its images
+ * name none and its QAPI variant has no `backing`; no .bdrv_reopen_prepare, so a node of it is
+ * never reopened; never resized.
+ */
+import { fail } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
+import type { BlockdevOptions, DriverOpenHost } from './driver.js';
+import { genericFormatMembers, imageFormatDriver, openImageFile } from './image-format.js';
+
+/** parallels_open(): the magic ("WithoutFreeSpace" or its extended form). */
+function openParallels(host: DriverOpenHost, _options: BlockdevOptions): void {
+  const below = openImageFile(host);
+  if (below.format !== 'parallels' || !below.header) fail(msg.imageNotInFormat('Parallels'));
+  host.size = below.header.virtualSize;
+}
+
+export const parallels = imageFormatDriver({
+  name: 'parallels',
+  members: genericFormatMembers,
+  supportsBacking: true,
+  reopen: null,
+  open: openParallels,
+});

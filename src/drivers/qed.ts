@@ -1,0 +1,36 @@
+/**
+ * The `qed` format driver (block/qed.c): a header that may name a backing file (probed, or raw
+ * when the image says so), opened after the node; it grows (bdrv_qed_co_truncate()) but never shrinks.
+ */
+import { fail } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
+import type { BlockdevOptions, DriverOpenHost, TruncateStep } from './driver.js';
+import { genericCowFormatMembers, imageFormatDriver, openImageFile } from './image-format.js';
+
+/** qed_max_image_size() of the default cluster (64 KiB) and table (4 clusters) sizes. */
+const QED_MAX_SIZE = 2n ** 46n;
+
+/** bdrv_qed_do_open(): the magic; QED_F_BACKING_FORMAT_NO_PROBE makes the backing raw, else it is probed. */
+function openQed(host: DriverOpenHost, _options: BlockdevOptions): void {
+  const below = openImageFile(host);
+  if (below.format !== 'qed' || !below.header) fail(msg.imageNotInFormat('QED'));
+  host.size = below.header.virtualSize;
+  const { backingFile, backingFormat } = below.header;
+  if (backingFile !== undefined) host.nameBacking({ backingFile, ...(backingFormat === 'raw' ? { backingFormat } : {}) });
+}
+
+/** bdrv_qed_co_truncate(): a size qed_is_image_size_valid() takes, and no smaller than the image. */
+function truncateQed(_options: BlockdevOptions, size: bigint, length: bigint): TruncateStep {
+  if (size % 512n !== 0n || size > QED_MAX_SIZE) fail(msg.qedInvalidSize());
+  if (size < length) fail(msg.qedCannotShrink());
+  return 'done';
+}
+
+export const qed = imageFormatDriver({
+  name: 'qed',
+  members: genericCowFormatMembers,
+  supportsBacking: true,
+  reopen: [],
+  open: openQed,
+  truncate: truncateQed,
+});
