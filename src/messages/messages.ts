@@ -1,3 +1,5 @@
+import { nodeExportMessages } from './node-export-messages.js';
+
 /**
  * Every error text QEMU 7.2 gives that the simulator reproduces, in one table, with the QEMU
  * function that produces it. Texts of permgraph's own, not QEMU's, are the last group.
@@ -266,15 +268,8 @@ export const msg = {
   jsonInvalidEscape: () => 'invalid escape sequence in string',
   jsonInvalidUnicode: (text: string) => `${text} is not a valid Unicode character`,
 
-  // blockdev.c: qmp_change_backing_file(); x-blockdev-set-iothread: qmp_x_blockdev_set_iothread()
-  noBackingFileToChange: () => 'not allowing backing file change on an image without a backing file',
-  notInSameChain: (device: string) => `'${device}' and image file are not in the same chain`,
-  couldNotChangeBackingFile: (file: string, errno: string) => `Could not change backing file to '${file}': ${errno}`,
-  nodeNameNotFound: (name: string) => `Failed to find node with node-name='${name}'`,
-  nodeHasBlockBackend: (name: string) => `Node ${name} is associated with a BlockBackend and could be in use (use force=true to override this check)`,
-  iothreadNotFound: (id: string) => `Cannot find iothread ${id}`,
-  // blockdev-nbd.c: qmp_nbd_server_remove()
-  notAnNbdExport: (name: string) => `Block export '${name}' is not an NBD export`,
+  // the block queries' and exports' texts (src/messages/node-export-messages.ts)
+  ...nodeExportMessages,
   // permgraph's own texts, not QEMU's.
   // core/open.ts: a driver the simulator has no model of
   driverNotSimulated: (driver: string, simulated: readonly string[]) =>

@@ -2,7 +2,7 @@
  * The QAPI types of the block commands permgraph takes (qapi/block-core.json, QEMU 7.2), but for
  * BlockdevOptions, whose variants come from the driver table (src/drivers/blockdev-options.ts).
  */
-import { any, bool, enumOf, int, listOf, opt, req, since, str, struct, type QapiType } from './schema.js';
+import { any, bool, enumOf, int, listOf, opt, req, since, size, str, struct, uint32, type Member, type QapiType } from './schema.js';
 
 /** BlockdevDriver: every value QEMU 7.2 accepts, simulated or not. */
 export const BLOCKDEV_DRIVERS = [
@@ -32,6 +32,19 @@ export const socketAddressLegacy: QapiType = {
   },
 };
 
+/** SocketAddress (qapi/sockets.json), the flat union: vhost-user-blk's `addr`. */
+const socketAddressFlat: QapiType = {
+  kind: 'union',
+  discriminator: 'type',
+  base: [req('type', enumOf('SocketAddressType', ['inet', 'unix', 'vsock', 'fd']))],
+  variants: {
+    inet: (inetSocket as { members: readonly Member[] }).members,
+    unix: (unixSocket as { members: readonly Member[] }).members,
+    vsock: [req('cid', str), req('port', str)],
+    fd: [req('str', str)],
+  },
+};
+
 export const blockExportOptions: QapiType = {
   kind: 'union',
   discriminator: 'type',
@@ -52,6 +65,11 @@ export const blockExportOptions: QapiType = {
       opt('bitmaps', listOf({ kind: 'alternate', name: 'BlockDirtyBitmapOrStr', string: str, object: any })),
       opt('allocation-depth', bool),
     ],
+    // BlockExportOptionsVhostUserBlk (num-queues is a uint16: checked here as a uint32)
+    'vhost-user-blk': [req('addr', socketAddressFlat), opt('logical-block-size', size), opt('num-queues', uint32)],
+    // BlockExportOptionsVduseBlk (uint16 members checked as uint32)
+    'vduse-blk': [req('name', str), opt('num-queues', uint32), opt('queue-size', uint32), opt('logical-block-size', size), opt('serial', str)],
+    fuse: [req('mountpoint', str), opt('growable', bool), opt('allow-other', enumOf('FuseExportAllowOther', ['off', 'on', 'auto']))],
   },
 };
 
