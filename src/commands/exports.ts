@@ -19,6 +19,7 @@ import { Perm, PERM_ALL } from '../perms/perm.js';
 import { blockExportOptions, socketAddressLegacy } from '../qapi/block-schema.js';
 import { before, enumOf, opt, req, since, str, struct, uint32 } from '../qapi/schema.js';
 import type { Command, CommandArgs } from './command.js';
+import { createTypedExport, EXPORT_TYPES, type ExportType } from './export-types.js';
 
 /** NBD_MAX_STRING_SIZE */
 const NBD_MAX_STRING = 4096;
@@ -45,7 +46,7 @@ function deleteExport(tx: Tx, id: string): void {
   // blk_unref(): a node only the export held (an overlay of blockdev-snapshot-sync) is closed
   if (node !== null) closeIfOrphan(tx, node);
   deleteShard(tx.g.exports, id);
-  deleteShard(tx.g.exportNames, exp.name);
+  if (exp.type === 'nbd') deleteShard(tx.g.exportNames, exp.name);
   tx.emit({ type: 'qmp.event', event: 'BLOCK_EXPORT_DELETED', data: { id } });
 }
 
@@ -68,7 +69,7 @@ export const blockExportAdd: Command = {
     const writable = args['writable'] === true;
     if (!isWellFormedId(id)) fail(msg.invalidExportId());
     if (getExport(graph, id)) fail(msg.exportIdInUse(id));
-    if (args['type'] !== 'nbd') fail(msg.noExportDriver());
+    if (!(EXPORT_TYPES as readonly unknown[]).includes(args['type'])) fail(msg.noExportDriver());
     const node = getNode(graph, nodeName);
     if (!node) fail(msg.cannotFindDevice('', nodeName));
     if (writable && env.stepper.describe(node.machine).refusesWriters) {
@@ -94,6 +95,12 @@ function createExport(tx: Tx, args: CommandArgs, allowInactive: boolean): void {
   const writable = args['writable'] === true;
   const perm = Perm.CONSISTENT_READ | (writable ? Perm.WRITE : 0);
   const backend = insertBackend(tx, { kind: 'export', id }, nodeName, perm, PERM_ALL, '', allowInactive);
+  if (args['type'] !== 'nbd') {
+    const kept = createTypedExport(tx, args, backend, perm);
+    const type = args['type'] as Exclude<ExportType, 'nbd' | 'vduse-blk'>;
+    setShard(tx.g.exports, id, { id, type, nodeName, name: '', writable, backend, seq: tx.nextSeq(), ...kept });
+    return;
+  }
   // nbd_export_create()
   if (!tx.g.nbdServer) fail(msg.nbdServerNotRunning());
   const name = (args['name'] as string | undefined) ?? nodeName;

@@ -163,8 +163,10 @@ export interface Backend {
 
 export interface BlockExport {
   readonly id: string;
-  readonly type: 'nbd';
+  readonly type: 'nbd' | 'vhost-user-blk' | 'fuse';
   readonly nodeName: NodeName;
+  /** A fuse export's mountpoint. */
+  readonly mountpoint?: string;
   /** NBD export name (defaults to the node name). */
   readonly name: string;
   readonly writable: boolean;

@@ -7,6 +7,7 @@
 import { finishBackupBitmap } from './backup-bitmap.js';
 import { attachChild, detachNoperm, replaceNodeNoperm } from '../core/links.js';
 import { refresh } from '../core/refresh.js';
+import { refreshFilename } from '../core/open.js';
 import type { Tx } from '../core/tx-state.js';
 import { getJob } from '../graph/graph.js';
 import type { Graph, Job, JobPlan, NodeName } from '../graph/types.js';
@@ -100,11 +101,37 @@ function switchOver(tx: Tx, replaced: NodeName, target: NodeName): void {
   refresh(tx);
 }
 
+/**
+ * stream_prepare()'s bdrv_change_backing_file(): a qcow2 device's header names the new base by its
+ * filename (block-stream's `backing-file` is not kept: not simulated), with the base's format, or
+ * nothing; the storage keeps it, and the device's filename follows.
+ */
+function writeBackingName(tx: Tx, device: NodeName, base: NodeName | null | undefined): void {
+  const node = tx.mustPeekNode(device);
+  if (node.driver !== 'qcow2') return;
+  let unfiltered = base ? tx.peekNode(base) : undefined;
+  while (unfiltered && tx.policy(unfiltered.driver).isFilter) {
+    const edge = unfiltered.children.map((id) => tx.peekEdge(id)).find((e) => e.role & Role.FILTERED);
+    unfiltered = edge && tx.peekNode(edge.child);
+  }
+  const backingFile = unfiltered?.filename ?? '';
+  const backingFormat = unfiltered?.driver ?? '';
+  const draft = tx.mustNode(device);
+  draft.header = { ...(node.header ?? { backingFile: '', backingFormat: '' }), backingFile, backingFormat };
+  draft.autoBackingFile = backingFile;
+  const file = node.children.map((id) => tx.peekEdge(id)).find((e) => e.name === 'file');
+  const path = file && tx.peekNode(file.child)?.file?.path;
+  if (path) tx.env.storage.changeBackingFile?.(path, backingFile, backingFormat);
+  refreshFilename(tx, device);
+}
+
 /** stream_prepare() and stream_clean(). */
 function finishStream(tx: Tx, id: string, plan: PlanOf<'stream'>, filter: NodeName | null, success: boolean): void {
   // the new backing is what is below above_base now, if the device still has one
   if (success && tx.peekNode(plan.device)?.children.some((edge) => tx.peekEdge(edge).name === 'backing')) {
-    setBacking(tx, plan.device, belowInChain(tx.g as Graph, plan.aboveBase));
+    const base = belowInChain(tx.g as Graph, plan.aboveBase);
+    setBacking(tx, plan.device, base);
+    writeBackingName(tx, plan.device, base);
   }
   if (filter) dropFilter(tx, filter);
   removeJobBackends(tx, id);

@@ -1,3 +1,4 @@
+
 /**
  * Every error text QEMU 7.2 gives that the simulator reproduces, in one table, with the QEMU
  * function that produces it. Texts of permgraph's own, not QEMU's, are the last group.
@@ -8,6 +9,7 @@ import { driverMsg } from './driver-messages.js';
 import { chardevMessages } from './chardev-messages.js';
 import { snapshotMessages } from './snapshot-messages.js';
 import { formatMessages } from './format-messages.js';
+import { nodeExportMessages } from './node-export-messages.js';
 
 export const msg = {
   ...bitmapMessages,
@@ -282,6 +284,8 @@ export const msg = {
   ...chardevMessages,
   ...snapshotMessages,
 
+  // the block queries' and exports' texts (src/messages/node-export-messages.ts)
+  ...nodeExportMessages,
   // permgraph's own texts, not QEMU's.
   // core/open.ts: a driver the simulator has no model of
   driverNotSimulated: (driver: string, simulated: readonly string[]) =>

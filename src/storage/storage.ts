@@ -52,6 +52,8 @@ export interface Storage {
    * storage keeps the change in memory.
    */
   changeBackingFile?(path: string, backingFile: string, backingFormat: string): void;
+  /** Why a FUSE export cannot be mounted on `mountpoint` (fuse_session_mount()), or null when it can. */
+  fuseMountError?(mountpoint: string): string | null;
   /**
    * An NBD client's connection and negotiation with the server at `address` for the export
    * `exportName` ('' when the client names none): what the server answered, or why it did not.

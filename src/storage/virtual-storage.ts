@@ -234,6 +234,8 @@ export function createVirtualStorage(
         ...(header.backingFormat !== undefined ? { backingFormat: header.backingFormat } : {}),
       });
     },
+    // the daemons of the corpus run as `nobody`, who has no fusermount: every mount fails
+    fuseMountError: () => msg.fuseMountFailed(),
     changeBackingFile(path, backingFile, backingFormat) {
       const file = table.get(path);
       if (file) table.set(path, { ...file, backingFile, backingFormat });

@@ -349,6 +349,17 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   qomSetAfterInit: [[], 'Property cannot be set after initialization'],
   qomValueNotSimulated: [['iothread', 'poll-max-ns'], "The value of property 'iothread.poll-max-ns' is not simulated by permgraph"],
   chardevNotSimulated: [['pty', ['null', 'ringbuf']], "Chardev backend 'pty' is not simulated by permgraph (simulated: null, ringbuf)"],
+  propertyValueOutOfRange: [['v4', 'logical-block-size', 256, 512, 2097152], "Property v4.logical-block-size doesn't take value 256 (minimum: 512, maximum: 2097152)"],
+  blockSizeNotPowerOf2: [['v3', 'logical-block-size', 1000], "Property v3.logical-block-size doesn't take value '1000', it's not a power of 2"],
+  blockSizeNotPowerOf2Between: [['logical-block-size', 512, 2097152], 'parameter logical-block-size must be a power of 2 between 512 and 2097152'],
+  numQueuesZero: [[], 'num-queues must be greater than 0'],
+  vhostUserSocketTypes: [[], "Only socket address types 'unix' and 'fd' are supported"],
+  fuseMountpointInUse: [['/m'], "There already is a FUSE export on '/m'"],
+  fuseStatFailed: [['/w/nothere', 'No such file or directory'], "Failed to stat '/w/nothere': No such file or directory"],
+  fuseNotRegularFile: [['/w/dir'], "'/w/dir' is not a regular file"],
+  fuseMountFailed: [[], 'Failed to mount FUSE session to export'],
+  queueSizeInvalid: [[], 'queue-size is invalid'],
+  vduseDeviceFailed: [[], 'failed to create vduse device'],
 };
 
 describe('the message table (src/messages/messages.ts)', () => {
