@@ -1,4 +1,3 @@
-
 /**
  * Every error text QEMU 7.2 gives that the simulator reproduces, in one table, with the QEMU
  * function that produces it. Texts of permgraph's own, not QEMU's, are the last group.
