@@ -75,7 +75,7 @@ describe('blockdev-create', () => {
 
   it('refuses what it does not simulate, in its own words', () => {
     const { pg } = session();
-    const reply = pg.execute({ execute: 'blockdev-create', arguments: { 'job-id': 'j1', options: { driver: 'vdi' } } });
+    const reply = pg.execute({ execute: 'blockdev-create', arguments: { 'job-id': 'j1', options: { driver: 'vdi', file: 'f', size: 1048576 } } });
     expect(reply).toEqual({ error: { class: 'GenericError', desc: expect.stringContaining("blockdev-create of driver 'vdi' is not simulated") } });
     expect(pg.graph.jobs).toEqual({});
   });

@@ -74,7 +74,7 @@ const sshHostKeyCheck: QapiType = {
   variants: { hash: [req('type', enumOf('SshHostKeyCheckHashType', ['md5', 'sha1', 'sha256'])), req('hash', str)] },
 };
 
-const qcowEncryption: QapiType = {
+export const qcowEncryption: QapiType = {
   kind: 'union',
   discriminator: 'format',
   base: [req('format', enumOf('BlockdevQcowEncryptionFormat', ['aes']))],

@@ -4,7 +4,8 @@
  */
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
-import { any, opt, req } from '../qapi/schema.js';
+import { opt, req } from '../qapi/schema.js';
+import { qcowEncryption } from './qapi-only-variants.js';
 import type { BlockdevOptions, DriverOpenHost } from './driver.js';
 import { imageFormatDriver, openImageFile } from './image-format.js';
 
@@ -20,7 +21,7 @@ function openQcow(host: DriverOpenHost, _options: BlockdevOptions): void {
 export const qcow = imageFormatDriver({
   name: 'qcow',
   // BlockdevOptionsQcow: BlockdevOptionsGenericCOWFormat and the encryption
-  members: ({ ref, refOrNull }) => [req('file', ref), opt('backing', refOrNull), opt('encrypt', any)],
+  members: ({ ref, refOrNull }) => [req('file', ref), opt('backing', refOrNull), opt('encrypt', qcowEncryption)],
   supportsBacking: true,
   reopen: [],
   open: openQcow,

@@ -11,44 +11,12 @@ import type { Shards } from './shards.js';
 import type { BitmapRef, DirtyBitmap, StoredBitmap } from './bitmap-types.js';
 import type { Chardev, Chardevs, InternalSnapshot, RemoteExport } from './state-types.js';
 import type { GHashTable } from '../util/ghash.js';
+import type { DriverName } from './driver-name.js';
 
-export type { BitmapRef, DirtyBitmap, StoredBitmap, Chardev, Chardevs, InternalSnapshot, RemoteExport, JobStatus, Model };
+export type { BitmapRef, DirtyBitmap, StoredBitmap, Chardev, Chardevs, InternalSnapshot, RemoteExport, DriverName, JobStatus, Model };
 export type NodeName = string;
 export type EdgeId = number;
 export type BackendId = number;
-export type DriverName =
-  | 'file'
-  | 'null-co'
-  | 'raw'
-  | 'qcow2'
-  | 'throttle'
-  | 'copy-on-read'
-  | 'commit_top'
-  | 'mirror_top'
-  | 'copy-before-write'
-  | 'nbd'
-  | 'null-aio'
-  | 'preallocate'
-  | 'compress'
-  | 'snapshot-access'
-  | 'replication'
-  | 'host_device'
-  | 'host_cdrom'
-  | 'blkdebug'
-  | 'blklogwrites'
-  | 'blkverify'
-  | 'quorum'
-  | 'qcow'
-  | 'qed'
-  | 'vmdk'
-  | 'vpc'
-  | 'vhdx'
-  | 'vdi'
-  | 'parallels'
-  | 'bochs'
-  | 'cloop'
-  | 'dmg'
-  | 'luks';
 export type FdMode = 'O_RDONLY' | 'O_RDWR';
 
 /** Who holds an edge: a node (child_of_bds), a BlockBackend (child_root) or a block job (child_job). */
