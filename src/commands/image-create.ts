@@ -8,6 +8,9 @@ import { msg } from '../messages/messages.js';
 import { insertBackend, removeBackend } from '../core/backends.js';
 import { closeNode } from '../core/close.js';
 import { dataNodeBelow } from '../core/driver-host.js';
+import { isFileEdge } from '../graph/file-child.js';
+import type { Edge } from '../graph/types.js';
+import { QCOW2_DEFAULTS, type Qcow2Facts } from '../graph/node-header.js';
 import { openBlockdev, type BlockdevOptions } from '../core/open.js';
 import { refresh } from '../core/refresh.js';
 import type { Tx } from '../core/tx-state.js';
@@ -69,10 +72,38 @@ function checkQcow2Options(o: CommandArgs): void {
   if (o['compression-type'] !== undefined && o['compression-type'] !== 'zlib' && v2) fail(msg.qcow2CompressionNeedsV3());
 }
 
-/** blk_co_pwrite() of a header at the start of the node's data: lands in the file below raw and filters. */
+/**
+ * blk_co_pwrite() of a header at the start of the node's data: lands in the file below raw and
+ * filters. A write past the end grows each node it went through (bdrv_co_write_req_finish():
+ * total_sectors), to the file's new length in whole sectors.
+ */
 function writeHeader(tx: Tx, node: NodeName, header: ImageHeader): void {
   const below = dataNodeBelow(tx, node);
-  if (below?.file) tx.env.storage.create(below.file.path, header);
+  if (!below?.file) return;
+  tx.env.storage.create(below.file.path, header);
+  const facts = tx.env.storage.inspect(below.file.path);
+  if ('error' in facts) return;
+  const length = Math.ceil(facts.size / 512) * 512;
+  for (let at: string | undefined = node; at !== undefined; ) {
+    const draft = tx.mustNode(at);
+    draft.size = Math.max(draft.size, length);
+    if (at === below.name) break;
+    const edge: Edge | undefined = tx.mustPeekNode(at).children.map((id) => tx.peekEdge(id)).find(isFileEdge);
+    at = edge?.child;
+  }
+}
+
+/** The header's version, cluster size and feature bits, as qcow2_co_create() writes them. */
+function qcow2Facts(o: CommandArgs): Qcow2Facts {
+  return {
+    ...QCOW2_DEFAULTS,
+    compat: o['version'] === 'v2' ? '0.10' : '1.1',
+    clusterSize: Number(o['cluster-size'] ?? QCOW2_DEFAULTS.clusterSize),
+    lazyRefcounts: o['lazy-refcounts'] === true,
+    refcountBits: Number(o['refcount-bits'] ?? QCOW2_DEFAULTS.refcountBits),
+    extendedL2: o['extended-l2'] === true,
+    compressionType: o['compression-type'] === 'zstd' ? 'zstd' : 'zlib',
+  };
 }
 
 /** blk_new_open() of a qcow2 node over `file` with the BlockBackend's perm, then blk_unref(). */
@@ -116,6 +147,7 @@ export function createQcow2(tx: Tx, o: CommandArgs): void {
   writeHeader(tx, file, {
     format: 'qcow2',
     virtualSize: Number(o['size']),
+    qcow2: qcow2Facts(o),
     ...(backingFile !== undefined ? { backingFile } : {}),
     ...(backingFormat !== undefined ? { backingFormat } : {}),
   });

@@ -232,6 +232,7 @@ export function createVirtualStorage(
         size: header.virtualSize,
         ...(header.backingFile !== undefined ? { backingFile: header.backingFile } : {}),
         ...(header.backingFormat !== undefined ? { backingFormat: header.backingFormat } : {}),
+        ...(header.qcow2 ? { qcow2: header.qcow2 } : {}),
       });
     },
     // the daemons of the corpus run as `nobody`, who has no fusermount: every mount fails
