@@ -105,14 +105,13 @@ function fullBackingFilename(graph: Graph, node: BlockNode, backing: string): st
   return bottom.filename.slice(0, bottom.filename.lastIndexOf('/') + 1) + backing;
 }
 
-/** bdrv_query_image_info(): ImageInfo, with `backing-image` down the chain unless flat. */
-export function imageInfo(graph: Graph, node: BlockNode, flat: boolean): Record<string, unknown> {
+/** One node's ImageInfo without `backing-image` (bdrv_do_query_node_info()). */
+function nodeImageInfo(graph: Graph, node: BlockNode): Record<string, unknown> {
   const info = driverInfo(graph, node);
   const actual = allocatedSize(graph, node);
   const specific = formatSpecific(graph, node);
   const backingFile = node.header?.backingFile ?? '';
   const full = backingFile ? fullBackingFilename(graph, node, backingFile) : undefined;
-  const below = flat ? undefined : filterOrCowChild(graph, node);
   return {
     filename: node.filename,
     format: node.driver,
@@ -124,8 +123,32 @@ export function imageInfo(graph: Graph, node: BlockNode, flat: boolean): Record<
     ...(full !== undefined ? { 'full-backing-filename': full } : {}),
     ...(backingFile && node.header?.backingFormat ? { 'backing-filename-format': node.header.backingFormat } : {}),
     ...(specific ? { 'format-specific': specific } : {}),
-    ...(below ? { 'backing-image': imageInfo(graph, below, false) } : {}),
   };
+}
+
+/** What one query worked out of each node's chain: its ImageInfo with `backing-image`, and how many images are below it. */
+export type ChainMemo = Map<string, { image: Record<string, unknown>; depth: number }>;
+
+/**
+ * bdrv_query_image_info(): ImageInfo, with `backing-image` down the chain (filters included)
+ * unless flat. A loop from the first node the query already knows, bottom up: a chain of any
+ * length costs its length once per query, and the records below are shared.
+ */
+export function imageInfo(graph: Graph, node: BlockNode, flat: boolean, memo: ChainMemo = new Map()): { image: Record<string, unknown>; depth: number } {
+  if (flat) return { image: nodeImageInfo(graph, node), depth: 0 };
+  const path: BlockNode[] = [];
+  let below: { image: Record<string, unknown>; depth: number } | undefined;
+  for (let at: BlockNode | undefined = node; at; at = filterOrCowChild(graph, at)) {
+    below = memo.get(at.name);
+    if (below) break;
+    path.push(at);
+  }
+  for (let i = path.length - 1; i >= 0; i--) {
+    const image = { ...nodeImageInfo(graph, path[i]!), ...(below ? { 'backing-image': below.image } : {}) };
+    below = { image, depth: below ? below.depth + 1 : 0 };
+    memo.set(path[i]!.name, below);
+  }
+  return below!;
 }
 
 /** A cache option of the node's own, else of the node it was opened inline from (bdrv_inherited_options()). */
@@ -139,12 +162,11 @@ function cacheFlag(graph: Graph, node: BlockNode, key: 'direct' | 'no-flush'): b
 }
 
 /** bdrv_block_device_info(): a node's BlockDeviceInfo (no BlockBackend: write cache on, no throttling). */
-export function blockDeviceInfo(graph: Graph, node: BlockNode, flat: boolean): Record<string, unknown> {
+export function blockDeviceInfo(graph: Graph, node: BlockNode, flat: boolean, memo?: ChainMemo): Record<string, unknown> {
   // bdrv_cow_bs(): a filter's backing is no COW child
   const backing = isFilter(node) ? undefined : childNamed(graph, node, 'backing');
-  const image = imageInfo(graph, node, flat);
-  let depth = 0;
-  for (let at = image['backing-image'] as Record<string, unknown> | undefined; at; at = at['backing-image'] as typeof at) depth++;
+  // backing_file_depth counts the backing images listed: none when flat
+  const { image, depth } = imageInfo(graph, node, flat, memo);
   return {
     file: node.filename,
     'node-name': node.name,

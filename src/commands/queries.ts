@@ -9,9 +9,10 @@ import { isBlockJob } from '../jobs/image-jobs.js';
 import { chardevsInOrder } from '../graph/chardevs.js';
 
 /** query-named-block-nodes: newest first, each node's whole record (node-info.ts). */
-export const queryNamedBlockNodes: Command = query(struct(opt('flat', bool)), (graph, args) =>
-  nodesInOrder(graph).reverse().map((node) => blockDeviceInfo(graph, node, args['flat'] === true)),
-);
+export const queryNamedBlockNodes: Command = query(struct(opt('flat', bool)), (graph, args) => {
+  const memo = new Map();
+  return nodesInOrder(graph).reverse().map((node) => blockDeviceInfo(graph, node, args['flat'] === true, memo));
+});
 
 type XdbgNode = { id: number; type: 'block-backend' | 'block-job' | 'block-driver'; name: string };
 
