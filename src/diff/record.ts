@@ -25,7 +25,7 @@ export interface RecordOptions {
   /** Seconds to collect events before each observation (default 0.05, as the oracle). */
   readonly settle?: number;
   readonly binary?: string;
-  /** Runs in all while the daemon does not answer in time (default 3). */
+  /** Runs in all while a run fails for the machine's load (default 3). */
   readonly tries?: number;
 }
 
@@ -221,15 +221,17 @@ async function stopDaemon(daemon: Daemon, trace: MutableTrace): Promise<void> {
 }
 
 /**
- * A daemon that did not answer within the QMP limit: on a loaded machine that is the machine's doing,
- * not the scenario's (no recorded scenario makes a daemon go quiet), so the run is worth asking again.
+ * A run that failed for the machine's load rather than the scenario's doing, and so is worth
+ * asking again: a daemon that did not answer within the QMP limit (no recorded scenario makes a
+ * daemon go quiet), or qemu-img's LUKS key benchmark that could not time itself on a busy machine.
  */
-export const timedOut = (trace: Trace): boolean => /timeout|within [\d.]+s|did not appear/.test(trace.aborted ?? '');
+export const failedForLoad = (trace: Trace): boolean =>
+  /timeout|within [\d.]+s|did not appear|Unable to get accurate CPU usage/.test(trace.aborted ?? '');
 
-/** The daemon's trace of a scenario, run again while it times out. Rejects only when the scenario cannot be run at all. */
+/** The daemon's trace of a scenario, run again while it fails for the machine's load. Rejects only when the scenario cannot be run at all. */
 export async function recordOnDaemon(scenario: Scenario, name: string, options: RecordOptions = {}): Promise<Trace> {
   let trace = await recordOnce(scenario, name, options);
-  for (let tries = options.tries ?? 3; tries > 1 && timedOut(trace); tries--) trace = await recordOnce(scenario, name, options);
+  for (let tries = options.tries ?? 3; tries > 1 && failedForLoad(trace); tries--) trace = await recordOnce(scenario, name, options);
   return trace;
 }
 

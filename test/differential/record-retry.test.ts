@@ -6,7 +6,7 @@
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recordOnDaemon, timedOut } from '../../src/diff/record.js';
+import { recordOnDaemon, failedForLoad } from '../../src/diff/record.js';
 import { daemonBinary, FIRST_QEMU_MODEL } from '../../src/diff/versions.js';
 import { parseScenario } from '../../src/scenario/load.js';
 import { missing } from '../support/environment.js';
@@ -41,12 +41,12 @@ describe.skipIf(why)(`a daemon that times out is run again${why ? ` (skipped: ${
     const fake = freezingOnce();
     const once = await recordOnDaemon(scenario, 'retry', { binary: fake.path, timeout: 1.5, tries: 1 });
     expect(existsSync(fake.froze)).toBe(true);
-    expect([once.aborted, timedOut(once)]).toEqual([once.aborted, true]);
+    expect([once.aborted, failedForLoad(once)]).toEqual([once.aborted, true]);
 
     rmSync(fake.froze);
     const trace = await recordOnDaemon(scenario, 'retry', { binary: fake.path, timeout: 1.5 });
     expect(existsSync(fake.froze)).toBe(true);
-    expect(timedOut(trace)).toBe(false);
+    expect(failedForLoad(trace)).toBe(false);
     expect(trace.aborted ?? null).toBeNull();
     expect(trace.steps[0]).toMatchObject({ return: {} });
   }, 60_000);
