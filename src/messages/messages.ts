@@ -7,6 +7,7 @@ import { imageJobMessages } from './image-job-messages.js';
 import { driverMsg } from './driver-messages.js';
 import { chardevMessages } from './chardev-messages.js';
 import { snapshotMessages } from './snapshot-messages.js';
+import { qomTypeMessages } from './qom-type-messages.js';
 
 export const msg = {
   ...bitmapMessages,
@@ -279,6 +280,7 @@ export const msg = {
   jsonInvalidUnicode: (text: string) => `${text} is not a valid Unicode character`,
   ...chardevMessages,
   ...snapshotMessages,
+  ...qomTypeMessages,
 
   // permgraph's own texts, not QEMU's.
   // core/open.ts: a driver the simulator has no model of

@@ -323,6 +323,9 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   qomNotWritable: [['throttle-group', 'type'], "Property 'throttle-group.type' is not writable"],
   qomSetAfterInit: [[], 'Property cannot be set after initialization'],
   qomValueNotSimulated: [['iothread', 'poll-max-ns'], "The value of property 'iothread.poll-max-ns' is not simulated by permgraph"],
+  qomClassNotFound: [['nosuch'], "Class 'nosuch' not found"],
+  qomNotAQomType: [[], "Parameter 'typename' expects a QOM type"],
+  qomListPropertiesAborts: [['qio-net-listener'], "qom-list-properties of 'qio-net-listener' makes qemu-storage-daemon abort; not simulated by permgraph"],
   chardevNotSimulated: [['pty', ['null', 'ringbuf']], "Chardev backend 'pty' is not simulated by permgraph (simulated: null, ringbuf)"],
 };
 
