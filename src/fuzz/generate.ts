@@ -15,6 +15,7 @@ import { addChardev, changeChardev, qomQuery, queryChardevs, removeChardev, ring
 import { IMAGES, World } from './world.js';
 import { changeBackingFile, legacyNbdExport, queryNodes, setIothread, setWriteThreshold } from './query-commands.js';
 import { deleteInternalSnapshot, internalSnapshot, snapshotSync, transaction } from './transaction-commands.js';
+import { qomTypeQuery } from './qom-type-commands.js';
 
 /** Each command generator with its weight. */
 const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
@@ -27,6 +28,7 @@ const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
   [2, snapshotSync], [2, internalSnapshot], [1, deleteInternalSnapshot], [3, transaction],
   [5, addBitmap], [5, bitmapVerb], [3, backupBitmap], [2, exportBitmaps],
   [2, addChardev], [1, changeChardev], [1, removeChardev], [2, ringbufIo], [1, queryChardevs], [2, qomQuery],
+  [1, qomTypeQuery],
 ];
 
 const MB = 1 << 20;
