@@ -26,6 +26,7 @@ import { transactionCommand } from './transaction.js';
 import { chardevAdd, chardevChange, chardevRemove, chardevSendBreak, queryChardev, queryChardevBackends } from './chardev.js';
 import { ringbufRead, ringbufWrite } from './ringbuf.js';
 import { qomGet, qomList, qomSet } from './qom.js';
+import { qomListProperties, qomListTypes } from './qom-types.js';
 
 /** No prototype: `constructor` or `__proto__` is no command (src/util/records.ts). */
 export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
@@ -80,6 +81,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = nameRecord({
   'qom-list': qomList,
   'qom-get': qomGet,
   'qom-set': qomSet,
+  'qom-list-types': qomListTypes,
+  'qom-list-properties': qomListProperties,
 });
 
 /** The command a client names, if the simulator has it. */

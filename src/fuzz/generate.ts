@@ -16,6 +16,7 @@ import { addImageFormat, addSecret, FORMAT_SETUP } from './format-commands.js';
 import { IMAGES, World } from './world.js';
 import { changeBackingFile, legacyNbdExport, queryNodes, setIothread, setWriteThreshold } from './query-commands.js';
 import { deleteInternalSnapshot, internalSnapshot, snapshotSync, transaction } from './transaction-commands.js';
+import { qomTypeQuery } from './qom-type-commands.js';
 
 /** Each command generator with its weight. */
 const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
@@ -29,6 +30,7 @@ const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
   [5, addBitmap], [5, bitmapVerb], [3, backupBitmap], [2, exportBitmaps],
   [2, addChardev], [1, changeChardev], [1, removeChardev], [2, ringbufIo], [1, queryChardevs], [2, qomQuery],
   [6, addImageFormat], [2, addSecret],
+  [1, qomTypeQuery],
 ];
 
 const MB = 1 << 20;

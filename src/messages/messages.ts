@@ -9,6 +9,7 @@ import { chardevMessages } from './chardev-messages.js';
 import { snapshotMessages } from './snapshot-messages.js';
 import { formatMessages } from './format-messages.js';
 import { nodeExportMessages } from './node-export-messages.js';
+import { qomTypeMessages } from './qom-type-messages.js';
 
 export const msg = {
   ...bitmapMessages,
@@ -282,6 +283,7 @@ export const msg = {
   jsonInvalidUnicode: (text: string) => `${text} is not a valid Unicode character`,
   ...chardevMessages,
   ...snapshotMessages,
+  ...qomTypeMessages,
 
   // the block queries' and exports' texts (src/messages/node-export-messages.ts)
   ...nodeExportMessages,
