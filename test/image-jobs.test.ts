@@ -63,14 +63,15 @@ describe('blockdev-create', () => {
     expect(events.some((e) => e.type === 'qmp.event' && e.event.startsWith('BLOCK_JOB'))).toBe(false);
   });
 
-  it('writes a qcow2 header with the size and backing file asked, and leaves the graph as it was', () => {
+  it('writes a qcow2 header with the size and backing file asked; the graph keeps its shape, the file node grows to the file', () => {
     const { pg, storage } = session();
     pg.execute({ execute: 'blockdev-add', arguments: { driver: 'file', 'node-name': 'f0', filename: '/i/a.img' } });
     const before = pg.graph;
     pg.execute({ execute: 'blockdev-create', arguments: { 'job-id': 'j1', options: { driver: 'qcow2', file: 'f0', size: 2097152, 'backing-file': '/i/b.img', 'backing-fmt': 'raw' } } });
     expect(storage.inspect('/i/a.img')).toMatchObject({ header: { format: 'qcow2', virtualSize: 2097152, backingFile: '/i/b.img', backingFormat: 'raw' } });
-    expect(pg.graph.nodes).toBe(before.nodes);
     expect(pg.graph.edges).toBe(before.edges);
+    const f0 = pg.execute({ execute: 'query-named-block-nodes' }) as { return: { 'node-name': string; image: { 'virtual-size': number } }[] };
+    expect(f0.return.map((n) => [n['node-name'], n.image['virtual-size']])).toEqual([['f0', 197120]]);
   });
 
   it('refuses what it does not simulate, in its own words', () => {

@@ -12,9 +12,8 @@ import { nodeExportMessages } from './node-export-messages.js';
 import { qomTypeMessages } from './qom-type-messages.js';
 
 export const msg = {
-  ...bitmapMessages,
-  ...imageJobMessages,
-  ...formatMessages,
+  // the texts of each topic's own file
+  ...bitmapMessages, ...imageJobMessages, ...formatMessages, ...driverMsg, ...chardevMessages, ...snapshotMessages, ...qomTypeMessages, ...nodeExportMessages,
   // block.c: bdrv_a_allow_b()
   permissionConflict: (node: string, perms: string, requiredBy: string, requiredEdge: string, unsharedBy: string, unsharedEdge: string) =>
     `Permission conflict on node '${node}': permissions '${perms}' are both required by ${requiredBy} (uses node '${node}' as '${requiredEdge}' child) and unshared by ${unsharedBy} (uses node '${node}' as '${unsharedEdge}' child).`,
@@ -274,19 +273,13 @@ export const msg = {
   jsonKeyNotString: () => 'key is not a string in object',
   jsonMissingColon: () => 'missing : in object pair',
   // the filter and special drivers' texts (src/messages/driver-messages.ts)
-  ...driverMsg,
   jsonDuplicateKey: () => 'duplicate key',
   jsonListSeparator: () => 'expected separator in list',
   jsonInvalidKeyword: (word: string) => `invalid keyword '${word}'`,
   jsonInvalidUtf8: () => 'invalid UTF-8 sequence in string',
   jsonInvalidEscape: () => 'invalid escape sequence in string',
   jsonInvalidUnicode: (text: string) => `${text} is not a valid Unicode character`,
-  ...chardevMessages,
-  ...snapshotMessages,
-  ...qomTypeMessages,
 
-  // the block queries' and exports' texts (src/messages/node-export-messages.ts)
-  ...nodeExportMessages,
   // permgraph's own texts, not QEMU's.
   // core/open.ts: a driver the simulator has no model of
   driverNotSimulated: (driver: string, simulated: readonly string[]) =>

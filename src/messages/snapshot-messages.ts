@@ -1,17 +1,7 @@
 /**
- * QEMU's texts for the snapshot commands, transactions, change-backing-file, x-blockdev-set-iothread
- * and the legacy NBD export commands (blockdev.c, blockdev-nbd.c), spread into `msg`.
+ * QEMU's texts for the snapshot commands and transactions (blockdev.c), spread into `msg`.
  */
 export const snapshotMessages = {
-  // blockdev.c: qmp_change_backing_file(); x-blockdev-set-iothread: qmp_x_blockdev_set_iothread()
-  noBackingFileToChange: () => 'not allowing backing file change on an image without a backing file',
-  notInSameChain: (device: string) => `'${device}' and image file are not in the same chain`,
-  couldNotChangeBackingFile: (file: string, errno: string) => `Could not change backing file to '${file}': ${errno}`,
-  nodeNameNotFound: (name: string) => `Failed to find node with node-name='${name}'`,
-  nodeHasBlockBackend: (name: string) => `Node ${name} is associated with a BlockBackend and could be in use (use force=true to override this check)`,
-  iothreadNotFound: (id: string) => `Cannot find iothread ${id}`,
-  // blockdev-nbd.c: qmp_nbd_server_remove()
-  notAnNbdExport: (name: string) => `Block export '${name}' is not an NBD export`,
   // blockdev.c: external_snapshot_prepare() (blockdev-snapshot-sync), internal_snapshot_prepare()
   overlayIsFilter: () => 'Filters cannot be used as overlays',
   overlayNodeNameMissing: () => 'New overlay node-name missing',

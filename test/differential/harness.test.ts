@@ -49,7 +49,7 @@ const trace = (workdir: string, overrides: Partial<Trace> = {}): Trace => ({
         fds: [{ path: `${workdir}/a.img`, fd: 12, flags: '02100000', mode: 'O_RDONLY', locks: ['perm:consistent-read'] }],
       },
     },
-    { i: 1, execute: 'query-named-block-nodes', return: [{ big: 'reply' }] },
+    { i: 1, execute: 'query-block-exports', return: [{ big: 'reply' }] },
   ],
   ...overrides,
 });
@@ -69,7 +69,7 @@ describe('normalization', () => {
           fds: ['$W/a.img O_RDONLY perm:consistent-read'],
         },
       },
-      { execute: 'query-named-block-nodes', return: 'ok' },
+      { execute: 'query-block-exports', return: 'ok' },
     ]);
   });
 
@@ -83,7 +83,7 @@ describe('differences', () => {
     const a = normalizeTrace(trace('/tmp/a'));
     const b = normalizeTrace(trace('/tmp/a', { aborted: 'QMP timeout at step 1', steps: [trace('/tmp/a').steps[0]!] }));
     const lines = differences(a, b, ['daemon', 'permgraph']).map(differenceLine);
-    expect(lines).toEqual(['[run] aborted: daemon null, permgraph "QMP timeout at step 1"', '[1] only in daemon: {"execute":"query-named-block-nodes","return":"ok"}']);
+    expect(lines).toEqual(['[run] aborted: daemon null, permgraph "QMP timeout at step 1"', '[1] only in daemon: {"execute":"query-block-exports","return":"ok"}']);
   });
 });
 
