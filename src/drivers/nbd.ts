@@ -7,28 +7,14 @@
  */
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
-import { bool, enumOf, featured, opt, req, str, uint16, uint32, type QapiType } from '../qapi/schema.js';
+import { featured, opt, req, str, uint32 } from '../qapi/schema.js';
+import { socketAddress } from '../qapi/socket-schema.js';
 import type { BlockDriver, BlockdevOptions, DriverOpenHost } from './driver.js';
 import type { NbdAddress } from './nbd-server.js';
 
 /** NBD_MAX_STRING_SIZE (include/block/nbd.h). */
 const NBD_MAX_STRING_SIZE = 4096;
 
-/** SocketAddress (qapi/sockets.json): the flat union blockdev-add's `server` is. */
-const socketAddress: QapiType = {
-  kind: 'union',
-  discriminator: 'type',
-  base: [req('type', enumOf('SocketAddressType', ['inet', 'unix', 'vsock', 'fd']))],
-  variants: {
-    inet: [
-      req('host', str), req('port', str), opt('numeric', bool), opt('to', uint16), opt('ipv4', bool),
-      opt('ipv6', bool), opt('keep-alive', bool), opt('mptcp', bool),
-    ],
-    unix: [req('path', str), opt('abstract', bool), opt('tight', bool)],
-    vsock: [req('cid', str), req('port', str)],
-    fd: [req('str', str)],
-  },
-};
 
 /** strlen(): a name's length in UTF-8 bytes, as it goes to the server. */
 const byteLength = (text: string): number => new TextEncoder().encode(text).length;

@@ -4,7 +4,8 @@
  * checks their arguments as QEMU does before refusing the driver. Integer members are `int`
  * (int64) unless given their QEMU width (blkdebug's, blklogwrites', the inet addresses' `to`).
  */
-import { bool, enumOf, enumWith, int, int32, listOf, uint16, uint32, uint64, opt, req, since, str, struct, type Member, type QapiType } from '../qapi/schema.js';
+import { bool, enumOf, enumWith, int, int32, listOf, uint32, uint64, opt, req, since, str, struct, type Member, type QapiType } from '../qapi/schema.js';
+import { inetBaseMembers, inetSocket, socketAddress } from '../qapi/socket-schema.js';
 import type { BlockdevRefs } from './driver.js';
 import { file } from './file.js';
 
@@ -34,22 +35,6 @@ const genericFormat: Variant = ({ ref }) => [req('file', ref)];
 /** BlockdevOptionsGenericCOWFormat: a file and a backing. */
 const genericCow: Variant = ({ ref, refOrNull }) => [req('file', ref), opt('backing', refOrNull)];
 
-/** InetSocketAddressBase, as gluster, rbd and ssh name servers. */
-const inetBase = [req('host', str), req('port', str)];
-const inet = struct(...inetBase, opt('numeric', bool), opt('to', uint16), opt('ipv4', bool), opt('ipv6', bool), opt('keep-alive', bool), opt('mptcp', bool));
-
-/** SocketAddress, the flat union (gluster's servers). */
-const socketAddress: QapiType = {
-  kind: 'union',
-  discriminator: 'type',
-  base: [req('type', enumOf('SocketAddressType', ['inet', 'unix', 'vsock', 'fd']))],
-  variants: {
-    inet: (inet as Extract<QapiType, { kind: 'struct' }>).members,
-    unix: [req('path', str), opt('abstract', bool), opt('tight', bool)],
-    vsock: [req('cid', str), req('port', str)],
-    fd: [req('str', str)],
-  },
-};
 
 /** BlockdevOptionsCurlBase and its four kinds. */
 const curlBase = [
@@ -151,11 +136,11 @@ export const QAPI_ONLY_BLOCKDEV_VARIANTS: Readonly<Record<string, Variant>> = {
   rbd: () => [
     req('pool', str), opt('namespace', str), req('image', str), opt('conf', str), opt('snapshot', str), opt('encrypt', rbdEncryption),
     opt('user', str), opt('auth-client-required', listOf(enumOf('RbdAuthMode', ['cephx', 'none']))), opt('key-secret', str),
-    opt('server', listOf(struct(...inetBase))),
+    opt('server', listOf(struct(...inetBaseMembers))),
   ],
   replication: ({ ref }) => [req('file', ref), req('mode', enumOf('ReplicationMode', ['primary', 'secondary'])), opt('top-id', str)],
   'snapshot-access': genericFormat,
-  ssh: () => [req('server', inet), req('path', str), opt('user', str), opt('host-key-check', sshHostKeyCheck)],
+  ssh: () => [req('server', inetSocket), req('path', str), opt('user', str), opt('host-key-check', sshHostKeyCheck)],
   vdi: genericFormat,
   vhdx: genericFormat,
   vmdk: genericCow,

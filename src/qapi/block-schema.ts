@@ -3,6 +3,9 @@
  * BlockdevOptions, whose variants come from the driver table (src/drivers/blockdev-options.ts).
  */
 import { bool, enumOf, listOf, opt, req, since, size, str, struct, uint16, type QapiType } from './schema.js';
+import { socketAddress } from './socket-schema.js';
+
+export { socketAddressLegacy } from './socket-schema.js';
 
 /** BlockdevDriver: every value the daemons accept, simulated or not (built without libblkio: no virtio-blk-*). */
 export const BLOCKDEV_DRIVERS = [
@@ -12,37 +15,6 @@ export const BLOCKDEV_DRIVERS = [
   'null-aio', 'null-co', 'nvme', 'parallels', 'preallocate', 'qcow', 'qcow2', 'qed', 'quorum',
   'raw', 'rbd', 'replication', 'ssh', 'throttle', 'vdi', 'vhdx', 'vmdk', 'vpc', 'vvfat',
 ] as const;
-
-const unixSocket = struct(req('path', str), opt('abstract', bool), opt('tight', bool));
-const inetSocket = struct(
-  req('host', str), req('port', str), opt('numeric', bool), opt('to', uint16), opt('ipv4', bool),
-  opt('ipv6', bool), opt('keep-alive', bool), opt('mptcp', bool),
-);
-
-/** SocketAddress: the flat union (vhost-user-blk's `addr`). */
-const socketAddress: QapiType = {
-  kind: 'union',
-  discriminator: 'type',
-  base: [req('type', enumOf('SocketAddressType', ['inet', 'unix', 'vsock', 'fd']))],
-  variants: {
-    inet: (inetSocket as Extract<QapiType, { kind: 'struct' }>).members,
-    unix: (unixSocket as Extract<QapiType, { kind: 'struct' }>).members,
-    vsock: [req('cid', str), req('port', str)],
-    fd: [req('str', str)],
-  },
-};
-
-export const socketAddressLegacy: QapiType = {
-  kind: 'union',
-  discriminator: 'type',
-  base: [req('type', enumOf('SocketAddressType', ['inet', 'unix', 'vsock', 'fd']))],
-  variants: {
-    inet: [req('data', inetSocket)],
-    unix: [req('data', unixSocket)],
-    vsock: [req('data', struct(req('cid', str), req('port', str)))],
-    fd: [req('data', struct(req('str', str)))],
-  },
-};
 
 export const blockExportOptions: QapiType = {
   kind: 'union',

@@ -4,7 +4,8 @@
  * `before(1000, …)`. permgraph keeps any object it is given (src/commands/objects.ts); the block
  * layer uses throttle-group and iothread. Integer members are `int` but for the inet addresses' `to` (uint16).
  */
-import { bool, enumOf, enumWith, featured, int, listOf, opt, req, size, since, before, str, struct, uint16, type Member, type QapiType } from './schema.js';
+import { bool, enumOf, enumWith, featured, int, listOf, opt, req, size, since, before, str, struct, type Member, type QapiType } from './schema.js';
+import { socketAddress } from './socket-schema.js';
 
 const objectType = enumWith('ObjectType', [
   { name: 'acpi-generic-initiator', since: 1000 }, { name: 'acpi-generic-port', since: 1000 },
@@ -66,18 +67,6 @@ export const throttleLimits = struct(
     'bps-read', 'bps-read-max', 'bps-read-max-length', 'bps-write', 'bps-write-max', 'bps-write-max-length', 'iops-size'].map((name) => opt(name, int)),
 );
 
-const inet = struct(req('host', str), req('port', str), opt('numeric', bool), opt('to', uint16), opt('ipv4', bool), opt('ipv6', bool), opt('keep-alive', bool), opt('mptcp', bool));
-const socketAddress: QapiType = {
-  kind: 'union',
-  discriminator: 'type',
-  base: [req('type', enumOf('SocketAddressType', ['inet', 'unix', 'vsock', 'fd']))],
-  variants: {
-    inet: (inet as Extract<QapiType, { kind: 'struct' }>).members,
-    unix: [req('path', str), opt('abstract', bool), opt('tight', bool)],
-    vsock: [req('cid', str), req('port', str)],
-    fd: [req('str', str)],
-  },
-};
 
 const cryptodevMembers = cryptodev;
 const memoryRam = memoryBackend;
