@@ -42,6 +42,9 @@ function driverInfo(graph: Graph, node: BlockNode): { clusterSize: number; dirty
   return null;
 }
 
+/** Filters that are protocol drivers too (protocol_name "blkdebug", "blkverify"). */
+const PROTOCOL_FILTERS: ReadonlySet<string> = new Set(['blkdebug', 'blkverify']);
+
 /**
  * bdrv_get_allocated_file_size(): a file's blocks on disk, 0 for null-co, -ENOTSUP (null) for
  * other protocols (nbd), a filter's filtered child's, else the sum over the data and metadata
@@ -50,8 +53,9 @@ function driverInfo(graph: Graph, node: BlockNode): { clusterSize: number; dirty
  */
 function allocatedSize(graph: Graph, node: BlockNode): number | null {
   if (node.driver === 'file') return node.size > 0 ? fileBlocks(graph, node) : 0;
-  if (node.driver === 'null-co') return 0;
-  if (childEdges(graph, node).length === 0) return null;
+  if (node.driver === 'null-co' || node.driver === 'null-aio') return 0;
+  // a driver with a protocol_name and no .bdrv_get_allocated_file_size of its own: -ENOTSUP
+  if (childEdges(graph, node).length === 0 || PROTOCOL_FILTERS.has(node.driver)) return null;
   if (isFilter(node)) {
     const child = filterOrCowChild(graph, node);
     return child ? allocatedSize(graph, child) : null;

@@ -10,10 +10,10 @@ import { Role } from './roles.js';
 /** BlockdevOptionsBlkverify. */
 const members = ({ ref }: BlockdevRefs): readonly Member[] => [req('test', ref), req('raw', ref)];
 
-/** blkverify_open(): the raw child, then the test child. */
+/** blkverify_open(): the raw child, then the test child; its length is the test child's (blkverify_co_getlength()). */
 function openBlkverify(host: DriverOpenHost, options: BlockdevOptions): void {
   host.openChild(options['raw'], 'raw', Role.FILTERED | Role.PRIMARY);
-  host.openChild(options['test'], 'test', Role.DATA);
+  host.size = host.openChild(options['test'], 'test', Role.DATA);
 }
 
 /** blkverify_refresh_filename(): `blkverify:RAW:TEST` when both children have exact filenames. */

@@ -7,15 +7,23 @@
 import { IMAGES, type World } from './world.js';
 
 /** A query of the nodes. query-blockstats with query-nodes only before any job: a job's writes move `wr_highest_offset`, which permgraph does not count. */
+/**
+ * Image formats whose query-named-block-nodes record permgraph does not give whole yet (their
+ * `cluster-size` and `format-specific`, some of it random, as vmdk's cid and luks' uuid): while one
+ * is open the fuzzer asks the other queries (docs/fidelity.md, "Not simulated").
+ */
+const FORMATS_WITHOUT_RECORD: ReadonlySet<unknown> = new Set(['qcow', 'qed', 'vmdk', 'vpc', 'vhdx', 'vdi', 'parallels', 'luks', 'bochs', 'cloop', 'dmg']);
+
 export function queryNodes(world: World): void {
   const { random } = world;
+  const recordKnown = ![...world.nodes.values()].some((node) => FORMATS_WITHOUT_RECORD.has(node.options['driver']));
   const flat = random.weighted<boolean | undefined>([[2, true], [2, false], [1, undefined]]);
   const choices: (() => void)[] = [
     () => world.add({ execute: 'query-named-block-nodes', ...(flat !== undefined ? { arguments: { flat } } : {}) }),
     () => world.add({ execute: 'query-block' }),
     () => world.add({ execute: 'query-blockstats', ...(world.jobs.length === 0 && random.chance(0.7) ? { arguments: { 'query-nodes': true } } : {}) }),
   ];
-  random.weighted([[5, choices[0]!], [1, choices[1]!], [2, choices[2]!]])();
+  random.weighted([[recordKnown ? 5 : 0, choices[0]!], [1, choices[1]!], [2, choices[2]!]])();
 }
 
 export function setWriteThreshold(world: World): void {
