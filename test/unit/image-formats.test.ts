@@ -31,7 +31,7 @@ function bothWays(steps: readonly string[][], path: string) {
   const setup = steps.map((step) => ({ [step[0]!]: step.slice(1) }) as SetupStep);
   const virtual = virtualStorageFor({ name: 'f', setup, steps: [] }, dir, 'f.json').inspect(path);
   const real = createRealStorage().inspect(path);
-  const strip = (facts: typeof real) => ('error' in facts ? facts : { size: facts.size, format: facts.header.format, virtualSize: facts.header.virtualSize, backingFile: facts.header.backingFile });
+  const strip = (facts: typeof real): Readonly<Record<string, unknown>> => ('error' in facts ? facts : { size: facts.size, format: facts.header.format, virtualSize: facts.header.virtualSize, backingFile: facts.header.backingFile });
   return { virtual: strip(virtual), real: strip(real) };
 }
 
