@@ -7,6 +7,8 @@ import { bitmapsOf, nodeLength } from '../graph/bitmaps.js';
 import { getNode } from '../graph/graph.js';
 import type { DirtyBitmap, NodeName, StoredBitmap } from '../graph/types.js';
 import type { Tx } from './tx-state.js';
+import { fail } from '../messages/errors.js';
+import { msg } from '../messages/messages.js';
 
 /** The drivers with .bdrv_co_can_store_new_dirty_bitmap (qcow2 alone among those simulated). */
 export const storesPersistentBitmaps = (driver: string): boolean => driver === 'qcow2';
@@ -101,7 +103,11 @@ export function reopenBitmaps(tx: Tx, names: Iterable<NodeName>): void {
   for (const name of names) {
     const node = tx.peekNode(name);
     const before = getNode(tx.base, name);
-    if (!node || !before || !storesPersistentBitmaps(node.driver) || before.readOnly === node.readOnly) continue;
+    if (!node || !before || !storesPersistentBitmaps(node.driver)) continue;
+    // qcow2_reopen_bitmaps_ro() runs for every reopen to read-only: bitmaps not yet stored
+    // (added while the node was read-only) cannot be written by a node that stays read-only
+    if (before.readOnly && node.readOnly && bitmapsOf(node).some((b) => b.persistent && !b.readonly)) fail(msg.bitmapsNoWriteAccess());
+    if (before.readOnly === node.readOnly) continue;
     if (node.readOnly) {
       // in the reopen's prepare, while the node can still write
       storeBitmaps(tx, name, true);

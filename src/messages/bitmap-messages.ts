@@ -34,4 +34,6 @@ export const bitmapMessages = {
   // nbd/server.c: nbd_export_create()
   exportBitmapNotFound: (name: string) => `Bitmap '${name}' is not found`,
   exportBitmapEnabled: (name: string) => `Enabled bitmap '${name}' incompatible with readonly export`,
+  // block/qcow2-bitmap.c: qcow2_store_persistent_dirty_bitmaps(), can_write()
+  bitmapsNoWriteAccess: () => 'No write access',
 } as const;

@@ -363,6 +363,7 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   fuseMountFailed: [[], 'Failed to mount FUSE session to export'],
   queueSizeInvalid: [[], 'queue-size is invalid'],
   vduseDeviceFailed: [[], 'failed to create vduse device'],
+  bitmapsNoWriteAccess: [[], 'No write access'],
 };
 
 describe('the message table (src/messages/messages.ts)', () => {
