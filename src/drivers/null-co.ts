@@ -29,12 +29,12 @@ function nullSize(host: DriverOpenHost, options: BlockdevOptions): number {
   return Number(size);
 }
 
-export function openNull(host: DriverOpenHost, options: BlockdevOptions): void {
+function openNull(host: DriverOpenHost, options: BlockdevOptions): void {
   host.size = nullSize(host, options);
 }
 
 /** null_strong_runtime_opts: given, no `null-co://` says what the node is. */
-export const NULL_STRONG_OPTIONS = ['size', 'read-zeroes'];
+const NULL_STRONG_OPTIONS = ['size', 'read-zeroes'];
 
 /** null_refresh_filename(): `<format_name>://` unless an option other than latency-ns was given. */
 export const nullFilename =
