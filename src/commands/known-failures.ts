@@ -5,16 +5,18 @@
  * lists them.
  */
 import type { GraphEvent } from '../core/events.js';
+import type { TxEnv } from '../core/tx-state.js';
 import { getNode, nodesInOrder, parentEdges } from '../graph/graph.js';
 import type { Graph } from '../graph/types.js';
 import { rulesOf, type KnownFailure } from '../models/rules.js';
 import type { QmpCommand } from '../qapi/reply.js';
+import { dispatch } from './dispatch.js';
 
 interface FailureRule {
   /** What the daemon does, for people to read. */
   readonly text: string;
   /** Whether this step (a command, or a move of the clock: command null) meets the failure. */
-  readonly meets: (before: Graph, after: Graph, command: QmpCommand | null) => boolean;
+  readonly meets: (before: Graph, after: Graph, command: QmpCommand | null, env: TxEnv) => boolean;
 }
 
 const nullCoNegativeSize = (command: QmpCommand | null): boolean => {
@@ -48,6 +50,44 @@ const mirrorsOntoBlkverify = (graph: Graph): string[] =>
     .filter((job) => job.plan.kind === 'mirror' && !job.plan.isCommit && getNode(graph, job.plan.target)?.driver === 'blkverify')
     .map((job) => job.id);
 
+interface TransactionAction {
+  readonly type?: unknown;
+  readonly data?: { readonly device?: unknown; readonly 'snapshot-node-name'?: unknown };
+}
+
+/** Whether `name` is a root node of the graph, or gone from it (dropped, as nothing held it). */
+const rootOrGone = (graph: Graph, name: string): boolean => {
+  const node = getNode(graph, name);
+  return !node || parentEdges(graph, node).every((e) => e.parent.kind !== 'node');
+};
+
+/**
+ * QEMU 7.2's transaction: an internal snapshot's .clean ends the drain of the root node its
+ * .prepare found (internal_snapshot_clean()), after an earlier blockdev-snapshot-sync's .clean has
+ * dropped its reference to the overlay it made (external_snapshot_clean()). Where that overlay is
+ * the internal snapshot's node and nothing else holds it by then (the transaction failed, or it has
+ * no parent), the drain ends on a freed node. The prepares before the internal snapshot's must all
+ * succeed, and the overlay be a root node then (qmp_get_root_bs()), for it to be found.
+ */
+function drainsFreedOverlay(before: Graph, after: Graph, command: QmpCommand | null, env: TxEnv): boolean {
+  if (command?.execute !== 'transaction') return false;
+  const args = command.arguments ?? {};
+  const properties = args['properties'] as { readonly 'completion-mode'?: unknown } | undefined;
+  if (!Array.isArray(args['actions']) || properties?.['completion-mode'] === 'grouped') return false;
+  const actions = args['actions'] as readonly TransactionAction[];
+  const overlays = new Set<unknown>();
+  const found = actions.flatMap((action, index) => {
+    if (action.type === 'blockdev-snapshot-sync') overlays.add(action.data?.['snapshot-node-name']);
+    const device = action.data?.device;
+    return action.type === 'blockdev-snapshot-internal-sync' && overlays.has(device) ? [{ index, overlay: device as string }] : [];
+  });
+  const dropped = (overlay: string): boolean => !getNode(after, overlay) || !('return' in dispatch(before, env, command).reply);
+  return found.some(({ index, overlay }) => {
+    const earlier = dispatch(before, env, { execute: 'transaction', arguments: { actions: actions.slice(0, index) } });
+    return 'return' in earlier.reply && rootOrGone(earlier.graph, overlay) && dropped(overlay);
+  });
+}
+
 const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
   'null-co-negative-size': {
     text: "blockdev-add of a null-co or null-aio node with a negative size aborts the daemon (SIGABRT: parse_option_size()'s error is fatal where null_file_open() parses it)",
@@ -67,6 +107,10 @@ const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
       return mirrorsOntoBlkverify(after).some((id) => !already.has(id));
     },
   },
+  'internal-snapshot-of-freed-overlay': {
+    text: "a transaction that takes an internal snapshot of the overlay an earlier blockdev-snapshot-sync of it made, where nothing holds that overlay, aborts the daemon (SIGABRT: bdrv_do_drained_end()'s assert(bs->quiesce_counter > 0), on the overlay external_snapshot_clean() has freed)",
+    meets: (before, after, command, env) => drainsFreedOverlay(before, after, command, env),
+  },
   'inactivate-inactive-child': {
     text: "inactivating a node whose child is inactive already (a reopen with active=false made it so under an active parent) aborts the daemon (SIGABRT: bdrv_inactivate_recurse()'s assert(top_level))",
     meets: (before, after, command) => (command?.execute === 'blockdev-set-active' || command?.execute === 'blockdev-snapshot') && inactivatedOntoInactiveChild(before, after),
@@ -74,11 +118,11 @@ const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
 };
 
 /** The `qemu.failure` events of one step in the graph's model (none in a model that follows no QEMU). */
-export function knownFailureEvents(before: Graph, after: Graph, command: QmpCommand | null): GraphEvent[] {
+export function knownFailureEvents(before: Graph, after: Graph, command: QmpCommand | null, env: TxEnv): GraphEvent[] {
   const rules = rulesOf(after.model);
   if (!rules.qemu) return [];
   const version = `${rules.qemu.major}.${rules.qemu.minor}`;
   return rules.knownFailures
-    .filter((failure) => FAILURES[failure].meets(before, after, command))
+    .filter((failure) => FAILURES[failure].meets(before, after, command, env))
     .map((failure) => ({ type: 'qemu.failure', failure, text: `QEMU ${version} would die here: ${FAILURES[failure].text}` }));
 }

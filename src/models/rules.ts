@@ -57,7 +57,7 @@ export interface ModelRules {
 }
 
 /** A known abort or crash of qemu-storage-daemon; docs/fidelity.md lists each with its versions. */
-export type KnownFailure = 'null-co-negative-size' | 'stream-whole-chain-concluded' | 'inactivate-inactive-child' | 'mirror-onto-blkverify';
+export type KnownFailure = 'null-co-negative-size' | 'stream-whole-chain-concluded' | 'inactivate-inactive-child' | 'mirror-onto-blkverify' | 'internal-snapshot-of-freed-overlay';
 
 const QEMU_7_2: ModelRules = {
   qemu: { major: 7, minor: 2, micro: 22 },
@@ -69,7 +69,7 @@ const QEMU_7_2: ModelRules = {
   cbwSourceTakesRead: false,
   negativeSizeText: 'not-a-size',
   systemEmulator: false,
-  knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded', 'mirror-onto-blkverify'],
+  knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded', 'mirror-onto-blkverify', 'internal-snapshot-of-freed-overlay'],
 };
 
 const QEMU_10_0: ModelRules = {
@@ -80,7 +80,7 @@ const QEMU_10_0: ModelRules = {
   resizeBlockedText: 'node-busy',
   cbwSourceTakesRead: true,
   negativeSizeText: 'out-of-range',
-  knownFailures: [...QEMU_7_2.knownFailures, 'inactivate-inactive-child'],
+  knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded', 'mirror-onto-blkverify', 'inactivate-inactive-child'],
 };
 
 /** The dynamic model answers as QEMU 7.2 wherever read-only is not at stake, and leaks nothing. */
