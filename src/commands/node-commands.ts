@@ -2,6 +2,7 @@
  * Small commands on one node: block-set-write-threshold (block/write-threshold.c),
  * change-backing-file and x-blockdev-set-iothread (blockdev.c).
  */
+import { castDraft } from 'immer';
 import { headerBelow } from '../core/driver-host.js';
 import { refreshFilename } from '../core/open.js';
 import { reopenSetReadOnly } from '../core/reopen.js';
@@ -50,7 +51,7 @@ function changeBackingFile(tx: Tx, name: NodeName, backingFile: string): void {
   if (node.driver !== 'qcow2') fail(msg.couldNotChangeBackingFile(backingFile, 'Operation not supported'));
   if (new TextEncoder().encode(backingFile).length > QCOW2_MAX_BACKING_NAME) fail(msg.couldNotChangeBackingFile(backingFile, 'Invalid argument'));
   const draft = tx.mustNode(name);
-  draft.header = { ...(node.header ?? { backingFile: '', backingFormat: '' }), backingFile, backingFormat: node.driver };
+  draft.header = castDraft({ ...(node.header ?? { backingFile: '', backingFormat: '' }), backingFile, backingFormat: node.driver });
   draft.autoBackingFile = backingFile;
   const file = node.children.map((id) => tx.peekEdge(id)).find((e) => e.name === 'file');
   const data = file && headerBelow(tx, file.child) ? bottomFile(tx, file.child) : undefined;

@@ -1,4 +1,5 @@
 /** block_resize (blockdev.c: qmp_block_resize(); block/io.c: bdrv_co_truncate()). */
+import { castDraft } from 'immer';
 import { insertBackend, removeBackend } from '../core/backends.js';
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
@@ -28,13 +29,15 @@ function truncate(tx: Tx, name: NodeName, size: bigint): void {
     if (node.readOnly) fail(msg.imageReadOnly());
     sized.push([at, want]);
     const children = node.children.map((id) => tx.peekEdge(id));
-    const step = tx.policy(node.driver).truncate?.(node.options, want, BigInt(node.size));
+    const step = tx.policy(node.driver).truncate?.(node.options, want, BigInt(node.size), node.header);
     if (step === 'done') break;
+    if (step && 'header' in step && step.header) tx.mustNode(at).header = castDraft(step.header);
     if (step && 'length' in step) {
       want = step.length;
       sized[sized.length - 1] = [at, want];
       break;
     }
+    if (step && !('fileSize' in step)) break;
     if (step) want = step.fileSize;
     const next = step ? children.find((e) => e.name === 'file') : children.find((e) => e.role & Role.FILTERED);
     if (!next) fail(msg.resizeNotSupported());

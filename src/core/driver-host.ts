@@ -3,6 +3,7 @@
  * DriverOpenHost a driver's open works through, on the transaction's node; and the image header
  * under a node, read through raw and filters.
  */
+import { castDraft } from 'immer';
 import type { BackingName, DriverOpenHost, FileFacts, HeaderFacts } from '../drivers/driver.js';
 import type { NbdAddress, NbdExportInfo } from '../drivers/nbd-server.js';
 import { Role } from '../drivers/roles.js';
@@ -126,11 +127,11 @@ export class TxDriverHost implements DriverOpenHost {
   }
   nameBacking(backing: BackingName): void {
     this.backing = backing;
-    this.tx.mustNode(this.name).header = {
+    this.tx.mustNode(this.name).header = castDraft({
       backingFile: backing.backingFile ?? '',
       backingFormat: backing.backingFormat ?? '',
       ...(backing.qcow2 ? { qcow2: backing.qcow2 } : {}),
-    };
+    });
   }
   get rules(): ModelRules {
     return rulesOf(this.tx.g.model);

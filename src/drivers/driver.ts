@@ -5,7 +5,7 @@
  * through DriverOpenHost, which it implements; a driver never reaches into the core.
  */
 import type { BlockNode, FdMode, DriverName, NodeName, OpenFile } from '../graph/types.js';
-import type { Qcow2Facts } from '../graph/node-header.js';
+import type { NodeHeader, Qcow2Facts } from '../graph/node-header.js';
 import type { NbdAddress, NbdExportInfo } from './nbd-server.js';
 import type { PermPair } from '../perms/cumulative.js';
 import type { Member, QapiType } from '../qapi/schema.js';
@@ -138,11 +138,12 @@ export interface BlockDriver {
   /** It has a .bdrv_refresh_filename of its own; a filter without one shows json:{…}. */
   readonly refreshesFilename?: boolean;
   /**
-   * Its .bdrv_co_truncate for a request of `size` bytes: the walk ends here ('done'), or goes on
-   * to its `file` child with the size that child is to take. Without one, bdrv_co_truncate()
-   * passes the request to the filtered child, or refuses.
+   * Its .bdrv_co_truncate for a request of `size` bytes (the node's `length` now, and what it read
+   * from its image header): the walk ends here ('done'), or goes on to its `file` child with the
+   * size that child is to take. Without one, bdrv_co_truncate() passes the request to the
+   * filtered child, or refuses.
    */
-  readonly truncate?: (options: BlockdevOptions, size: bigint, length: bigint) => TruncateStep;
+  readonly truncate?: (options: BlockdevOptions, size: bigint, length: bigint, header: NodeHeader | undefined) => TruncateStep;
   /**
    * Its .bdrv_reopen_prepare's own check of a reopen to `readWrite` (after the generic ones): the
    * refusal's text, or null. `options` are the node's new options.
@@ -156,4 +157,9 @@ export interface BlockDriver {
  * Where a truncate walk goes from a driver: it ends here ('done'), goes on to the `file` child
  * with a size of its own, or ends here with the node's length what the driver says it is.
  */
-export type TruncateStep = 'done' | { readonly fileSize: bigint } | { readonly length: bigint };
+export type TruncateStep =
+  | 'done'
+  | { readonly fileSize: bigint; readonly header?: NodeHeader }
+  | { readonly length: bigint }
+  /** The walk ends here, and what the node keeps of its image header changed (clusters freed). */
+  | { readonly header: NodeHeader };

@@ -17,7 +17,15 @@ export interface Qcow2Facts {
   readonly corrupt: boolean;
   /** QCOW2_INCOMPAT_DIRTY */
   readonly dirty: boolean;
+  /**
+   * Where its clusters lie in the file past the header, refcount table and block and L1 table
+   * (src/drivers/qcow2-layout.ts). Absent where not known (an image on the host).
+   */
+  readonly layout?: readonly HostCluster[];
 }
+
+/** One host cluster of a qcow2 image past its first four: an L2 table (by L1 index), a data cluster (by guest cluster), or free. */
+export type HostCluster = { readonly l2: number } | { readonly data: number } | null;
 
 /** The qcow2 facts of `qemu-img create -f qcow2` with no options. */
 export const QCOW2_DEFAULTS: Qcow2Facts = {

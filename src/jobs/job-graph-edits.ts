@@ -2,6 +2,7 @@
  * What finishing jobs do to the graph, shared by the job kinds (src/jobs/lifecycle.ts): a node back
  * to read-only, a node replaced by another, a new backing and the name a header keeps of it.
  */
+import { castDraft } from 'immer';
 import { attachChild, detachNoperm, replaceNodeNoperm } from '../core/links.js';
 import { refresh } from '../core/refresh.js';
 import { refreshFilename } from '../core/open.js';
@@ -44,7 +45,7 @@ export function writeBackingName(tx: Tx, device: NodeName, base: NodeName | null
   const backingFile = unfiltered?.filename ?? '';
   const backingFormat = unfiltered?.driver ?? '';
   const draft = tx.mustNode(device);
-  draft.header = { ...(node.header ?? { backingFile: '', backingFormat: '' }), backingFile, backingFormat };
+  draft.header = castDraft({ ...(node.header ?? { backingFile: '', backingFormat: '' }), backingFile, backingFormat });
   draft.autoBackingFile = backingFile;
   const file = node.children.map((id) => tx.peekEdge(id)).find((e) => e.name === 'file');
   const path = file && tx.peekNode(file.child)?.file?.path;

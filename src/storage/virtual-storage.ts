@@ -10,6 +10,7 @@ import { QCOW2_DEFAULTS, type Qcow2Facts } from '../graph/node-header.js';
 import { ERRNO_TEXT, type FileFacts, type ImageFormat, type LockHolder, type Storage } from './storage.js';
 import { FORMAT_FACTS, type DiskFormat } from './image-formats.js';
 import { cloopVirtualSize } from './cloop-header.js';
+import { layoutOfWrites } from '../drivers/qcow2-layout.js';
 
 export interface VirtualFile {
   readonly format?: DiskFormat;
@@ -92,6 +93,12 @@ function qcow2FileSize(size: number, facts: Qcow2Facts | undefined): number {
   return 3 * c + 8 * Math.max(1, Math.ceil(size / (c * perL2)));
 }
 
+/** A virtual qcow2 image's header facts, with where its clusters lie (what its writes allocated). */
+function qcow2Facts(file: VirtualFile): Qcow2Facts {
+  const facts = file.qcow2 ?? QCOW2_DEFAULTS;
+  return { ...facts, layout: layoutOfWrites(file.clusters ?? [], facts.clusterSize / (facts.extendedL2 ? 16 : 8)) };
+}
+
 function refusal(flag: boolean | string | undefined): string | null {
   if (flag === undefined || flag === true) return null;
   return flag === false ? ERRNO_TEXT.EACCES : flag;
@@ -115,7 +122,7 @@ function inspectFile(file: VirtualFile | undefined, path: string): FileFacts | {
     header: {
       format,
       virtualSize,
-      ...(format === 'qcow2' ? { qcow2: file.qcow2 ?? QCOW2_DEFAULTS } : {}),
+      ...(format === 'qcow2' ? { qcow2: qcow2Facts(file) } : {}),
       ...(file.backingFile !== undefined ? { backingFile: file.backingFile } : {}),
       ...(file.backingFormat !== undefined ? { backingFormat: file.backingFormat } : {}),
       ...(file.password !== undefined ? { password: file.password } : {}),

@@ -62,11 +62,11 @@ describe('virtual storage', () => {
     expect(storage.inspect('/dev/sdz')).toEqual({ regular: false, size: 4 * MiB, header: { format: 'raw', virtualSize: 4 * MiB }, identity: 'virtual:/dev/sdz' });
   });
 
-  it('describes a qcow2 image as qemu-img create leaves it: 192 KiB and its L1 table on disk, the header names size and backing', () => {
+  it('describes a qcow2 image as qemu-img create leaves it: 192 KiB and its L1 table on disk, the header names size and backing; no cluster past them', () => {
     expect(files().inspect('/top.qcow2')).toEqual({
       regular: true,
       size: 196_616,
-      header: { format: 'qcow2', virtualSize: 4 * MiB, backingFile: 'base.qcow2', backingFormat: 'qcow2', qcow2: QCOW2_DEFAULTS },
+      header: { format: 'qcow2', virtualSize: 4 * MiB, backingFile: 'base.qcow2', backingFormat: 'qcow2', qcow2: { ...QCOW2_DEFAULTS, layout: [] } },
       identity: 'virtual:/top.qcow2',
     });
   });

@@ -1,0 +1,49 @@
+/**
+ * Where a qcow2 image's clusters lie in its file, past the four it starts with (header, refcount
+ * table, refcount block, L1 table): each an L2 table, a data cluster, or free (a hole a freed
+ * cluster left). Clusters are allocated first-fit (qcow2_alloc_clusters(): the lowest free one,
+ * else at the end) and the file ends after the last one written.
+ */
+
+import type { HostCluster } from '../graph/node-header.js';
+
+/** Header, refcount table, refcount block and L1 table. */
+export const METADATA_CLUSTERS = 4;
+
+/**
+ * The layout `qemu-io` writes leave: the guest clusters written, in the order allocated, each L2
+ * table just before its first data cluster (qcow2_alloc_cluster_offset()).
+ */
+export function layoutOfWrites(dataClusters: readonly number[], perL2: number): HostCluster[] {
+  const layout: HostCluster[] = [];
+  const tables = new Set<number>();
+  for (const guest of dataClusters) {
+    const table = Math.floor(guest / perL2);
+    if (!tables.has(table)) layout.push({ l2: table });
+    tables.add(table);
+    layout.push({ data: guest });
+  }
+  return layout;
+}
+
+/** The layout with `cluster` in its lowest free place, and that place. */
+export function allocate(layout: readonly HostCluster[], cluster: Exclude<HostCluster, null>): { layout: HostCluster[]; at: number } {
+  const out = [...layout];
+  const free = out.indexOf(null);
+  const at = free < 0 ? out.length : free;
+  out[at] = cluster;
+  return { layout: out, at };
+}
+
+/** The layout with every cluster `drop` names freed. */
+export const free = (layout: readonly HostCluster[], drop: (cluster: Exclude<HostCluster, null>) => boolean): HostCluster[] =>
+  layout.map((cluster) => (cluster && drop(cluster) ? null : cluster));
+
+/** The layout without the free clusters at its end (the file cut after its last one in use). */
+export function trimmed(layout: readonly HostCluster[]): HostCluster[] {
+  let end = layout.length;
+  while (end > 0 && layout[end - 1] === null) end--;
+  return layout.slice(0, end);
+}
+
+export const hasL2 = (layout: readonly HostCluster[], table: number): boolean => layout.some((c) => c !== null && 'l2' in c && c.l2 === table);
