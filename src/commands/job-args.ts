@@ -25,6 +25,7 @@ export function jobOptions(args: CommandArgs, fallbackId: string): JobOptions {
     ...(filter !== undefined ? { filterNodeName: filter } : {}),
     ...(args['copy-mode'] === 'write-blocking' ? { copyMode: 'write-blocking' as const } : {}),
     ...(args['discard-source'] === true ? { discardSource: true as const } : {}),
+    ...(args['sync'] === 'none' ? { syncNone: true as const } : {}),
   };
 }
 

@@ -11,13 +11,12 @@ import { Steps } from '../core/steps.js';
 import { transact } from '../core/tx.js';
 import { closeIfOrphan } from '../jobs/job-graph.js';
 import type { Tx, TxEnv } from '../core/tx-state.js';
-import { DRIVERS, driverNamed } from '../drivers/registry.js';
 import { getNode } from '../graph/graph.js';
 import type { BlockNode, Graph, NodeName } from '../graph/types.js';
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { enumOf, opt, req, str, struct } from '../qapi/schema.js';
-import { isImageFormat } from '../storage/storage.js';
+import { createImage, imageOptions } from './img-create.js';
 import type { Command, CommandArgs, CommandResult } from './command.js';
 import { refuseIfBlocked } from './job-args.js';
 import { appendOverlay, checkOverlay, commitSnapshot } from './snapshot.js';
@@ -34,23 +33,12 @@ export const blockdevSnapshotSyncArgs = struct(
 /** bdrv_img_create() unless mode=existing, and bdrv_open() of the overlay. */
 function openOverlay(tx: Tx, old: BlockNode, args: CommandArgs, format: string): NodeName {
   const filename = args['snapshot-file'] as string;
-  if (args['mode'] !== 'existing') {
-    if (!isImageFormat(format)) fail(msg.unknownFileFormat(format));
-    if (!driverNamed(tx.env.drivers ?? DRIVERS, format)?.supportsBacking) fail(msg.backingNotSupported(format));
-    tx.env.storage.create(filename, { format, virtualSize: old.size, backingFile: old.filename, backingFormat: old.driver });
-  }
-  const nodeName = args['snapshot-node-name'] as string | undefined;
-  const drivers = tx.env.drivers ?? DRIVERS;
-  const overlay = openBlockdev(
-    tx,
-    {
-      driver: format,
-      ...(nodeName !== undefined ? { 'node-name': nodeName } : {}),
-      file: { driver: 'file', filename },
-      ...(driverNamed(drivers, format)?.supportsBacking ? { backing: null } : {}),
-    },
-    { monitorOwned: false, inheritsFrom: null, inherited: { readOnly: old.readOnly, ...(old.inactive ? { inactive: true } : {}) } },
-  );
+  if (args['mode'] !== 'existing') createImage(tx, { filename, format, size: old.size, backing: { file: old.filename, format: old.driver } });
+  const overlay = openBlockdev(tx, imageOptions(tx, format, filename, args['snapshot-node-name'] as string | undefined), {
+    monitorOwned: false,
+    inheritsFrom: null,
+    inherited: { readOnly: old.readOnly, ...(old.inactive ? { inactive: true } : {}) },
+  });
   // BDRV_O_NO_BACKING is a flag, not an option: the overlay's options name no backing
   const node = tx.mustNode(overlay);
   const { backing: _, ...options } = node.options;

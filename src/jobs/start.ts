@@ -17,7 +17,7 @@ import type { Graph, Job, JobPlan, JobType, NodeName } from '../graph/types.js';
 import { Perm, PERM_ALL, type PermSet } from '../perms/perm.js';
 import { reopenSetReadOnly } from '../core/reopen.js';
 import { belowInChain, chainContains, findOverlay, isFilter, skipFilters } from '../core/chain.js';
-import { addJobBackend, addJobEdge, afterReply, draftJob, newFilterNode, setJobStatus } from './job-graph.js';
+import { addJobBackend, addJobEdge, afterReply, draftJob, emitBlockJobEvent, newFilterNode, setJobStatus } from './job-graph.js';
 import { completeJob, runJob } from './lifecycle.js';
 import { checkBitmap, DEFAULT, lookupBitmap } from '../core/bitmap-checks.js';
 import { nodeFilename } from '../core/filename.js';
@@ -31,6 +31,8 @@ export interface JobOptions {
   readonly copyMode?: 'write-blocking';
   /** A backup's `discard-source` (QEMU 9.1): its filter takes write on the source. */
   readonly discardSource?: true;
+  /** sync=none: a mirror starts with nothing to copy (mirror_dirty_init() is skipped). */
+  readonly syncNone?: true;
 }
 
 /** A backup's sync bitmap (do_backup_common()): its name, its bitmap-mode, and whether the job copies what it marks (sync=bitmap). */
@@ -162,7 +164,7 @@ export function startMirror(
   appendFilter(tx, filter, source, Role.FILTERED | Role.PRIMARY);
   finishFilter(tx, filter, source);
   const plan: JobPlan = { kind: 'mirror', source, target, isCommit, baseWasReadOnly, replaces };
-  createJob(tx, options, type, source, filter, CR, CR | WU | W, plan, tx.mustPeekNode(source).size);
+  createJob(tx, options, type, source, filter, CR, CR | WU | W, plan, options.syncNone ? 0 : tx.mustPeekNode(source).size);
   draftJob(tx, options.id).filter = filter;
   let targetPerm = W;
   let targetShared = WU;
@@ -185,6 +187,13 @@ export function startMirror(
   }
   const sizesDiffer = !isCommit && tx.mustPeekNode(source).size !== tx.mustPeekNode(target).size;
   runJob(tx, options.id, sizesDiffer ? msg.sizesDiffer() : null);
+  // mirror_run(): nothing to copy, and the job is ready as soon as it runs
+  if (!sizesDiffer && getJob(tx.g as Graph, options.id)!.len === 0) {
+    afterReply(tx, () => {
+      setJobStatus(tx, options.id, 'ready');
+      emitBlockJobEvent(tx, 'BLOCK_JOB_READY', getJob(tx.g as Graph, options.id)!);
+    });
+  }
 }
 
 /**

@@ -7,13 +7,14 @@ import { imageJobMessages } from './image-job-messages.js';
 import { driverMsg } from './driver-messages.js';
 import { chardevMessages } from './chardev-messages.js';
 import { snapshotMessages } from './snapshot-messages.js';
+import { imgCreateMessages } from './img-create-messages.js';
 import { formatMessages } from './format-messages.js';
 import { nodeExportMessages } from './node-export-messages.js';
 import { qomTypeMessages } from './qom-type-messages.js';
 
 export const msg = {
   // the texts of each topic's own file
-  ...bitmapMessages, ...imageJobMessages, ...formatMessages, ...driverMsg, ...chardevMessages, ...snapshotMessages, ...qomTypeMessages, ...nodeExportMessages,
+  ...bitmapMessages, ...imageJobMessages, ...formatMessages, ...driverMsg, ...chardevMessages, ...snapshotMessages, ...imgCreateMessages, ...qomTypeMessages, ...nodeExportMessages,
   // block.c: bdrv_a_allow_b()
   permissionConflict: (node: string, perms: string, requiredBy: string, requiredEdge: string, unsharedBy: string, unsharedEdge: string) =>
     `Permission conflict on node '${node}': permissions '${perms}' are both required by ${requiredBy} (uses node '${node}' as '${requiredEdge}' child) and unshared by ${unsharedBy} (uses node '${node}' as '${unsharedEdge}' child).`,
@@ -163,8 +164,6 @@ export const msg = {
   copyModeChangeNotImplemented: (mode: string) => `Change to copy mode '${mode}' is not implemented`,
   // block.c: bdrv_backing_attach(), the blocker an overlay sets on its backing node
   usedAsBackingHd: (parent: string) => `node is used as backing hd of '${parent}'`,
-  // block.c: bdrv_img_create()
-  unknownFileFormat: (format: string) => `Unknown file format '${format}'`,
   // block.c: bdrv_insert_node(), prefixed to the filter's open error
   couldNotCreateNode: (reason: string) => `Could not create node: ${reason}`,
   couldNotReplaceNode: (reason: string) => `Could not replace node: ${reason}`,

@@ -6,7 +6,6 @@ export const snapshotMessages = {
   overlayIsFilter: () => 'Filters cannot be used as overlays',
   overlayNodeNameMissing: () => 'New overlay node-name missing',
   overlayNodeNameInUse: () => 'New overlay node-name already in use',
-  backingNotSupported: (format: string) => `Backing file not supported for file format '${format}'`, // block.c: bdrv_img_create()
   deviceReadOnly: (device: string) => `Device '${device}' is read only`,
   noInternalSnapshots: (format: string, device: string) => `Block format '${format}' used by device '${device}' does not support internal snapshots`,
   snapshotNameEmpty: () => 'Name is empty',
