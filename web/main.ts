@@ -8,6 +8,7 @@
 import type { ChartView, ModelRun, NodeView, StepDifference, StepView, ViewData } from '../src/view/view-types.js';
 import { byId, el, fill } from './dom.js';
 import { drawGraph, type Lit } from './graph-pane.js';
+import { bitmapLines } from '../src/viz/bitmap-chardev-dot.js';
 import { renderDot, titleOf } from './graphviz.js';
 import { showZoomable, type ZoomOptions } from './panzoom.js';
 import { besideChosen, differenceOf, differingSteps, renderDifferences, renderModelPicker } from './side-by-side.js';
@@ -136,6 +137,7 @@ async function renderNodeInfo(step: StepView, token: number): Promise<void> {
         ['filename', node.filename],
         ['perm', node.perm],
         ['shared', node.shared],
+        ...(node.bitmaps?.length || node.storedBitmaps?.length ? [['bitmaps', bitmapLines(node).join('; ')] as [string, string]] : []),
       ]
     : [];
   fill(byId('node-fields'), ...fields.flatMap(([k, v]) => [el('dt', {}, k), el('dd', { 'data-field': k }, v)]));

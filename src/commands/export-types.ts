@@ -33,14 +33,22 @@ function checkBlockSize(tx: Tx, id: string, name: string, value: number): void {
   fail(msg.blockSizeNotPowerOf2(id, name, value));
 }
 
-/** vu_blk_exp_create(): block size, queues, then the listening socket (its bind is not simulated: it succeeds). */
+/**
+ * vu_blk_exp_create(): block size, queues, then the listening socket (util/qemu-sockets.c:
+ * unix_listen_saddr()): a file descriptor is refused, a unix socket binds unless the storage says
+ * why not (its folder missing).
+ */
 function createVhostUserBlk(tx: Tx, args: CommandArgs): void {
   const id = args['id'] as string;
   const size = Number((args['logical-block-size'] as number | bigint | undefined) ?? VIRTIO_BLK_SECTOR_SIZE);
   if (size !== 0) checkBlockSize(tx, id, 'logical-block-size', size);
   if (args['num-queues'] === 0) fail(msg.numQueuesZero());
-  const addr = args['addr'] as { type: string };
+  const addr = args['addr'] as { type: string; path?: string };
   if (addr.type !== 'unix' && addr.type !== 'fd') fail(msg.vhostUserSocketTypes());
+  // qio_net_listener_open_sync(): socket_get_fd() asks the monitor, which takes no descriptors
+  if (addr.type === 'fd') fail(msg.fdPassingUnsupported());
+  const bindError = tx.env.storage.socketBindError?.(addr.path ?? '') ?? null;
+  if (bindError !== null) fail(msg.socketBindFailed(addr.path ?? '', bindError));
 }
 
 /**

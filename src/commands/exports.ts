@@ -12,7 +12,7 @@ import { activate } from '../core/activation.js';
 import { Steps } from '../core/steps.js';
 import { transact } from '../core/tx.js';
 import type { Tx } from '../core/tx-state.js';
-import { exportsInOrder, getBackend, getEdge, getExport, getNode } from '../graph/graph.js';
+import { exportsInOrder, getBackend, getEdge, getExport, getNode, getObject } from '../graph/graph.js';
 import { deleteShard, getShard, setShard } from '../graph/shards.js';
 import type { BlockExport, Graph } from '../graph/types.js';
 import { Perm, PERM_ALL } from '../perms/perm.js';
@@ -75,8 +75,13 @@ export const blockExportAdd: Command = {
     if (writable && env.stepper.describe(node.machine).refusesWriters) {
       fail(msg.exportReadOnlyWritable());
     }
-    // without allow-inactive the node is activated first, and stays so whatever follows
+    // the node moves into the iothread's context (not simulated: nothing permgraph shows depends on it)
+    const iothread = args['iothread'];
+    if (typeof iothread === 'string' && getObject(graph, iothread)?.qomType !== 'iothread') fail(msg.exportIothreadNotFound(iothread));
+    // without allow-inactive the node is activated first, and stays so whatever follows; only NBD
+    // exports may stay on an inactive node (BlockExportDriver.supports_inactive)
     const allowInactive = args['allow-inactive'] === true;
+    if (allowInactive && args['type'] !== 'nbd') fail(msg.exportTypeNoInactive());
     const steps = new Steps(graph, env);
     try {
       if (!allowInactive) activate(steps, nodeName);

@@ -28,4 +28,9 @@ export const nodeExportMessages = {
   // block/export/vduse-blk.c: vduse_blk_exp_create()
   queueSizeInvalid: () => 'queue-size is invalid',
   vduseDeviceFailed: () => 'failed to create vduse device',
+  // block/export/export.c: blk_exp_add()
+  exportIothreadNotFound: (id: string) => `iothread "${id}" not found`,
+  exportTypeNoInactive: () => 'Export type does not support inactive exports',
+  // util/qemu-sockets.c: unix_listen_saddr()
+  socketBindFailed: (path: string, errno: string) => `Failed to bind socket to ${path}: ${errno}`,
 } as const;

@@ -115,8 +115,11 @@ function applyStep(storage: VirtualStorage, step: SetupStep, where: string): voi
     case 'qemu-io':
       return qemuIo(storage, args, where);
     case 'mkdir':
+      // a folder: not a regular file (a fuse export cannot mount on it), one a socket can bind in
+      for (const dir of args) if (!storage.files.has(dir)) storage.put(dir, { format: 'raw', size: 0, regular: false });
+      return;
     case 'chown':
-      return; // data and directories do not change what the permission model sees
+      return; // owners do not change what the permission model sees
     case 'touch':
       for (const file of args) if (!storage.files.has(file)) storage.put(file, { format: 'raw', size: 0 });
       return;

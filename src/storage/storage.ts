@@ -54,6 +54,8 @@ export interface Storage {
   changeBackingFile?(path: string, backingFile: string, backingFormat: string): void;
   /** Why a FUSE export cannot be mounted on `mountpoint` (fuse_session_mount()), or null when it can. */
   fuseMountError?(mountpoint: string): string | null;
+  /** Why bind() of a unix socket at `path` would fail (strerror text), or null when it would succeed. */
+  socketBindError?(path: string): string | null;
   /**
    * An NBD client's connection and negotiation with the server at `address` for the export
    * `exportName` ('' when the client names none): what the server answered, or why it did not.

@@ -244,6 +244,12 @@ export function createVirtualStorage(
     },
     // the daemons of the corpus run as `nobody`, who has no fusermount: every mount fails
     fuseMountError: () => msg.fuseMountFailed(),
+    // a folder exists when mkdir made it or a file lies in it
+    socketBindError(path) {
+      const folder = path.slice(0, Math.max(0, path.lastIndexOf('/')));
+      if (folder === '' || table.get(folder)?.regular === false) return null;
+      return [...table.keys()].some((known) => known.startsWith(`${folder}/`)) ? null : ERRNO_TEXT.ENOENT;
+    },
     changeBackingFile(path, backingFile, backingFormat) {
       const file = table.get(path);
       if (file) table.set(path, { ...file, backingFile, backingFormat });

@@ -1,10 +1,11 @@
 /**
  * What differs between two models at the same step of a scenario, from their two step views: the
- * reply, the nodes whose `ro`, machine state or open mode differ or that one side lacks, the edges
+ * reply, the nodes whose `ro`, machine state, open mode or bitmaps differ or that one side lacks, the edges
  * whose perm or shared differ or that one side lacks (matched by parent, child name and child, as
  * edge ids are each run's own), and the jobs whose state differs. Pure, and free of Node APIs: the
  * viewer page reads it too.
  */
+import { bitmapLines } from '../viz/bitmap-chardev-dot.js';
 import type { Difference, EdgeView, JobView, ModelComparison, ModelRun, NodeView, StepDifference, StepView, VertexId } from './view-types.js';
 
 const ABSENT = '—';
@@ -25,6 +26,7 @@ const NODE_FIELDS = [
   ['ro', (n: NodeView) => String(n.ro)],
   ['state', (n: NodeView) => n.state],
   ['open mode', (n: NodeView) => n.openMode ?? ABSENT],
+  ['bitmaps', (n: NodeView) => bitmapLines(n).join('; ') || ABSENT],
 ] as const;
 
 function nodeDifferences(left: readonly NodeView[], right: readonly NodeView[], out: Difference[]): VertexId[] {

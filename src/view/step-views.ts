@@ -10,6 +10,7 @@ import { cumulativePerm } from '../perms/cumulative.js';
 import { changeLine, stepTitle } from '../scenario/format.js';
 import type { RunResult, StepRecord } from '../scenario/run.js';
 import { blameFor } from './blame.js';
+import { bitmapViews, chardevViews } from './bitmap-chardev-views.js';
 import { permMask } from './perm-mask.js';
 import type { Changed, EdgeView, JobView, ModelRun, NodeView, StepView, UserView, VertexId } from './view-types.js';
 
@@ -28,8 +29,9 @@ function userLabel(graph: Graph, backend: Backend): string {
   const owner = backend.owner;
   switch (owner.kind) {
     case 'export': {
-      const name = getExport(graph, owner.id)?.name ?? owner.id;
-      return `nbd export ${owner.id}${name !== owner.id ? ` (${name})` : ''}`;
+      const exp = getExport(graph, owner.id);
+      const named = exp?.type === 'nbd' && exp.name !== owner.id ? ` (${exp.name})` : '';
+      return `${exp?.type ?? 'nbd'} export ${owner.id}${named}`;
     }
     case 'device':
       return `device ${owner.id}`;
@@ -54,6 +56,7 @@ function nodesOf(graph: Graph): NodeView[] {
       ...(node.remote ? { remote: { server: node.remote.server, exportName: node.remote.exportName, readOnly: node.remote.serverReadOnly } } : {}),
       perm: permMask(cumulative.perm),
       shared: permMask(cumulative.shared),
+      ...bitmapViews(graph, node),
     };
   });
 }
@@ -84,7 +87,8 @@ function jobsOf(graph: Graph, seen: Map<string, JobView>): JobView[] {
 }
 
 const sameNode = (a: NodeView, b: NodeView): boolean =>
-  a.ro === b.ro && a.state === b.state && a.openMode === b.openMode && a.driver === b.driver;
+  a.ro === b.ro && a.state === b.state && a.openMode === b.openMode && a.driver === b.driver &&
+  JSON.stringify([a.bitmaps, a.storedBitmaps]) === JSON.stringify([b.bitmaps, b.storedBitmaps]);
 const sameEdge = (a: EdgeView, b: EdgeView): boolean =>
   a.parent === b.parent && a.child === b.child && a.perm === b.perm && a.shared === b.shared;
 
@@ -132,6 +136,7 @@ export function stepViews(result: RunResult): ModelRun {
       edges,
       users: usersOf(graph),
       jobs,
+      ...chardevViews(graph),
       changed: changedBetween(previous, nodes, edges, jobs),
       blame: blameFor(graph, record.reply, 'execute' in record.step ? record.step.arguments : undefined),
     });

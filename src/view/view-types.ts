@@ -6,7 +6,7 @@
  */
 import type { StepView, VertexId } from '../viz/step-view.js';
 
-export type { Blame, Changed, EdgeView, JobView, NodeView, StepView, UserView, VertexId } from '../viz/step-view.js';
+export type { BitmapView, Blame, Changed, ChardevView, EdgeView, JobView, NodeView, StepView, StoredBitmapView, UserView, VertexId } from '../viz/step-view.js';
 
 export interface ModelRun {
   readonly model: string;
@@ -24,7 +24,7 @@ export interface ChartView {
 export interface Difference {
   /** A node's name, an edge as `top -backing-> base`, `job ID`, or `reply`. */
   readonly subject: string;
-  /** `ro`, `state`, `open mode`, `perm`, `shared`; `node` or `edge` when one side lacks it (`—`); empty for the reply. */
+  /** `ro`, `state`, `open mode`, `bitmaps`, `perm`, `shared`; `node` or `edge` when one side lacks it (`—`); empty for the reply. */
   readonly what: string;
   readonly left: string;
   readonly right: string;

@@ -9,6 +9,7 @@
 import type { StepView, VertexId } from './step-view.js';
 import { PERM_MASK_LEGEND } from '../perms/perm.js';
 import { dotEscape, dotString } from './machine-chart.js';
+import { bitmapClasses, bitmapLines, chardevCluster } from './bitmap-chardev-dot.js';
 
 export interface BlockGraphDotOptions {
   /** Draw only these vertices (a neighbourhood); all when absent. */
@@ -28,6 +29,7 @@ export function nodeLabel(node: StepView['nodes'][number]): string {
   const lines = [`${node.name} [${node.driver}]`];
   if (node.driver === 'file') lines.push(basename(node.filename));
   lines.push(`${node.ro ? 'ro' : 'rw'} · ${node.state}${node.openMode ? ` · ${node.openMode}` : ''}`);
+  lines.push(...bitmapLines(node));
   return lines.join('\n');
 }
 
@@ -36,7 +38,11 @@ const LEGEND = [
   'edge labels: child name, perm, shared',
   'perm masks (_: absent):',
   ...PERM_MASK_LEGEND.filter((line) => !line.startsWith('_')).map((line) => `  ${line.replace(/ {2,}/g, '  ')}`),
-  'node labels: ro|rw · state · open mode',
+  'node labels: ro|rw · state · open mode, then',
+  '  bitmap NAME: enabled|disabled, persistent,',
+  '    read-only, busy (a job or an export uses it)',
+  '  image stores: a file node\'s stored bitmaps',
+  'notes: chardevs (id, backend, filename)',
   'blue: changed by this step',
   'red: what refused the command',
 ]
@@ -68,7 +74,7 @@ export function blockGraphDot(step: StepView, options: BlockGraphDotOptions = {}
   for (const node of step.nodes) {
     const id = nodeVertex(node.name);
     if (!shown(id)) continue;
-    const classes = ['block-node', node.ro ? 'ro' : 'rw'];
+    const classes = ['block-node', node.ro ? 'ro' : 'rw', ...bitmapClasses(node)];
     if (blamedNodes.has(node.name)) classes.push('blamed');
     if (changedNodes.has(node.name)) classes.push('changed');
     if (options.selected === node.name) classes.push('selected');
@@ -81,6 +87,7 @@ export function blockGraphDot(step: StepView, options: BlockGraphDotOptions = {}
     lines.push(`  ${dotString(id)} [${attrs.join(', ')}];`);
   }
   lines.push(...remoteServers(step, shown));
+  if (!options.only) lines.push(...chardevCluster(step));
   for (const edge of step.edges) {
     const child = nodeVertex(edge.child);
     if (!shown(edge.parent) || !shown(child)) continue;

@@ -24,6 +24,38 @@ export interface NodeView {
   /** Cumulative perm and shared of the node's parents, as a `wrus` mask. */
   readonly perm: string;
   readonly shared: string;
+  /** Its dirty bitmaps, newest first; absent: none. */
+  readonly bitmaps?: readonly BitmapView[];
+  /** The persistent bitmaps the image a file node holds open stores; absent: none. */
+  readonly storedBitmaps?: readonly StoredBitmapView[];
+}
+
+/** A dirty bitmap as the drawing shows it: what decides what its node and the commands on it allow. */
+export interface BitmapView {
+  readonly name: string;
+  /** Recording (not disabled). */
+  readonly enabled: boolean;
+  /** Stored in its qcow2 image when the node closes or goes read-only. */
+  readonly persistent: boolean;
+  /** A persistent bitmap of an image opened (or reopened) read-only: neither cleared nor removed. */
+  readonly readonly: boolean;
+  /** A backup job syncs it or an NBD export exports it. */
+  readonly busy: boolean;
+  readonly granularity: number;
+}
+
+/** A persistent bitmap stored in an image; `auto`: it records once loaded (BME_FLAG_AUTO). */
+export interface StoredBitmapView {
+  readonly name: string;
+  readonly auto: boolean;
+}
+
+/** A character device: its id, backend kind, QEMU's filename for it, and whether a QMP monitor uses it. */
+export interface ChardevView {
+  readonly id: string;
+  readonly backend: string;
+  readonly filename: string;
+  readonly monitor: boolean;
 }
 
 export interface EdgeView {
@@ -60,7 +92,7 @@ export interface Blame {
 }
 
 export interface Changed {
-  /** Nodes added, or whose ro, state or open mode changed. */
+  /** Nodes added, or whose ro, state, open mode or bitmaps changed. */
   readonly nodes: readonly string[];
   /** Edges added, moved, or whose perm or shared changed. */
   readonly edges: readonly number[];
@@ -84,6 +116,8 @@ export interface StepView {
   readonly edges: readonly EdgeView[];
   readonly users: readonly UserView[];
   readonly jobs: readonly JobView[];
+  /** The character devices (chardev-add's, a QMP monitor's); absent: none. */
+  readonly chardevs?: readonly ChardevView[];
   readonly changed: Changed;
   readonly blame: Blame | null;
 }

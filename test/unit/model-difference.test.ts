@@ -57,6 +57,14 @@ describe('stepDifference', () => {
     expect(stepDifference(a, b).vertices).toEqual(['node:base', 'node:base-file']);
   });
 
+  it("lists a node's bitmaps when they differ, as the drawing writes them", () => {
+    const bitmap = { name: 'b0', enabled: true, persistent: true, readonly: false, busy: false, granularity: 65536 };
+    const a = step({ nodes: [node('q', { bitmaps: [bitmap] }), node('r')] });
+    const b = step({ nodes: [node('q', { bitmaps: [{ ...bitmap, readonly: true }] }), node('r', { bitmaps: [bitmap] })] });
+    expect(lines(a, b)).toEqual(['q: bitmaps bitmap b0: enabled, persistent | bitmap b0: enabled, persistent, read-only', 'r: bitmaps — | bitmap b0: enabled, persistent']);
+    expect(stepDifference(a, b).vertices).toEqual(['node:q', 'node:r']);
+  });
+
   it("lists the perm and shared of an edge by its place, and lights it by each side's id", () => {
     const a = step({ edges: [edge(1, 'node:base', 'base-file', 'file', 'wr_s', '_ru_'), edge(2, 'user:1', 'top', 'root')] });
     const b = step({ edges: [edge(2, 'user:1', 'top', 'root'), edge(5, 'node:base', 'base-file', 'file', '_r__', '_rus')] });
