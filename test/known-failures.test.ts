@@ -17,6 +17,7 @@ const EVIDENCE: Readonly<Record<string, string>> = {
   'stream-whole-chain-concluded': 'job-stream-whole-chain-crash',
   'inactivate-inactive-child': 'crash-inactivate-inactive-child',
   'mirror-onto-blkverify': 'crash-mirror-onto-blkverify',
+  'block-module-after-foreign': 'crash-block-module-after-foreign',
 };
 
 describe('known QEMU failures', () => {

@@ -9,14 +9,17 @@ import { opBlocked } from '../jobs/blockers.js';
 import { blockdevOptions } from '../drivers/blockdev-options.js';
 import { req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
+import { withModuleLoads } from './block-modules.js';
 
 export const blockdevAdd: Command = {
   args: blockdevOptions,
   run(graph, args, env) {
     if (typeof args['node-name'] !== 'string') fail(msg.rootNeedsNodeName());
-    const result = transact(graph, env, (tx) => {
-      openBlockdev(tx, args, { monitorOwned: true, inheritsFrom: null, inherited: { readOnly: false } });
-    });
+    const result = withModuleLoads(graph, args, () =>
+      transact(graph, env, (tx) => {
+        openBlockdev(tx, args, { monitorOwned: true, inheritsFrom: null, inherited: { readOnly: false } });
+      }),
+    );
     return { ...result, reply: {} };
   },
 };

@@ -9,6 +9,7 @@ import { getNode, nodesInOrder, parentEdges } from '../graph/graph.js';
 import type { Graph } from '../graph/types.js';
 import { rulesOf, type KnownFailure } from '../models/rules.js';
 import type { QmpCommand } from '../qapi/reply.js';
+import { moduleLoadedAfterForeign } from './block-modules.js';
 
 interface FailureRule {
   /** What the daemon does, for people to read. */
@@ -66,6 +67,10 @@ const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
       const already = new Set(mirrorsOntoBlkverify(before));
       return mirrorsOntoBlkverify(after).some((id) => !already.has(id));
     },
+  },
+  'block-module-after-foreign': {
+    text: "a blockdev-add that loads a block module after a module of another build was refused aborts the daemon (SIGABRT: module_load_dso()'s assert(QTAILQ_EMPTY(&dso_init_list)); src/commands/block-modules.ts)",
+    meets: (before, after) => moduleLoadedAfterForeign(before, after),
   },
   'inactivate-inactive-child': {
     text: "inactivating a node whose child is inactive already (a reopen with active=false made it so under an active parent) aborts the daemon (SIGABRT: bdrv_inactivate_recurse()'s assert(top_level))",

@@ -260,6 +260,8 @@ export interface Graph {
   readonly objectOrder?: GHashTable;
   /** The simulated clock, in seconds: jobs progress with it. */
   readonly clock: number;
+  /** Block modules the daemon tried to load (src/commands/block-modules.ts); absent: none. */
+  readonly blockModules?: { readonly loads: number; readonly foreignLoaded: boolean };
   readonly counters: {
     readonly edge: number;
     readonly backend: number;

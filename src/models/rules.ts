@@ -54,10 +54,17 @@ export interface ModelRules {
   readonly systemEmulator: boolean;
   /** The ways this QEMU release is known to abort or crash on a sequence (src/commands/known-failures.ts). */
   readonly knownFailures: readonly KnownFailure[];
+  /**
+   * What loading a block module (util/module.c: module_load()) does, by module, where the daemon
+   * finds another build's modules: `unloadable` (dlopen() fails), `foreign` (it loads, but is of
+   * another build: refused, and its constructors' entries stay behind in dso_init_list). A driver
+   * whose module does not load is an `Unknown driver`. null: the modules are the daemon's own.
+   */
+  readonly staleBlockModules: Readonly<Record<string, 'unloadable' | 'foreign'>> | null;
 }
 
 /** A known abort or crash of qemu-storage-daemon; docs/fidelity.md lists each with its versions. */
-export type KnownFailure = 'null-co-negative-size' | 'stream-whole-chain-concluded' | 'inactivate-inactive-child' | 'mirror-onto-blkverify';
+export type KnownFailure = 'null-co-negative-size' | 'stream-whole-chain-concluded' | 'inactivate-inactive-child' | 'mirror-onto-blkverify' | 'block-module-after-foreign';
 
 const QEMU_7_2: ModelRules = {
   qemu: { major: 7, minor: 2, micro: 22 },
@@ -70,6 +77,7 @@ const QEMU_7_2: ModelRules = {
   negativeSizeText: 'not-a-size',
   systemEmulator: false,
   knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded', 'mirror-onto-blkverify'],
+  staleBlockModules: null,
 };
 
 const QEMU_10_0: ModelRules = {
@@ -80,7 +88,9 @@ const QEMU_10_0: ModelRules = {
   resizeBlockedText: 'node-busy',
   cbwSourceTakesRead: true,
   negativeSizeText: 'out-of-range',
-  knownFailures: [...QEMU_7_2.knownFailures, 'inactivate-inactive-child'],
+  knownFailures: [...QEMU_7_2.knownFailures, 'inactivate-inactive-child', 'block-module-after-foreign'],
+  // the 10.0 build looks in the system's module directory first, which holds QEMU 7.2's modules
+  staleBlockModules: { ssh: 'unloadable', nfs: 'unloadable', gluster: 'unloadable', curl: 'foreign', rbd: 'foreign', iscsi: 'foreign' },
 };
 
 /** The dynamic model answers as QEMU 7.2 wherever read-only is not at stake, and leaks nothing. */
