@@ -17,6 +17,7 @@ import { IMAGES, World } from './world.js';
 import { changeBackingFile, legacyNbdExport, queryNodes, setIothread, setWriteThreshold } from './query-commands.js';
 import { deleteInternalSnapshot, internalSnapshot, snapshotSync, transaction } from './transaction-commands.js';
 import { qomTypeQuery } from './qom-type-commands.js';
+import { addNetworkDriver } from './network-commands.js';
 
 /** Each command generator with its weight. */
 const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
@@ -31,6 +32,7 @@ const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
   [2, addChardev], [1, changeChardev], [1, removeChardev], [2, ringbufIo], [1, queryChardevs], [2, qomQuery],
   [6, addImageFormat], [2, addSecret],
   [1, qomTypeQuery],
+  [3, addNetworkDriver],
 ];
 
 const MB = 1 << 20;
