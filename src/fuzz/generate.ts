@@ -18,6 +18,7 @@ import { changeBackingFile, legacyNbdExport, queryNodes, setIothread, setWriteTh
 import { deleteInternalSnapshot, internalSnapshot, snapshotSync, transaction } from './transaction-commands.js';
 import { qomTypeQuery } from './qom-type-commands.js';
 import { addNetworkDriver } from './network-commands.js';
+import { addVvfat } from './vvfat-commands.js';
 
 /** Each command generator with its weight. */
 const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
@@ -32,7 +33,7 @@ const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
   [2, addChardev], [1, changeChardev], [1, removeChardev], [2, ringbufIo], [1, queryChardevs], [2, qomQuery],
   [6, addImageFormat], [2, addSecret],
   [1, qomTypeQuery],
-  [3, addNetworkDriver],
+  [3, addNetworkDriver], [3, addVvfat],
 ];
 
 const MB = 1 << 20;

@@ -50,3 +50,15 @@ export const networkMessages = {
   // permgraph's own: a server whose answer cannot be told here (any host but 127.0.0.1 or a name in .invalid)
   networkNotSimulated: (driver: string, what: string) => `Driver '${driver}' with ${what} is not simulated by permgraph`,
 };
+
+/** The texts of vvfat (block/vvfat.c), which needs no server but opens a host directory. */
+export const vvfatMessages = {
+  // block/vvfat.c: vvfat_open()
+  vvfatLabelTooLong: () => 'vvfat label cannot be longer than 11 bytes',
+  vvfatFatType: () => 'Valid FAT types are only 12, 16 and 32',
+  vvfatRwReadOnly: () => "Unable to set VVFAT to 'rw' when drive is read-only",
+  // block/vvfat.c: init_directories()
+  vvfatCannotReadDirectory: (path: string) => `Could not read directory ${path}`,
+  // permgraph's own: rw's write target is a qcow image in a temporary file of the host (enable_write_target())
+  vvfatWriteTargetNotSimulated: () => "vvfat's write target (rw on a node opened read-write) is not simulated by permgraph",
+};

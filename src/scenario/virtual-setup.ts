@@ -115,6 +115,8 @@ function applyStep(storage: VirtualStorage, step: SetupStep, where: string): voi
     case 'qemu-io':
       return qemuIo(storage, args, where);
     case 'mkdir':
+      for (const dir of args) if (!dir.startsWith('-')) storage.mkdir(dir);
+      return;
     case 'chown':
       return; // data and directories do not change what the permission model sees
     case 'touch':
@@ -146,6 +148,7 @@ function applyStep(storage: VirtualStorage, step: SetupStep, where: string): voi
 /** The virtual files a scenario declares and its setup steps make. */
 export function virtualStorageFor(scenario: Scenario, workdir: string, file: string): VirtualStorage {
   const storage = createVirtualStorage();
+  storage.mkdir(workdir);
   for (const [path, spec] of Object.entries(substitute(scenario.files ?? {}, workdir))) {
     storage.put(path, {
       ...(spec.format ? { format: spec.format } : {}),

@@ -77,6 +77,8 @@ export interface VirtualStorage extends Storage {
   /** Changes some facts of a file (chmod, a read-only mount, …). */
   update(path: string, change: Partial<VirtualFile>): void;
   remove(path: string): void;
+  /** Declares a directory (`mkdir`); a file's own directories need none. */
+  mkdir(path: string): void;
 }
 
 const DEFAULT_SIZE = 64 * 1024 * 1024;
@@ -210,6 +212,8 @@ export function createVirtualStorage(
   const table = new Map<string, VirtualFile>(Object.entries(files));
   const servers = new Map([...nbdServers].map((server) => [nbdAddressKey(server.address), server] as const));
   const stopped = new Map(stoppedNbdServers);
+  const directories = new Set<string>();
+  const isDirectory = (path: string): boolean => directories.has(path) || [...table.keys()].some((file) => file.startsWith(`${path.replace(/\/+$/, '')}/`));
   return {
     files: table,
     nbdServers: servers,
@@ -225,6 +229,14 @@ export function createVirtualStorage(
     },
     remove(path) {
       table.delete(path);
+    },
+    mkdir(path) {
+      directories.add(path);
+    },
+    // opendir(): a directory made or holding a file; a file is none
+    directoryError(path) {
+      if (isDirectory(path)) return null;
+      return table.has(path) ? ERRNO_TEXT.ENOTDIR : ERRNO_TEXT.ENOENT;
     },
     create(path, header) {
       table.set(path, {

@@ -394,6 +394,11 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   glusterConnectFailed: [['v', '/w/x'], 'Gluster connection for volume v, path /w/x failed to connect'],
   vfioOpenFailed: [['No such file or directory'], 'Failed to open /dev/vfio/vfio: No such file or directory'],
   networkNotSimulated: [['ssh', "host 'example.com'"], "Driver 'ssh' with host 'example.com' is not simulated by permgraph"],
+  vvfatLabelTooLong: [[], 'vvfat label cannot be longer than 11 bytes'],
+  vvfatFatType: [[], 'Valid FAT types are only 12, 16 and 32'],
+  vvfatRwReadOnly: [[], "Unable to set VVFAT to 'rw' when drive is read-only"],
+  vvfatCannotReadDirectory: [['/w/nope'], 'Could not read directory /w/nope'],
+  vvfatWriteTargetNotSimulated: [[], "vvfat's write target (rw on a node opened read-write) is not simulated by permgraph"],
 };
 
 describe('the message table (src/messages/messages.ts)', () => {
