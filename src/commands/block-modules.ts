@@ -6,7 +6,8 @@
  * their entries stay in dso_init_list: the next module load of any kind fails
  * module_load_dso()'s assert(QTAILQ_EMPTY(&dso_init_list)) and the daemon aborts (the known
  * failure `block-module-after-foreign`). blockdev-add keeps that in the graph even when it is
- * refused: the attempt is the refused command's residue.
+ * refused: the attempt is the refused command's residue. Only the top node's driver counts: a
+ * network driver opened inline below another node is refused alike, but its load is not kept.
  */
 import { moduleMissing } from '../core/open-network.js';
 import { TxError } from '../core/tx.js';

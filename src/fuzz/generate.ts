@@ -33,7 +33,7 @@ const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
   [2, addChardev], [1, changeChardev], [1, removeChardev], [2, ringbufIo], [1, queryChardevs], [2, qomQuery],
   [6, addImageFormat], [2, addSecret],
   [1, qomTypeQuery],
-  [3, addNetworkDriver], [3, addVvfat],
+  [4, addNetworkDriver], [4, addVvfat],
 ];
 
 const MB = 1 << 20;
