@@ -48,6 +48,13 @@ function answerOf(step: TraceStep, workdir: string, row: Row): string {
 
 const rows = tableRows();
 
+/** A row's answer for one daemon: a cell may give each (`7.2: …; 10.0: …`); `\n` stands for a newline. */
+function answerFor(row: Row, kind: string): string {
+  const both = /^7\.2: (.*); 10\.0: (.*)$/.exec(row.answer);
+  const answer = both ? (kind === 'trace' ? both[1]! : both[2]!) : row.answer;
+  return answer.replace(/\\n/g, '\n');
+}
+
 describe("docs/qmp.md's blockdev-add table", () => {
   it('has a row for each filter and special driver', () => {
     expect(rows.length).toBeGreaterThanOrEqual(12);
@@ -64,7 +71,8 @@ describe("docs/qmp.md's blockdev-add table", () => {
         return JSON.stringify(rest) === wanted;
       });
       expect(step, `no such blockdev-add in ${row.scenario}`).toBeDefined();
-      expect(/^opens(?! \(`)/.test(row.answer) ? 'opens' : row.answer).toBe(answerOf(step!, trace.workdir, row));
+      const answer = answerFor(row, kind);
+      expect(/^opens(?! \(`)/.test(answer) ? 'opens' : answer).toBe(answerOf(step!, trace.workdir, row));
     },
   );
 });

@@ -90,6 +90,9 @@ export class TxDriverHost implements DriverOpenHost {
   inspect(path: string): FileFacts {
     return this.tx.env.storage.inspect(path);
   }
+  directoryError(path: string): string | null {
+    return this.tx.env.storage.directoryError?.(path) ?? null;
+  }
   holdFile(file: OpenFile): void {
     this.tx.mustNode(this.name).file = file;
     indexFile(this.tx, this.name);

@@ -16,6 +16,11 @@ import { nodeFilename } from './filename.js';
 import { TxDriverHost } from './driver-host.js';
 import { attachChild } from './links.js';
 import { openNode } from './nodes.js';
+import { networkDriver } from '../drivers/network.js';
+import { openNetwork } from './open-network.js';
+import { assignNodeName } from './node-name.js';
+
+export { assignNodeName, isWellFormedId } from './node-name.js';
 import { refresh } from './refresh.js';
 import type { Tx } from './tx-state.js';
 
@@ -29,26 +34,12 @@ export interface OpenContext {
   readonly inherited: Inherited;
 }
 
-const NODE_NAME_MAX = 31;
-
-/** id_wellformed(): a letter, then letters, digits, '-', '.', '_'. */
-export function isWellFormedId(id: string): boolean {
-  return /^[A-Za-z][A-Za-z0-9._-]*$/.test(id);
-}
-
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 
 /** id_generate(ID_BLOCK): `#block` + a counter + two more digits. */
 export function generateName(tx: Tx): NodeName {
   const n = tx.g.counters.generatedName++;
   return `#block${n}${String((n * 37 + 11) % 100).padStart(2, '0')}`;
-}
-
-/** bdrv_assign_node_name()'s checks. */
-export function assignNodeName(tx: Tx, name: string): void {
-  if (!isWellFormedId(name)) fail(msg.invalidNodeName(name));
-  if (tx.peekNode(name)) fail(msg.duplicateNode(name));
-  if (name.length > NODE_NAME_MAX) fail(msg.nodeNameTooLong());
 }
 
 /** A child given as a reference (`"file": "f0"`) or inline (`"file": {…}`). */
@@ -107,6 +98,8 @@ export function openBlockdev(tx: Tx, options: BlockdevOptions, ctx: OpenContext)
 /** One node: its inline children, itself, and its backing unless its header names that. */
 function openOne(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly name: NodeName; readonly headerBacking?: HeaderBacking } {
   const driver = options['driver'] as string;
+  const network = networkDriver(driver);
+  if (network) return openNetwork(tx, options, ctx, network);
   if (!(SIMULATED_DRIVERS as readonly string[]).includes(driver)) {
     fail(msg.driverNotSimulated(driver, SIMULATED_DRIVERS));
   }

@@ -3,6 +3,7 @@
  * by its own pid: SIGTERM, then SIGKILL after 5 s. Its output is collected from a pipe (so it
  * never shows up among the files it holds open).
  */
+import { qemuEnvironment } from './qemu-environment.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,8 +70,8 @@ interface DaemonProcess {
   stop(): Promise<Exit>;
 }
 
-function spawnDaemon(argv: readonly string[], cwd: string): DaemonProcess {
-  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], cwd });
+function spawnDaemon(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv): DaemonProcess {
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], cwd, env });
   let output = '';
   let spawnError: Error | null = null;
   child.stdout?.setEncoding('utf8').on('data', (text: string) => (output += text));
@@ -132,7 +133,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     '--chardev', `socket,path=${socketPath},server=on,wait=off,id=qmp0`,
     '--monitor', 'chardev=qmp0',
   ]);
-  const daemon = spawnDaemon(argv, options.workdir);
+  const daemon = spawnDaemon(argv, options.workdir, qemuEnvironment(options.binary));
   let qmp: QmpClient | null = null;
   try {
     qmp = await connectWhenListening(daemon, argv, socketPath, options.timeoutMs);

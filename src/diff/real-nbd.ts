@@ -4,6 +4,7 @@
  * stopped by a `qemu-nbd-stop` step or when the run ends (SIGTERM to its process group, then
  * SIGKILL).
  */
+import { qemuEnvironment } from './qemu-environment.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -77,7 +78,7 @@ export function realNbdServers(identity: Identity, workdir: string, tool: (progr
       const old = running.get(key);
       if (old) stopChild(old);
       const [command, ...rest] = identity.wrap([tool(program), ...args]);
-      const child = spawn(command!, rest, { cwd: workdir, detached: true, stdio: 'ignore' });
+      const child = spawn(command!, rest, { cwd: workdir, env: qemuEnvironment(tool(program)), detached: true, stdio: 'ignore' });
       child.on('error', () => undefined);
       if (child.pid === undefined) throw new NbdServerError(`${program} could not be started (is it installed?)`);
       running.set(key, child);

@@ -3,6 +3,7 @@
  * written with qemu-io (as the daemon's user), file modes, a read-only bind mount, an immutable
  * file. Every path must lie under /tmp. `undo()` lifts the immutable flags and unmounts.
  */
+import { qemuEnvironment } from './qemu-environment.js';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, copyFileSync, mkdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
@@ -35,7 +36,7 @@ export function underTmp(path: string): string {
 
 function run(argv: readonly string[], cwd?: string): { rc: number; output: string } {
   try {
-    const out = execFileSync(argv[0]!, argv.slice(1), { cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, encoding: 'utf8' });
+    const out = execFileSync(argv[0]!, argv.slice(1), { cwd, env: qemuEnvironment(argv[0]), stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, encoding: 'utf8' });
     return { rc: 0, output: out.trim() };
   } catch (error) {
     const e = error as { status?: number | null; stdout?: string; stderr?: string; message: string };

@@ -66,6 +66,8 @@ export interface DriverOpenHost {
   /** Why open(path, mode) would fail (strerror text), or null when it would succeed. */
   openError(path: string, mode: FdMode): string | null;
   inspect(path: string): FileFacts;
+  /** Why opendir(path) fails (strerror text), or null when the directory can be read. */
+  directoryError(path: string): string | null;
   /** The node holds this descriptor (recorded among the users of its file). */
   holdFile(file: OpenFile): void;
   /**

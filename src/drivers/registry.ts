@@ -39,6 +39,7 @@ import { vdi } from './vdi.js';
 import { vhdx } from './vhdx.js';
 import { vmdk } from './vmdk.js';
 import { vpc } from './vpc.js';
+import { vvfat } from './vvfat.js';
 
 /** A driver's entry in the table (the name the table had when it held only policies). */
 export type DriverPolicy = BlockDriver;
@@ -79,6 +80,7 @@ export const DRIVERS: DriverPolicies = {
   bochs,
   cloop,
   dmg,
+  vvfat,
 };
 
 /** BlockdevOptions variants of drivers permgraph does not simulate: checked, then refused. */

@@ -18,6 +18,8 @@ import { changeBackingFile, legacyNbdExport, queryNodes, setIothread, setWriteTh
 import { deleteInternalSnapshot, internalSnapshot, snapshotSync, transaction } from './transaction-commands.js';
 import { qomTypeQuery } from './qom-type-commands.js';
 import { addTypedExport, deleteTypedExport, EXPORT_SETUP } from './export-commands.js';
+import { addNetworkDriver } from './network-commands.js';
+import { addVvfat } from './vvfat-commands.js';
 
 /** Each command generator with its weight. */
 const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
@@ -33,6 +35,7 @@ const GRAMMAR: readonly (readonly [number, (world: World) => void])[] = [
   [6, addImageFormat], [2, addSecret],
   [1, qomTypeQuery],
   [4, addTypedExport], [2, deleteTypedExport],
+  [4, addNetworkDriver], [4, addVvfat],
 ];
 
 const MB = 1 << 20;

@@ -31,4 +31,5 @@ export type DriverName =
   | 'bochs'
   | 'cloop'
   | 'dmg'
-  | 'luks';
+  | 'luks'
+  | 'vvfat';

@@ -3,7 +3,7 @@
  * open them in a mode, stat'ed and their header read. Never written, and opened without blocking
  * (a FIFO with no writer would otherwise hold the open forever).
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, opendirSync, openSync, readSync, statSync } from 'node:fs';
 import type { FdMode } from '../graph/types.js';
 import { parseQcow2Header } from '../storage/qcow2-header.js';
 import { parseImageHeader } from '../storage/image-headers.js';
@@ -16,6 +16,16 @@ function errnoText(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code && code in ERRNO_TEXT) return ERRNO_TEXT[code as keyof typeof ERRNO_TEXT];
   return (error as Error).message;
+}
+
+/** opendir(): why a directory cannot be read, or null. */
+function directoryError(path: string): string | null {
+  try {
+    opendirSync(path).closeSync();
+    return null;
+  } catch (error) {
+    return errnoText(error);
+  }
 }
 
 export function createRealStorage(): Storage {
@@ -44,6 +54,7 @@ export function createRealStorage(): Storage {
         return errnoText(error);
       }
     },
+    directoryError,
     inspect(path: string): FileFacts | { error: string } {
       const made = created.get(path);
       if (made) return { regular: true, size: made.virtualSize, header: made, identity: `created:${path}` };

@@ -115,8 +115,7 @@ function applyStep(storage: VirtualStorage, step: SetupStep, where: string): voi
     case 'qemu-io':
       return qemuIo(storage, args, where);
     case 'mkdir':
-      // a folder: not a regular file (a fuse export cannot mount on it), one a socket can bind in
-      for (const dir of args) if (!storage.files.has(dir)) storage.put(dir, { format: 'raw', size: 0, regular: false });
+      for (const dir of args) if (!dir.startsWith('-')) storage.mkdir(dir);
       return;
     case 'chown':
       return; // owners do not change what the permission model sees
@@ -149,6 +148,7 @@ function applyStep(storage: VirtualStorage, step: SetupStep, where: string): voi
 /** The virtual files a scenario declares and its setup steps make. */
 export function virtualStorageFor(scenario: Scenario, workdir: string, file: string): VirtualStorage {
   const storage = createVirtualStorage();
+  storage.mkdir(workdir);
   for (const [path, spec] of Object.entries(substitute(scenario.files ?? {}, workdir))) {
     storage.put(path, {
       ...(spec.format ? { format: spec.format } : {}),

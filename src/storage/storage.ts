@@ -52,6 +52,8 @@ export interface Storage {
    * storage keeps the change in memory.
    */
   changeBackingFile?(path: string, backingFile: string, backingFormat: string): void;
+  /** Why opendir(path) fails (strerror text), or null when the directory can be read; absent: every directory can. */
+  directoryError?(path: string): string | null;
   /** Why a FUSE export cannot be mounted on `mountpoint` (fuse_session_mount()), or null when it can. */
   fuseMountError?(mountpoint: string): string | null;
   /** Why bind() of a unix socket at `path` would fail (strerror text), or null when it would succeed. */

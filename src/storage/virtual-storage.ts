@@ -78,6 +78,8 @@ export interface VirtualStorage extends Storage {
   /** Changes some facts of a file (chmod, a read-only mount, …). */
   update(path: string, change: Partial<VirtualFile>): void;
   remove(path: string): void;
+  /** Declares a directory (`mkdir`); a file's own directories need none. */
+  mkdir(path: string): void;
 }
 
 const DEFAULT_SIZE = 64 * 1024 * 1024;
@@ -209,6 +211,31 @@ function nbdServersOn(
   };
 }
 
+/**
+ * The storage's folders: the ones `mkdir` made (and the scratch directory) and any holding a file.
+ * A folder is no regular file: a fuse export cannot mount on it.
+ */
+function directoriesOf(table: Map<string, VirtualFile>): Pick<VirtualStorage, 'mkdir' | 'directoryError' | 'socketBindError'> {
+  const directories = new Set<string>();
+  const isDirectory = (path: string): boolean => directories.has(path) || [...table.keys()].some((file) => file.startsWith(`${path.replace(/\/+$/, '')}/`));
+  return {
+    mkdir(path) {
+      directories.add(path);
+      if (!table.has(path)) table.set(path, { format: 'raw', size: 0, regular: false });
+    },
+    // opendir(): a directory made or holding a file; a file is none
+    directoryError(path) {
+      if (isDirectory(path)) return null;
+      return table.has(path) ? ERRNO_TEXT.ENOTDIR : ERRNO_TEXT.ENOENT;
+    },
+    // bind() needs the socket's folder
+    socketBindError(path) {
+      const folder = path.slice(0, Math.max(0, path.lastIndexOf('/')));
+      return folder === '' || isDirectory(folder) ? null : ERRNO_TEXT.ENOENT;
+    },
+  };
+}
+
 export function createVirtualStorage(
   files: Readonly<Record<string, VirtualFile>> = {},
   nbdServers: Iterable<VirtualNbdServer & { readonly id: string }> = [],
@@ -222,6 +249,7 @@ export function createVirtualStorage(
     nbdServers: servers,
     stoppedNbdServers: stopped,
     ...nbdServersOn(table, servers, stopped),
+    ...directoriesOf(table),
     put(path, file) {
       table.set(path, file);
     },
@@ -244,12 +272,6 @@ export function createVirtualStorage(
     },
     // the daemons of the corpus run as `nobody`, who has no fusermount: every mount fails
     fuseMountError: () => msg.fuseMountFailed(),
-    // a folder exists when mkdir made it or a file lies in it
-    socketBindError(path) {
-      const folder = path.slice(0, Math.max(0, path.lastIndexOf('/')));
-      if (folder === '' || table.get(folder)?.regular === false) return null;
-      return [...table.keys()].some((known) => known.startsWith(`${folder}/`)) ? null : ERRNO_TEXT.ENOENT;
-    },
     changeBackingFile(path, backingFile, backingFormat) {
       const file = table.get(path);
       if (file) table.set(path, { ...file, backingFile, backingFormat });

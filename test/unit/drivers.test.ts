@@ -119,11 +119,11 @@ describe('BlockdevOptions', () => {
 
   it('a QAPI-only driver passes the checks and is then refused', () => {
     const pg = createPermgraph({ model: 'qemu-7.2', storage: createVirtualStorage({}) });
-    expect(pg.execute({ execute: 'blockdev-add', arguments: { driver: 'vvfat', 'node-name': 'n', dir: '/tmp', floppy: 'yes' } })).toEqual({
-      error: { class: 'GenericError', desc: "Invalid parameter type for 'floppy', expected: boolean" },
+    expect(pg.execute({ execute: 'blockdev-add', arguments: { driver: 'blkreplay', 'node-name': 'n' } })).toEqual({
+      error: { class: 'GenericError', desc: "Parameter 'image' is missing" },
     });
-    expect(pg.execute({ execute: 'blockdev-add', arguments: { driver: 'vvfat', 'node-name': 'n', dir: '/tmp' } })).toEqual({
-      error: { class: 'GenericError', desc: `Driver 'vvfat' is not simulated by permgraph (simulated: ${SIMULATED_DRIVERS.join(', ')})` },
+    expect(pg.execute({ execute: 'blockdev-add', arguments: { driver: 'blkreplay', 'node-name': 'n', image: 'x' } })).toEqual({
+      error: { class: 'GenericError', desc: `Driver 'blkreplay' is not simulated by permgraph (simulated: ${SIMULATED_DRIVERS.join(', ')})` },
     });
   });
 });
@@ -132,14 +132,14 @@ describe('the sets derived from the table', () => {
   it('are QEMU 7.2\'s', () => {
     expect([...FILTER_DRIVERS]).toEqual(['throttle', 'copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write', 'preallocate', 'compress', 'replication', 'blkdebug', 'blklogwrites', 'blkverify']);
     expect([...UNREOPENABLE_DRIVERS]).toEqual([
-      'copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write', 'compress', 'snapshot-access', 'replication', 'blklogwrites', 'blkverify', 'quorum', 'parallels', 'bochs', 'cloop', 'dmg',
+      'copy-on-read', 'commit_top', 'mirror_top', 'copy-before-write', 'compress', 'snapshot-access', 'replication', 'blklogwrites', 'blkverify', 'quorum', 'parallels', 'bochs', 'cloop', 'dmg', 'vvfat',
     ]);
     expect([...BACKING_DRIVERS]).toEqual(['qcow2', 'qcow', 'qed', 'vmdk', 'parallels']);
     expect(SIMULATED_DRIVERS).toEqual([
       'file', 'null-co', 'raw', 'qcow2', 'throttle', 'copy-on-read', 'nbd',
       'null-aio', 'preallocate', 'compress', 'snapshot-access', 'replication', 'host_device', 'host_cdrom',
       'blkdebug', 'blklogwrites', 'blkverify', 'quorum',
-      'luks', 'qcow', 'qed', 'vmdk', 'vpc', 'vhdx', 'vdi', 'parallels', 'bochs', 'cloop', 'dmg',
+      'luks', 'qcow', 'qed', 'vmdk', 'vpc', 'vhdx', 'vdi', 'parallels', 'bochs', 'cloop', 'dmg', 'vvfat',
     ]);
   });
 
@@ -161,6 +161,7 @@ describe('the sets derived from the table', () => {
       blklogwrites: ['log-append', 'log-sector-size'],
       quorum: ['vote-threshold', 'blkverify', 'rewrite-corrupted', 'read-pattern'],
       luks: ['key-secret'],
+      vvfat: ['dir', 'fat-type', 'floppy', 'label', 'rw'],
     });
     expect(Object.fromEntries(entries.map(([n, d]) => [n, d.reopen]))).toEqual({
       file: ['x-check-cache-dropped', 'drop-cache'],
@@ -189,7 +190,7 @@ describe('the sets derived from the table', () => {
       blkverify: null,
       quorum: null,
       ...Object.fromEntries(['luks', 'qcow', 'qed', 'vmdk', 'vpc', 'vhdx', 'vdi'].map((name) => [name, []])),
-      ...Object.fromEntries(['parallels', 'bochs', 'cloop', 'dmg'].map((name) => [name, null])),
+      ...Object.fromEntries(['parallels', 'bochs', 'cloop', 'dmg', 'vvfat'].map((name) => [name, null])),
     });
   });
 });

@@ -16,7 +16,7 @@ function typedExports(seeds: number): Args[][] {
 }
 
 describe("the fuzzer's vhost-user-blk, fuse and vduse-blk exports", () => {
-  const sequences = typedExports(400);
+  const sequences = typedExports(1000);
   const all = sequences.flat();
 
   it('writes every type, with its options, valid and near-valid', () => {

@@ -55,6 +55,8 @@ describe('the driver table', () => {
       ...Object.fromEntries(
         ['luks', 'qcow', 'qed', 'vmdk', 'vpc', 'vhdx', 'vdi', 'parallels', 'bochs', 'cloop', 'dmg'].map((name) => [name, { name, holdsFd: false, childPerm: true }]),
       ),
+      // read-only, it has no child (its write target is not simulated)
+      vvfat: { name: 'vvfat', holdsFd: false, childPerm: false },
     });
   });
 
