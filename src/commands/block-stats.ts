@@ -48,9 +48,11 @@ function nodeStats(graph: Graph, node: BlockNode): Record<string, unknown> {
   const parentNode = parent && getNode(graph, parent.child);
   return {
     'node-name': node.name,
-    stats: deviceStats(graph),
+    stats: { ...deviceStats(graph), wr_highest_offset: node.wrHighestOffset ?? 0 },
     ...(parentNode ? { parent: nodeStats(graph, parentNode) } : {}),
-    ...(node.driver === 'file' ? { 'driver-specific': { driver: 'file', 'discard-nb-ok': 0, 'discard-nb-failed': 0, 'discard-bytes-ok': 0 } } : {}),
+    ...(node.driver === 'file'
+      ? { 'driver-specific': { driver: 'file', 'discard-nb-ok': node.discarded?.requests ?? 0, 'discard-nb-failed': 0, 'discard-bytes-ok': node.discarded?.bytes ?? 0 } }
+      : {}),
   };
 }
 

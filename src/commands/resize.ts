@@ -1,5 +1,8 @@
 /** block_resize (blockdev.c: qmp_block_resize(); block/io.c: bdrv_co_truncate()). */
 import { castDraft } from 'immer';
+import { recordDiscards, recordWrite } from '../core/write-stats.js';
+import type { Discards } from '../drivers/driver.js';
+import { fileChildOf } from '../graph/file-child.js';
 import { insertBackend, removeBackend } from '../core/backends.js';
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
@@ -7,7 +10,7 @@ import { transact } from '../core/tx.js';
 import { truncateBitmaps } from '../core/bitmaps.js';
 import type { Tx } from '../core/tx-state.js';
 import { getNode } from '../graph/graph.js';
-import type { NodeName } from '../graph/types.js';
+import type { Graph, NodeName } from '../graph/types.js';
 import { Perm, PERM_ALL } from '../perms/perm.js';
 import { exactInt, opt, req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
@@ -23,6 +26,7 @@ import { rulesOf } from '../models/rules.js';
  */
 function truncate(tx: Tx, name: NodeName, size: bigint): void {
   const sized: [NodeName, bigint][] = [];
+  const wroteFile: [NodeName, number, Discards | undefined][] = [];
   for (let at: NodeName | undefined = name, want = size; at !== undefined; ) {
     if (want > BDRV_MAX_LENGTH) fail(msg.offsetExceedsMaximum(want, BDRV_MAX_LENGTH));
     const node = tx.mustPeekNode(at);
@@ -32,6 +36,7 @@ function truncate(tx: Tx, name: NodeName, size: bigint): void {
     const step = tx.policy(node.driver).truncate?.(node.options, want, BigInt(node.size), node.header);
     if (step === 'done') break;
     if (step && 'header' in step && step.header) tx.mustNode(at).header = castDraft(step.header);
+    if (step && 'wroteFile' in step && step.wroteFile !== undefined) wroteFile.push([at, step.wroteFile, step.discards]);
     if (step && 'length' in step) {
       want = step.length;
       sized[sized.length - 1] = [at, want];
@@ -47,6 +52,11 @@ function truncate(tx: Tx, name: NodeName, size: bigint): void {
   for (let i = sized.length - 1; i >= 0; i--) {
     tx.mustNode(sized[i]![0]).size = Number(sized[i]![1]);
     truncateBitmaps(tx, sized[i]![0]);
+  }
+  for (const [at, end, discards] of wroteFile) {
+    const file = fileChildOf(tx.g as Graph, tx.mustPeekNode(at));
+    if (file) recordWrite(tx, file.child, end);
+    if (file && discards) recordDiscards(tx, file.child, discards.requests, discards.bytes);
   }
 }
 

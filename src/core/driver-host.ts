@@ -17,6 +17,7 @@ import { connectionAlive, connectNode } from './nbd-client.js';
 import { stepMachine } from './node-chart.js';
 import { indexFile } from './nodes.js';
 import { refresh } from './refresh.js';
+import { recordWrite } from './write-stats.js';
 import type { Tx } from './tx-state.js';
 import { rulesOf, type ModelRules } from '../models/rules.js';
 
@@ -148,6 +149,12 @@ export class TxDriverHost implements DriverOpenHost {
   }
   connectNbd(address: NbdAddress, exportName: string): NbdExportInfo {
     return connectNode(this.tx, this.name, address, exportName);
+  }
+  get readOnly(): boolean {
+    return this.tx.mustPeekNode(this.name).readOnly;
+  }
+  wroteFile(end: number): void {
+    recordWrite(this.tx, this.mustFileChild(), end);
   }
   degradeToReadOnly(): boolean {
     const node = this.tx.mustPeekNode(this.name);

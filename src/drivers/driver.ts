@@ -98,6 +98,10 @@ export interface DriverOpenHost {
    * said of the export, kept as the node's connection; a refusal fails the open with its text.
    */
   connectNbd(address: NbdAddress, exportName: string): NbdExportInfo;
+  /** Whether the node is opened read-only. */
+  readonly readOnly: boolean;
+  /** A metadata write through the file child ending at byte `end` (the written nodes' `wr_highest_offset`). */
+  wroteFile(end: number): void;
   /**
    * bdrv_apply_auto_read_only(): the node is, or becomes, read-only; false when it was opened
    * read-write without auto-read-only (the caller refuses then).
@@ -161,7 +165,21 @@ export interface BlockDriver {
  */
 export type TruncateStep =
   | 'done'
-  | { readonly fileSize: bigint; readonly header?: NodeHeader }
+  | ({ readonly fileSize: bigint } & TruncateWrites)
   | { readonly length: bigint }
-  /** The walk ends here, and what the node keeps of its image header changed (clusters freed). */
-  | { readonly header: NodeHeader };
+  /** The walk ends here, having written metadata. */
+  | TruncateWrites;
+
+/** What a truncate wrote of the image: its header as the node keeps it, and where its metadata writes to the file child end. */
+export interface TruncateWrites {
+  readonly header?: NodeHeader;
+  /** The end of the furthest metadata write to the file child (its `wr_highest_offset`). */
+  readonly wroteFile?: number;
+  /** The discard requests it sent to the file child, and their bytes. */
+  readonly discards?: Discards;
+}
+
+export interface Discards {
+  readonly requests: number;
+  readonly bytes: number;
+}

@@ -13,6 +13,9 @@ function openParallels(host: DriverOpenHost, _options: BlockdevOptions): void {
   const below = openImageFile(host);
   if (below.format !== 'parallels' || !below.header) fail(msg.imageNotInFormat('Parallels'));
   host.size = below.header.virtualSize;
+  // opened read-write, the header is marked in use (parallels_update_header()): 7.2 writes the
+  // header's 68 bytes, 10.0 its whole first 4 KiB
+  if (!host.readOnly) host.wroteFile(host.rules.qapiRelease >= 1000 ? 4096 : 68);
 }
 
 export const parallels = imageFormatDriver({

@@ -10,7 +10,7 @@ import { defaultPerms } from './default-perms.js';
 import type { BlockDriver, BlockdevOptions, DriverOpenHost } from './driver.js';
 import { checkSizeOptions } from './qemu-opts.js';
 import { Role } from './roles.js';
-import { shrinkQcow2 } from './qcow2-shrink.js';
+import { truncateQcow2 } from './qcow2-truncate.js';
 
 /** qcow2_open(): the file child, then the header read through it, then the options (qcow2_update_options()). */
 function openQcow2(host: DriverOpenHost, options: BlockdevOptions): void {
@@ -28,7 +28,7 @@ export const qcow2: BlockDriver = {
   // qcow2_co_truncate(): whole sectors only; a shrink cuts the file after its last cluster in use
   truncate: (_options, size, length, header) => {
     if (size % 512n !== 0n) fail(msg.qcow2SizeNotSectorMultiple());
-    return shrinkQcow2(header, size, length);
+    return truncateQcow2(header, size, length);
   },
   name: 'qcow2',
   members: ({ ref, refOrNull }) => [

@@ -20,10 +20,14 @@ function openQed(host: DriverOpenHost, _options: BlockdevOptions): void {
 }
 
 /** bdrv_qed_co_truncate(): a size qed_is_image_size_valid() takes, and no smaller than the image. */
+/** sizeof(QEDHeader) */
+const QED_HEADER_BYTES = 64;
+
 function truncateQed(_options: BlockdevOptions, size: bigint, length: bigint): TruncateStep {
   if (size % 512n !== 0n || size > QED_MAX_SIZE) fail(msg.qedInvalidSize());
   if (size < length) fail(msg.qedCannotShrink());
-  return 'done';
+  // qed_co_truncate(): the header (its 64 bytes) written with the new size
+  return { wroteFile: QED_HEADER_BYTES };
 }
 
 export const qed = imageFormatDriver({

@@ -93,6 +93,10 @@ export interface BlockNode {
   readonly height: number;
   /** BDRV_O_INACTIVE: another process owns the image for now (`active: false`, blockdev-set-active). */
   readonly inactive: boolean;
+  /** The discard requests a file node served and their bytes (blockstats' driver-specific counters); absent: none. */
+  readonly discarded?: { readonly requests: number; readonly bytes: number };
+  /** The end of the furthest write to it (blockstats' `wr_highest_offset`): metadata its parents wrote; absent: none. */
+  readonly wrHighestOffset?: number;
   /** What its format driver read from the image header, for queries (none for other drivers). */
   readonly header?: NodeHeader;
   /** block-set-write-threshold: the offset whose write raises BLOCK_WRITE_THRESHOLD (0: none). */
