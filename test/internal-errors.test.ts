@@ -14,7 +14,8 @@ import { MODELS } from '../machines/node.types.js';
 
 
 const FILES = {
-  '/i/c0.qcow2': { format: 'qcow2' as const, size: 1 << 20 },
+  // data in two places: a backup of it copies more than its first task (src/jobs/lifecycle.ts)
+  '/i/c0.qcow2': { format: 'qcow2' as const, size: 1 << 20, clusters: [0, 8] },
   '/i/c1.qcow2': { format: 'qcow2' as const, size: 1 << 20, backingFile: '/i/c0.qcow2', backingFormat: 'qcow2' },
   '/i/c2.qcow2': { format: 'qcow2' as const, size: 1 << 20, backingFile: 'c1.qcow2', backingFormat: 'qcow2' },
   '/i/bk.qcow2': { format: 'qcow2' as const, size: 1 << 20 },

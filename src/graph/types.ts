@@ -198,6 +198,8 @@ export type JobPlan =
       readonly target: NodeName;
       /** The source's bitmap it syncs (busy while the job runs) and the bitmap-mode. */
       readonly bitmap?: { readonly name: string; readonly mode: 'on-success' | 'never' | 'always' };
+      /** sync=none: it copies only what the guest is about to overwrite, until cancelled (backup_run()). */
+      readonly untilCancelled?: true;
     }
   | {
       /** blockdev-create and x-blockdev-amend (block/create.c, block/amend.c): no block job, no edges. */

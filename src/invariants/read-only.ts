@@ -18,7 +18,7 @@ const readOnlyReopenRefused = (node: BlockNode, context: InvariantContext): bool
 
 export const fdFollowsWriters = defineInvariant(
   'fd-follows-writers',
-  'spec §5.2 and §10 inv. 12: a file node is open O_RDWR exactly when it has auto-read-only and a parent holds write, write unchanged or resize, or has no auto-read-only and is not read-only (file-posix.c: raw_parse_flags() as raw_reconfigure_getfd() calls it from raw_check_perm()); a failed drop to O_RDONLY leaves it O_RDWR (block.c: bdrv_child_try_set_perm() ignores loosening errors)',
+  'spec §5.2 and §10 inv. 12: a file node is open O_RDWR exactly when it has auto-read-only and a parent holds write, write unchanged or resize, or has no auto-read-only and is not read-only (file-posix.c: raw_parse_flags() as raw_reconfigure_getfd() calls it from raw_check_perm()); a failed drop to O_RDONLY leaves it O_RDWR (block.c: bdrv_child_try_set_perm() ignores loosening errors), and so does one a reopen left believing it is O_RDONLY (QEMU 7.2: raw_reopen_commit())',
   (g, report, context) => {
     for (const node of viewOf(g).nodes) {
       if (!node.file) continue;
@@ -27,6 +27,8 @@ export const fdFollowsWriters = defineInvariant(
       const isReadWrite = node.file.mode === 'O_RDWR';
       if (wantReadWrite === isReadWrite) continue;
       if (isReadWrite && readOnlyReopenRefused(node, context)) continue;
+      // QEMU 7.2's raw_reopen_commit() left it believing it is O_RDONLY: a later check wanting O_RDONLY keeps it (reopenForgetsOpenFlags)
+      if (isReadWrite && node.file.flags === 'O_RDONLY') continue;
       const why = node.machine.context.autoReadOnly
         ? `auto-read-only with parents holding '${permNames(perm)}'`
         : node.machine.context.readOnly ? 'read-only=on' : 'read-write without auto-read-only';

@@ -21,8 +21,9 @@ function workDone(tx: Tx, id: string): void {
   }
 }
 
-/** Seconds a running job still needs at its speed (0 = unthrottled: at once). */
+/** Seconds a running job still needs at its speed (0 = unthrottled: at once); a backup with sync=none never ends by itself. */
 function secondsLeft(current: Job): number {
+  if (current.plan.kind === 'backup' && current.plan.untilCancelled) return Infinity;
   return current.speed === 0 ? 0 : Math.max(0, current.len - current.offset - (current.carry ?? 0)) / current.speed;
 }
 

@@ -18,7 +18,7 @@ import { Perm, PERM_ALL, type PermSet } from '../perms/perm.js';
 import { reopenSetReadOnly } from '../core/reopen.js';
 import { belowInChain, chainContains, findOverlay, isFilter, skipFilters } from '../core/chain.js';
 import { addJobBackend, addJobEdge, afterReply, draftJob, emitBlockJobEvent, newFilterNode, setJobStatus } from './job-graph.js';
-import { completeJob, runJob } from './lifecycle.js';
+import { completeJob, doneAtOnce, runJob } from './lifecycle.js';
 import { checkBitmap, DEFAULT, lookupBitmap } from '../core/bitmap-checks.js';
 import { nodeFilename } from '../core/filename.js';
 
@@ -249,7 +249,13 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
   replaceNodeNoperm(tx, source, filter);
   refresh(tx);
   finishFilter(tx, filter, source);
-  const plan: JobPlan = { kind: 'backup', source, target, ...(bitmap ? { bitmap: { name: bitmap.name, mode: bitmap.mode } } : {}) };
+  const plan: JobPlan = {
+    kind: 'backup',
+    source,
+    target,
+    ...(bitmap ? { bitmap: { name: bitmap.name, mode: bitmap.mode } } : {}),
+    ...(options.syncNone ? { untilCancelled: true as const } : {}),
+  };
   // sync=bitmap copies what the bitmap marks: nothing, as no bit is ever set here
   createJob(tx, options, 'backup', source, filter, 0, PERM_ALL, plan, bitmap?.syncBitmap ? 0 : tx.mustPeekNode(source).size);
   draftJob(tx, options.id).filter = filter;
@@ -260,5 +266,5 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
   // point and resumes when the section ends, all before the reply
   setJobStatus(tx, options.id, 'paused');
   setJobStatus(tx, options.id, 'running');
-  if (bitmap?.syncBitmap) afterReply(tx, () => completeJob(tx, options.id));
+  if (bitmap?.syncBitmap || doneAtOnce(tx.g as Graph, getJob(tx.g as Graph, options.id)!)) afterReply(tx, () => completeJob(tx, options.id));
 }
