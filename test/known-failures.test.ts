@@ -17,7 +17,11 @@ const EVIDENCE: Readonly<Record<string, readonly string[]>> = {
   'stream-whole-chain-concluded': ['job-stream-whole-chain-crash'],
   'inactivate-inactive-child': ['crash-inactivate-inactive-child'],
   'mirror-onto-blkverify': ['crash-mirror-onto-blkverify'],
-  'internal-snapshot-of-freed-overlay': ['crash-transaction-internal-snapshot-of-freed-overlay', 'crash-transaction-internal-snapshot-aborted-overlay'],
+  'internal-snapshot-of-freed-overlay': [
+    'crash-transaction-internal-snapshot-of-freed-overlay',
+    'crash-transaction-internal-snapshot-aborted-overlay',
+    'crash-transaction-snapshot-of-aborted-overlay',
+  ],
 };
 
 describe('known QEMU failures', () => {

@@ -52,7 +52,7 @@ const mirrorsOntoBlkverify = (graph: Graph): string[] =>
 
 interface TransactionAction {
   readonly type?: unknown;
-  readonly data?: { readonly device?: unknown; readonly 'snapshot-node-name'?: unknown };
+  readonly data?: { readonly device?: unknown; readonly 'node-name'?: unknown; readonly 'snapshot-node-name'?: unknown };
 }
 
 /** Whether `name` is a root node of the graph, or gone from it (dropped, as nothing held it). */
@@ -67,7 +67,9 @@ const rootOrGone = (graph: Graph, name: string): boolean => {
  * dropped its reference to the overlay it made (external_snapshot_clean()). Where that overlay is
  * the internal snapshot's node and nothing else holds it by then (the transaction failed, or it has
  * no parent), the drain ends on a freed node. The prepares before the internal snapshot's must all
- * succeed, and the overlay be a root node then (qmp_get_root_bs()), for it to be found.
+ * succeed, and the overlay be a root node then (qmp_get_root_bs()), for it to be found. So too a
+ * later blockdev-snapshot-sync of that overlay in a transaction that fails: the aborts take both
+ * overlays out again, and its .clean ends the drain of the overlay the earlier one freed.
  */
 function drainsFreedOverlay(before: Graph, after: Graph, command: QmpCommand | null, env: TxEnv): boolean {
   if (command?.execute !== 'transaction') return false;
@@ -76,15 +78,17 @@ function drainsFreedOverlay(before: Graph, after: Graph, command: QmpCommand | n
   if (!Array.isArray(args['actions']) || properties?.['completion-mode'] === 'grouped') return false;
   const actions = args['actions'] as readonly TransactionAction[];
   const overlays = new Set<unknown>();
-  const found = actions.flatMap((action, index) => {
+  const failed = (): boolean => !('return' in dispatch(before, env, command).reply);
+  const prepared = (end: number) => dispatch(before, env, { execute: 'transaction', arguments: { actions: actions.slice(0, end) } });
+  return actions.some((action, index) => {
+    const node = action.type === 'blockdev-snapshot-sync' ? action.data?.['node-name'] : action.data?.device;
+    const drainsOverlay = overlays.has(node) && typeof node === 'string';
     if (action.type === 'blockdev-snapshot-sync') overlays.add(action.data?.['snapshot-node-name']);
-    const device = action.data?.device;
-    return action.type === 'blockdev-snapshot-internal-sync' && overlays.has(device) ? [{ index, overlay: device as string }] : [];
-  });
-  const dropped = (overlay: string): boolean => !getNode(after, overlay) || !('return' in dispatch(before, env, command).reply);
-  return found.some(({ index, overlay }) => {
-    const earlier = dispatch(before, env, { execute: 'transaction', arguments: { actions: actions.slice(0, index) } });
-    return 'return' in earlier.reply && rootOrGone(earlier.graph, overlay) && dropped(overlay);
+    if (!drainsOverlay) return false;
+    if (action.type === 'blockdev-snapshot-sync') return 'return' in prepared(index + 1).reply && failed();
+    if (action.type !== 'blockdev-snapshot-internal-sync') return false;
+    const earlier = prepared(index);
+    return 'return' in earlier.reply && rootOrGone(earlier.graph, node) && (!getNode(after, node) || failed());
   });
 }
 
@@ -108,7 +112,7 @@ const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
     },
   },
   'internal-snapshot-of-freed-overlay': {
-    text: "a transaction that takes an internal snapshot of the overlay an earlier blockdev-snapshot-sync of it made, where nothing holds that overlay, aborts the daemon (SIGABRT: bdrv_do_drained_end()'s assert(bs->quiesce_counter > 0), on the overlay external_snapshot_clean() has freed)",
+    text: "a transaction that takes an internal snapshot of the overlay an earlier blockdev-snapshot-sync of it made, where nothing holds that overlay (or snapshots that overlay again and fails), aborts the daemon (SIGABRT: bdrv_do_drained_end()'s assert(bs->quiesce_counter > 0), on the overlay external_snapshot_clean() has freed)",
     meets: (before, after, command, env) => drainsFreedOverlay(before, after, command, env),
   },
   'inactivate-inactive-child': {
