@@ -95,6 +95,17 @@ export function inactivateBitmaps(tx: Tx, name: NodeName): void {
 }
 
 /**
+ * qcow2_reopen_prepare(), in the driver's turn of a reopen (before the generic option checks):
+ * qcow2_reopen_bitmaps_ro() runs for every reopen to read-only, and bitmaps not yet stored (added
+ * while the node was read-only) cannot be written by a node that stays read-only.
+ */
+export function refuseUnstoredBitmaps(tx: Tx, name: NodeName, readOnly: boolean): void {
+  const node = tx.mustPeekNode(name);
+  if (!storesPersistentBitmaps(node.driver) || !node.readOnly || !readOnly) return;
+  if (bitmapsOf(node).some((b) => b.persistent && !b.readonly)) fail(msg.bitmapsNoWriteAccess());
+}
+
+/**
  * A reopen that changed a qcow2 node's read-only flag: qcow2_reopen_bitmaps_ro() stores its
  * bitmaps and makes the persistent ones read-only; qcow2_reopen_bitmaps_rw() lets them be written
  * again.
@@ -104,9 +115,6 @@ export function reopenBitmaps(tx: Tx, names: Iterable<NodeName>): void {
     const node = tx.peekNode(name);
     const before = getNode(tx.base, name);
     if (!node || !before || !storesPersistentBitmaps(node.driver)) continue;
-    // qcow2_reopen_bitmaps_ro() runs for every reopen to read-only: bitmaps not yet stored
-    // (added while the node was read-only) cannot be written by a node that stays read-only
-    if (before.readOnly && node.readOnly && bitmapsOf(node).some((b) => b.persistent && !b.readonly)) fail(msg.bitmapsNoWriteAccess());
     if (before.readOnly === node.readOnly) continue;
     if (node.readOnly) {
       // in the reopen's prepare, while the node can still write

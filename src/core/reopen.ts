@@ -3,7 +3,7 @@
  * bdrv_reopen_set_read_only()): every queued node is checked and takes its new options, links
  * change, then one refresh decides; the children no one holds any more are closed.
  */
-import { reopenBitmaps } from './bitmaps.js';
+import { refuseUnstoredBitmaps, reopenBitmaps } from './bitmaps.js';
 import { qjson } from '../util/qjson.js';
 import { flattenQDict, qdictKeys } from '../util/qobject.js';
 import { fail } from '../messages/errors.js';
@@ -71,6 +71,7 @@ function prepare(tx: Tx, entry: QueueEntry, orphans: NodeName[]): void {
     }
   }
   driverPrepare(tx, entry);
+  refuseUnstoredBitmaps(tx, entry.name, flagsOf(entry).readOnly);
   for (const link of ['backing', 'file'] as const) {
     if (Object.hasOwn(options, link)) relink(tx, entry.name, link, options[link], orphans);
   }
