@@ -5,10 +5,22 @@
  */
 import type { World } from './world.js';
 
+/**
+ * The images of the other formats hold no data: a mirror of one has nothing to copy and turns
+ * ready after a wall-clock slice (BLOCK_JOB_SLICE_TIME), a race with the next command.
+ */
+const EMPTY_IMAGE_DRIVERS: ReadonlySet<unknown> = new Set(['qcow', 'qed', 'vmdk', 'vpc', 'vhdx', 'vdi', 'parallels', 'luks', 'bochs', 'cloop', 'dmg']);
+
+/** A node for a job to start on: a format or filter node over data, now and then a name nobody added. */
+function jobDevice(world: World): string {
+  const nodes = world.nodesOf('format', 'filter').filter((node) => !EMPTY_IMAGE_DRIVERS.has(node.options['driver']));
+  return nodes.length === 0 || world.random.chance(0.05) ? world.random.pick(['nosuch', 'f0', 'top']) : world.random.pick(nodes).name;
+}
+
 export function startJob(world: World): void {
   const { random } = world;
   const id = world.fresh('j');
-  const device = world.someNode('format', 'filter');
+  const device = jobDevice(world);
   const execute = random.pick(['block-commit', 'block-stream', 'blockdev-mirror', 'blockdev-backup']);
   // a block-stream job left concluded (auto-dismiss off) makes QEMU 7.2's query-named-block-nodes
   // crash (SIGSEGV): a known failure of the daemon (docs/fidelity.md), not generated
