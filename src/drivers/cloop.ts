@@ -3,10 +3,9 @@
  * file child), no .bdrv_reopen_prepare. qemu-img cannot create its images; one written by hand
  * (src/storage/cloop-header.ts) opens, every other file is refused by the header check.
  */
-import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import type { BlockdevOptions, DriverOpenHost } from './driver.js';
-import { genericFormatMembers, imageFormatDriver, openImageFile, requireReadOnly, type ImageBelow } from './image-format.js';
+import { genericFormatMembers, imageFormatDriver, openImageOf, requireReadOnly, type ImageBelow } from './image-format.js';
 
 /**
  * The big-endian word at offset 128 of images of other formats as qemu-img 7.2 writes them; zero
@@ -26,9 +25,7 @@ function refusal(below: ImageBelow): string {
 
 function openCloop(host: DriverOpenHost, _options: BlockdevOptions): void {
   requireReadOnly(host);
-  const below = openImageFile(host);
-  if (below.format !== 'cloop' || !below.header) fail(refusal(below));
-  host.size = below.header.virtualSize;
+  openImageOf(host, 'cloop', refusal);
 }
 
 export const cloop = imageFormatDriver({

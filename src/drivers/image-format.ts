@@ -30,6 +30,17 @@ export function openImageFile(host: DriverOpenHost): ImageBelow {
   return header ? { format: header.format, size: host.size, header } : { format: 'raw', size: host.size };
 }
 
+/**
+ * openImageFile(), then the image read in `format`: the node takes its size, or the open fails
+ * with the text `refusal` gives for what is there instead.
+ */
+export function openImageOf(host: DriverOpenHost, format: string, refusal: (below: ImageBelow) => string): HeaderFacts {
+  const below = openImageFile(host);
+  if (below.format !== format || !below.header) fail(refusal(below));
+  host.size = below.header.virtualSize;
+  return below.header;
+}
+
 /** The drivers that only read (bochs, cloop, dmg): bdrv_apply_auto_read_only() before the file child. */
 export function requireReadOnly(host: DriverOpenHost): void {
   if (!host.degradeToReadOnly()) fail(msg.imageReadOnly());

@@ -3,16 +3,13 @@
  * name none and its QAPI variant has no `backing`; no .bdrv_reopen_prepare, so a node of it is
  * never reopened; never resized.
  */
-import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import type { BlockdevOptions, DriverOpenHost } from './driver.js';
-import { genericFormatMembers, imageFormatDriver, openImageFile } from './image-format.js';
+import { genericFormatMembers, imageFormatDriver, openImageOf } from './image-format.js';
 
 /** parallels_open(): the magic ("WithoutFreeSpace" or its extended form). */
 function openParallels(host: DriverOpenHost, _options: BlockdevOptions): void {
-  const below = openImageFile(host);
-  if (below.format !== 'parallels' || !below.header) fail(msg.imageNotInFormat('Parallels'));
-  host.size = below.header.virtualSize;
+  openImageOf(host, 'parallels', () => msg.imageNotInFormat('Parallels'));
   // opened read-write, the header is marked in use (parallels_update_header()): 7.2 writes the
   // header's 68 bytes, 10.0 its whole first 4 KiB
   if (!host.readOnly) host.wroteFile(host.rules.qapiRelease >= 1000 ? 4096 : 68);

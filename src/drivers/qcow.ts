@@ -2,20 +2,16 @@
  * The `qcow` (version 1) format driver (block/qcow.c): a header that may name a backing file,
  * opened after the node; reopened as it is (qcow_reopen_prepare() accepts all), never resized.
  */
-import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { opt, req } from '../qapi/schema.js';
 import { qcowEncryption } from './qapi-only-variants.js';
 import type { BlockdevOptions, DriverOpenHost } from './driver.js';
-import { imageFormatDriver, openImageFile } from './image-format.js';
+import { imageFormatDriver, openImageOf } from './image-format.js';
 
 /** qcow_open(): the magic, then the version (a qcow2 image is version 3 here); the backing file's format is probed. */
 function openQcow(host: DriverOpenHost, _options: BlockdevOptions): void {
-  const below = openImageFile(host);
-  if (below.format === 'qcow2') fail(msg.qcowVersion(3));
-  if (below.format !== 'qcow' || !below.header) fail(msg.imageNotInFormat('qcow'));
-  host.size = below.header.virtualSize;
-  if (below.header.backingFile !== undefined) host.nameBacking({ backingFile: below.header.backingFile });
+  const header = openImageOf(host, 'qcow', (below) => (below.format === 'qcow2' ? msg.qcowVersion(3) : msg.imageNotInFormat('qcow')));
+  if (header.backingFile !== undefined) host.nameBacking({ backingFile: header.backingFile });
 }
 
 export const qcow = imageFormatDriver({

@@ -5,17 +5,14 @@
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import type { BlockdevOptions, DriverOpenHost, TruncateStep } from './driver.js';
-import { genericCowFormatMembers, imageFormatDriver, openImageFile } from './image-format.js';
+import { genericCowFormatMembers, imageFormatDriver, openImageOf } from './image-format.js';
 
 /** qed_max_image_size() of the default cluster (64 KiB) and table (4 clusters) sizes. */
 const QED_MAX_SIZE = 2n ** 46n;
 
 /** bdrv_qed_do_open(): the magic; QED_F_BACKING_FORMAT_NO_PROBE makes the backing raw, else it is probed. */
 function openQed(host: DriverOpenHost, _options: BlockdevOptions): void {
-  const below = openImageFile(host);
-  if (below.format !== 'qed' || !below.header) fail(msg.imageNotInFormat('QED'));
-  host.size = below.header.virtualSize;
-  const { backingFile, backingFormat } = below.header;
+  const { backingFile, backingFormat } = openImageOf(host, 'qed', () => msg.imageNotInFormat('QED'));
   if (backingFile !== undefined) host.nameBacking({ backingFile, ...(backingFormat === 'raw' ? { backingFormat } : {}) });
 }
 

@@ -1,8 +1,7 @@
 /** The `vdi` format driver (block/vdi.c): no backing, reopened as it is, never resized. */
-import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import type { BlockdevOptions, DriverOpenHost } from './driver.js';
-import { genericFormatMembers, imageFormatDriver, openImageFile, type ImageBelow } from './image-format.js';
+import { genericFormatMembers, imageFormatDriver, openImageOf, type ImageBelow } from './image-format.js';
 
 /** VDI_DISK_SIZE_MAX: the largest disk vdi_open() takes. */
 const DISK_SIZE_MAX = '1fffff8000000';
@@ -24,9 +23,7 @@ function refusal(below: ImageBelow): string {
 }
 
 function openVdi(host: DriverOpenHost, _options: BlockdevOptions): void {
-  const below = openImageFile(host);
-  if (below.format !== 'vdi' || !below.header) fail(refusal(below));
-  host.size = below.header.virtualSize;
+  openImageOf(host, 'vdi', refusal);
 }
 
 export const vdi = imageFormatDriver({

@@ -3,10 +3,9 @@
  * child itself (BDRV_CHILD_IMAGE); its descriptor may name a parent, its backing file (vmdk).
  * Descriptor files with extents of their own (monolithicFlat and the like) are not simulated.
  */
-import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import type { BlockdevOptions, DriverOpenHost } from './driver.js';
-import { genericCowFormatMembers, imageFormatDriver, openImageFile } from './image-format.js';
+import { genericCowFormatMembers, imageFormatDriver, openImageOf } from './image-format.js';
 
 /**
  * vmdk_open(): vmdk_read_desc() wants four bytes at least; without the sparse magic the file is
@@ -14,11 +13,8 @@ import { genericCowFormatMembers, imageFormatDriver, openImageFile } from './ima
  * takes the parentFileNameHint as a vmdk backing file.
  */
 function openVmdk(host: DriverOpenHost, _options: BlockdevOptions): void {
-  const below = openImageFile(host);
-  if (below.size < 4) fail(msg.vmdkFileTooSmall());
-  if (below.format !== 'vmdk' || !below.header) fail(msg.vmdkInvalidDescriptor());
-  host.size = below.header.virtualSize;
-  if (below.header.backingFile !== undefined) host.nameBacking({ backingFile: below.header.backingFile, backingFormat: 'vmdk' });
+  const header = openImageOf(host, 'vmdk', (below) => (below.size < 4 ? msg.vmdkFileTooSmall() : msg.vmdkInvalidDescriptor()));
+  if (header.backingFile !== undefined) host.nameBacking({ backingFile: header.backingFile, backingFormat: 'vmdk' });
 }
 
 export const vmdk = imageFormatDriver({

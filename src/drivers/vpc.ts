@@ -1,17 +1,14 @@
 /** The `vpc` (VHD) format driver (block/vpc.c): no backing, reopened as it is, never resized. */
-import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import type { BlockdevOptions, DriverOpenHost } from './driver.js';
-import { genericFormatMembers, imageFormatDriver, openImageFile } from './image-format.js';
+import { genericFormatMembers, imageFormatDriver, openImageOf } from './image-format.js';
 
 /** The footer's size (HEADER_SIZE). */
 const FOOTER = 512;
 
 /** vpc_open(): the footer at the start, else at the end of the file (which must hold one). */
 function openVpc(host: DriverOpenHost, _options: BlockdevOptions): void {
-  const below = openImageFile(host);
-  if (below.format !== 'vpc' || !below.header) fail(below.size < FOOTER ? msg.vpcFileTooSmall() : msg.vpcInvalid());
-  host.size = below.header.virtualSize;
+  openImageOf(host, 'vpc', (below) => (below.size < FOOTER ? msg.vpcFileTooSmall() : msg.vpcInvalid()));
 }
 
 export const vpc = imageFormatDriver({
