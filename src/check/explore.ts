@@ -1,24 +1,34 @@
 /**
- * Breadth-first exploration of every command sequence up to a depth: each state is keyed by its
- * canonical hash, so a state reached twice is explored once; every new state has its invariants
- * checked, and every refused command is checked to have changed nothing. Breadth-first, so the
- * first violation found has a shortest path.
+ * Breadth-first exploration of every command sequence of a universe, on one thread: each state is
+ * known by its 64-bit fingerprint (the fingerprint store), so a state reached twice is explored
+ * once; every new state has its invariants checked, and every refused command is checked to have
+ * changed nothing. Level by level, so the first violation found has a shortest path. Bounds: the
+ * depth, a number of states, a time; a run stopped by a bound can be resumed from its checkpoint
+ * (checkpoint.ts). explore-parallel.ts runs the same search on several threads.
  */
-import { checkRefusedCommand, checkSnapshot, type Violation } from '../invariants/index.js';
-import { stateKey } from './state-key.js';
-import { commandLabel } from './universe.js';
-import type { World, WorldState } from './world.js';
+import { FingerprintStore } from './fingerprint-store.js';
+import { LevelSearch, type Found, type Stop } from './level-search.js';
+import type { World } from './world.js';
+
+export type { Found, Stop } from './level-search.js';
 
 export interface Progress {
   readonly states: number;
   readonly transitions: number;
   /** The level being explored (sequences of this many commands). */
   readonly depth: number;
+  /** States found and not yet expanded. */
+  readonly queue: number;
   readonly elapsedMs: number;
 }
 
 export interface ExploreOptions {
-  readonly depth: number;
+  /** The longest command sequence explored (default: no bound). */
+  readonly depth?: number;
+  /** Stop once this many distinct states are known. */
+  readonly maxStates?: number;
+  /** Stop after this many ms. */
+  readonly timeMs?: number;
   readonly onProgress?: (progress: Progress) => void;
   /** How often onProgress is told, in ms (default 100). */
   readonly progressEveryMs?: number;
@@ -26,13 +36,25 @@ export interface ExploreOptions {
   readonly now?: () => number;
   /** Go on past violations that are QEMU 7.2's own documented behaviour (marked `quirk`). */
   readonly allowQuirks?: boolean;
+  /** Called at the end of a level (for checkpoints) at most once every checkpointEveryMs, and when a bound stops the search. */
+  readonly onLevel?: (level: LevelEnd) => void;
+  readonly checkpointEveryMs?: number;
+  /** Carry on from a checkpoint. */
+  readonly resume?: Resume;
 }
 
-export interface Found {
-  readonly violations: readonly Violation[];
-  /** Command numbers of the universe, from the first state to the broken one. */
-  readonly path: readonly number[];
+/** Where a search stands between levels (or where a bound stopped it). */
+export interface LevelEnd {
+  /** Levels fully explored. */
+  readonly depth: number;
+  readonly store: FingerprintStore;
+  readonly transitions: number;
+  readonly elapsedMs: number;
+  /** Paths of the states of level depth+1 not yet expanded, and of states already found on the level after. */
+  readonly pending: { readonly frontier: readonly (readonly number[])[]; readonly next: readonly (readonly number[])[] };
 }
+
+export type Resume = Omit<LevelEnd, 'elapsedMs'> & { readonly elapsedMs: number };
 
 export interface ExploreResult {
   /** Distinct states seen (the first one included). */
@@ -44,115 +66,79 @@ export interface ExploreResult {
   readonly exhausted: boolean;
   readonly elapsedMs: number;
   readonly found?: Found;
+  /** The bound that stopped the search, if one did. */
+  readonly stopped?: Stop;
+  /** Bytes of the fingerprint store. */
+  readonly storeBytes: number;
 }
 
-/** A state to expand, and its id in the Search. */
-interface Visit {
-  readonly state: WorldState;
-  readonly id: number;
-}
-
-/** An exploration under way: the states found so far, by id, and what it has counted. */
-interface Search {
-  readonly world: World;
-  /** The violations that stop the search (quirks left out when they are allowed). */
-  readonly real: (violations: readonly Violation[]) => readonly Violation[];
-  readonly seen: Set<number>;
-  /** For each state's id, the id of the state it was first reached from (-1 for the first). */
-  readonly parent: number[];
-  /** For each state's id, the command that reached it. */
-  readonly via: number[];
-  transitions: number;
-  depthReached: number;
-}
-
-export function explore(world: World, options: ExploreOptions): ExploreResult {
+export function explore(world: World, options: ExploreOptions = {}): ExploreResult {
   const now = options.now ?? (() => performance.now());
-  const started = now();
-  const real = (violations: readonly Violation[]): readonly Violation[] =>
-    options.allowQuirks ? violations.filter((v) => v.quirk === undefined) : violations;
-  const search: Search = { world, real, seen: new Set(), parent: [-1], via: [-1], transitions: 0, depthReached: 0 };
-  const result = (found?: Found, exhausted = false): ExploreResult => ({
-    states: search.parent.length,
+  const started = now() - (options.resume?.elapsedMs ?? 0);
+  const maxDepth = options.depth ?? Infinity;
+  const store = options.resume?.store ?? FingerprintStore.create(FingerprintStore.slotsFor(4096));
+  const tick = progressReporter(options, () => search, now, started);
+  const deadline = started + (options.timeMs ?? Infinity);
+  const search: LevelSearch = new LevelSearch(world, store, {
+    growable: true,
+    ...(options.allowQuirks ? { allowQuirks: true } : {}),
+    ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
+    onTick: () => {
+      tick?.(depth);
+      return now() >= deadline ? 'time' : undefined;
+    },
+  });
+  let depth = options.resume?.depth ?? 0;
+  let depthReached = depth;
+  const result = (outcome: { found?: Found; stopped?: Stop }, exhausted: boolean): ExploreResult => ({
+    states: search.store.size,
     transitions: search.transitions,
-    depthReached: search.depthReached,
+    depthReached,
     exhausted,
     elapsedMs: now() - started,
-    ...(found ? { found } : {}),
+    storeBytes: search.store.slots * 9,
+    ...outcome,
   });
-
-  const atStart = startFrom(search);
-  if (atStart) return result(atStart);
-  const report = progressReporter(options, search, now, started);
-  let frontier: Visit[] = [{ state: world.initial, id: 0 }];
-  for (let depth = 1; depth <= options.depth && frontier.length; depth++) {
-    const next: Visit[] = [];
-    let expanded = 0;
-    for (const visit of frontier) {
-      const found = expand(search, visit, depth, next);
-      if (found) return result(found);
-      if (report && (++expanded & 15) === 0) report(depth);
-    }
-    frontier = next;
+  let lastCheckpoint = now();
+  const checkpoint = (stopping: boolean): void => {
+    if (!options.onLevel || (!stopping && now() - lastCheckpoint < (options.checkpointEveryMs ?? 0))) return;
+    lastCheckpoint = now();
+    options.onLevel({ depth, store: search.store, transitions: search.transitions, elapsedMs: now() - started, pending: search.pendingPaths() });
+  };
+  if (options.resume) {
+    search.transitions = options.resume.transitions;
+    search.adopt(options.resume.pending.frontier);
+    search.adopt(options.resume.pending.next, 'next');
+  } else {
+    const found = search.seedInitial();
+    if (found) return result({ found }, false);
   }
-  return result(undefined, frontier.length === 0);
-}
-
-/** The first state, marked seen; the violations it has already, if any. */
-function startFrom(search: Search): Found | undefined {
-  const first = search.world.initial;
-  search.seen.add(stateKey(first.graph, first.storage.key));
-  const atStart = search.real(checkSnapshot(first.graph, { storage: first.storage.storage }));
-  return atStart.length ? { violations: atStart, path: [] } : undefined;
+  while (depth < maxDepth && search.frontier.length > search.cursor) {
+    const outcome = search.expandLevel();
+    if (outcome.stopped === 'grow') continue; // not on one thread: its store grows as it goes
+    if (search.next.length || (!outcome.stopped && search.frontier.length)) depthReached = depth + 1;
+    if (outcome.found) return result({ found: outcome.found }, false);
+    if (outcome.stopped) {
+      checkpoint(true);
+      return result({ stopped: outcome.stopped }, false);
+    }
+    depth++;
+    checkpoint(false);
+  }
+  return result({}, search.frontier.length === search.cursor);
 }
 
 /** Tells onProgress how far the search has got, at most once every progressEveryMs; none without onProgress. */
-function progressReporter(options: ExploreOptions, search: Search, now: () => number, started: number): ((depth: number) => void) | undefined {
-  if (!options.onProgress) return undefined;
+function progressReporter(options: ExploreOptions, search: () => LevelSearch, now: () => number, started: number): ((depth: number) => void) | undefined {
+  const { onProgress } = options;
+  if (!onProgress) return undefined;
   const every = options.progressEveryMs ?? 100;
   let lastReport = started;
   return (depth) => {
     const t = now();
     if (t - lastReport < every) return;
     lastReport = t;
-    options.onProgress?.({ states: search.parent.length, transitions: search.transitions, depth, elapsedMs: t - started });
+    const s = search();
+    onProgress({ states: s.store.size, transitions: s.transitions, depth: depth + 1, queue: s.frontier.length - s.cursor + s.next.length, elapsedMs: t - started });
   };
-}
-
-/**
- * Every command from one state: each new state it leads to is checked and put on `next`. The
- * first violation found (of a refused command, or of a new state) ends it.
- */
-function expand(search: Search, { state, id }: Visit, depth: number, next: Visit[]): Found | undefined {
-  const { world } = search;
-  const commands = world.commands.length;
-  for (let c = 0; c < commands; c++) {
-    const stepped = world.step(state, c);
-    search.transitions++;
-    const to = stepped.state;
-    // only a refusal can break that rule (its label is worth making only then)
-    if (to !== state && stepped.reply && 'error' in stepped.reply && to.graph !== state.graph) {
-      const refused = search.real(checkRefusedCommand(state.graph, to.graph, stepped.reply, commandLabel(world.commands[c]!)));
-      if (refused.length) return { violations: refused, path: pathTo(search, id, c) };
-    }
-    if (to === state) continue;
-    const key = stateKey(to.graph, to.storage.key, state.graph);
-    if (search.seen.has(key)) continue;
-    search.seen.add(key);
-    const toId = search.parent.length;
-    search.parent.push(id);
-    search.via.push(c);
-    search.depthReached = depth;
-    const broken = search.real(checkSnapshot(to.graph, { storage: to.storage.storage }));
-    if (broken.length) return { violations: broken, path: pathTo(search, toId) };
-    next.push({ state: to, id: toId });
-  }
-  return undefined;
-}
-
-/** The commands that lead from the first state to state `id`, then `last` when given. */
-function pathTo({ parent, via }: Search, id: number, last?: number): number[] {
-  const path: number[] = last === undefined ? [] : [last];
-  for (let at = id; parent[at]! >= 0; at = parent[at]!) path.push(via[at]!);
-  return path.reverse();
 }

@@ -1,6 +1,7 @@
 /**
- * The arithmetic of state keys: cyrb53 hashes of texts, seeded by the section a text belongs to,
- * and sums of them modulo 2^53, which give the same for the same fragments in any order.
+ * The arithmetic of state fingerprints: 64-bit hashes of texts (cyrb53's two 32-bit lanes, seeded
+ * by the section a text belongs to), and sums of them lane by lane modulo 2^32, which give the
+ * same for the same fragments in any order (an additive multiset hash).
  */
 
 /** Seeds that keep the sections apart (a fragment counts only in its own section). */
@@ -9,8 +10,16 @@ export const EDGES = 2;
 export const REST = 3;
 export const TAIL = 4;
 
-/** cyrb53: a fast 53-bit string hash. */
-export function hash53(text: string, seed = 0): number {
+/** A 64-bit fingerprint as two unsigned 32-bit lanes. */
+export interface Fingerprint {
+  readonly hi: number;
+  readonly lo: number;
+}
+
+export const ZERO: Fingerprint = { hi: 0, lo: 0 };
+
+/** cyrb53's mixing, both lanes kept whole: a fast 64-bit string hash. */
+export function hash64(text: string, seed = 0): Fingerprint {
   let h1 = 0xdeadbeef ^ seed;
   let h2 = 0x41c6ce57 ^ seed;
   for (let i = 0; i < text.length; i++) {
@@ -20,16 +29,12 @@ export function hash53(text: string, seed = 0): number {
   }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  return { hi: h2 >>> 0, lo: h1 >>> 0 };
 }
 
-/** 2^53: the hashes' sums are taken modulo this, exactly. */
-const HASH_RANGE = 2 ** 53;
+export const addHashes = (a: Fingerprint, b: Fingerprint): Fingerprint => ({ hi: (a.hi + b.hi) >>> 0, lo: (a.lo + b.lo) >>> 0 });
 
-/** a + b modulo 2^53, for a and b below it (a - 2^53 + b stays where a double is exact). */
-export function addHashes(a: number, b: number): number {
-  const sum = a - HASH_RANGE + b;
-  return sum < 0 ? sum + HASH_RANGE : sum;
-}
+export const subtractHash = (a: Fingerprint, b: Fingerprint): Fingerprint => ({ hi: (a.hi - b.hi) >>> 0, lo: (a.lo - b.lo) >>> 0 });
 
-export const subtractHash = (a: number, b: number): number => (b === 0 ? a : addHashes(a, HASH_RANGE - b));
+/** The fingerprint as one 64-bit number (for tests, maps and checkpoint files). */
+export const fingerprintBigInt = (f: Fingerprint): bigint => (BigInt(f.hi) << 32n) | BigInt(f.lo);

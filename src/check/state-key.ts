@@ -3,13 +3,13 @@
  * agree on to lead to the same future. Path-dependent numbering is left out (edge and backend ids
  * become their parent, name and child; generated node names become their driver and child; the
  * clock goes, a job's progress stays): see canonical-names.ts, and state-fragments.ts for each
- * object's text. stateKey() folds the fragments into a 53-bit hash.
+ * object's text. stateKey() folds the fragments into a 64-bit fingerprint.
  */
 import { shardValueList } from '../graph/shard-walk.js';
 import { viewOf } from '../invariants/view.js';
 import { generatedNames, renameGenerated } from './canonical-names.js';
 import { backendFragment, edgeFragment, exportFragment, jobFragment, nodeFragment } from './state-fragments.js';
-import { addHashes, EDGES, hash53, NODES, REST, TAIL } from './state-hash.js';
+import { addHashes, EDGES, type Fingerprint, fingerprintBigInt, hash64, NODES, REST, TAIL } from './state-hash.js';
 import { tallyOf } from './state-tally.js';
 import type { BlockNode, Graph } from '../graph/types.js';
 
@@ -44,7 +44,7 @@ export function stateText(g: Graph, storageKey: string): string {
  * snapshot (state-tally.ts); given the snapshot a state was reached `from`, only the entries the
  * command changed are hashed. Fragments that name generated nodes are renamed first, each time.
  */
-export function stateKey(g: Graph, storageKey: string, from?: Graph): number {
+export function stateFingerprint(g: Graph, storageKey: string, from?: Graph): Fingerprint {
   const tally = tallyOf(g, from);
   let key = tally.sum;
   // every generated node names itself, so it is among the renamed
@@ -58,6 +58,9 @@ export function stateKey(g: Graph, storageKey: string, from?: Graph): number {
   return addHashes(key, textHash(tailText(g, storageKey), TAIL, names));
 }
 
-function textHash(text: string, section: number, names: ReadonlyMap<string, string> | undefined): number {
-  return hash53(names ? renameGenerated(text, names) : text, section);
+/** The fingerprint as one 64-bit number. */
+export const stateKey = (g: Graph, storageKey: string, from?: Graph): bigint => fingerprintBigInt(stateFingerprint(g, storageKey, from));
+
+function textHash(text: string, section: number, names: ReadonlyMap<string, string> | undefined): Fingerprint {
+  return hash64(names ? renameGenerated(text, names) : text, section);
 }

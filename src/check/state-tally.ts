@@ -6,12 +6,12 @@
 import { diffShards, shardValueList } from '../graph/shard-walk.js';
 import { namesGenerated } from './canonical-names.js';
 import { backendFragment, edgeFragment, nodeFragment } from './state-fragments.js';
-import { addHashes, EDGES, hash53, NODES, REST, subtractHash } from './state-hash.js';
+import { addHashes, EDGES, type Fingerprint, hash64, NODES, REST, subtractHash, ZERO } from './state-hash.js';
 import type { Backend, BlockNode, Edge, Graph } from '../graph/types.js';
 
 /** A snapshot's nodes, edges and backends: the sum of their fragments' hashes, and the renamed ones apart. */
 export interface Tally {
-  readonly sum: number;
+  readonly sum: Fingerprint;
   readonly nodes: readonly BlockNode[];
   readonly edges: readonly Edge[];
   readonly backends: readonly Backend[];
@@ -28,12 +28,12 @@ export function tallyOf(g: Graph, from: Graph | undefined): Tally {
   return tally;
 }
 
-const nodeHashOf = (g: Graph, n: BlockNode): number | undefined => fragmentHash(nodeHash, n, NODES, () => nodeFragment(g, n));
-const edgeHashOf = (g: Graph, e: Edge): number | undefined => fragmentHash(edgeHash, e, EDGES, () => edgeFragment(g, e));
-const backendHashOf = (b: Backend): number | undefined => fragmentHash(backendHash, b, REST, () => backendFragment(b));
+const nodeHashOf = (g: Graph, n: BlockNode): Fingerprint | undefined => fragmentHash(nodeHash, n, NODES, () => nodeFragment(g, n));
+const edgeHashOf = (g: Graph, e: Edge): Fingerprint | undefined => fragmentHash(edgeHash, e, EDGES, () => edgeFragment(g, e));
+const backendHashOf = (b: Backend): Fingerprint | undefined => fragmentHash(backendHash, b, REST, () => backendFragment(b));
 
 function tallyAll(g: Graph): Tally {
-  let sum = 0;
+  let sum = ZERO;
   const nodes: BlockNode[] = [];
   const edges: Edge[] = [];
   const backends: Backend[] = [];
@@ -58,7 +58,7 @@ function tallyAll(g: Graph): Tally {
 /** `g`'s tally from that of `from`: what the command removed taken out, what it added put in. */
 function tallyChanges(before: Tally, from: Graph, g: Graph): Tally {
   let sum = before.sum;
-  const track = <T>(list: readonly T[], hashOf: (value: T, at: Graph) => number | undefined) => {
+  const track = <T>(list: readonly T[], hashOf: (value: T, at: Graph) => Fingerprint | undefined) => {
     let own: T[] | undefined;
     return {
       removed(value: T): void {
@@ -88,17 +88,17 @@ function tallyChanges(before: Tally, from: Graph, g: Graph): Tally {
 }
 
 /** Fragments' hashes by object; RENAMED for one that names a generated node. */
-const RENAMED = -1;
-const nodeHash = new WeakMap<BlockNode, number>();
-const edgeHash = new WeakMap<Edge, number>();
-const backendHash = new WeakMap<Backend, number>();
+const RENAMED: Fingerprint = { hi: -1, lo: -1 };
+const nodeHash = new WeakMap<BlockNode, Fingerprint>();
+const edgeHash = new WeakMap<Edge, Fingerprint>();
+const backendHash = new WeakMap<Backend, Fingerprint>();
 
 /** A fragment's hash; undefined for one that names a generated node (it is renamed by the caller). */
-function fragmentHash<T extends object>(cache: WeakMap<T, number>, of: T, section: number, text: () => string): number | undefined {
+function fragmentHash<T extends object>(cache: WeakMap<T, Fingerprint>, of: T, section: number, text: () => string): Fingerprint | undefined {
   let h = cache.get(of);
   if (h === undefined) {
     const fragment = text();
-    h = namesGenerated(fragment) ? RENAMED : hash53(fragment, section);
+    h = namesGenerated(fragment) ? RENAMED : hash64(fragment, section);
     cache.set(of, h);
   }
   return h === RENAMED ? undefined : h;

@@ -67,7 +67,7 @@ export function checkCommand(options: CheckCommandOptions, write: (text: string)
   write(`# universe ${universe.name} (model ${model}): ${world.commands.length} commands, depth ${options.depth}\n`);
   const bar = progressBar(options.depth, progress);
   const result = explore(world, { depth: options.depth, allowQuirks: options.allowQuirks === true, ...(bar ? { onProgress: bar.update } : {}) });
-  bar?.update({ states: result.states, transitions: result.transitions, depth: result.depthReached, elapsedMs: result.elapsedMs });
+  bar?.update({ states: result.states, transitions: result.transitions, depth: result.depthReached, queue: 0, elapsedMs: result.elapsedMs });
   bar?.stop();
   write(`${summary(result, options.depth)}\n`);
   if (!result.found) {

@@ -68,8 +68,8 @@ describe('state keys from the state before', () => {
   it('over the whole default universe, a key from the state before is the key on its own, and keys part states as their texts do', () => {
     for (const model of ['dynamic', 'qemu-7.2'] as const) {
       const world = new World(DEFAULT_UNIVERSE, { model });
-      const keyOf = new Map<string, number>();
-      const textOf = new Map<number, string>();
+      const keyOf = new Map<string, bigint>();
+      const textOf = new Map<bigint, string>();
       const states = [world.initial];
       const seen = new Set([stateText(world.initial.graph, world.initial.storage.key)]);
       stateKey(world.initial.graph, world.initial.storage.key);

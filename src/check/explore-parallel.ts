@@ -1,0 +1,199 @@
+/**
+ * The breadth-first search of explore.ts on several threads. The first levels are explored here,
+ * alone; once a level holds enough states to share, explorer threads (explore-worker.ts) take
+ * them over, each its share of the level. All claim states in one fingerprint store in shared
+ * memory: a state belongs to the thread that put its fingerprint there first, and that thread
+ * expands it on the next level. Between levels the coordinator moves states (by their paths)
+ * from threads with more to threads with fewer, grows the store when it has filled, and writes
+ * checkpoints. A level ends on every thread before the next begins, so the first violation found
+ * still has a shortest path.
+ */
+import { availableParallelism } from 'node:os';
+import { FingerprintStore } from './fingerprint-store.js';
+import { LevelSearch } from './level-search.js';
+import { ExplorerThread } from './explorer-thread.js';
+import { rebalance } from './rebalance.js';
+import type { ExploreOptions, ExploreResult, Found, LevelEnd, Stop } from './explore.js';
+import type { World } from './world.js';
+
+/** A level this big is worth sharing out. */
+const HANDOFF = 256;
+
+export const defaultWorkers = (): number => availableParallelism();
+
+export async function exploreParallel(world: World, workers: number, options: ExploreOptions = {}): Promise<ExploreResult> {
+  const started = Date.now() - (options.resume?.elapsedMs ?? 0);
+  const maxDepth = options.depth ?? Infinity;
+  const deadline = options.timeMs === undefined ? undefined : started + options.timeMs;
+  let store = options.resume?.store ?? FingerprintStore.create(FingerprintStore.slotsFor(4096), true);
+  if (!(store.buffers.marks instanceof SharedArrayBuffer)) store = store.grown(store.size);
+  // the first levels, here
+  const alone = new LevelSearch(world, store, { growable: true, ...(options.allowQuirks ? { allowQuirks: true } : {}) });
+  let depth = options.resume?.depth ?? 0;
+  let transitions = options.resume?.transitions ?? 0;
+  const finish = (depthReached: number, exhausted: boolean, extra: { found?: Found; stopped?: Stop } = {}): ExploreResult => ({
+    states: store.size,
+    transitions: transitions + alone.transitions,
+    depthReached,
+    exhausted,
+    elapsedMs: Date.now() - started,
+    storeBytes: store.slots * 9,
+    ...extra,
+  });
+  if (options.resume) {
+    alone.adopt(options.resume.pending.frontier);
+    alone.adopt(options.resume.pending.next, 'next');
+  } else {
+    const found = alone.seedInitial();
+    if (found) return finish(0, false, { found });
+  }
+  while (depth < maxDepth && alone.frontier.length > alone.cursor && alone.frontier.length - alone.cursor + alone.next.length < HANDOFF * workers) {
+    const outcome = alone.expandLevel();
+    store = alone.store;
+    if (outcome.found) return finish(depth + 1, false, { found: outcome.found });
+    depth++;
+  }
+  if (depth >= maxDepth || alone.frontier.length === alone.cursor) return finish(depth, alone.frontier.length === alone.cursor);
+  return new Coordinator(world, workers, options, { store, depth, transitions: transitions + alone.transitions, started, deadline }).run(alone.pendingPaths());
+}
+
+interface Start {
+  readonly store: FingerprintStore;
+  readonly depth: number;
+  readonly transitions: number;
+  readonly started: number;
+  readonly deadline: number | undefined;
+}
+
+class Coordinator {
+  private readonly threads: ExplorerThread[];
+  private readonly halt = new SharedArrayBuffer(4);
+  private store: FingerprintStore;
+  private depth: number;
+  private readonly baseTransitions: number;
+  private lastCheckpoint = Date.now();
+
+  constructor(
+    world: World,
+    workers: number,
+    private readonly options: ExploreOptions,
+    private readonly start: Start,
+  ) {
+    this.store = start.store;
+    this.depth = start.depth;
+    this.baseTransitions = start.transitions;
+    const init = {
+      universe: world.universe,
+      model: world.options.model,
+      store: this.store.buffers,
+      halt: this.halt,
+      ...(options.allowQuirks ? { allowQuirks: true } : {}),
+      ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
+      ...(start.deadline !== undefined ? { deadline: start.deadline } : {}),
+    };
+    this.threads = Array.from({ length: workers }, () => new ExplorerThread(init));
+  }
+
+  async run(pending: { frontier: number[][]; next: number[][] }): Promise<ExploreResult> {
+    const progress = this.options.onProgress ? setInterval(() => this.report(), this.options.progressEveryMs ?? 100) : undefined;
+    try {
+      await Promise.all(this.threads.map((t, i) => t.adopt(pending.frontier.filter((_, k) => k % this.threads.length === i), 'frontier')));
+      await Promise.all(this.threads.map((t, i) => t.adopt(pending.next.filter((_, k) => k % this.threads.length === i), 'next')));
+      return await this.levels();
+    } finally {
+      if (progress) clearInterval(progress);
+      await Promise.all(this.threads.map((t) => t.stop()));
+    }
+  }
+
+  private async levels(): Promise<ExploreResult> {
+    const maxDepth = this.options.depth ?? Infinity;
+    let depthReached = this.depth;
+    while (this.depth < maxDepth && this.queued() > 0) {
+      const { found, stopped } = await this.level();
+      if (this.threads.some((t) => t.waiting > 0) || found) depthReached = this.depth + 1;
+      if (found) return this.result(depthReached, false, { found });
+      if (stopped) {
+        await this.checkpoint(true);
+        return this.result(depthReached, false, { stopped });
+      }
+      this.depth++;
+      await this.checkpoint(false);
+      await rebalance(this.threads);
+    }
+    return this.result(depthReached, this.queued() === 0);
+  }
+
+  /** One level on every thread; the store grown whenever it fills. */
+  private async level(): Promise<{ found?: Found; stopped?: Stop }> {
+    let running = this.threads;
+    let found: Found | undefined;
+    let stopped: Stop | undefined;
+    while (running.length) {
+      const outcomes = await Promise.all(
+        running.map(async (t) => {
+          const outcome = await t.level();
+          if (outcome.found && !found) {
+            found = outcome.found;
+            Atomics.store(new Int32Array(this.halt), 0, 1);
+          }
+          return outcome;
+        }),
+      );
+      running = running.filter((_, i) => outcomes[i]!.stopped === 'grow');
+      for (const o of outcomes) if (o.stopped && o.stopped !== 'grow' && o.stopped !== 'halt') stopped = o.stopped;
+      if (found || stopped) return { ...(found ? { found } : {}), ...(stopped ? { stopped } : {}) };
+      if (running.length) {
+        this.store = this.store.grown();
+        await Promise.all(this.threads.map((t) => t.useStore(this.store.buffers)));
+      }
+    }
+    return {};
+  }
+
+  private queued(): number {
+    return this.threads.reduce((n, t) => n + t.waiting, 0);
+  }
+
+  private report(): void {
+    const queue = this.threads.reduce((n, t) => n + t.queue, 0);
+    this.options.onProgress?.({ states: this.store.size, transitions: this.transitions(), depth: this.depth + 1, queue, elapsedMs: Date.now() - this.start.started });
+  }
+
+  private transitions(): number {
+    return this.baseTransitions + this.threads.reduce((n, t) => n + t.transitions, 0);
+  }
+
+  /** Tells onLevel where the search stands, when one is due (always when a bound stopped it). */
+  private async checkpoint(stopping: boolean): Promise<void> {
+    const { onLevel, checkpointEveryMs } = this.options;
+    if (!onLevel || (!stopping && Date.now() - this.lastCheckpoint < (checkpointEveryMs ?? 0))) return;
+    this.lastCheckpoint = Date.now();
+    const all = await Promise.all(this.threads.map((t) => t.pending()));
+    // a thread that ended the level before the bound stopped the others holds the next level
+    const ahead = (i: number): boolean => stopping && this.threads[i]!.levelDone;
+    const level: LevelEnd = {
+      depth: this.depth,
+      store: this.store,
+      transitions: this.transitions(),
+      elapsedMs: Date.now() - this.start.started,
+      pending: {
+        frontier: all.flatMap((p, i) => (ahead(i) ? [] : p.frontier)),
+        next: all.flatMap((p, i) => (ahead(i) ? [...p.frontier, ...p.next] : p.next)),
+      },
+    };
+    onLevel(level);
+  }
+
+  private result(depthReached: number, exhausted: boolean, extra: { found?: Found; stopped?: Stop } = {}): ExploreResult {
+    return {
+      states: this.store.size,
+      transitions: this.transitions(),
+      depthReached,
+      exhausted,
+      elapsedMs: Date.now() - this.start.started,
+      storeBytes: this.store.slots * 9,
+      ...extra,
+    };
+  }
+}

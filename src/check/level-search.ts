@@ -1,0 +1,188 @@
+/**
+ * One thread's share of a breadth-first exploration: the states of the level being expanded,
+ * those of the next, and for each state found here the state it came from and the command that
+ * led to it (8 bytes a state), so any state's path can be read back. States taken over from
+ * another thread (or from a checkpoint) are roots: they carry their whole path.
+ *
+ * A state counts as new when this thread is the first to put its fingerprint in the store, which
+ * other threads may share; the invariants are checked in every new state, and a refused command
+ * is checked to have changed nothing.
+ */
+import { checkRefusedCommand, checkSnapshot, type Violation } from '../invariants/index.js';
+import type { FingerprintStore } from './fingerprint-store.js';
+import type { Fingerprint } from './state-hash.js';
+import { stateFingerprint } from './state-key.js';
+import { commandLabel } from './universe.js';
+import type { World, WorldState } from './world.js';
+
+export interface Found {
+  readonly violations: readonly Violation[];
+  /** Command numbers of the universe, from the first state to the broken one. */
+  readonly path: readonly number[];
+}
+
+/** Why a search stopped before its end: a bound, or (between threads) another thread's find. */
+export type Stop = 'max-states' | 'time' | 'halt';
+
+export interface SearchOptions {
+  /** Go on past violations that are QEMU 7.2's own documented behaviour (marked `quirk`). */
+  readonly allowQuirks?: boolean;
+  /** Stop once the store holds this many states. */
+  readonly maxStates?: number;
+  /** The store is replaced by a bigger one when it fills; otherwise the level pauses (`grow`) for its owner to grow it. */
+  readonly growable?: boolean;
+  /** Called every few states expanded: a reason to stop, if any. */
+  readonly onTick?: () => Stop | undefined;
+}
+
+export interface LevelOutcome {
+  readonly found?: Found;
+  /** A bound stopped it, or it paused for a bigger store; expandLevel() carries on where it stopped. */
+  readonly stopped?: Stop | 'grow';
+}
+
+/** A growable column of 32-bit integers. */
+class Column {
+  private data = new Int32Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Int32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+  at(index: number): number {
+    return this.data[index]!;
+  }
+}
+
+export class LevelSearch {
+  /** The level being expanded, from `cursor` on. */
+  frontier: WorldState[] = [];
+  frontierIds: number[] = [];
+  cursor = 0;
+  next: WorldState[] = [];
+  nextIds: number[] = [];
+  transitions = 0;
+  private readonly parent = new Column();
+  private readonly via = new Column();
+  private readonly roots = new Map<number, readonly number[]>();
+
+  constructor(
+    readonly world: World,
+    public store: FingerprintStore,
+    private readonly options: SearchOptions = {},
+    private readonly fingerprint: (state: WorldState, from?: WorldState) => Fingerprint = (s, from) => stateFingerprint(s.graph, s.storage.key, from?.graph),
+  ) {}
+
+  /** States found (or taken over) by this thread. */
+  get known(): number {
+    return this.parent.length;
+  }
+
+  /** Puts the first state in the store and the frontier; the violations it has already, if any. */
+  seedInitial(): Found | undefined {
+    const first = this.world.initial;
+    this.store.add(this.fingerprint(first));
+    const id = this.newRoot([]);
+    this.frontier.push(first);
+    this.frontierIds.push(id);
+    const broken = this.real(checkSnapshot(first.graph, { storage: first.storage.storage }));
+    return broken.length ? { violations: broken, path: [] } : undefined;
+  }
+
+  /** Takes over states found elsewhere, by their paths, into the level being expanded (or the next). */
+  adopt(paths: readonly (readonly number[])[], into: 'frontier' | 'next' = 'frontier'): void {
+    for (const path of paths) {
+      let state = this.world.initial;
+      for (const command of path) state = this.world.step(state, command).state;
+      (into === 'frontier' ? this.frontier : this.next).push(state);
+      (into === 'frontier' ? this.frontierIds : this.nextIds).push(this.newRoot(path));
+    }
+  }
+
+  /** Gives up `count` states of the level to be expanded next (the end of the frontier): their paths. */
+  giveAway(count: number): number[][] {
+    const from = Math.max(this.cursor, this.frontier.length - count);
+    const ids = this.frontierIds.splice(from);
+    this.frontier.splice(from);
+    return ids.map((id) => this.pathTo(id));
+  }
+
+  /** Paths of the states still to expand: this level's rest and the next level's. */
+  pendingPaths(): { frontier: number[][]; next: number[][] } {
+    return { frontier: this.frontierIds.slice(this.cursor).map((id) => this.pathTo(id)), next: this.nextIds.map((id) => this.pathTo(id)) };
+  }
+
+  /** Expands the rest of the level; the next level becomes the frontier when it is done. */
+  expandLevel(): LevelOutcome {
+    const { maxStates, onTick, growable } = this.options;
+    while (this.cursor < this.frontier.length) {
+      const at = this.cursor++;
+      const outcome = this.expand(this.frontier[at]!, this.frontierIds[at]!);
+      if (outcome) return outcome;
+      if ((at & 15) === 15) {
+        const stopped = onTick?.();
+        if (stopped) return { stopped };
+      }
+      if (maxStates !== undefined && this.store.size >= maxStates) return { stopped: 'max-states' };
+      if (this.store.full) {
+        if (!growable) return { stopped: 'grow' };
+        this.store = this.store.grown();
+      }
+    }
+    this.frontier = this.next;
+    this.frontierIds = this.nextIds;
+    this.next = [];
+    this.nextIds = [];
+    this.cursor = 0;
+    return {};
+  }
+
+  /** Every command from one state: each new state it leads to is checked and put on the next level. */
+  private expand(state: WorldState, id: number): LevelOutcome | undefined {
+    const { world } = this;
+    for (let c = 0; c < world.commands.length; c++) {
+      const stepped = world.step(state, c);
+      this.transitions++;
+      const to = stepped.state;
+      if (to === state) continue;
+      // only a refusal can break that rule (its label is worth making only then)
+      if (stepped.reply && 'error' in stepped.reply && to.graph !== state.graph) {
+        const refused = this.real(checkRefusedCommand(state.graph, to.graph, stepped.reply, commandLabel(world.commands[c]!)));
+        if (refused.length) return { found: { violations: refused, path: [...this.pathTo(id), c] } };
+      }
+      if (!this.store.add(this.fingerprint(to, state))) continue;
+      const toId = this.parent.length;
+      this.parent.push(id);
+      this.via.push(c);
+      const broken = this.real(checkSnapshot(to.graph, { storage: to.storage.storage }));
+      if (broken.length) return { found: { violations: broken, path: this.pathTo(toId) } };
+      this.next.push(to);
+      this.nextIds.push(toId);
+    }
+    return undefined;
+  }
+
+  private real(violations: readonly Violation[]): readonly Violation[] {
+    return this.options.allowQuirks ? violations.filter((v) => v.quirk === undefined) : violations;
+  }
+
+  private newRoot(path: readonly number[]): number {
+    const id = this.parent.length;
+    this.parent.push(-1);
+    this.via.push(-1);
+    this.roots.set(id, path);
+    return id;
+  }
+
+  /** The commands that lead from the first state to state `id`. */
+  pathTo(id: number): number[] {
+    const path: number[] = [];
+    let at = id;
+    for (; this.parent.at(at) >= 0; at = this.parent.at(at)) path.push(this.via.at(at));
+    return [...(this.roots.get(at) ?? []), ...path.reverse()];
+  }
+}
