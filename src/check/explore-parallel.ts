@@ -21,12 +21,18 @@ const HANDOFF = 256;
 
 export const defaultWorkers = (): number => availableParallelism();
 
-export async function exploreParallel(world: World, workers: number, options: ExploreOptions = {}): Promise<ExploreResult> {
+export interface ParallelOptions extends ExploreOptions {
+  /** Share a level out once it holds this many states per thread (default 256). */
+  readonly handoff?: number;
+}
+
+export async function exploreParallel(world: World, workers: number, options: ParallelOptions = {}): Promise<ExploreResult> {
+  if (world.options.nodeMachine || world.options.driverPolicies) throw new Error('explorer threads build their own World: variants of the runtime explore on one thread');
   const started = Date.now() - (options.resume?.elapsedMs ?? 0);
   const maxDepth = options.depth ?? Infinity;
   const deadline = options.timeMs === undefined ? undefined : started + options.timeMs;
   let store = options.resume?.store ?? FingerprintStore.create(FingerprintStore.slotsFor(4096), true);
-  if (!(store.buffers.marks instanceof SharedArrayBuffer)) store = store.grown(store.size);
+  if (!store.shared) store = store.copy(true);
   // the first levels, here
   const alone = new LevelSearch(world, store, { growable: true, ...(options.allowQuirks ? { allowQuirks: true } : {}) });
   let depth = options.resume?.depth ?? 0;
@@ -47,7 +53,7 @@ export async function exploreParallel(world: World, workers: number, options: Ex
     const found = alone.seedInitial();
     if (found) return finish(0, false, { found });
   }
-  while (depth < maxDepth && alone.frontier.length > alone.cursor && alone.frontier.length - alone.cursor + alone.next.length < HANDOFF * workers) {
+  while (depth < maxDepth && alone.frontier.length > alone.cursor && alone.frontier.length - alone.cursor + alone.next.length < (options.handoff ?? HANDOFF) * workers) {
     const outcome = alone.expandLevel();
     store = alone.store;
     if (outcome.found) return finish(depth + 1, false, { found: outcome.found });

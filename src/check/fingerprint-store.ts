@@ -69,7 +69,8 @@ export class FingerprintStore {
     const hi = f.hi | 0;
     const lo = f.lo | 0;
     const { marks, words, mask } = this;
-    for (let at = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask; ; at = (at + 1) & mask) {
+    for (let at = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask, probes = 0; ; at = (at + 1) & mask) {
+      if (++probes > mask) throw new RangeError('the fingerprint store is full');
       let mark = Atomics.load(marks, at);
       if (mark === EMPTY) {
         mark = Atomics.compareExchange(marks, at, EMPTY, WRITING);
@@ -104,10 +105,19 @@ export class FingerprintStore {
     }
   }
 
-  /** A store twice as big (or big enough for `states`) holding the same fingerprints; call it only while no other thread adds. */
-  grown(states = this.size * 2): FingerprintStore {
-    const bigger = FingerprintStore.create(Math.max(this.slots * 2, FingerprintStore.slotsFor(states)), this.buffers.marks instanceof SharedArrayBuffer);
-    for (const f of this.entries()) bigger.add(f);
-    return bigger;
+  get shared(): boolean {
+    return this.buffers.marks instanceof SharedArrayBuffer;
+  }
+
+  /** A store twice as big holding the same fingerprints; call it only while no other thread adds. */
+  grown(): FingerprintStore {
+    return this.copy(this.shared, this.slots * 2);
+  }
+
+  /** The same fingerprints in a store of at least `slots` slots, shared between threads or not. */
+  copy(shared: boolean, slots = this.slots): FingerprintStore {
+    const copy = FingerprintStore.create(Math.max(slots, FingerprintStore.slotsFor(this.size)), shared);
+    for (const f of this.entries()) copy.add(f);
+    return copy;
   }
 }

@@ -1,62 +1,67 @@
 /**
- * `permgraph check`: explores every command sequence of a universe up to a depth, checks the
- * invariants in every state, and on a violation writes the shortest counterexample as a scenario
- * that `permgraph run` replays. A progress line (states, depth, rate) is drawn on a terminal.
+ * `permgraph check`: explores every command sequence of a universe (up to a depth, a number of
+ * states or a time, or to exhaustion), on every core, checks the invariants in every state, and on
+ * a violation writes the shortest counterexample as a scenario that `permgraph run` replays. A
+ * progress line (depth, states, states/s, queue) is drawn on a terminal; long runs write
+ * checkpoints to resume from.
  */
 import { writeFileSync } from 'node:fs';
-import { SingleBar } from 'cli-progress';
-import { InvalidArgumentError, Option } from 'commander';
 import { stringify } from 'yaml';
+import { readCheckpoint, writeCheckpoint } from '../check/checkpoint.js';
 import { counterexampleScenario, scenarioYaml } from '../check/counterexample.js';
 import { DEFAULT_UNIVERSE } from '../check/default-universe.js';
-import { explore, type ExploreResult, type Progress } from '../check/explore.js';
-import { loadUniverse } from '../check/universe.js';
+import { explore, type ExploreOptions, type ExploreResult } from '../check/explore.js';
+import { exploreParallel } from '../check/explore-parallel.js';
+import { loadUniverse, type Universe } from '../check/universe.js';
 import { World } from '../check/world.js';
 import type { Model } from '../graph/types.js';
 import { formatViolation, INVARIANT_FACTS } from '../invariants/index.js';
-import { modelOption, type RegisterCommand } from './command-kit.js';
+import { progressBar, type ProgressStream } from './check-progress.js';
+import { checkOptions } from './check-options.js';
+import type { RegisterCommand } from './command-kit.js';
+
+export type { ProgressStream } from './check-progress.js';
 
 export interface CheckCommandOptions {
   readonly model?: Model;
-  readonly depth: number;
+  /** The longest command sequence explored (default: none). */
+  readonly depth?: number;
   readonly universe?: string;
   /** Where the counterexample goes ('-' for stdout). */
   readonly out?: string;
   readonly printUniverse?: boolean;
   /** Go on past QEMU 7.2's own documented breaks of an invariant (reported as quirks). */
   readonly allowQuirks?: boolean;
+  /** Explorer threads (default: one per core; 1 explores on this thread). */
+  readonly workers?: number;
+  readonly maxStates?: number;
+  /** Seconds. */
+  readonly time?: number;
+  readonly checkpoint?: string;
+  /** Seconds between checkpoints. */
+  readonly checkpointEvery?: number;
+  readonly resume?: string;
 }
 
-/** Where the progress line is drawn: a terminal only. */
-export interface ProgressStream extends NodeJS.WritableStream {
-  readonly isTTY?: boolean;
-}
-
-export const DEFAULT_DEPTH = 8;
-
-function progressBar(depth: number, stream: ProgressStream): { update(p: Progress): void; stop(): void } | null {
-  if (!stream.isTTY) return null;
-  const bar = new SingleBar({
-    stream,
-    format: 'exploring | depth {value}/{total} | {states} states | {transitions} transitions | {rate} states/s',
-    hideCursor: true,
-  });
-  bar.start(depth, 0, { states: 1, transitions: 0, rate: 0 });
-  return {
-    update: (p) => bar.update(p.depth, { states: p.states, transitions: p.transitions, rate: Math.round((p.states / Math.max(p.elapsedMs, 1)) * 1000) }),
-    stop: () => bar.stop(),
-  };
-}
-
-function summary(result: ExploreResult, depth: number): string {
+function summary(result: ExploreResult, options: CheckCommandOptions, workers: number): string {
   const seconds = result.elapsedMs / 1000;
   const rate = Math.round(result.states / Math.max(seconds, 1e-3));
-  const bound = result.found ? 'stopped at the first violation' : result.exhausted ? 'every reachable state visited' : `bounded at ${depth}`;
-  return `${result.states} states, ${result.transitions} transitions, depth reached ${result.depthReached} of ${depth} (${bound}), ${seconds.toFixed(2)} s, ${rate} states/s`;
+  const bound = result.found
+    ? 'stopped at the first violation'
+    : result.exhausted
+      ? 'every reachable state visited'
+      : result.stopped === 'max-states'
+        ? `stopped at --max-states ${options.maxStates}`
+        : result.stopped === 'time'
+          ? `stopped at --time ${options.time}`
+          : `bounded at ${options.depth}`;
+  const of = options.depth === undefined ? '' : ` of ${options.depth}`;
+  const memory = `store ${(result.storeBytes / 2 ** 20).toFixed(1)} MiB, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
+  return `${result.states} states, ${result.transitions} transitions, depth reached ${result.depthReached}${of} (${bound}), ${seconds.toFixed(2)} s, ${rate} states/s, ${workers} thread${workers === 1 ? '' : 's'}, ${memory}`;
 }
 
 /** Returns the exit status: 0 nothing broke, 1 a counterexample was found. Bad input throws ScenarioError. */
-export function checkCommand(options: CheckCommandOptions, write: (text: string) => void, progress: ProgressStream = process.stderr): number {
+export async function checkCommand(options: CheckCommandOptions, write: (text: string) => void, progress: ProgressStream = process.stderr): Promise<number> {
   const universe = options.universe ? loadUniverse(options.universe) : DEFAULT_UNIVERSE;
   if (options.printUniverse) {
     write(stringify(universe, { lineWidth: 0 }));
@@ -64,12 +69,16 @@ export function checkCommand(options: CheckCommandOptions, write: (text: string)
   }
   const model = options.model ?? universe.model ?? 'dynamic';
   const world = new World(universe, { model });
-  write(`# universe ${universe.name} (model ${model}): ${world.commands.length} commands, depth ${options.depth}\n`);
-  const bar = progressBar(options.depth, progress);
-  const result = explore(world, { depth: options.depth, allowQuirks: options.allowQuirks === true, ...(bar ? { onProgress: bar.update } : {}) });
+  const workers = options.workers ?? 1;
+  const bounds = [options.depth !== undefined ? `depth ${options.depth}` : '', options.maxStates !== undefined ? `at most ${options.maxStates} states` : '', options.time !== undefined ? `at most ${options.time} s` : ''].filter(Boolean);
+  write(`# universe ${universe.name} (model ${model}): ${world.commands.length} commands, ${bounds.length ? bounds.join(', ') : 'to exhaustion'}\n`);
+  const bar = progressBar(progress, options.maxStates);
+  const exploreOptions = explorerOptions(options, universe, model, bar?.update);
+  const result = workers > 1 ? await exploreParallel(world, workers, exploreOptions) : explore(world, exploreOptions);
   bar?.update({ states: result.states, transitions: result.transitions, depth: result.depthReached, queue: 0, elapsedMs: result.elapsedMs });
   bar?.stop();
-  write(`${summary(result, options.depth)}\n`);
+  write(`${summary(result, options, workers)}\n`);
+  if (result.stopped && options.checkpoint) write(`checkpoint written to ${options.checkpoint}; carry on with --resume ${options.checkpoint}\n`);
   if (!result.found) {
     write(`no invariant broken (${INVARIANT_FACTS.length} invariants checked in every state)\n`);
     return 0;
@@ -86,22 +95,24 @@ export function checkCommand(options: CheckCommandOptions, write: (text: string)
   return 1;
 }
 
-function depthArg(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a whole number of commands');
-  return Number(value);
+function explorerOptions(options: CheckCommandOptions, universe: Universe, model: Model, onProgress: ExploreOptions['onProgress']): ExploreOptions {
+  const { checkpoint } = options;
+  return {
+    ...(options.depth !== undefined ? { depth: options.depth } : {}),
+    ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
+    ...(options.time !== undefined ? { timeMs: options.time * 1000 } : {}),
+    ...(options.allowQuirks ? { allowQuirks: true } : {}),
+    ...(onProgress ? { onProgress } : {}),
+    ...(options.resume ? { resume: readCheckpoint(options.resume, universe, model) } : {}),
+    ...(checkpoint
+      ? { onLevel: (level) => writeCheckpoint(checkpoint, universe, model, level), checkpointEveryMs: (options.checkpointEvery ?? 60) * 1000 }
+      : {}),
+  };
 }
 
 export const registerCheckCommand: RegisterCommand = (program, { io, setExit }) => {
-  program
-    .command('check')
-    .description('explore every command sequence of a universe up to a depth and check the invariants in every state')
-    .addOption(modelOption("read-only model (default: the universe's, else dynamic)"))
-    .addOption(new Option('--depth <n>', 'longest command sequence explored').argParser(depthArg).default(DEFAULT_DEPTH))
-    .option('--universe <file>', 'the universe (JSON or YAML); default: the libvirt chain with an export and a commit')
-    .option('--out <file>', "where a counterexample scenario is written ('-' for stdout; default <universe>.counterexample.yaml)")
-    .option('--allow-quirks', "go on past QEMU 7.2's own documented breaks of an invariant (the failed stream's leaked backend)")
-    .option('--print-universe', 'print the universe (e.g. the default one, to start your own from) and stop')
-    .action((options: CheckCommandOptions) => {
-      setExit(checkCommand(options, io.stdout));
-    });
+  const command = program.command('check').description('explore every command sequence of a universe and check the invariants in every state');
+  checkOptions(command).action((options: CheckCommandOptions) => {
+    setExit(checkCommand(options, io.stdout));
+  });
 };

@@ -154,7 +154,7 @@ describe('permgraph check', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
     expect(out).toMatch(/^# universe libvirt-chain \(model dynamic\): 14 commands, depth 3\n/);
-    expect(out).toMatch(/\n\d+ states, \d+ transitions, depth reached 3 of 3 \(bounded at 3\), \d+\.\d\d s, \d+ states\/s\n/);
+    expect(out).toMatch(/\n\d+ states, \d+ transitions, depth reached 3 of 3 \(bounded at 3\), \d+\.\d\d s, \d+ states\/s, \d+ threads?, store \d+\.\d MiB, peak RSS \d+ MiB\n/);
     expect(out).toContain('no invariant broken (12 invariants checked in every state)');
   });
 
@@ -185,16 +185,16 @@ describe('permgraph check', () => {
     expect(out).toContain('no invariant broken');
   });
 
-  it('draws its progress line on a terminal, and nothing elsewhere', () => {
-    const drawn = (isTTY: boolean): string => {
+  it('draws its progress line on a terminal, and nothing elsewhere', async () => {
+    const drawn = async (isTTY: boolean): Promise<string> => {
       const stream = Object.assign(new PassThrough(), { isTTY, columns: 200 });
       let text = '';
       stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      expect(checkCommand({ depth: 3 }, () => {}, stream)).toBe(0);
+      expect(await checkCommand({ depth: 3 }, () => {}, stream)).toBe(0);
       return text;
     };
-    expect(drawn(true)).toMatch(/exploring \| depth 3\/3 \| \d+ states \| \d+ transitions \| \d+ states\/s/);
-    expect(drawn(false)).toBe('');
+    expect(await drawn(true)).toMatch(/exploring \| depth 3 \| \d+ states \| \d+ states\/s \| queue \d+ \| \d+ transitions \| \d+\.\d s/);
+    expect(await drawn(false)).toBe('');
   });
 
   it('finds nothing in the dynamic model, which has no such leak', async () => {

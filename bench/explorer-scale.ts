@@ -1,0 +1,76 @@
+/**
+ * `permgraph check` at scale, each run a fresh `permgraph check` process from the built package
+ * (dist/, so explorer threads start as plain modules): the universes of examples/universes/ in
+ * both models, on one thread and on two, with their state counts, times, rates and peak memory
+ * (the process's peak resident set, threads included). Run after `npm run build`:
+ * `node --import tsx bench/explorer-scale.ts [--quick] [--json]`.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const quick = process.argv.includes('--quick');
+const log = (line: string): void => void process.stdout.write(`${line}\n`);
+
+export interface Run {
+  readonly universe: string;
+  readonly model: string;
+  readonly workers: number;
+  readonly states: number;
+  readonly transitions: number;
+  readonly depth: number;
+  readonly seconds: number;
+  readonly statesPerSecond: number;
+  readonly exhausted: boolean;
+  readonly peakRssMiB: number;
+  readonly storeMiB: number;
+  /** States before the reductions, where they cut any (from the orbit sizes). */
+  readonly statesUnreduced?: number;
+}
+
+const SUMMARY = /^(\d+) states, (\d+) transitions, depth reached (\d+)(?: of \d+)? \((.*?)\), ([\d.]+) s, (\d+) states\/s, \d+ threads?, store ([\d.]+) MiB, peak RSS (\d+) MiB(?:, (\d+) states before reductions)?$/m;
+
+export function check(universe: string, model: string, workers: number, extra: readonly string[] = []): Run {
+  const out = execFileSync(process.execPath, ['dist/src/cli/main.js', 'check', '--universe', universe, '--model', model, '--workers', String(workers), '--out', '/dev/null', ...extra], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  const m = SUMMARY.exec(out);
+  if (!m) throw new Error(`no summary from permgraph check ${universe}:\n${out}`);
+  return {
+    universe,
+    model,
+    workers,
+    states: Number(m[1]),
+    transitions: Number(m[2]),
+    depth: Number(m[3]),
+    exhausted: m[4] === 'every reachable state visited',
+    seconds: Number(m[5]),
+    statesPerSecond: Number(m[6]),
+    storeMiB: Number(m[7]),
+    peakRssMiB: Number(m[8]),
+    ...(m[9] ? { statesUnreduced: Number(m[9]) } : {}),
+  };
+}
+
+const line = (r: Run): string =>
+  `  ${r.universe.replace('examples/universes/', '').padEnd(28)} ${r.model.padEnd(9)} ${r.workers} thread${r.workers > 1 ? 's' : ' '}: ` +
+  `${r.states} states${r.statesUnreduced ? ` (${r.statesUnreduced} before reductions)` : ''}, ${r.transitions} transitions, depth ${r.depth}${r.exhausted ? ', exhausted' : ', NOT exhausted'}, ` +
+  `${r.seconds.toFixed(1)} s, ${r.statesPerSecond} states/s, peak RSS ${r.peakRssMiB} MiB (store ${r.storeMiB} MiB)`;
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  if (!existsSync('dist/src/cli/main.js')) throw new Error('build first: npm run build');
+  const runs: Run[] = [];
+  const universes = quick ? ['examples/universes/nbd-chain.yaml'] : ['examples/universes/4layer.yaml'];
+  for (const universe of universes) {
+    for (const model of ['dynamic', 'qemu-7.2']) {
+      for (const workers of [1, 2]) {
+        const run = check(universe, model, workers);
+        runs.push(run);
+        log(line(run));
+      }
+      const [one, two] = runs.slice(-2);
+      log(`    two threads: ${(one!.seconds / two!.seconds).toFixed(2)}× one (target ≥ 1.7×); target: exhausted in ≤ 25 s`);
+    }
+  }
+  if (process.argv.includes('--json')) log(JSON.stringify({ scale: runs }));
+}

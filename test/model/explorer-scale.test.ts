@@ -1,0 +1,118 @@
+/**
+ * The explorer at scale: the fingerprint store, bounds, checkpoints that resume to the same
+ * result, and explorer threads that find what one thread finds.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readCheckpoint, writeCheckpoint } from '../../src/check/checkpoint.js';
+import { DEFAULT_UNIVERSE } from '../../src/check/default-universe.js';
+import { explore, type LevelEnd } from '../../src/check/explore.js';
+import { exploreParallel } from '../../src/check/explore-parallel.js';
+import { FingerprintStore } from '../../src/check/fingerprint-store.js';
+import { loadUniverse } from '../../src/check/universe.js';
+import { hash64 } from '../../src/check/state-hash.js';
+import { World } from '../../src/check/world.js';
+import { cli } from '../support/cli.js';
+import { CHAIN3 } from './support/universes.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'permgraph-scale-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('the fingerprint store', () => {
+  it('holds each fingerprint once, through growth and copies, shared or not', () => {
+    const store = FingerprintStore.create(1024);
+    const prints = Array.from({ length: 1000 }, (_, i) => hash64(`state ${i}`));
+    for (const f of prints) expect(store.add(f)).toBe(true);
+    expect(store.size).toBe(1000);
+    expect(store.full).toBe(true);
+    expect(() => store.add(hash64('one too many'))).not.toThrow();
+    for (let i = 0; i < 23; i++) store.add(hash64(`more ${i}`));
+    expect(() => store.add(hash64('no room'))).toThrow(/the fingerprint store is full/);
+    const bigger = store.grown().copy(true);
+    expect(bigger.shared).toBe(true);
+    expect(bigger.size).toBe(1024);
+    expect(bigger.full).toBe(false);
+    for (const f of prints) expect(bigger.add(f)).toBe(false);
+    expect(bigger.has(hash64('state 1000'))).toBe(false);
+    expect(bigger.has({ hi: 0, lo: 0 })).toBe(false);
+    expect([...bigger.entries()].length).toBe(1024);
+  });
+});
+
+describe('bounds', () => {
+  const world = new World(CHAIN3, { model: 'dynamic' });
+
+  it('--max-states stops the search once the store holds that many', () => {
+    const result = explore(world, { maxStates: 100 });
+    expect(result).toMatchObject({ stopped: 'max-states', exhausted: false });
+    expect(result.states).toBeGreaterThanOrEqual(100);
+    expect(result.states).toBeLessThan(100 + CHAIN3.commands.length);
+  });
+
+  it('--time stops it at its time', () => {
+    let clock = 0;
+    const result = explore(world, { timeMs: 10, now: () => (clock += 1) });
+    expect(result.states).toBeLessThan(444);
+    expect(result).toMatchObject({ stopped: 'time', exhausted: false });
+  });
+});
+
+describe('checkpoints', () => {
+  it('a search stopped by a bound and resumed from its checkpoint ends where an unbroken one does', () => {
+    const world = new World(CHAIN3, { model: 'qemu-7.2' });
+    const whole = explore(world, {});
+    const file = join(scratch, 'chain3.checkpoint');
+    const first = explore(world, { maxStates: 150, onLevel: (level: LevelEnd) => writeCheckpoint(file, CHAIN3, 'qemu-7.2', level) });
+    expect(first.stopped).toBe('max-states');
+    let resumed = readCheckpoint(file, CHAIN3, 'qemu-7.2');
+    expect(resumed.store.size).toBe(first.states);
+    // again, stopped at a level's end this time
+    const second = explore(world, { resume: resumed, depth: resumed.depth + 2, checkpointEveryMs: 0, onLevel: (level: LevelEnd) => writeCheckpoint(file, CHAIN3, 'qemu-7.2', level) });
+    expect(second.exhausted).toBe(false);
+    resumed = readCheckpoint(file, CHAIN3, 'qemu-7.2');
+    const last = explore(world, { resume: resumed });
+    expect(last).toMatchObject({ exhausted: true, states: whole.states, transitions: whole.transitions });
+    expect(last.found).toBeUndefined();
+  });
+
+  it('refuses a checkpoint of another universe or model, or a damaged one, in one line', () => {
+    const file = join(scratch, 'default.checkpoint');
+    explore(new World(DEFAULT_UNIVERSE, { model: 'dynamic' }), { maxStates: 20, onLevel: (level: LevelEnd) => writeCheckpoint(file, DEFAULT_UNIVERSE, 'dynamic', level) });
+    expect(() => readCheckpoint(file, CHAIN3, 'dynamic')).toThrow(/made of another universe \(libvirt-chain\) than chain3/);
+    expect(() => readCheckpoint(file, DEFAULT_UNIVERSE, 'qemu-7.2')).toThrow(/made with model dynamic, not qemu-7\.2/);
+    const junk = join(scratch, 'junk');
+    writeFileSync(junk, 'hello\n');
+    expect(() => readCheckpoint(junk, DEFAULT_UNIVERSE, 'dynamic')).toThrow(/not a permgraph checkpoint/);
+  });
+
+  it('permgraph check --time … --checkpoint, then --resume, covers the universe', async () => {
+    const file = join(scratch, 'cli.checkpoint');
+    const stopped = await cli('check', '--workers', '1', '--max-states', '50', '--checkpoint', file);
+    expect(stopped.code).toBe(0);
+    expect(stopped.out).toContain(`(stopped at --max-states 50)`);
+    expect(stopped.out).toContain(`checkpoint written to ${file}; carry on with --resume ${file}`);
+    const resumed = await cli('check', '--workers', '1', '--resume', file);
+    expect(resumed.out).toMatch(/\n168 states, 2352 transitions, .*\(every reachable state visited\)/);
+  });
+});
+
+describe('explorer threads', () => {
+  it('visit the same states and make the same transitions as one thread', async () => {
+    const world = new World(CHAIN3, { model: 'dynamic' });
+    const one = explore(world, {});
+    const two = await exploreParallel(world, 2, { handoff: 8 });
+    expect(two).toMatchObject({ exhausted: true, states: one.states, transitions: one.transitions, depthReached: one.depthReached });
+  }, 120_000);
+
+  it('find a violation with a shortest path, as one thread does', async () => {
+    const universe = loadUniverse('test/model/fixtures/stream-leak.yaml');
+    const world = new World(universe, { model: 'qemu-7.2' });
+    const one = explore(world, {});
+    const two = await exploreParallel(world, 2, { handoff: 1 });
+    expect(one.found?.path.length).toBe(2);
+    expect(two.found?.path.length).toBe(one.found?.path.length);
+    expect(two.found?.violations.map((v) => v.invariant)).toEqual(one.found?.violations.map((v) => v.invariant));
+  }, 120_000);
+});
