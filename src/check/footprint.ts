@@ -17,9 +17,6 @@ export type Footprint = { readonly all: true } | { readonly all: false; readonly
 
 export const EVERYTHING: Footprint = { all: true };
 
-/** The job clock: what `advance` turns and every command that starts a job meets. */
-const CLOCK = '\u0000clock';
-
 /** Commands known to act only on the names they give and what is joined to them. */
 const LOCAL = new Set([
   'blockdev-add', 'blockdev-del', 'blockdev-reopen', 'block-export-add', 'block-export-del', 'device_add', 'device_del',
@@ -135,8 +132,14 @@ export function namesOf(command: UniverseCommand): string[] | undefined {
   if (command.execute === 'blockdev-add' && !('backing' in args) && !NO_BACKING.has(String(args['driver']))) return undefined;
   const names = stringsOf(args, '', []);
   for (const s of [...names]) if (s.startsWith('/')) names.push(`virtual:${s}`);
-  if (STARTS_JOB.has(command.execute)) names.push(CLOCK);
   return names;
+}
+
+/** The id of the job a command starts (its job-id, else its device); undefined for other commands. */
+export function startedJob(command: UniverseCommand): string | undefined {
+  if (!('execute' in command) || !STARTS_JOB.has(command.execute)) return undefined;
+  const args = command.arguments ?? {};
+  return String(args['job-id'] ?? args['device']);
 }
 
 const footprintOf = (parts: Parts, tokens: readonly string[]): Footprint => ({
@@ -144,14 +147,14 @@ const footprintOf = (parts: Parts, tokens: readonly string[]): Footprint => ({
   parts: [...new Set(tokens.map((t) => parts.part(t)))].sort((a, b) => a - b),
 });
 
-/** The footprint of a command in a snapshot. */
-export function commandFootprint(g: Graph, command: UniverseCommand): Footprint {
+/**
+ * The footprint of a command in a snapshot. `jobsToStart`: the ids of the jobs the universe's
+ * commands start (startedJob()), which a clock advance meets: whether a job starts before or
+ * after the clock moves changes how far it gets.
+ */
+export function commandFootprint(g: Graph, command: UniverseCommand, jobsToStart: readonly string[]): Footprint {
   const parts = partsOf(g);
-  if ('advance' in command) {
-    // every part with a job, and the clock (a job a command starts meets it)
-    const tokens = [CLOCK, ...Object.keys(g.jobs)];
-    return footprintOf(parts, tokens);
-  }
+  if ('advance' in command) return footprintOf(parts, [...Object.keys(g.jobs), ...jobsToStart]);
   const names = namesOf(command);
   return names ? footprintOf(parts, names) : EVERYTHING;
 }

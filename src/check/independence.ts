@@ -13,7 +13,7 @@
  * (Z ∩ Z') and, when s was expanded already, the commands to take from it now (Z \ Z'), with
  * Z ∩ Z' as their Z. A state not yet expanded only has its stored set narrowed.
  */
-import { commandFootprint, disjoint, type Footprint } from './footprint.js';
+import { commandFootprint, disjoint, startedJob, type Footprint } from './footprint.js';
 import type { World, WorldState } from './world.js';
 
 export type { Footprint } from './footprint.js';
@@ -21,9 +21,13 @@ export type { Footprint } from './footprint.js';
 /** A set of command numbers. */
 export type SleepSet = Uint32Array;
 
+const jobsToStart = new WeakMap<World, readonly string[]>();
+
 /** What command `commandIndex` of the universe can read or change in this state. */
 export function footprint(world: World, state: WorldState, commandIndex: number): Footprint {
-  return commandFootprint(state.graph, world.commands[commandIndex]!);
+  let jobs = jobsToStart.get(world);
+  if (!jobs) jobsToStart.set(world, (jobs = world.commands.flatMap((c) => startedJob(c) ?? [])));
+  return commandFootprint(state.graph, world.commands[commandIndex]!, jobs);
 }
 
 /** Whether two footprints (of one state) are independent: they share no part. */
