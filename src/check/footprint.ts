@@ -26,7 +26,7 @@ const LOCAL = new Set([
 ]);
 const STARTS_JOB = new Set(['block-commit', 'block-stream', 'blockdev-mirror', 'blockdev-backup']);
 /** Drivers that open no backing file of their own when none is given. */
-const NO_BACKING = new Set(['file', 'host_device', 'host_cdrom', 'raw', 'nbd', 'null-co', 'null-aio', 'throttle', 'copy-on-read', 'blkdebug', 'blkverify']);
+const NO_BACKING = new Set(['file', 'host_device', 'host_cdrom', 'raw', 'null-co', 'null-aio', 'throttle', 'copy-on-read', 'blkdebug', 'blkverify']);
 
 /** Union-find over the names of one state. */
 export class Parts {
@@ -123,13 +123,26 @@ function stringsOf(value: unknown, key: string, out: string[]): string[] {
   return out;
 }
 
+/**
+ * Whether options reach what their strings do not name: an NBD server (its clients share its
+ * client limit, and its address is keyed apart from the path), or, when a node is added, a
+ * format node given no `backing`, which opens the backing file its image names.
+ */
+function reachesFurther(value: unknown, adding: boolean): boolean {
+  if (Array.isArray(value)) return value.some((v) => reachesFurther(v, adding));
+  if (value === null || typeof value !== 'object') return false;
+  const o = value as Record<string, unknown>;
+  if ('server' in o || o['driver'] === 'nbd') return true;
+  if (adding && typeof o['driver'] === 'string' && !NO_BACKING.has(o['driver']) && !('backing' in o)) return true;
+  return Object.values(o).some((v) => reachesFurther(v, adding));
+}
+
 /** The names a command gives, or undefined when it may reach anything. */
 export function namesOf(command: UniverseCommand): string[] | undefined {
   if ('chmod' in command) return [command.chmod[0], `virtual:${command.chmod[0]}`];
   if (!('execute' in command) || !LOCAL.has(command.execute)) return undefined;
   const args = command.arguments ?? {};
-  // a format node given no `backing` opens the one its image names: a path not among the arguments
-  if (command.execute === 'blockdev-add' && !('backing' in args) && !NO_BACKING.has(String(args['driver']))) return undefined;
+  if (reachesFurther(args, command.execute === 'blockdev-add')) return undefined;
   const names = stringsOf(args, '', []);
   for (const s of [...names]) if (s.startsWith('/')) names.push(`virtual:${s}`);
   return names;
