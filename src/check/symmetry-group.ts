@@ -9,6 +9,7 @@
  * text is its own renaming, and the renamed start, run, gives that first state again. The kept
  * ones generate the group, at most `cap` elements (a generator that would pass it is left out).
  */
+import { JOB_CHART } from '../../machines/job.chart.js';
 import { DRIVERS } from '../drivers/registry.js';
 import { renamedStateText, renameText, stateSections, tokensOf, type Renaming } from './symmetry-text.js';
 import type { Universe } from './universe.js';
@@ -22,10 +23,13 @@ const NAME_KEYS = new Set([
 
 /** Words the snapshot's text uses of its own (edge names, states, kinds): never names to swap. */
 const VOCABULARY = [
-  'file', 'backing', 'root', 'main', 'node', 'job', 'export', 'device', 'internal', 'nbd', 'active', 'inactive', 'readOnly',
-  'fdActive', 'O_RDONLY', 'O_RDWR', 'created', 'running', 'paused', 'ready', 'standby', 'waiting', 'pending', 'aborting',
-  'concluded', 'null', 'undefined', 'true', 'false', 'commit', 'stream', 'mirror', 'backup', 'create', 'amend', 'pivot',
-  'no', 'kind', 'scenario', 'W', 'virtual', 'unix', 'inet', 'fd', 'vsock', 'x', 'j', 'd', 'i', 'b', 'p', 'c', 'r', 'w', 'rw', 'ro',
+  'file', 'backing', 'root', 'main', 'node', 'job', 'export', 'device', 'internal', 'nbd', 'inactive', 'O_RDONLY', 'O_RDWR',
+  'commit', 'stream', 'mirror', 'backup', 'create', 'amend', 'pivot', 'no', 'kind', 'scenario', 'W', 'virtual', 'unix', 'inet',
+  'fd', 'vsock', 'x', 'j', 'd', 'i', 'b', 'p', 'c', 'r', 'w', 'rw', 'ro', 'true', 'false', 'stopped',
+  ...Object.keys(JOB_CHART.states),
+  // the node machine's states (NodeStateName)
+  'closed', 'routing', 'readOnly', 'readWrite', 'idle', 'reopeningReadWrite', 'active', 'reopeningReadOnly', 'fdIdle',
+  'fdReopeningReadWrite', 'fdActive', 'fdReopeningReadOnly', 'roFdIdle', 'roFdReopeningReadWrite', 'roFdActive', 'roFdReopeningReadOnly',
 ];
 
 /** A universe's symmetry group. */
@@ -106,8 +110,31 @@ function candidates(a: string, b: string, atoms: ReadonlySet<string>): Map<strin
   return out;
 }
 
+/**
+ * The names the engine also writes as words of its own in the first state: the first state's
+ * tokens once every name is renamed to a fresh token (all the names, when that start fails).
+ */
+export function wordsAmongNames(universe: Universe, world: World, atoms: readonly string[]): Set<string> {
+  const taken = new Set(tokensOf(JSON.stringify(universe)));
+  const fresh = new Map<string, string>();
+  for (const atom of atoms) {
+    let k = fresh.size;
+    while (taken.has(`zq${k}`)) k++;
+    taken.add(`zq${k}`);
+    fresh.set(atom, `zq${k}`);
+  }
+  const renamed = <T>(value: T): T => JSON.parse(renameText(JSON.stringify(value), fresh)) as T;
+  try {
+    const probe = new World({ ...universe, start: renamed(universe.start), setup: renamed(universe.setup ?? []), files: renamed(universe.files ?? {}) }, world.options);
+    const words = new Set(tokensOf(renamedStateText(stateSections(probe.initial), new Map())));
+    return new Set(atoms.filter((a) => words.has(a)));
+  } catch {
+    return new Set(atoms);
+  }
+}
+
 /** Checks a renaming against the universe; its map of command numbers when it keeps the universe. */
-function validate(universe: Universe, world: World, renaming: Renaming, alphabet: Map<string, number[]>): Int32Array | undefined {
+function validate(universe: Universe, world: World, renaming: Renaming, alphabet: Map<string, number[]>, words: () => ReadonlySet<string>): Int32Array | undefined {
   const same = (list: readonly Json[]): boolean => {
     const own = list.map(stableJson).sort();
     const renamed = own.map((text) => renameText(text, renaming)).sort();
@@ -119,6 +146,8 @@ function validate(universe: Universe, world: World, renaming: Renaming, alphabet
   const sections = stateSections(world.initial);
   const first = renamedStateText(sections, new Map());
   if (renamedStateText(sections, renaming) !== first) return undefined;
+  const engineWords = words();
+  if ([...renaming.keys()].some((name) => engineWords.has(name))) return undefined;
   try {
     const start = JSON.parse(renameText(JSON.stringify(universe.start), renaming)) as Universe['start'];
     const again = new World({ ...universe, start }, world.options);
@@ -179,6 +208,8 @@ export function findGroup(universe: Universe, world: World, cap: number): Symmet
     const text = stableJson(c);
     alphabet.set(text, [...(alphabet.get(text) ?? []), i]);
   });
+  let words: Set<string> | undefined;
+  const wordsOf = (): Set<string> => (words ??= wordsAmongNames(universe, world, atoms));
   const generators: Renaming[] = [];
   let group: Renaming[] = [new Map()];
   const tried = new Set<string>();
@@ -188,7 +219,7 @@ export function findGroup(universe: Universe, world: World, cap: number): Symmet
         const key = elementKey(atoms, renaming);
         if (tried.has(key)) continue;
         tried.add(key);
-        if (group.some((e) => elementKey(atoms, e) === key) || !validate(universe, world, renaming, alphabet)) continue;
+        if (group.some((e) => elementKey(atoms, e) === key) || !validate(universe, world, renaming, alphabet, wordsOf)) continue;
         const larger = closure(atoms, [...generators, renaming], cap);
         if (!larger) continue;
         generators.push(renaming);

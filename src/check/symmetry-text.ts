@@ -69,12 +69,13 @@ const renamedSorted = (fragments: readonly string[], renaming: Renaming): string
 
 /**
  * The canonical text of the state the renaming makes of this one: each section's fragments
- * renamed and sorted again, sections marked so that none can run into the next.
+ * renamed and sorted again, sections marked so that none can run into the next (by `§` and a
+ * digit: no renaming moves them).
  */
 export function renamedStateText(sections: StateSections, renaming: Renaming): string {
   return (
-    `N\n${renamedSorted(sections.nodes, renaming)}\nE\n${renamedSorted(sections.edges, renaming)}\nR\n${renamedSorted(sections.rest, renaming)}` +
-    `\nT\n${renameText(sections.tail, renaming)}\nS\n${sections.storage
+    `§1\n${renamedSorted(sections.nodes, renaming)}\n§2\n${renamedSorted(sections.edges, renaming)}\n§3\n${renamedSorted(sections.rest, renaming)}` +
+    `\n§4\n${renameText(sections.tail, renaming)}\n§5\n${sections.storage
       .map((s) => renameText(s, renaming))
       .sort()
       .join(',')}`

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_UNIVERSE } from '../../src/check/default-universe.js';
 import { reducedBfs, type ReducedResult } from '../../src/check/reduced-bfs.js';
 import { symmetricKey, symmetryOf } from '../../src/check/symmetry.js';
+import { wordsAmongNames } from '../../src/check/symmetry-group.js';
 import type { Universe } from '../../src/check/universe.js';
 import { World, type WorldOptions } from '../../src/check/world.js';
 import { MODELS } from '../../machines/node.types.js';
@@ -38,6 +39,11 @@ describe('symmetry groups', () => {
     const sym = symmetryOf(lopsided, new World(lopsided, { model: 'qemu-7.2' }))!;
     expect(sym.renamings.length).toBe(2);
     expect(sym.atoms).toEqual(['e1', 'e2', 'n1', 'n2']);
+  });
+
+  it('a name the engine also writes as a word of its own is never renamed', () => {
+    const world = new World(THREE_NODES, { model: 'qemu-7.2' });
+    expect(wordsAmongNames(THREE_NODES, world, ['n1', 'n2', 'fdActive', 'readWrite', 'e1'])).toEqual(new Set(['fdActive', 'readWrite']));
   });
 
   it('a state and its renamings share one key; the orbit size counts them', () => {
