@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_UNIVERSE } from '../../src/check/default-universe.js';
-import { reducedBfs, type ReducedResult } from '../../src/check/reduced-bfs.js';
+import { canonicalText, reducedBfs, type ReducedResult } from '../../src/check/reduced-bfs.js';
+import { renamedStateText, stateSections } from '../../src/check/symmetry-text.js';
 import { symmetricKey, symmetryOf } from '../../src/check/symmetry.js';
 import { wordsAmongNames } from '../../src/check/symmetry-group.js';
 import type { Universe } from '../../src/check/universe.js';
@@ -58,6 +59,34 @@ describe('symmetry groups', () => {
     expect(key(both).key).not.toBe(key(one).key);
     expect(key(world.initial).orbitSize).toBe(1);
   });
+});
+
+describe('the renamings are automorphisms of the transition system', () => {
+  for (const universe of [THREE_NODES, TWO_CHAINS]) {
+    it(`every transition of every reachable state, renamed, is a transition (${universe.name})`, () => {
+      const world = new World(universe, { model: 'qemu-7.2' });
+      const sym = symmetryOf(universe, world)!;
+      const plain = reducedBfs(world);
+      const refused = (r: { reply?: object }): boolean => r.reply !== undefined && 'error' in r.reply;
+      let checked = 0;
+      for (const s of plain.states.values()) {
+        const sections = stateSections(s);
+        for (let k = 1; k < Math.min(sym.renamings.length, 3); k++) {
+          const renaming = sym.renamings[k]!;
+          const image = plain.states.get(renamedStateText(sections, renaming))!;
+          expect(image).toBeDefined();
+          for (let c = 0; c < world.commands.length; c++) {
+            const there = world.step(s, c);
+            const here = world.step(image, sym.commandMaps[k]![c]!);
+            expect(canonicalText(here.state)).toBe(renamedStateText(stateSections(there.state), renaming));
+            expect(refused(here)).toBe(refused(there));
+            checked++;
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(1000);
+    }, 120_000);
+  }
 });
 
 describe('the reduced searches find what the plain one finds', () => {
