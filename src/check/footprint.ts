@@ -137,6 +137,18 @@ function reachesFurther(value: unknown, adding: boolean): boolean {
   return Object.values(o).some((v) => reachesFurther(v, adding));
 }
 
+/** What every command that may make a node with a generated name meets. */
+const GENERATED = '\u0000generated';
+
+/** Whether options open a node of their own below the top (one given as an object) without a node-name. */
+function makesGenerated(value: unknown, depth: number): boolean {
+  if (Array.isArray(value)) return value.some((v) => makesGenerated(v, depth));
+  if (value === null || typeof value !== 'object') return false;
+  const o = value as Record<string, unknown>;
+  if (depth > 0 && 'driver' in o && !('node-name' in o)) return true;
+  return Object.values(o).some((v) => makesGenerated(v, depth + 1));
+}
+
 /** The names a command gives, or undefined when it may reach anything. */
 export function namesOf(command: UniverseCommand): string[] | undefined {
   if ('chmod' in command) return [command.chmod[0], `virtual:${command.chmod[0]}`];
@@ -144,6 +156,8 @@ export function namesOf(command: UniverseCommand): string[] | undefined {
   const args = command.arguments ?? {};
   if (reachesFurther(args, command.execute === 'blockdev-add')) return undefined;
   const names = stringsOf(args, '', []);
+  // generated names are numbered in the order their nodes were made, across all parts (canonical-names.ts)
+  if (makesGenerated(args, 0) || (STARTS_JOB.has(command.execute) && names.some((n) => n.startsWith('#')))) names.push(GENERATED);
   for (const s of [...names]) if (s.startsWith('/')) names.push(`virtual:${s}`);
   return names;
 }

@@ -14,7 +14,7 @@ import type { Universe } from '../../src/check/universe.js';
 import { World, type WorldOptions } from '../../src/check/world.js';
 import { MODELS } from '../../machines/node.types.js';
 import { NEVER_DROPS_BACK, QCOW2_SHARES_WRITE } from './support/mutants.js';
-import { THREE_NODES, TWO_CHAINS } from './support/universes.js';
+import { THREE_NODES, TWO_CHAINS, TWO_NODES_ADD_DEL } from './support/universes.js';
 
 const sorted = (r: ReducedResult): string[] => [...r.violated].sort();
 const command = (world: World, text: string): number => world.commands.findIndex((c) => JSON.stringify(c).includes(text));
@@ -90,7 +90,7 @@ describe('the renamings are automorphisms of the transition system', () => {
 });
 
 describe('the reduced searches find what the plain one finds', () => {
-  for (const universe of [THREE_NODES, TWO_CHAINS]) {
+  for (const universe of [THREE_NODES, TWO_CHAINS, TWO_NODES_ADD_DEL]) {
     for (const model of MODELS) {
       it(`${universe.name} (${model})`, () => {
         const world = new World(universe, { model });
