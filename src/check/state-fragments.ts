@@ -30,7 +30,10 @@ export function nodeFragment(g: Graph, n: BlockNode): string {
       `${n.name}|${n.driver}|${n.machine.value}|${+n.readOnly}${+n.forceShare}${+n.monitorOwned}${+n.implicit}` +
       `|${+c.readOnly}${+c.autoReadOnly}|${f ? `${f.mode}/${f.perm}/${f.shared}` : ''}|${n.size}|${n.inheritsFrom ?? ''}|${optionsText(n.options)}` +
       `|p:${n.parents.map((id) => edgeHolder(g, id)).join(',')}|c:${n.children.map((id) => getEdge(g, id)?.name ?? '?').join(',')}` +
-      (n.inactive ? '|inactive' : '');
+      (n.inactive ? '|inactive' : '') +
+      (n.bitmaps?.length ? `|bm:${JSON.stringify(n.bitmaps)}` : '') +
+      (n.snapshots?.length ? `|sn:${JSON.stringify(n.snapshots)}` : '') +
+      (n.writeThreshold ? `|wt:${n.writeThreshold}` : '');
     nodeText.set(n, text);
   }
   return text;
@@ -57,7 +60,8 @@ export function backendFragment(b: Backend): string {
 }
 
 /** An export's fragment (not cached: exports are few and cheap to write out). */
-export const exportFragment = (x: BlockExport): string => `x:${x.id}|${x.nodeName}|${x.name}|${+x.writable}`;
+export const exportFragment = (x: BlockExport): string =>
+  `x:${x.id}|${x.nodeName}|${x.name}|${+x.writable}${x.bitmaps?.length ? `|bm:${JSON.stringify(x.bitmaps)}` : ''}`;
 
 /** A node's options as JSON, once per options object (a node's copies share it). */
 const optionsTexts = new WeakMap<object, string>();
