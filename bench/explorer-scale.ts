@@ -27,7 +27,7 @@ export interface Run {
   readonly statesUnreduced?: number;
 }
 
-const SUMMARY = /^(\d+) states, (\d+) transitions, depth reached (\d+)(?: of \d+)? \((.*?)\), ([\d.]+) s, (\d+) states\/s, \d+ threads?, store ([\d.]+) MiB, peak RSS (\d+) MiB(?:, (\d+) states before reductions)?$/m;
+const SUMMARY = /^(\d+) states, (\d+) transitions, depth reached (\d+)(?: of \d+)? \((.*?)\), ([\d.]+) s, (\d+) states\/s, \d+ threads?, store ([\d.]+) MiB, peak RSS (\d+) MiB(?:, (\d+) states before symmetry reduction \(group of \d+\))?$/m;
 
 export function check(universe: string, model: string, workers: number, extra: readonly string[] = []): Run {
   const out = execFileSync(process.execPath, ['dist/src/cli/main.js', 'check', '--universe', universe, '--model', model, '--workers', String(workers), '--out', '/dev/null', ...extra], {

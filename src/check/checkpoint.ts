@@ -20,7 +20,10 @@ interface Header {
   /** The universe's text, hashed: a checkpoint resumes only the universe it was made of. */
   readonly universeHash: string;
   readonly model: Model;
+  /** States were told apart up to symmetry (their fingerprints are their orbits'). */
+  readonly symmetry: boolean;
   readonly depth: number;
+  readonly represented: number;
   readonly transitions: number;
   readonly elapsedMs: number;
   readonly states: number;
@@ -30,12 +33,14 @@ interface Header {
 
 const universeHash = (universe: Universe): string => fingerprintBigInt(hash64(JSON.stringify(universe))).toString(16);
 
-export function writeCheckpoint(file: string, universe: Universe, model: Model, level: LevelEnd): void {
+export function writeCheckpoint(file: string, universe: Universe, model: Model, symmetry: boolean, level: LevelEnd): void {
   const header: Header = {
     universe: universe.name,
     universeHash: universeHash(universe),
     model,
+    symmetry,
     depth: level.depth,
+    represented: level.represented,
     transitions: level.transitions,
     elapsedMs: level.elapsedMs,
     states: level.store.size,
@@ -54,7 +59,7 @@ export function writeCheckpoint(file: string, universe: Universe, model: Model, 
   renameSync(temporary, file);
 }
 
-export function readCheckpoint(file: string, universe: Universe, model: Model): Resume {
+export function readCheckpoint(file: string, universe: Universe, model: Model, symmetry: boolean): Resume {
   let data: Buffer;
   try {
     data = readFileSync(file);
@@ -71,9 +76,10 @@ export function readCheckpoint(file: string, universe: Universe, model: Model): 
   }
   if (header.universeHash !== universeHash(universe)) throw new ScenarioError(`${file}: made of another universe (${header.universe}) than ${universe.name}, or of another version of it`);
   if (header.model !== model) throw new ScenarioError(`${file}: made with model ${header.model}, not ${model}`);
+  if (header.symmetry !== symmetry) throw new ScenarioError(`${file}: made ${header.symmetry ? 'with' : 'without'} symmetry reduction; resume it ${header.symmetry ? 'with' : 'without'} it`);
   const body = data.subarray(end + 1);
   if (body.length !== header.states * 8) throw new ScenarioError(`${file}: the checkpoint is cut short (${body.length} of ${header.states * 8} bytes of fingerprints)`);
   const store = FingerprintStore.create(FingerprintStore.slotsFor(header.states * 2));
   for (let at = 0; at < body.length; at += 8) store.add({ hi: body.readUInt32LE(at), lo: body.readUInt32LE(at + 4) });
-  return { depth: header.depth, store, transitions: header.transitions, elapsedMs: header.elapsedMs, pending: { frontier: header.frontier, next: header.next } };
+  return { depth: header.depth, store, transitions: header.transitions, represented: header.represented, elapsedMs: header.elapsedMs, pending: { frontier: header.frontier, next: header.next } };
 }

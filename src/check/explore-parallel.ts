@@ -13,6 +13,7 @@ import { FingerprintStore } from './fingerprint-store.js';
 import { LevelSearch } from './level-search.js';
 import { ExplorerThread } from './explorer-thread.js';
 import { rebalance } from './rebalance.js';
+import { reductionsFor, type Reductions } from './reductions.js';
 import type { ExploreOptions, ExploreResult, Found, LevelEnd, Stop } from './explore.js';
 import type { World } from './world.js';
 
@@ -34,7 +35,8 @@ export async function exploreParallel(world: World, workers: number, options: Pa
   let store = options.resume?.store ?? FingerprintStore.create(FingerprintStore.slotsFor(4096), true);
   if (!store.shared) store = store.copy(true);
   // the first levels, here
-  const alone = new LevelSearch(world, store, { growable: true, ...(options.allowQuirks ? { allowQuirks: true } : {}) });
+  const reductions = reductionsFor(world, options.symmetry === true);
+  const alone = new LevelSearch(world, store, { growable: true, ...(options.allowQuirks ? { allowQuirks: true } : {}) }, reductions.fingerprint);
   let depth = options.resume?.depth ?? 0;
   let transitions = options.resume?.transitions ?? 0;
   const finish = (depthReached: number, exhausted: boolean, extra: { found?: Found; stopped?: Stop } = {}): ExploreResult => ({
@@ -44,6 +46,7 @@ export async function exploreParallel(world: World, workers: number, options: Pa
     exhausted,
     elapsedMs: Date.now() - started,
     storeBytes: store.slots * 9,
+    ...symmetryFigures(reductions, (options.resume?.represented ?? 0) + alone.represented),
     ...extra,
   });
   if (options.resume) {
@@ -60,14 +63,20 @@ export async function exploreParallel(world: World, workers: number, options: Pa
     depth++;
   }
   if (depth >= maxDepth || alone.frontier.length === alone.cursor) return finish(depth, alone.frontier.length === alone.cursor);
-  return new Coordinator(world, workers, options, { store, depth, transitions: transitions + alone.transitions, started, deadline }).run(alone.pendingPaths());
+  const start = { store, depth, transitions: transitions + alone.transitions, represented: (options.resume?.represented ?? 0) + alone.represented, started, deadline, reductions };
+  return new Coordinator(world, workers, options, start).run(alone.pendingPaths());
 }
+
+const symmetryFigures = (reductions: Reductions, represented: number): Pick<ExploreResult, 'symmetry'> =>
+  reductions.fingerprint ? { symmetry: { group: reductions.symmetry, statesUnreduced: represented } } : {};
 
 interface Start {
   readonly store: FingerprintStore;
   readonly depth: number;
   readonly transitions: number;
+  readonly represented: number;
   readonly started: number;
+  readonly reductions: Reductions;
   readonly deadline: number | undefined;
 }
 
@@ -93,6 +102,7 @@ class Coordinator {
       model: world.options.model,
       store: this.store.buffers,
       halt: this.halt,
+      symmetry: start.reductions.fingerprint !== undefined,
       ...(options.allowQuirks ? { allowQuirks: true } : {}),
       ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
       ...(start.deadline !== undefined ? { deadline: start.deadline } : {}),
@@ -166,6 +176,10 @@ class Coordinator {
     this.options.onProgress?.({ states: this.store.size, transitions: this.transitions(), depth: this.depth + 1, queue, elapsedMs: Date.now() - this.start.started });
   }
 
+  private represented(): number {
+    return this.start.represented + this.threads.reduce((n, t) => n + t.represented, 0);
+  }
+
   private transitions(): number {
     return this.baseTransitions + this.threads.reduce((n, t) => n + t.transitions, 0);
   }
@@ -182,6 +196,7 @@ class Coordinator {
       depth: this.depth,
       store: this.store,
       transitions: this.transitions(),
+      represented: this.represented(),
       elapsedMs: Date.now() - this.start.started,
       pending: {
         frontier: all.flatMap((p, i) => (ahead(i) ? [] : p.frontier)),
@@ -199,6 +214,7 @@ class Coordinator {
       exhausted,
       elapsedMs: Date.now() - this.start.started,
       storeBytes: this.store.slots * 9,
+      ...symmetryFigures(this.start.reductions, this.represented()),
       ...extra,
     };
   }

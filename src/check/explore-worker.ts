@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { FingerprintStore } from './fingerprint-store.js';
 import { LevelSearch } from './level-search.js';
+import { reductionsFor } from './reductions.js';
 import { World } from './world.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
@@ -28,7 +29,7 @@ function serve(init: WorkerInit): void {
       if (Atomics.load(halt, 0)) return 'halt';
       return init.deadline !== undefined && now >= init.deadline ? 'time' : undefined;
     },
-  });
+  }, reductionsFor(world, init.symmetry).fingerprint);
   const reply = (message: FromWorker): void => port.postMessage(message);
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
@@ -37,7 +38,7 @@ function serve(init: WorkerInit): void {
         return reply({ type: 'done' });
       case 'level': {
         const outcome = search.expandLevel();
-        return reply({ type: 'level', ...outcome, frontier: search.frontier.length - search.cursor, transitions: search.transitions });
+        return reply({ type: 'level', ...outcome, frontier: search.frontier.length - search.cursor, transitions: search.transitions, represented: search.represented });
       }
       case 'give':
         return reply({ type: 'paths', paths: search.giveAway(message.count) });

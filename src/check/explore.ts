@@ -8,6 +8,7 @@
  */
 import { FingerprintStore } from './fingerprint-store.js';
 import { LevelSearch, type Found, type Stop } from './level-search.js';
+import { reductionsFor } from './reductions.js';
 import type { World } from './world.js';
 
 export type { Found, Stop } from './level-search.js';
@@ -41,6 +42,8 @@ export interface ExploreOptions {
   readonly checkpointEveryMs?: number;
   /** Carry on from a checkpoint. */
   readonly resume?: Resume;
+  /** Count states up to the universe's symmetry group, when it has one (symmetry.ts). */
+  readonly symmetry?: boolean;
 }
 
 /** Where a search stands between levels (or where a bound stopped it). */
@@ -49,6 +52,8 @@ export interface LevelEnd {
   readonly depth: number;
   readonly store: FingerprintStore;
   readonly transitions: number;
+  /** The states found so far stand for this many (more than found with symmetry reduction). */
+  readonly represented: number;
   readonly elapsedMs: number;
   /** Paths of the states of level depth+1 not yet expanded, and of states already found on the level after. */
   readonly pending: { readonly frontier: readonly (readonly number[])[]; readonly next: readonly (readonly number[])[] };
@@ -70,6 +75,8 @@ export interface ExploreResult {
   readonly stopped?: Stop;
   /** Bytes of the fingerprint store. */
   readonly storeBytes: number;
+  /** With symmetry reduction: the size of the group, and the states the orbits visited hold (the count without it). */
+  readonly symmetry?: { readonly group: number; readonly statesUnreduced: number };
 }
 
 export function explore(world: World, options: ExploreOptions = {}): ExploreResult {
@@ -79,6 +86,7 @@ export function explore(world: World, options: ExploreOptions = {}): ExploreResu
   const store = options.resume?.store ?? FingerprintStore.create(FingerprintStore.slotsFor(4096));
   const tick = progressReporter(options, () => search, now, started);
   const deadline = started + (options.timeMs ?? Infinity);
+  const reductions = reductionsFor(world, options.symmetry === true);
   const search: LevelSearch = new LevelSearch(world, store, {
     growable: true,
     ...(options.allowQuirks ? { allowQuirks: true } : {}),
@@ -87,7 +95,7 @@ export function explore(world: World, options: ExploreOptions = {}): ExploreResu
       tick?.(depth);
       return now() >= deadline ? 'time' : undefined;
     },
-  });
+  }, reductions.fingerprint);
   let depth = options.resume?.depth ?? 0;
   let depthReached = depth;
   const result = (outcome: { found?: Found; stopped?: Stop }, exhausted: boolean): ExploreResult => ({
@@ -97,13 +105,14 @@ export function explore(world: World, options: ExploreOptions = {}): ExploreResu
     exhausted,
     elapsedMs: now() - started,
     storeBytes: search.store.slots * 9,
+    ...(reductions.fingerprint ? { symmetry: { group: reductions.symmetry, statesUnreduced: (options.resume?.represented ?? 0) + search.represented } } : {}),
     ...outcome,
   });
   let lastCheckpoint = now();
   const checkpoint = (stopping: boolean): void => {
     if (!options.onLevel || (!stopping && now() - lastCheckpoint < (options.checkpointEveryMs ?? 0))) return;
     lastCheckpoint = now();
-    options.onLevel({ depth, store: search.store, transitions: search.transitions, elapsedMs: now() - started, pending: search.pendingPaths() });
+    options.onLevel({ depth, store: search.store, transitions: search.transitions, represented: (options.resume?.represented ?? 0) + search.represented, elapsedMs: now() - started, pending: search.pendingPaths() });
   };
   if (options.resume) {
     search.transitions = options.resume.transitions;

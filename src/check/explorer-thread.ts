@@ -21,6 +21,8 @@ export class ExplorerThread {
   /** Its transitions and queue, as it last told. */
   transitions = 0;
   queue = 0;
+  /** The states its new states stand for (their orbits, with symmetry reduction). */
+  represented = 0;
   /** True when its last level ran to its end (its frontier is then the next level). */
   levelDone = false;
   private readonly worker: Worker;
@@ -62,6 +64,7 @@ export class ExplorerThread {
     const reply = await this.request<LevelReply>({ type: 'level' });
     this.waiting = reply.frontier;
     this.transitions = reply.transitions;
+    this.represented = reply.represented;
     this.levelDone = reply.stopped === undefined && reply.found === undefined;
     return reply;
   }

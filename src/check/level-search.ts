@@ -35,6 +35,9 @@ export interface SearchOptions {
   readonly onTick?: () => Stop | undefined;
 }
 
+/** A state's fingerprint (given the state it was reached from), and the orbit it stands for when keyed up to symmetry. */
+export type StateFingerprint = (state: WorldState, from?: WorldState) => Fingerprint & { readonly orbit?: number };
+
 export interface LevelOutcome {
   readonly found?: Found;
   /** A bound stopped it, or it paused for a bigger store; expandLevel() carries on where it stopped. */
@@ -66,6 +69,8 @@ export class LevelSearch {
   next: WorldState[] = [];
   nextIds: number[] = [];
   transitions = 0;
+  /** The states the new states stand for: themselves, or with symmetry reduction their whole orbits. */
+  represented = 0;
   private readonly parent = new Column();
   private readonly via = new Column();
   private readonly roots = new Map<number, readonly number[]>();
@@ -74,7 +79,7 @@ export class LevelSearch {
     readonly world: World,
     public store: FingerprintStore,
     private readonly options: SearchOptions = {},
-    private readonly fingerprint: (state: WorldState, from?: WorldState) => Fingerprint = (s, from) => stateFingerprint(s.graph, s.storage.key, from?.graph),
+    private readonly fingerprint: StateFingerprint = (s, from) => stateFingerprint(s.graph, s.storage.key, from?.graph),
   ) {}
 
   /** States found (or taken over) by this thread. */
@@ -85,7 +90,9 @@ export class LevelSearch {
   /** Puts the first state in the store and the frontier; the violations it has already, if any. */
   seedInitial(): Found | undefined {
     const first = this.world.initial;
-    this.store.add(this.fingerprint(first));
+    const print = this.fingerprint(first);
+    this.store.add(print);
+    this.represented += print.orbit ?? 1;
     const id = this.newRoot([]);
     this.frontier.push(first);
     this.frontierIds.push(id);
@@ -154,7 +161,9 @@ export class LevelSearch {
         const refused = this.real(checkRefusedCommand(state.graph, to.graph, stepped.reply, commandLabel(world.commands[c]!)));
         if (refused.length) return { found: { violations: refused, path: [...this.pathTo(id), c] } };
       }
-      if (!this.store.add(this.fingerprint(to, state))) continue;
+      const print = this.fingerprint(to, state);
+      if (!this.store.add(print)) continue;
+      this.represented += print.orbit ?? 1;
       const toId = this.parent.length;
       this.parent.push(id);
       this.via.push(c);

@@ -11,6 +11,8 @@ export interface WorkerInit {
   /** [0] set: stop at once (another thread found a violation). */
   readonly halt: SharedArrayBuffer;
   readonly allowQuirks?: boolean;
+  /** Tell states apart up to the universe's symmetry group. */
+  readonly symmetry: boolean;
   readonly maxStates?: number;
   /** Date.now() at which to stop. */
   readonly deadline?: number;
@@ -35,6 +37,7 @@ export type FromWorker =
       /** States now waiting in its frontier. */
       readonly frontier: number;
       readonly transitions: number;
+      readonly represented: number;
     }
   | { readonly type: 'paths'; readonly paths: number[][] }
   | { readonly type: 'pending'; readonly frontier: number[][]; readonly next: number[][] }

@@ -41,6 +41,8 @@ export interface CheckCommandOptions {
   /** Seconds between checkpoints. */
   readonly checkpointEvery?: number;
   readonly resume?: string;
+  /** Tell states apart up to the universe's symmetry (commander's --no-symmetry sets it false). */
+  readonly symmetry?: boolean;
 }
 
 function summary(result: ExploreResult, options: CheckCommandOptions, workers: number): string {
@@ -56,7 +58,8 @@ function summary(result: ExploreResult, options: CheckCommandOptions, workers: n
           ? `stopped at --time ${options.time}`
           : `bounded at ${options.depth}`;
   const of = options.depth === undefined ? '' : ` of ${options.depth}`;
-  const memory = `store ${(result.storeBytes / 2 ** 20).toFixed(1)} MiB, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
+  const reduced = result.symmetry ? `, ${result.symmetry.statesUnreduced} states before symmetry reduction (group of ${result.symmetry.group})` : '';
+  const memory = `store ${(result.storeBytes / 2 ** 20).toFixed(1)} MiB, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB${reduced}`;
   return `${result.states} states, ${result.transitions} transitions, depth reached ${result.depthReached}${of} (${bound}), ${seconds.toFixed(2)} s, ${rate} states/s, ${workers} thread${workers === 1 ? '' : 's'}, ${memory}`;
 }
 
@@ -97,15 +100,17 @@ export async function checkCommand(options: CheckCommandOptions, write: (text: s
 
 function explorerOptions(options: CheckCommandOptions, universe: Universe, model: Model, onProgress: ExploreOptions['onProgress']): ExploreOptions {
   const { checkpoint } = options;
+  const symmetry = options.symmetry !== false;
   return {
+    symmetry,
     ...(options.depth !== undefined ? { depth: options.depth } : {}),
     ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
     ...(options.time !== undefined ? { timeMs: options.time * 1000 } : {}),
     ...(options.allowQuirks ? { allowQuirks: true } : {}),
     ...(onProgress ? { onProgress } : {}),
-    ...(options.resume ? { resume: readCheckpoint(options.resume, universe, model) } : {}),
+    ...(options.resume ? { resume: readCheckpoint(options.resume, universe, model, symmetry) } : {}),
     ...(checkpoint
-      ? { onLevel: (level) => writeCheckpoint(checkpoint, universe, model, level), checkpointEveryMs: (options.checkpointEvery ?? 60) * 1000 }
+      ? { onLevel: (level) => writeCheckpoint(checkpoint, universe, model, symmetry, level), checkpointEveryMs: (options.checkpointEvery ?? 60) * 1000 }
       : {}),
   };
 }

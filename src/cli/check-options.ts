@@ -27,6 +27,7 @@ export function checkOptions(command: Command): Command {
     .option('--checkpoint <file>', 'write where the search stands to this file, every --checkpoint-every seconds and when a bound stops it')
     .addOption(new Option('--checkpoint-every <seconds>', 'seconds between checkpoints').argParser(seconds).default(60))
     .option('--resume <file>', 'carry on from a checkpoint of the same universe and model')
+    .option('--no-symmetry', "count states that differ only by interchangeable names apart (symmetry reduction is on by default where the universe has any)")
     .option('--out <file>', "where a counterexample scenario is written ('-' for stdout; default <universe>.counterexample.yaml)")
     .option('--allow-quirks', "go on past QEMU 7.2's own documented breaks of an invariant (the failed stream's leaked backend)")
     .option('--print-universe', 'print the universe (e.g. the default one, to start your own from) and stop');

@@ -15,7 +15,9 @@ import { loadUniverse } from '../../src/check/universe.js';
 import { hash64 } from '../../src/check/state-hash.js';
 import { World } from '../../src/check/world.js';
 import { cli } from '../support/cli.js';
-import { CHAIN3 } from './support/universes.js';
+import { reducedBfs } from '../../src/check/reduced-bfs.js';
+import { symmetryOf } from '../../src/check/symmetry.js';
+import { CHAIN3, THREE_NODES, TWO_CHAINS, TWO_NODES_ADD_DEL } from './support/universes.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'permgraph-scale-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -64,14 +66,14 @@ describe('checkpoints', () => {
     const world = new World(CHAIN3, { model: 'qemu-7.2' });
     const whole = explore(world, {});
     const file = join(scratch, 'chain3.checkpoint');
-    const first = explore(world, { maxStates: 150, onLevel: (level: LevelEnd) => writeCheckpoint(file, CHAIN3, 'qemu-7.2', level) });
+    const first = explore(world, { maxStates: 150, onLevel: (level: LevelEnd) => writeCheckpoint(file, CHAIN3, 'qemu-7.2', false, level) });
     expect(first.stopped).toBe('max-states');
-    let resumed = readCheckpoint(file, CHAIN3, 'qemu-7.2');
+    let resumed = readCheckpoint(file, CHAIN3, 'qemu-7.2', false);
     expect(resumed.store.size).toBe(first.states);
     // again, stopped at a level's end this time
-    const second = explore(world, { resume: resumed, depth: resumed.depth + 2, checkpointEveryMs: 0, onLevel: (level: LevelEnd) => writeCheckpoint(file, CHAIN3, 'qemu-7.2', level) });
+    const second = explore(world, { resume: resumed, depth: resumed.depth + 2, checkpointEveryMs: 0, onLevel: (level: LevelEnd) => writeCheckpoint(file, CHAIN3, 'qemu-7.2', false, level) });
     expect(second.exhausted).toBe(false);
-    resumed = readCheckpoint(file, CHAIN3, 'qemu-7.2');
+    resumed = readCheckpoint(file, CHAIN3, 'qemu-7.2', false);
     const last = explore(world, { resume: resumed });
     expect(last).toMatchObject({ exhausted: true, states: whole.states, transitions: whole.transitions });
     expect(last.found).toBeUndefined();
@@ -79,12 +81,13 @@ describe('checkpoints', () => {
 
   it('refuses a checkpoint of another universe or model, or a damaged one, in one line', () => {
     const file = join(scratch, 'default.checkpoint');
-    explore(new World(DEFAULT_UNIVERSE, { model: 'dynamic' }), { maxStates: 20, onLevel: (level: LevelEnd) => writeCheckpoint(file, DEFAULT_UNIVERSE, 'dynamic', level) });
-    expect(() => readCheckpoint(file, CHAIN3, 'dynamic')).toThrow(/made of another universe \(libvirt-chain\) than chain3/);
-    expect(() => readCheckpoint(file, DEFAULT_UNIVERSE, 'qemu-7.2')).toThrow(/made with model dynamic, not qemu-7\.2/);
+    explore(new World(DEFAULT_UNIVERSE, { model: 'dynamic' }), { maxStates: 20, onLevel: (level: LevelEnd) => writeCheckpoint(file, DEFAULT_UNIVERSE, 'dynamic', false, level) });
+    expect(() => readCheckpoint(file, CHAIN3, 'dynamic', false)).toThrow(/made of another universe \(libvirt-chain\) than chain3/);
+    expect(() => readCheckpoint(file, DEFAULT_UNIVERSE, 'qemu-7.2', false)).toThrow(/made with model dynamic, not qemu-7\.2/);
+    expect(() => readCheckpoint(file, DEFAULT_UNIVERSE, 'dynamic', true)).toThrow(/made without symmetry reduction; resume it without it/);
     const junk = join(scratch, 'junk');
     writeFileSync(junk, 'hello\n');
-    expect(() => readCheckpoint(junk, DEFAULT_UNIVERSE, 'dynamic')).toThrow(/not a permgraph checkpoint/);
+    expect(() => readCheckpoint(junk, DEFAULT_UNIVERSE, 'dynamic', false)).toThrow(/not a permgraph checkpoint/);
   });
 
   it('permgraph check --time … --checkpoint, then --resume, covers the universe', async () => {
@@ -115,4 +118,30 @@ describe('explorer threads', () => {
     expect(two.found?.path.length).toBe(one.found?.path.length);
     expect(two.found?.violations.map((v) => v.invariant)).toEqual(one.found?.violations.map((v) => v.invariant));
   }, 120_000);
+});
+
+describe('symmetry reduction in permgraph check', () => {
+  for (const universe of [THREE_NODES, TWO_CHAINS, TWO_NODES_ADD_DEL]) {
+    it(`visits one state of each orbit and counts every state of ${universe.name} (qemu-7.2)`, () => {
+      const world = new World(universe, { model: 'qemu-7.2' });
+      const plain = explore(world, {});
+      const reduced = explore(world, { symmetry: true });
+      const reference = reducedBfs(world, { symmetry: symmetryOf(universe, world)! });
+      expect(plain.exhausted && reduced.exhausted).toBe(true);
+      expect(reduced.states).toBe(reference.states.size);
+      expect(reduced.states).toBeLessThan(plain.states);
+      expect(reduced.symmetry?.statesUnreduced).toBe(plain.states);
+    });
+  }
+
+  it('with explorer threads too', async () => {
+    const world = new World(THREE_NODES, { model: 'dynamic' });
+    const one = explore(world, { symmetry: true });
+    const two = await exploreParallel(world, 2, { symmetry: true, handoff: 4 });
+    expect(two).toMatchObject({ states: one.states, transitions: one.transitions, symmetry: one.symmetry });
+  }, 120_000);
+
+  it('is off where the universe has no symmetry', () => {
+    expect(explore(new World(DEFAULT_UNIVERSE, { model: 'dynamic' }), { symmetry: true, depth: 2 }).symmetry).toBeUndefined();
+  });
 });

@@ -24,7 +24,7 @@ const NBD_CHAIN = loadUniverse(fileURLToPath(new URL('../../examples/universes/n
  * generated nodes made in the other order can leave it with the same lines in another order.)
  */
 const text = (s: WorldState): string => canonicalText(s);
-const key = (s: WorldState): number => stateKey(s.graph, s.storage.key);
+const key = (s: WorldState): bigint => stateKey(s.graph, s.storage.key);
 const refusal = (from: WorldState, stepped: Stepped): string =>
   stepped.reply && 'error' in stepped.reply ? `${stepped.reply.error.desc}|${graphDifference(from.graph, stepped.state.graph) === null}` : 'ok';
 

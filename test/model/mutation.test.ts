@@ -19,7 +19,7 @@ import { runScenario } from '../../src/scenario/run.js';
 import { virtualStorageFor } from '../../src/scenario/virtual-setup.js';
 import { NEVER_DROPS_BACK, QCOW2_SHARES_WRITE } from './support/mutants.js';
 import { checkSequences } from './support/sequences.js';
-import { CHAIN2 } from './support/universes.js';
+import { CHAIN2, THREE_NODES } from './support/universes.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'permgraph-mutants-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -50,6 +50,17 @@ describe('planted bugs are caught', () => {
       it(`${name}: the property tests catch it (${model})`, () => {
         const outcome = checkSequences(CHAIN2, options, { numRuns: 300, maxCommands: 8, seed: 7, outDir: scratch });
         expect(outcome.failure?.violations.map((v) => v.invariant)).toContain(caughtBy[model]);
+      });
+
+      it(`${name}: the explorer catches it under symmetry reduction too (${model})`, () => {
+        const world = new World(THREE_NODES, options);
+        const plain = explore(world, {});
+        const reduced = explore(world, { symmetry: true });
+        const caught = (found: typeof plain.found): string[] => found?.violations.map((v) => v.invariant) ?? [];
+        expect(caught(reduced.found)).toEqual(caught(plain.found));
+        expect(reduced.found?.path.length).toBe(plain.found?.path.length);
+        if (caught(plain.found).length === 0) expect(caught(explore(new World(DEFAULT_UNIVERSE, options), { symmetry: true, depth: 6 }).found)).toContain(caughtBy[model]);
+        else expect(caught(plain.found)).toContain(caughtBy[model]);
       });
 
       it(`${name}: the explorer catches it, and its counterexample replays (${model})`, () => {
