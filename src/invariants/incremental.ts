@@ -9,7 +9,8 @@ import { getEdge, getNode } from '../graph/graph.js';
 import { diffShards } from '../graph/shard-walk.js';
 import type { Backend, BlockExport, BlockNode, Edge, EdgeId, Graph, Job, NodeName, ParentRef } from '../graph/types.js';
 import { checkSnapshot, SNAPSHOT_INVARIANTS } from './index.js';
-import { fdFollowsWriters, dynamicReadWriteIffWriter } from './read-only.js';
+import { parentsShare, noWriteOnReadOnly } from './perms.js';
+import { dynamicReadWriteIffWriter, fdFollowsWriters, machineAtRest, nbdWriteOnlyWhereLet } from './read-only.js';
 import { acyclic, namesUnique } from './structure.js';
 import type { InvariantContext, Scope, SnapshotInvariant, Violation } from './types.js';
 import { remember, verdictsOf } from './verdicts.js';
@@ -67,6 +68,20 @@ function scopeOf(after: Graph, changed: Changed): Scope {
   };
 }
 
+/**
+ * The scope for one invariant: the nodes the node-local ones read are fewer (a node and its parent
+ * edges, or the node alone), so they look at fewer nodes than scopeOf() gives.
+ */
+function scopeFor(invariant: SnapshotInvariant, scope: Scope, changed: Changed): Scope {
+  const { nodes, edges } = changed;
+  if (NODE_ALONE.has(invariant)) return { ...scope, node: (n) => nodes.has(n.name) };
+  if (NODE_AND_PARENTS.has(invariant)) return { ...scope, node: (n) => nodes.has(n.name) || n.parents.some((id) => edges.has(id)) };
+  return scope;
+}
+
+const NODE_ALONE: ReadonlySet<SnapshotInvariant> = new Set([nbdWriteOnlyWhereLet, machineAtRest]);
+const NODE_AND_PARENTS: ReadonlySet<SnapshotInvariant> = new Set([parentsShare, noWriteOnReadOnly, fdFollowsWriters, dynamicReadWriteIffWriter]);
+
 /** The invariants that also read the storage (a descriptor left O_RDWR because O_RDONLY was refused). */
 const READS_STORAGE: ReadonlySet<SnapshotInvariant> = new Set([fdFollowsWriters, dynamicReadWriteIffWriter]);
 
@@ -80,7 +95,8 @@ const namesUnchanged = (before: Graph, after: Graph): boolean =>
  * found on `before` (kept by checkSnapshot() and checkChanged()); without that it is
  * checkSnapshot(after). An invariant that found something on `before` is checked whole again, and
  * so is one that reads the storage when the storage is another one; each other invariant is
- * checked on the changed entries and those that read them (scopeOf()), which is enough because of
+ * checked on the changed entries and those that read them (scopeOf(), narrowed for the node-local
+ * ones by scopeFor()), which is enough because of
  * what each reads:
  * - names-unique compares all names with each other: not local, checked whole unless the nodes,
  *   backends, exports and export names are all the same objects (then it finds what it found).
@@ -101,7 +117,8 @@ export function checkChanged(before: Graph, after: Graph, context: InvariantCont
   const known = verdictsOf(before);
   if (!known) return checkSnapshot(after, context);
   const sameStorage = known.storage === context.storage;
-  const scope = before === after ? undefined : scopeOf(after, changesBetween(before, after));
+  const changed = before === after ? undefined : changesBetween(before, after);
+  const scope = changed && scopeOf(after, changed);
   const out: Violation[] = [];
   const found: (readonly Violation[])[] = [];
   SNAPSHOT_INVARIANTS.every((invariant, i) => {
@@ -111,7 +128,7 @@ export function checkChanged(before: Graph, after: Graph, context: InvariantCont
     else if (!scope) broken = was;
     else if (invariant === namesUnique) broken = namesUnchanged(before, after) ? was : invariant.check(after, context);
     else {
-      broken = invariant.check(after, context, scope);
+      broken = invariant.check(after, context, scopeFor(invariant, scope, changed!));
       if (invariant === acyclic && broken.length > 0) broken = invariant.check(after, context);
     }
     found.push(broken);

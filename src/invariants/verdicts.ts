@@ -17,6 +17,9 @@ const verdicts = new WeakMap<Graph, Verdicts>();
 
 export const verdictsOf = (graph: Graph): Verdicts | undefined => verdicts.get(graph);
 
+/** What an invariant that found nothing found: one array for all (the explorer keeps many snapshots). */
+const NONE: readonly Violation[] = Object.freeze([]);
+
 export function remember(graph: Graph, storage: Storage | undefined, found: readonly (readonly Violation[])[]): void {
-  verdicts.set(graph, { storage, found });
+  verdicts.set(graph, { storage, found: found.map((broken) => (broken.length ? broken : NONE)) });
 }

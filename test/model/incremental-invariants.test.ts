@@ -5,11 +5,15 @@
  */
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { produce, type Draft } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { MODELS } from '../../machines/node.types.js';
 import { loadUniverse, type Universe } from '../../src/check/universe.js';
 import { World, type WorldOptions } from '../../src/check/world.js';
-import type { Graph } from '../../src/graph/types.js';
+import { getShard } from '../../src/graph/shards.js';
+import type { BlockNode, Edge, Graph } from '../../src/graph/types.js';
+import { viewOf } from '../../src/invariants/view.js';
+import { PERM_ALL } from '../../src/perms/perm.js';
 import { checkChanged } from '../../src/invariants/incremental.js';
 import { checkSnapshot, SNAPSHOT_INVARIANTS, type InvariantContext, type Violation } from '../../src/invariants/index.js';
 import { NEVER_DROPS_BACK, QCOW2_SHARES_WRITE } from './support/mutants.js';
@@ -69,6 +73,50 @@ describe('checkChanged() finds what checkSnapshot() finds', () => {
       });
     }
   }
+
+  it('finds what one changed edge or node breaks, where nothing else changed', () => {
+    // one entry changed by hand (the rest shared): a parent edge's perms, a node's flags or its height
+    const tamper = (g: Graph, pick: number, perm: number, shared: number, kind: number): Graph => {
+      const { edges, nodes } = viewOf(g);
+      if (kind === 2) {
+        // a node standing as high as its parents: acyclic reads it from the parent
+        const node = nodes[pick % nodes.length]!;
+        return produce(g, (d) => void ((getShard(d.nodes as Graph['nodes'], node.name) as Draft<BlockNode>).height += 100));
+      }
+      if (kind === 1) {
+        const node = nodes[pick % nodes.length]!;
+        return produce(g, (d) => {
+          const n = getShard(d.nodes as Graph['nodes'], node.name) as Draft<BlockNode>;
+          n.readOnly = !n.readOnly;
+          if (n.file) n.file.mode = n.file.mode === 'O_RDWR' ? 'O_RDONLY' : 'O_RDWR';
+        });
+      }
+      const edge = edges[pick % edges.length]!;
+      return produce(g, (d) => {
+        const e = getShard(d.edges as Graph['edges'], String(edge.id)) as Draft<Edge>;
+        e.perm = perm;
+        e.shared = shared;
+      });
+    };
+    for (const model of MODELS) {
+      const world = new World(FOUR_LAYERS, { model });
+      let broken = 0;
+      fc.assert(
+        fc.property(fc.array(fc.nat(world.commands.length - 1), { maxLength: 8 }), fc.nat(), fc.nat(PERM_ALL), fc.nat(PERM_ALL), fc.nat(2), (commands, pick, perm, shared, kind) => {
+          let state = world.initial;
+          for (const index of commands) state = world.step(state, index).state;
+          const context = { storage: state.storage.storage };
+          checkSnapshot(state.graph, context);
+          const after = tamper(state.graph, pick, perm, shared, kind);
+          const whole = wholeCheck(after, context);
+          if (whole.length > 0) broken++;
+          expect(checkChanged(state.graph, after, context)).toEqual(whole);
+        }),
+        { numRuns: 150, seed: 5 },
+      );
+      expect(broken).toBeGreaterThan(0);
+    }
+  });
 
   it('without what the invariants found on the snapshot before, checks the whole snapshot', () => {
     const world = new World(CHAIN2, { model: 'qemu-7.2' });
