@@ -7,7 +7,7 @@
 import type { CommandArgs } from './command.js';
 import { commandNamed } from './registry.js';
 import type { Graph } from '../graph/types.js';
-import { visit } from '../qapi/visit.js';
+import { visitOnce } from '../qapi/visit-once.js';
 import { struct } from '../qapi/schema.js';
 import { fail, QmpError } from '../messages/errors.js';
 import type { GraphEvent } from '../core/events.js';
@@ -27,6 +27,8 @@ export interface Dispatched {
 }
 
 const NO_ARGS = struct();
+/** The arguments of a command given none: one object, so their check is remembered too. */
+const NO_ARGUMENTS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 export function dispatch(graph: Graph, env: TxEnv, command: QmpCommand): Dispatched {
   try {
@@ -37,11 +39,11 @@ export function dispatch(graph: Graph, env: TxEnv, command: QmpCommand): Dispatc
     if (typeof execute !== 'string') fail(execute === undefined ? msg.inputLacksExecute() : msg.memberNotString('execute'));
     if (given !== undefined && given !== null && (typeof given !== 'object' || Array.isArray(given))) fail(msg.argumentsNotObject());
     const handler = commandNamed(execute);
-    const args = given ?? {};
+    const args = given ?? NO_ARGUMENTS;
     const rules = rulesOf(graph.model);
     const release = rules.qapiRelease;
     if (!handler || (handler.since ?? 0) > release || (handler.systemEmulatorOnly === true && !rules.systemEmulator)) throw new QmpError('CommandNotFound', msg.commandNotFound(execute));
-    const checked = visit(args, schemaFor(handler.args ?? NO_ARGS, release)) as CommandArgs;
+    const checked = visitOnce(args, schemaFor(handler.args ?? NO_ARGS, release)) as CommandArgs;
     const result = handler.run(graph, checked, env);
     return { graph: result.graph, events: result.events, reply: { return: result.reply } };
   } catch (error) {

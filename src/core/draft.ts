@@ -89,9 +89,9 @@ class GraphDraft {
   /** The new snapshot (see the module comment). */
   finish(): Graph {
     const base = this.base;
-    if (this.ownNodes) settleCopies(this.ownNodes, base.nodes);
-    if (this.ownEdges) settleCopies(this.ownEdges, base.edges);
-    if (this.ownBackends) settleCopies(this.ownBackends, base.backends);
+    if (this.ownNodes) settleCopies(this.ownNodes, base.nodes, this.own);
+    if (this.ownEdges) settleCopies(this.ownEdges, base.edges, this.own);
+    if (this.ownBackends) settleCopies(this.ownBackends, base.backends, this.own);
     const nodes = this.ownNodes ? finishShards(this.ownNodes) : base.nodes;
     const edges = this.ownEdges ? finishShards(this.ownEdges) : base.edges;
     const backends = this.ownBackends ? finishShards(this.ownBackends) : base.backends;
@@ -195,20 +195,24 @@ export function finishDraft(draft: Draft<Graph>, base: Graph): Graph {
   return own.finish();
 }
 
-/** The transaction's copies of nodes, edges or backends settled against the base's. */
-function settleCopies<T extends object>(shards: Shards<T>, before: Shards<T>): void {
+/**
+ * The transaction's copies of nodes, edges or backends settled against the base's. Its own copies
+ * (`own`: made by it, held by nothing else) take the base's lists in place.
+ */
+function settleCopies<T extends object>(shards: Shards<T>, before: Shards<T>, own: ReadonlySet<object>): void {
   for (const key of touchedKeys(shards)) {
     const now = getShard(shards, key);
     const old = getShard(before, key);
-    if (now && old && now !== old) setShard(shards, key, settle(now, old));
+    if (now && old && now !== old) setShard(shards, key, settle(now, old, own.has(now)));
   }
 }
 
 /**
  * `value` made of the base's objects wherever it equals them: the base's own object when it is
- * the same in every field, else a copy whose unchanged lists and records are the base's.
+ * the same in every field, else `value` (when `inPlace`: the transaction's own) or a copy, whose
+ * unchanged lists and records are the base's.
  */
-function settle<T extends object>(value: T, base: T): T {
+function settle<T extends object>(value: T, base: T, inPlace = false): T {
   // a transaction's copies have every key of what they copied; only new keys are extra
   let same = true;
   let out: T | undefined;
@@ -217,7 +221,7 @@ function settle<T extends object>(value: T, base: T): T {
     const old = base[key];
     if (now === old) continue;
     if (isShallowCopy(now, old)) {
-      (out ??= { ...value })[key] = old;
+      (out ??= inPlace ? value : { ...value })[key] = old;
       continue;
     }
     same = false;
@@ -250,10 +254,16 @@ function settleRecord<T extends object>(record: Record<string, T>, base: Readonl
 
 /** Two arrays, or two plain records, with the same entries (one level deep). */
 export function isShallowCopy(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => v === b[i]);
+  if (Array.isArray(a)) return Array.isArray(b) && sameItems(a, b);
   if (!isRecord(a) || !isRecord(b)) return false;
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
+}
+
+function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

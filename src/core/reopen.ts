@@ -41,6 +41,27 @@ function headerNamesBacking(tx: Tx, node: BlockNode): boolean {
   return file !== undefined && headerBelow(tx, file.child)?.backingFile !== undefined;
 }
 
+/** Options flattened as QEMU holds them, and their keys in QDict order. */
+interface FlatOptions {
+  readonly flat: Readonly<Record<string, unknown>>;
+  readonly keys: readonly string[];
+}
+
+const flattened = new WeakMap<object, FlatOptions>();
+
+/**
+ * flattenQDict() of options (children's references kept), worked out once per options object:
+ * options are never changed once made, and the same ones come back (a node's own, a command's).
+ */
+function flatOptions(options: Readonly<Record<string, unknown>>): FlatOptions {
+  let found = flattened.get(options);
+  if (!found) {
+    const flat = flattenQDict(options, ['file', 'backing']);
+    flattened.set(options, (found = { flat, keys: qdictKeys(flat) }));
+  }
+  return found;
+}
+
 /** bdrv_reopen_prepare() of one entry; nodes a new link leaves without parents go in `orphans`. */
 function prepare(tx: Tx, entry: QueueEntry, orphans: NodeName[]): void {
   const node = tx.mustPeekNode(entry.name);
@@ -76,10 +97,10 @@ function prepare(tx: Tx, entry: QueueEntry, orphans: NodeName[]): void {
     if (Object.hasOwn(options, link)) relink(tx, entry.name, link, options[link], orphans);
   }
   // what is left is compared with the node's options, flattened as QEMU holds them, in QDict order: the first change is reported
-  const given = flattenQDict(options, ['file', 'backing']);
-  const had = flattenQDict(node.options, ['file', 'backing']);
-  for (const key of qdictKeys(given)) {
-    const value = given[key];
+  const given = flatOptions(options);
+  const had = flatOptions(node.options).flat;
+  for (const key of given.keys) {
+    const value = given.flat[key];
     // node-name stays: a generated name is none of the node's options, so naming it is a change
     if (GENERIC.includes(key.split('.')[0]!) && key !== 'driver' && key !== 'force-share' && key !== 'node-name') continue;
     if (key === 'backing' || key === 'file' || mutable.includes(key) || driver.reopenAbsorbs?.includes(key)) continue;

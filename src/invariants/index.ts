@@ -14,6 +14,7 @@ import { dynamicReadWriteIffWriter, fdFollowsWriters, machineAtRest, nbdWriteOnl
 import { acyclic, edgesPointAtLiveNodes, jobsConsistent, namesUnique } from './structure.js';
 import type { InvariantContext, InvariantName, SnapshotInvariant, Violation } from './types.js';
 import { rulesOf } from '../models/rules.js';
+import { remember } from './verdicts.js';
 
 export type { InvariantContext, InvariantName, SnapshotInvariant, Violation } from './types.js';
 
@@ -44,10 +45,15 @@ export const INVARIANT_FACTS: readonly { readonly name: InvariantName; readonly 
 /** Every snapshot invariant on one snapshot; the broken ones, structure first. */
 export function checkSnapshot(graph: Graph, context: InvariantContext = {}): Violation[] {
   const out: Violation[] = [];
+  const found: Violation[][] = [];
   for (const invariant of SNAPSHOT_INVARIANTS) {
-    out.push(...invariant.check(graph, context));
-    if (out.length && invariant === acyclic) return out; // the rest would walk broken links
+    const broken = invariant.check(graph, context);
+    found.push(broken);
+    out.push(...broken);
+    if (out.length && invariant === acyclic) break; // the rest would walk broken links
   }
+  // what each invariant found, for checkChanged() from this snapshot
+  remember(graph, context.storage, found);
   return out;
 }
 

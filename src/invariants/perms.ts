@@ -9,7 +9,7 @@ import { viewOf } from './view.js';
 import type { BlockNode, Edge, Graph } from '../graph/types.js';
 import { PERM_ALL, permNames } from '../perms/perm.js';
 import { WRITE_PERMS } from '../perms/writers.js';
-import { defineInvariant } from './types.js';
+import { defineInvariant, inScope } from './types.js';
 import { rulesOf } from '../models/rules.js';
 
 const edgeLabel = (g: Graph, e: Edge): string => `${describeParent(g, e.parent)} -[${e.name}]-> '${e.child}'`;
@@ -17,8 +17,8 @@ const edgeLabel = (g: Graph, e: Edge): string => `${describeParent(g, e.parent)}
 export const parentsShare = defineInvariant(
   'parents-share',
   'spec §4.3 step 1 and §10 inv. 4: every ordered pair of parents (a, b) has b.perm ⊆ a.shared (block.c: bdrv_parent_perms_conflict(), bdrv_a_allow_b())',
-  (g, report) => {
-    for (const node of viewOf(g).nodes) {
+  (g, report, _context, scope) => {
+    for (const node of inScope(viewOf(g).nodes, scope?.node)) {
       const parents = viewOf(g).parents(node);
       for (const a of parents) {
         if (a.perm & ~PERM_ALL || a.shared & ~PERM_ALL) {
@@ -81,8 +81,8 @@ function staleness(edge: Edge, want: Expected): string | undefined {
 export const childPermsFollowDriver = defineInvariant(
   'child-perms-follow-driver',
   "spec §3.5 and §10 inv. 6-7: a node-parent's edge carries what its driver's .bdrv_child_perm gives for the parent's own cumulative perm and shared, with the child's force-share (block.c: bdrv_child_perm(), bdrv_default_perms()); a BlockBackend's edge carries the perm and shared it asked for, or none and all while its perms are disabled on an inactive node (block-backend.c: blk_insert_bs(), blk_set_perm(), blk_root_inactivate())",
-  (g, report) => {
-    for (const edge of viewOf(g).edges) {
+  (g, report, _context, scope) => {
+    for (const edge of inScope(viewOf(g).edges, scope?.edge)) {
       let want: Expected | null = null;
       if (edge.parent.kind === 'node') {
         const parent = getNode(g, edge.parent.node);
@@ -105,8 +105,8 @@ export const childPermsFollowDriver = defineInvariant(
 export const noWriteOnReadOnly = defineInvariant(
   'no-write-on-read-only',
   "spec §4.3 step 3 and §10 inv. 5: no parent holds write or write unchanged on a node whose `ro` is on (block.c: bdrv_node_refresh_perm(), 'Block node is read-only')",
-  (g, report) => {
-    for (const node of viewOf(g).nodes) {
+  (g, report, _context, scope) => {
+    for (const node of inScope(viewOf(g).nodes, scope?.node)) {
       if (!node.readOnly) continue;
       const { perm } = viewOf(g).cumulative(node);
       if (perm & WRITE_PERMS) {

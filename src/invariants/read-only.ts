@@ -10,7 +10,7 @@ import { viewOf } from './view.js';
 import type { BlockNode } from '../graph/types.js';
 import { permNames } from '../perms/perm.js';
 import { FD_WRITE_PERMS, hasWriters } from '../perms/writers.js';
-import { defineInvariant, type InvariantContext } from './types.js';
+import { defineInvariant, inScope, type InvariantContext } from './types.js';
 
 /** A descriptor that should be O_RDONLY may stay O_RDWR when the storage refuses O_RDONLY (QEMU ignores that failure). */
 const readOnlyReopenRefused = (node: BlockNode, context: InvariantContext): boolean =>
@@ -19,8 +19,8 @@ const readOnlyReopenRefused = (node: BlockNode, context: InvariantContext): bool
 export const fdFollowsWriters = defineInvariant(
   'fd-follows-writers',
   'spec §5.2 and §10 inv. 12: a file node is open O_RDWR exactly when it has auto-read-only and a parent holds write, write unchanged or resize, or has no auto-read-only and is not read-only (file-posix.c: raw_parse_flags() as raw_reconfigure_getfd() calls it from raw_check_perm()); a failed drop to O_RDONLY leaves it O_RDWR (block.c: bdrv_child_try_set_perm() ignores loosening errors), and so does one a reopen left believing it is O_RDONLY (QEMU 7.2: raw_reopen_commit())',
-  (g, report, context) => {
-    for (const node of viewOf(g).nodes) {
+  (g, report, context, scope) => {
+    for (const node of inScope(viewOf(g).nodes, scope?.node)) {
       if (!node.file) continue;
       const { perm } = viewOf(g).cumulative(node);
       const wantReadWrite = node.machine.context.autoReadOnly ? (perm & FD_WRITE_PERMS) !== 0 : !node.machine.context.readOnly;
@@ -40,9 +40,9 @@ export const fdFollowsWriters = defineInvariant(
 export const dynamicReadWriteIffWriter = defineInvariant(
   'dynamic-read-write-iff-writer',
   "DESIGN §1 model dynamic, spec §5 (file-posix's dynamic auto-read-only, extended to every node): with auto-read-only and without read-only=on a node is read-write exactly when it has a writer: write or write unchanged (block.c: bdrv_node_refresh_perm()'s check), and resize too for a node with a descriptor (file-posix.c: raw_reconfigure_getfd())",
-  (g, report, context) => {
+  (g, report, context, scope) => {
     if (g.model !== 'dynamic') return;
-    for (const node of viewOf(g).nodes) {
+    for (const node of inScope(viewOf(g).nodes, scope?.node)) {
       if (!node.machine.context.autoReadOnly || node.machine.context.readOnly) continue;
       const { perm } = viewOf(g).cumulative(node);
       const writer = hasWriters(DRIVERS[node.driver].holdsFd, perm);
@@ -56,8 +56,8 @@ export const dynamicReadWriteIffWriter = defineInvariant(
 export const nbdWriteOnlyWhereLet = defineInvariant(
   'nbd-write-only-where-let',
   "DESIGN §1 (auto-read-only's own case, docs/dynamic-model.md), FINDINGS g2: an NBD client node is read-write only where its server let it write when last asked (block/nbd.c: nbd_handle_updated_info() makes a node on a server with NBD_FLAG_READ_ONLY read-only through bdrv_apply_auto_read_only(), or fails its open; model dynamic negotiates anew before a node turns read-write)",
-  (g, report) => {
-    for (const node of viewOf(g).nodes) {
+  (g, report, _context, scope) => {
+    for (const node of inScope(viewOf(g).nodes, scope?.node)) {
       if (node.remote?.serverReadOnly && !node.readOnly) report(`'${node.name}' is read-write but its server refused writes (${node.remote.server})`);
     }
   },
@@ -66,8 +66,8 @@ export const nbdWriteOnlyWhereLet = defineInvariant(
 export const machineAtRest = defineInvariant(
   'machine-at-rest',
   'spec §4.2 and §5.3: a reopen is decided inside the command that caused it (its check, then commit or abort), so between commands no node is half-way through one (block.c: bdrv_reopen_multiple(), tran_finalize())',
-  (g, report) => {
-    for (const node of viewOf(g).nodes) {
+  (g, report, _context, scope) => {
+    for (const node of inScope(viewOf(g).nodes, scope?.node)) {
       const value = node.machine.value;
       const tags = nodeMachine.states[value]?.tags ?? [];
       const reopening = tags.includes(NODE_TAGS.reopenReadWrite) || tags.includes(NODE_TAGS.reopenReadOnly);

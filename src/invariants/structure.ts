@@ -8,7 +8,7 @@ import { getShard } from '../graph/shards.js';
 import { viewOf } from './view.js';
 import { shardValueList } from '../graph/shard-walk.js';
 import type { JobStatus, NodeName } from '../graph/types.js';
-import { defineInvariant } from './types.js';
+import { defineInvariant, inScope } from './types.js';
 
 const once = (list: readonly number[], id: number): boolean => list.indexOf(id) !== -1 && list.indexOf(id) === list.lastIndexOf(id);
 
@@ -41,8 +41,8 @@ export const namesUnique = defineInvariant(
 export const edgesPointAtLiveNodes = defineInvariant(
   'edges-point-at-live-nodes',
   'spec §3.1 and §10 inv. 1: every BdrvChild joins one live parent (node, BlockBackend or job) to one live node and is listed once in the child\'s parents and the parent\'s children (block.c: bdrv_replace_child_noperm(), bdrv_child_cb_attach(), bdrv_close() detaching children first)',
-  (g, report) => {
-    for (const edge of viewOf(g).edges) {
+  (g, report, _context, scope) => {
+    for (const edge of inScope(viewOf(g).edges, scope?.edge)) {
       const child = getNode(g, edge.child);
       if (!child) report(`edge ${edge.id} ('${edge.name}') points at the deleted node '${edge.child}'`);
       else if (!once(child.parents, edge.id)) report(`edge ${edge.id} ('${edge.name}') is not listed once among '${edge.child}''s parents`);
@@ -57,17 +57,17 @@ export const edgesPointAtLiveNodes = defineInvariant(
         report(`edge ${edge.id} ('${edge.name}') is held by job '${p.job}', which does not list it`);
       }
     }
-    for (const node of viewOf(g).nodes) {
+    for (const node of inScope(viewOf(g).nodes, scope?.node)) {
       for (const id of node.parents) if (getEdge(g, id)?.child !== node.name) report(`'${node.name}' lists parent edge ${id}, which does not point at it`);
       for (const id of node.children) {
         const parent = getEdge(g, id)?.parent;
         if (parent?.kind !== 'node' || parent.node !== node.name) report(`'${node.name}' lists child edge ${id}, which it does not hold`);
       }
     }
-    for (const backend of viewOf(g).backends) {
+    for (const backend of inScope(viewOf(g).backends, scope?.backend)) {
       if (backend.edge !== null && !getEdge(g, backend.edge)) report(`backend ${backend.id} holds the missing edge ${backend.edge}`);
     }
-    for (const exp of viewOf(g).exports) {
+    for (const exp of inScope(viewOf(g).exports, scope?.export)) {
       // the export follows its backend (jobs and snapshots move it): node-name is only where it began
       const backend = getBackend(g, exp.backend);
       if (!backend) report(`export '${exp.id}' has lost its backend ${exp.backend}`);
@@ -80,10 +80,10 @@ export const edgesPointAtLiveNodes = defineInvariant(
 export const acyclic = defineInvariant(
   'acyclic',
   "spec §3.1 and §10 inv. 1: no node is its own ancestor (block.c: bdrv_attach_child_noperm() 'would create a cycle'); the refresh's topological order relies on every parent standing higher than its children (block.c: bdrv_topological_dfs())",
-  (g, report) => {
+  (g, report, _context, scope) => {
     // every parent stands higher than its children: then no path can come back to where it began
     let ordered = true;
-    for (const node of viewOf(g).nodes) {
+    for (const node of inScope(viewOf(g).nodes, scope?.node)) {
       for (const id of node.children) {
         const edge = getEdge(g, id);
         const child = edge && getNode(g, edge.child);
@@ -93,6 +93,7 @@ export const acyclic = defineInvariant(
         }
       }
     }
+    // a cycle is looked for over the whole graph, scope or none
     if (ordered) return;
     const state = new Map<NodeName, 'open' | 'done'>();
     const visit = (name: NodeName, path: NodeName[]): void => {
@@ -119,8 +120,8 @@ const LIVE_STATUSES = new Set<JobStatus>((Object.keys(JOB_TRANSITIONS) as JobSta
 export const jobsConsistent = defineInvariant(
   'jobs-consistent',
   'spec §3.7 and §10 inv. 15: a job is in a status of JobSTT, and the edges it holds are exactly those block_job_add_bdrv() gave it, its internal BlockBackends exactly those it made, its filter alive while it lists one (job.c: job_state_transition(); blockjob.c: block_job_add_bdrv(), block_job_remove_all_bdrv())',
-  (g, report) => {
-    for (const job of Object.values(g.jobs)) {
+  (g, report, _context, scope) => {
+    for (const job of inScope(Object.values(g.jobs), scope?.job)) {
       if (!LIVE_STATUSES.has(job.status)) report(`job '${job.id}' is listed in status '${job.status}'`);
       for (const id of job.edges) {
         const edge = getEdge(g, id);
@@ -134,10 +135,10 @@ export const jobsConsistent = defineInvariant(
       }
       if (job.filter !== null && !getNode(g, job.filter)) report(`job '${job.id}' lists the deleted filter '${job.filter}'`);
     }
-    for (const edge of viewOf(g).edges) {
+    for (const edge of inScope(viewOf(g).edges, scope?.edge)) {
       if (edge.parent.kind === 'job' && !getJob(g, edge.parent.job)) report(`edge ${edge.id} ('${edge.name}' on '${edge.child}') is held by the missing job '${edge.parent.job}'`);
     }
-    for (const backend of viewOf(g).backends) {
+    for (const backend of inScope(viewOf(g).backends, scope?.backend)) {
       if (backend.owner.kind !== 'job') continue;
       if (!getJob(g, backend.owner.id)?.backends.includes(backend.id)) report(`backend ${backend.id} belongs to job '${backend.owner.id}', which does not list it`);
     }
