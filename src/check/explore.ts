@@ -9,6 +9,7 @@
 import { FingerprintStore } from './fingerprint-store.js';
 import { LevelSearch, type Found, type Stop } from './level-search.js';
 import { reductionsFor } from './reductions.js';
+import { SleepSets } from './sleep-sets.js';
 import type { World } from './world.js';
 
 export type { Found, Stop } from './level-search.js';
@@ -44,6 +45,8 @@ export interface ExploreOptions {
   readonly resume?: Resume;
   /** Count states up to the universe's symmetry group, when it has one (symmetry.ts). */
   readonly symmetry?: boolean;
+  /** Skip commands by sleep sets (sleep-sets.ts): fewer transitions, the same states; not with symmetry, a checkpoint or threads. */
+  readonly sleepSets?: boolean;
 }
 
 /** Where a search stands between levels (or where a bound stopped it). */
@@ -86,11 +89,13 @@ export function explore(world: World, options: ExploreOptions = {}): ExploreResu
   const store = options.resume?.store ?? FingerprintStore.create(FingerprintStore.slotsFor(4096));
   const tick = progressReporter(options, () => search, now, started);
   const deadline = started + (options.timeMs ?? Infinity);
+  if (options.sleepSets && (options.symmetry || options.resume || options.onLevel)) throw new Error('sleep sets go with no symmetry reduction, checkpoint or resume');
   const reductions = reductionsFor(world, options.symmetry === true);
   const search: LevelSearch = new LevelSearch(world, store, {
     growable: true,
     ...(options.allowQuirks ? { allowQuirks: true } : {}),
     ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
+    ...(options.sleepSets ? { sleepSets: new SleepSets(world) } : {}),
     onTick: () => {
       tick?.(depth);
       return now() >= deadline ? 'time' : undefined;

@@ -9,7 +9,10 @@
  * is checked to have changed nothing.
  */
 import { checkRefusedCommand, checkSnapshot, type Violation } from '../invariants/index.js';
+import { checkChanged } from '../invariants/incremental.js';
 import type { FingerprintStore } from './fingerprint-store.js';
+import type { SleepSet } from './independence.js';
+import type { SleepSets } from './sleep-sets.js';
 import type { Fingerprint } from './state-hash.js';
 import { stateFingerprint } from './state-key.js';
 import { commandLabel } from './universe.js';
@@ -33,6 +36,8 @@ export interface SearchOptions {
   readonly growable?: boolean;
   /** Called every few states expanded: a reason to stop, if any. */
   readonly onTick?: () => Stop | undefined;
+  /** Skip commands by sleep sets (one thread only: the sets are this search's). */
+  readonly sleepSets?: SleepSets;
 }
 
 /** A state's fingerprint (given the state it was reached from), and the orbit it stands for when keyed up to symmetry. */
@@ -68,6 +73,9 @@ export class LevelSearch {
   cursor = 0;
   next: WorldState[] = [];
   nextIds: number[] = [];
+  /** With sleep sets: for a state expanded again, the commands it takes (parallel to frontier and next). */
+  private frontierOnly: (SleepSet | undefined)[] = [];
+  private nextOnly: (SleepSet | undefined)[] = [];
   transitions = 0;
   /** The states the new states stand for: themselves, or with symmetry reduction their whole orbits. */
   represented = 0;
@@ -96,6 +104,7 @@ export class LevelSearch {
     const id = this.newRoot([]);
     this.frontier.push(first);
     this.frontierIds.push(id);
+    this.frontierOnly.push(undefined);
     const broken = this.real(checkSnapshot(first.graph, { storage: first.storage.storage }));
     return broken.length ? { violations: broken, path: [] } : undefined;
   }
@@ -107,6 +116,7 @@ export class LevelSearch {
       for (const command of path) state = this.world.step(state, command).state;
       (into === 'frontier' ? this.frontier : this.next).push(state);
       (into === 'frontier' ? this.frontierIds : this.nextIds).push(this.newRoot(path));
+      (into === 'frontier' ? this.frontierOnly : this.nextOnly).push(undefined);
     }
   }
 
@@ -115,6 +125,7 @@ export class LevelSearch {
     const from = Math.max(this.cursor, this.frontier.length - count);
     const ids = this.frontierIds.splice(from);
     this.frontier.splice(from);
+    this.frontierOnly.splice(from);
     return ids.map((id) => this.pathTo(id));
   }
 
@@ -128,7 +139,7 @@ export class LevelSearch {
     const { maxStates, onTick, growable } = this.options;
     while (this.cursor < this.frontier.length) {
       const at = this.cursor++;
-      const outcome = this.expand(this.frontier[at]!, this.frontierIds[at]!);
+      const outcome = this.expand(this.frontier[at]!, this.frontierIds[at]!, this.frontierOnly[at]);
       if (outcome) return outcome;
       if ((at & 15) === 15) {
         const stopped = onTick?.();
@@ -142,16 +153,21 @@ export class LevelSearch {
     }
     this.frontier = this.next;
     this.frontierIds = this.nextIds;
+    this.frontierOnly = this.nextOnly;
     this.next = [];
     this.nextIds = [];
+    this.nextOnly = [];
     this.cursor = 0;
     return {};
   }
 
   /** Every command from one state: each new state it leads to is checked and put on the next level. */
-  private expand(state: WorldState, id: number): LevelOutcome | undefined {
+  private expand(state: WorldState, id: number, only: SleepSet | undefined): LevelOutcome | undefined {
     const { world } = this;
+    const sleeps = this.options.sleepSets;
+    const expansion = sleeps?.expand(state, id, only);
     for (let c = 0; c < world.commands.length; c++) {
+      if (expansion?.skips(c)) continue;
       const stepped = world.step(state, c);
       this.transitions++;
       const to = stepped.state;
@@ -161,18 +177,30 @@ export class LevelSearch {
         const refused = this.real(checkRefusedCommand(state.graph, to.graph, stepped.reply, commandLabel(world.commands[c]!)));
         if (refused.length) return { found: { violations: refused, path: [...this.pathTo(id), c] } };
       }
+      const sleep = expansion?.successor(c);
       const print = this.fingerprint(to, state);
-      if (!this.store.add(print)) continue;
+      if (!this.store.add(print)) {
+        const again = sleep && sleeps?.again(print, sleep);
+        if (again) this.queue(again.state, again.id, again.only);
+        continue;
+      }
       this.represented += print.orbit ?? 1;
       const toId = this.parent.length;
       this.parent.push(id);
       this.via.push(c);
-      const broken = this.real(checkSnapshot(to.graph, { storage: to.storage.storage }));
+      if (sleep) sleeps?.arrived(print, to, toId, sleep);
+      // only what the command changed is checked again (incremental.ts)
+      const broken = this.real(checkChanged(state.graph, to.graph, { storage: to.storage.storage }));
       if (broken.length) return { found: { violations: broken, path: this.pathTo(toId) } };
-      this.next.push(to);
-      this.nextIds.push(toId);
+      this.queue(to, toId);
     }
     return undefined;
+  }
+
+  private queue(state: WorldState, id: number, only?: SleepSet): void {
+    this.next.push(state);
+    this.nextIds.push(id);
+    this.nextOnly.push(only);
   }
 
   private real(violations: readonly Violation[]): readonly Violation[] {

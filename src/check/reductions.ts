@@ -17,5 +17,5 @@ export interface Reductions {
 export function reductionsFor(world: World, symmetry: boolean): Reductions {
   const group = symmetry ? symmetryOf(world.universe, world) : undefined;
   if (!group) return { symmetry: 1 };
-  return { symmetry: group.renamings.length, fingerprint: (state) => symmetricFingerprint(group, state) };
+  return { symmetry: group.renamings.length, fingerprint: (state, from) => symmetricFingerprint(group, state, from) };
 }

@@ -19,6 +19,7 @@ import { formatViolation, INVARIANT_FACTS } from '../invariants/index.js';
 import { progressBar, type ProgressStream } from './check-progress.js';
 import { checkOptions } from './check-options.js';
 import type { RegisterCommand } from './command-kit.js';
+import { UsageError } from './errors.js';
 
 export type { ProgressStream } from './check-progress.js';
 
@@ -43,6 +44,8 @@ export interface CheckCommandOptions {
   readonly resume?: string;
   /** Tell states apart up to the universe's symmetry (commander's --no-symmetry sets it false). */
   readonly symmetry?: boolean;
+  /** Skip commands by sleep sets (on one thread, without symmetry reduction or checkpoints). */
+  readonly por?: boolean;
 }
 
 function summary(result: ExploreResult, options: CheckCommandOptions, workers: number): string {
@@ -72,7 +75,8 @@ export async function checkCommand(options: CheckCommandOptions, write: (text: s
   }
   const model = options.model ?? universe.model ?? 'dynamic';
   const world = new World(universe, { model });
-  const workers = options.workers ?? 1;
+  if (options.por && (options.checkpoint || options.resume)) throw new UsageError('--por keeps its sleep sets in memory: it takes no --checkpoint or --resume');
+  const workers = options.por ? 1 : (options.workers ?? 1);
   const bounds = [options.depth !== undefined ? `depth ${options.depth}` : '', options.maxStates !== undefined ? `at most ${options.maxStates} states` : '', options.time !== undefined ? `at most ${options.time} s` : ''].filter(Boolean);
   write(`# universe ${universe.name} (model ${model}): ${world.commands.length} commands, ${bounds.length ? bounds.join(', ') : 'to exhaustion'}\n`);
   const bar = progressBar(progress, options.maxStates);
@@ -100,9 +104,10 @@ export async function checkCommand(options: CheckCommandOptions, write: (text: s
 
 function explorerOptions(options: CheckCommandOptions, universe: Universe, model: Model, onProgress: ExploreOptions['onProgress']): ExploreOptions {
   const { checkpoint } = options;
-  const symmetry = options.symmetry !== false;
+  const symmetry = options.symmetry !== false && !options.por;
   return {
     symmetry,
+    ...(options.por ? { sleepSets: true } : {}),
     ...(options.depth !== undefined ? { depth: options.depth } : {}),
     ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
     ...(options.time !== undefined ? { timeMs: options.time * 1000 } : {}),

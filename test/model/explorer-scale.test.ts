@@ -17,6 +17,7 @@ import { World } from '../../src/check/world.js';
 import { cli } from '../support/cli.js';
 import { reducedBfs } from '../../src/check/reduced-bfs.js';
 import { symmetryOf } from '../../src/check/symmetry.js';
+import { NEVER_DROPS_BACK, QCOW2_SHARES_WRITE } from './support/mutants.js';
 import { CHAIN3, THREE_NODES, TWO_CHAINS, TWO_NODES_ADD_DEL } from './support/universes.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'permgraph-scale-'));
@@ -143,5 +144,32 @@ describe('symmetry reduction in permgraph check', () => {
 
   it('is off where the universe has no symmetry', () => {
     expect(explore(new World(DEFAULT_UNIVERSE, { model: 'dynamic' }), { symmetry: true, depth: 2 }).symmetry).toBeUndefined();
+  });
+});
+
+describe('sleep sets in permgraph check (--por)', () => {
+  for (const universe of [THREE_NODES, TWO_CHAINS, TWO_NODES_ADD_DEL, CHAIN3]) {
+    it(`visit every state of ${universe.name} in fewer transitions, or as many where nothing is independent (qemu-7.2)`, () => {
+      const world = new World(universe, { model: 'qemu-7.2' });
+      const plain = explore(world, {});
+      const por = explore(world, { sleepSets: true });
+      expect(por).toMatchObject({ exhausted: true, states: plain.states });
+      expect(por.transitions).toBeLessThanOrEqual(plain.transitions);
+      if (universe !== CHAIN3) expect(por.transitions).toBeLessThan(plain.transitions);
+    });
+  }
+
+  it('find what the plain search finds, with the planted bugs', () => {
+    for (const variant of [{ driverPolicies: QCOW2_SHARES_WRITE }, { nodeMachine: NEVER_DROPS_BACK }]) {
+      const world = new World(THREE_NODES, { model: 'dynamic', ...variant });
+      const caught = (found: ReturnType<typeof explore>['found']): string[] => found?.violations.map((v) => v.invariant) ?? [];
+      expect(caught(explore(world, { sleepSets: true }).found)).toEqual(caught(explore(world, {}).found));
+    }
+  });
+
+  it('is refused with a checkpoint, in one line', async () => {
+    const { code, err } = await cli('check', '--por', '--checkpoint', join(scratch, 'x'));
+    expect(code).toBe(2);
+    expect(err).toBe('permgraph: --por keeps its sleep sets in memory: it takes no --checkpoint or --resume\n');
   });
 });
