@@ -57,20 +57,42 @@ const line = (r: Run): string =>
   `${r.states} states${r.statesUnreduced ? ` (${r.statesUnreduced} before reductions)` : ''}, ${r.transitions} transitions, depth ${r.depth}${r.exhausted ? ', exhausted' : ', NOT exhausted'}, ` +
   `${r.seconds.toFixed(1)} s, ${r.statesPerSecond} states/s, peak RSS ${r.peakRssMiB} MiB (store ${r.storeMiB} MiB)`;
 
+/** QEMU 7.2 and 10.0 break the refused-command invariant by design in 4layer (a failed stream's backend): go on past it. */
+const QUIRKS = ['--allow-quirks'];
+
+function fourLayers(runs: Run[]): void {
+  const universe = 'examples/universes/4layer.yaml';
+  for (const model of ['dynamic', 'qemu-7.2']) {
+    const extra = model === 'dynamic' ? [] : QUIRKS;
+    const one = check(universe, model, 1, extra);
+    const two = check(universe, model, 2, extra);
+    const por = check(universe, model, 1, [...extra, '--por']);
+    runs.push(one, two, { ...por, universe: `${universe} --por` });
+    for (const r of [one, two]) log(line(r));
+    log(`${line({ ...por, universe: '4layer.yaml --por' })}`);
+    log(`    two threads: ${(one.seconds / two.seconds).toFixed(2)}× one (target ≥ 1.7×); exhausted in ${two.seconds.toFixed(0)} s (target ≤ 25 s); no symmetry; sleep sets: ${por.transitions} of ${one.transitions} transitions`);
+  }
+}
+
+function scale(runs: Run[]): void {
+  const run = check('examples/universes/five-disks.yaml', 'qemu-7.2', 2);
+  runs.push(run);
+  log(line(run));
+  log(`    ${run.statesUnreduced ?? run.states} states before reductions (target ≥ 5,000,000), exhausted in ${run.seconds.toFixed(0)} s (target ≤ 600 s)`);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   if (!existsSync('dist/src/cli/main.js')) throw new Error('build first: npm run build');
   const runs: Run[] = [];
-  const universes = quick ? ['examples/universes/nbd-chain.yaml'] : ['examples/universes/4layer.yaml'];
-  for (const universe of universes) {
-    for (const model of ['dynamic', 'qemu-7.2']) {
-      for (const workers of [1, 2]) {
-        const run = check(universe, model, workers);
-        runs.push(run);
-        log(line(run));
-      }
-      const [one, two] = runs.slice(-2);
-      log(`    two threads: ${(one!.seconds / two!.seconds).toFixed(2)}× one (target ≥ 1.7×); target: exhausted in ≤ 25 s`);
+  if (quick) {
+    for (const workers of [1, 2]) {
+      const run = check('examples/universes/nbd-chain.yaml', 'dynamic', workers);
+      runs.push(run);
+      log(line(run));
     }
+  } else {
+    fourLayers(runs);
+    scale(runs);
   }
   if (process.argv.includes('--json')) log(JSON.stringify({ scale: runs }));
 }

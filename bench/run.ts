@@ -239,6 +239,14 @@ log('6. permgraph check: distinct states per second on the default universe, in 
   results['explorer'] = (JSON.parse(lines.at(-1)!) as { explorer: unknown }).explorer;
 }
 
+log('6b. permgraph check at scale: 4layer in both models on one thread and two, with sleep sets; five-disks (over 5 million states before reductions) on two');
+{
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/explorer-scale.ts', '--json', ...(quick ? ['--quick'] : [])], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const lines = out.trimEnd().split('\n');
+  for (const line of lines.slice(0, -1)) log(line);
+  results['explorerScale'] = (JSON.parse(lines.at(-1)!) as { scale: unknown }).scale;
+}
+
 // ---------------------------------------------------------------- 7. hostile input
 log('7. hostile input on the wire: seconds until the answer to one big line (permgraph qmp, and the daemon where installed)');
 /** Seconds from sending `payload` to the first line that answers it. */
