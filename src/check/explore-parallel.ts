@@ -14,7 +14,7 @@ import { LevelSearch } from './level-search.js';
 import { ExplorerThread } from './explorer-thread.js';
 import { rebalance } from './rebalance.js';
 import { reductionsFor, type Reductions } from './reductions.js';
-import type { ExploreOptions, ExploreResult, Found, LevelEnd, Stop } from './explore.js';
+import { begin, type ExploreOptions, type ExploreResult, type Found, type LevelEnd, type Stop } from './explore.js';
 import type { World } from './world.js';
 
 /** A level this big is worth sharing out. */
@@ -38,10 +38,9 @@ export async function exploreParallel(world: World, workers: number, options: Pa
   const reductions = reductionsFor(world, options.symmetry === true);
   const alone = new LevelSearch(world, store, { growable: true, ...(options.allowQuirks ? { allowQuirks: true } : {}) }, reductions.fingerprint);
   let depth = options.resume?.depth ?? 0;
-  let transitions = options.resume?.transitions ?? 0;
   const finish = (depthReached: number, exhausted: boolean, extra: { found?: Found; stopped?: Stop } = {}): ExploreResult => ({
     states: store.size,
-    transitions: transitions + alone.transitions,
+    transitions: alone.transitions,
     depthReached,
     exhausted,
     elapsedMs: Date.now() - started,
@@ -49,13 +48,8 @@ export async function exploreParallel(world: World, workers: number, options: Pa
     ...symmetryFigures(reductions, (options.resume?.represented ?? 0) + alone.represented),
     ...extra,
   });
-  if (options.resume) {
-    alone.adopt(options.resume.pending.frontier);
-    alone.adopt(options.resume.pending.next, 'next');
-  } else {
-    const found = alone.seedInitial();
-    if (found) return finish(0, false, { found });
-  }
+  const atStart = begin(alone, options.resume);
+  if (atStart) return finish(0, false, { found: atStart });
   while (depth < maxDepth && alone.frontier.length > alone.cursor && alone.frontier.length - alone.cursor + alone.next.length < (options.handoff ?? HANDOFF) * workers) {
     const outcome = alone.expandLevel();
     store = alone.store;
@@ -63,7 +57,7 @@ export async function exploreParallel(world: World, workers: number, options: Pa
     depth++;
   }
   if (depth >= maxDepth || alone.frontier.length === alone.cursor) return finish(depth, alone.frontier.length === alone.cursor);
-  const start = { store, depth, transitions: transitions + alone.transitions, represented: (options.resume?.represented ?? 0) + alone.represented, started, deadline, reductions };
+  const start = { store, depth, transitions: alone.transitions, represented: (options.resume?.represented ?? 0) + alone.represented, started, deadline, reductions };
   return new Coordinator(world, workers, options, start).run(alone.pendingPaths());
 }
 

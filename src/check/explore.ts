@@ -103,6 +103,7 @@ export function explore(world: World, options: ExploreOptions = {}): ExploreResu
   }, reductions.fingerprint);
   let depth = options.resume?.depth ?? 0;
   let depthReached = depth;
+  const represented = (): number => (options.resume?.represented ?? 0) + search.represented;
   const result = (outcome: { found?: Found; stopped?: Stop }, exhausted: boolean): ExploreResult => ({
     states: search.store.size,
     transitions: search.transitions,
@@ -110,23 +111,17 @@ export function explore(world: World, options: ExploreOptions = {}): ExploreResu
     exhausted,
     elapsedMs: now() - started,
     storeBytes: search.store.slots * 9,
-    ...(reductions.fingerprint ? { symmetry: { group: reductions.symmetry, statesUnreduced: (options.resume?.represented ?? 0) + search.represented } } : {}),
+    ...(reductions.fingerprint ? { symmetry: { group: reductions.symmetry, statesUnreduced: represented() } } : {}),
     ...outcome,
   });
   let lastCheckpoint = now();
   const checkpoint = (stopping: boolean): void => {
     if (!options.onLevel || (!stopping && now() - lastCheckpoint < (options.checkpointEveryMs ?? 0))) return;
     lastCheckpoint = now();
-    options.onLevel({ depth, store: search.store, transitions: search.transitions, represented: (options.resume?.represented ?? 0) + search.represented, elapsedMs: now() - started, pending: search.pendingPaths() });
+    options.onLevel({ depth, store: search.store, transitions: search.transitions, represented: represented(), elapsedMs: now() - started, pending: search.pendingPaths() });
   };
-  if (options.resume) {
-    search.transitions = options.resume.transitions;
-    search.adopt(options.resume.pending.frontier);
-    search.adopt(options.resume.pending.next, 'next');
-  } else {
-    const found = search.seedInitial();
-    if (found) return result({ found }, false);
-  }
+  const atStart = begin(search, options.resume);
+  if (atStart) return result({ found: atStart }, false);
   while (depth < maxDepth && search.frontier.length > search.cursor) {
     const outcome = search.expandLevel();
     if (outcome.stopped === 'grow') continue; // not on one thread: its store grows as it goes
@@ -140,6 +135,15 @@ export function explore(world: World, options: ExploreOptions = {}): ExploreResu
     checkpoint(false);
   }
   return result({}, search.frontier.length === search.cursor);
+}
+
+/** The first state, or where a checkpoint left off; the violations the first state has already, if any. */
+export function begin(search: LevelSearch, resume: Resume | undefined): Found | undefined {
+  if (!resume) return search.seedInitial();
+  search.transitions = resume.transitions;
+  search.adopt(resume.pending.frontier);
+  search.adopt(resume.pending.next, 'next');
+  return undefined;
 }
 
 /** Tells onProgress how far the search has got, at most once every progressEveryMs; none without onProgress. */

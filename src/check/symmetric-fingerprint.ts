@@ -5,9 +5,10 @@
  * orbit have the same set of sums (a renaming of a renaming is in the group), so the same least
  * one; states of two orbits share it only by a 64-bit collision.
  *
- * Cost: each renamed fragment's hash is remembered by its text, and a state's |G| sums are
- * remembered for its snapshot; given the state it was reached from, each sum is the parent's with
- * the fragments the command changed taken out and put in, so a state costs |G| times the few
+ * Cost: each fragment gets a number and its hashes under all |G| renamings once, the first time
+ * it is seen; a state's |G| sums are remembered for its snapshot, and given the state it was
+ * reached from, each sum is the parent's with the fragments the command changed taken out and put
+ * in (Uint32Array lanes wrap modulo 2^32 as the sums do), so a state costs |G| times the few
  * fragments its command changed, not |G| times all of them.
  */
 import { EDGES, type Fingerprint, hash64, NODES, REST, TAIL } from './state-hash.js';
@@ -45,13 +46,17 @@ function partHash(part: Part, renaming: Renaming): Fingerprint {
 }
 
 interface Known {
-  readonly parts: Part[];
-  readonly sums: { hi: number; lo: number }[];
+  /** The state's parts, by number. */
+  readonly parts: readonly number[];
+  /** Under each renaming k, the sum's hi and lo at 2k and 2k + 1. */
+  readonly sums: Uint32Array;
 }
 
-/** Per group: each renaming's part hashes, and each state's sums (by snapshot, then storage key). */
+/** Per group: each part's number, each part's hashes under every renaming, and each state's sums (by snapshot, then storage key). */
 interface GroupCache {
-  readonly hashes: Map<Part, Fingerprint>[];
+  readonly numbers: Map<Part, number>;
+  /** By part number: hi and lo under renaming k at 2k and 2k + 1. */
+  readonly hashes: Uint32Array[];
   readonly states: WeakMap<object, Map<string, Known>>;
 }
 
@@ -59,48 +64,54 @@ const caches = new WeakMap<Symmetry, GroupCache>();
 
 function cacheOf(sym: Symmetry): GroupCache {
   let found = caches.get(sym);
-  if (!found) caches.set(sym, (found = { hashes: sym.renamings.map(() => new Map()), states: new WeakMap() }));
+  if (!found) caches.set(sym, (found = { numbers: new Map(), hashes: [], states: new WeakMap() }));
   return found;
 }
 
-function hashUnder(cache: GroupCache, sym: Symmetry, k: number, part: Part): Fingerprint {
-  const hashes = cache.hashes[k]!;
-  let h = hashes.get(part);
-  if (!h) hashes.set(part, (h = partHash(part, sym.renamings[k]!)));
-  return h;
+/** The part's number; a new part is renamed and hashed under every renaming once. */
+function numberOf(sym: Symmetry, cache: GroupCache, part: Part): number {
+  let n = cache.numbers.get(part);
+  if (n === undefined) {
+    n = cache.hashes.length;
+    const hashes = new Uint32Array(2 * sym.renamings.length);
+    sym.renamings.forEach((renaming, k) => {
+      const h = partHash(part, renaming);
+      hashes[2 * k] = h.hi;
+      hashes[2 * k + 1] = h.lo;
+    });
+    cache.hashes.push(hashes);
+    cache.numbers.set(part, n);
+  }
+  return n;
 }
 
 /** The parts of `now` not in `before` (added) and of `before` not in `now` (removed), as multisets. */
-function difference(before: readonly Part[], now: readonly Part[]): { added: Part[]; removed: Part[] } {
-  const count = new Map<Part, number>();
+function difference(before: readonly number[], now: readonly number[]): { added: number[]; removed: number[] } {
+  const count = new Map<number, number>();
   for (const p of before) count.set(p, (count.get(p) ?? 0) + 1);
-  const added: Part[] = [];
+  const added: number[] = [];
   for (const p of now) {
     const c = count.get(p) ?? 0;
     if (c > 0) count.set(p, c - 1);
     else added.push(p);
   }
-  const removed: Part[] = [];
+  const removed: number[] = [];
   for (const [p, c] of count) for (let i = 0; i < c; i++) removed.push(p);
   return { added, removed };
 }
 
-function sumsOf(sym: Symmetry, cache: GroupCache, parts: Part[], from: Known | undefined): Known['sums'] {
+function sumsOf(cache: GroupCache, parts: readonly number[], from: Known | undefined, width: number): Uint32Array {
   const { added, removed } = from ? difference(from.parts, parts) : { added: parts, removed: [] };
-  return sym.renamings.map((_, k) => {
-    const sum = from ? { ...from.sums[k]! } : { hi: 0, lo: 0 };
-    for (const p of added) {
-      const h = hashUnder(cache, sym, k, p);
-      sum.hi = (sum.hi + h.hi) >>> 0;
-      sum.lo = (sum.lo + h.lo) >>> 0;
-    }
-    for (const p of removed) {
-      const h = hashUnder(cache, sym, k, p);
-      sum.hi = (sum.hi - h.hi) >>> 0;
-      sum.lo = (sum.lo - h.lo) >>> 0;
-    }
-    return sum;
-  });
+  const sums = from ? from.sums.slice() : new Uint32Array(width);
+  for (const p of added) {
+    const h = cache.hashes[p]!;
+    for (let i = 0; i < width; i++) sums[i] = sums[i]! + h[i]!;
+  }
+  for (const p of removed) {
+    const h = cache.hashes[p]!;
+    for (let i = 0; i < width; i++) sums[i] = sums[i]! - h[i]!;
+  }
+  return sums;
 }
 
 function known(sym: Symmetry, cache: GroupCache, state: WorldState, from: Known | undefined): Known {
@@ -108,8 +119,8 @@ function known(sym: Symmetry, cache: GroupCache, state: WorldState, from: Known 
   if (!byStorage) cache.states.set(state.graph, (byStorage = new Map()));
   let found = byStorage.get(state.storage.key);
   if (!found) {
-    const parts = partsOf(stateSections(state), state.storage.key);
-    found = { parts, sums: sumsOf(sym, cache, parts, from) };
+    const parts = partsOf(stateSections(state), state.storage.key).map((part) => numberOf(sym, cache, part));
+    found = { parts, sums: sumsOf(cache, parts, from, 2 * sym.renamings.length) };
     byStorage.set(state.storage.key, found);
   }
   return found;
@@ -120,12 +131,17 @@ export function symmetricFingerprint(sym: Symmetry, state: WorldState, from?: Wo
   const cache = cacheOf(sym);
   const parent = from ? cache.states.get(from.graph)?.get(from.storage.key) : undefined;
   const { sums } = known(sym, cache, state, parent);
-  const own = sums[0]!;
-  let least = own;
+  let hi = sums[0]!;
+  let lo = sums[1]!;
   let fixed = 0;
-  for (const sum of sums) {
-    if (sum.hi === own.hi && sum.lo === own.lo) fixed++;
-    if (sum.hi < least.hi || (sum.hi === least.hi && sum.lo < least.lo)) least = sum;
+  for (let i = 0; i < sums.length; i += 2) {
+    const h = sums[i]!;
+    const l = sums[i + 1]!;
+    if (h === sums[0] && l === sums[1]) fixed++;
+    if (h < hi || (h === hi && l < lo)) {
+      hi = h;
+      lo = l;
+    }
   }
-  return { hi: least.hi, lo: least.lo, orbit: sym.renamings.length / fixed };
+  return { hi, lo, orbit: sym.renamings.length / fixed };
 }
