@@ -77,6 +77,8 @@ export class LevelSearch {
   private frontierOnly: (SleepSet | undefined)[] = [];
   private nextOnly: (SleepSet | undefined)[] = [];
   transitions = 0;
+  /** States expanded (for how often onTick is called). */
+  private expanded = 0;
   /** The states the new states stand for: themselves, or with symmetry reduction their whole orbits. */
   represented = 0;
   private readonly parent = new Column();
@@ -141,7 +143,7 @@ export class LevelSearch {
       const at = this.cursor++;
       const outcome = this.expand(this.frontier[at]!, this.frontierIds[at]!, this.frontierOnly[at]);
       if (outcome) return outcome;
-      if ((at & 15) === 15) {
+      if ((++this.expanded & 15) === 0) {
         const stopped = onTick?.();
         if (stopped) return { stopped };
       }
