@@ -14,7 +14,7 @@ import { LevelSearch } from './level-search.js';
 import { ExplorerThread } from './explorer-thread.js';
 import { rebalance } from './rebalance.js';
 import { reductionsFor, type Reductions } from './reductions.js';
-import { begin, type ExploreOptions, type ExploreResult, type Found, type LevelEnd, type Stop } from './explore.js';
+import { begin, progressReporter, type ExploreOptions, type ExploreResult, type Found, type LevelEnd, type Stop } from './explore.js';
 import type { World } from './world.js';
 
 /** A level this big is worth sharing out. */
@@ -36,8 +36,17 @@ export async function exploreParallel(world: World, workers: number, options: Pa
   if (!store.shared) store = store.copy(true);
   // the first levels, here
   const reductions = reductionsFor(world, options.symmetry === true);
-  const alone = new LevelSearch(world, store, { growable: true, ...(options.allowQuirks ? { allowQuirks: true } : {}) }, reductions.fingerprint);
   let depth = options.resume?.depth ?? 0;
+  const tick = progressReporter(options, () => alone, Date.now, started);
+  const alone: LevelSearch = new LevelSearch(world, store, {
+    growable: true,
+    ...(options.allowQuirks ? { allowQuirks: true } : {}),
+    ...(options.maxStates !== undefined ? { maxStates: options.maxStates } : {}),
+    onTick: () => {
+      tick?.(depth);
+      return deadline !== undefined && Date.now() >= deadline ? 'time' : undefined;
+    },
+  }, reductions.fingerprint);
   const finish = (depthReached: number, exhausted: boolean, extra: { found?: Found; stopped?: Stop } = {}): ExploreResult => ({
     states: store.size,
     transitions: alone.transitions,
@@ -54,6 +63,11 @@ export async function exploreParallel(world: World, workers: number, options: Pa
     const outcome = alone.expandLevel();
     store = alone.store;
     if (outcome.found) return finish(depth + 1, false, { found: outcome.found });
+    if (outcome.stopped && outcome.stopped !== 'grow') {
+      const represented = (options.resume?.represented ?? 0) + alone.represented;
+      options.onLevel?.({ depth, store, transitions: alone.transitions, represented, elapsedMs: Date.now() - started, pending: alone.pendingPaths() });
+      return finish(depth, false, { stopped: outcome.stopped });
+    }
     depth++;
   }
   if (depth >= maxDepth || alone.frontier.length === alone.cursor) return finish(depth, alone.frontier.length === alone.cursor);

@@ -147,7 +147,7 @@ export function begin(search: LevelSearch, resume: Resume | undefined): Found | 
 }
 
 /** Tells onProgress how far the search has got, at most once every progressEveryMs; none without onProgress. */
-function progressReporter(options: ExploreOptions, search: () => LevelSearch, now: () => number, started: number): ((depth: number) => void) | undefined {
+export function progressReporter(options: ExploreOptions, search: () => LevelSearch, now: () => number, started: number): ((depth: number) => void) | undefined {
   const { onProgress } = options;
   if (!onProgress) return undefined;
   const every = options.progressEveryMs ?? 100;
