@@ -37,6 +37,7 @@ export async function exploreParallel(world: World, workers: number, options: Pa
   // the first levels, here
   const reductions = reductionsFor(world, options.symmetry === true);
   let depth = options.resume?.depth ?? 0;
+  let depthReached = depth;
   const tick = progressReporter(options, () => alone, Date.now, started);
   const alone: LevelSearch = new LevelSearch(world, store, {
     growable: true,
@@ -47,7 +48,7 @@ export async function exploreParallel(world: World, workers: number, options: Pa
       return deadline !== undefined && Date.now() >= deadline ? 'time' : undefined;
     },
   }, reductions.fingerprint);
-  const finish = (depthReached: number, exhausted: boolean, extra: { found?: Found; stopped?: Stop } = {}): ExploreResult => ({
+  const finish = (exhausted: boolean, extra: { found?: Found; stopped?: Stop } = {}): ExploreResult => ({
     states: store.size,
     transitions: alone.transitions,
     depthReached,
@@ -58,19 +59,20 @@ export async function exploreParallel(world: World, workers: number, options: Pa
     ...extra,
   });
   const atStart = begin(alone, options.resume);
-  if (atStart) return finish(0, false, { found: atStart });
+  if (atStart) return finish(false, { found: atStart });
   while (depth < maxDepth && alone.frontier.length > alone.cursor && alone.frontier.length - alone.cursor + alone.next.length < (options.handoff ?? HANDOFF) * workers) {
     const outcome = alone.expandLevel();
     store = alone.store;
-    if (outcome.found) return finish(depth + 1, false, { found: outcome.found });
+    if (alone.next.length || (!outcome.stopped && alone.frontier.length)) depthReached = depth + 1;
+    if (outcome.found) return finish(false, { found: outcome.found });
     if (outcome.stopped && outcome.stopped !== 'grow') {
       const represented = (options.resume?.represented ?? 0) + alone.represented;
       options.onLevel?.({ depth, store, transitions: alone.transitions, represented, elapsedMs: Date.now() - started, pending: alone.pendingPaths() });
-      return finish(depth, false, { stopped: outcome.stopped });
+      return finish(false, { stopped: outcome.stopped });
     }
     depth++;
   }
-  if (depth >= maxDepth || alone.frontier.length === alone.cursor) return finish(depth, alone.frontier.length === alone.cursor);
+  if (depth >= maxDepth || alone.frontier.length === alone.cursor) return finish(alone.frontier.length === alone.cursor);
   const start = { store, depth, transitions: alone.transitions, represented: (options.resume?.represented ?? 0) + alone.represented, started, deadline, reductions };
   return new Coordinator(world, workers, options, start).run(alone.pendingPaths());
 }

@@ -118,6 +118,12 @@ describe('explorer threads', () => {
     expect(two).toMatchObject({ exhausted: true, states: one.states, transitions: one.transitions, depthReached: one.depthReached });
   }, 120_000);
 
+  it('report what one thread reports when the universe is too small to share out', async () => {
+    const world = new World(CHAIN3, { model: 'qemu-7.2' });
+    const one = explore(world, {});
+    expect(await exploreParallel(world, 2, {})).toMatchObject({ exhausted: true, states: one.states, transitions: one.transitions, depthReached: one.depthReached });
+  });
+
   it('find a violation with a shortest path, as one thread does', async () => {
     const universe = loadUniverse('test/model/fixtures/stream-leak.yaml');
     const world = new World(universe, { model: 'qemu-7.2' });
