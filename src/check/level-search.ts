@@ -173,13 +173,14 @@ export class LevelSearch {
       const stepped = world.step(state, c);
       this.transitions++;
       const to = stepped.state;
+      // every command taken goes into the successors' sleep sets, a refused one too (as in reduced-bfs.ts)
+      const sleep = expansion?.successor(c);
       if (to === state) continue;
       // only a refusal can break that rule (its label is worth making only then)
       if (stepped.reply && 'error' in stepped.reply && to.graph !== state.graph) {
         const refused = this.real(checkRefusedCommand(state.graph, to.graph, stepped.reply, commandLabel(world.commands[c]!)));
         if (refused.length) return { found: { violations: refused, path: [...this.pathTo(id), c] } };
       }
-      const sleep = expansion?.successor(c);
       const print = this.fingerprint(to, state);
       if (!this.store.add(print)) {
         const again = sleep && sleeps?.again(print, sleep);
