@@ -49,6 +49,33 @@ export interface LevelOutcome {
   readonly stopped?: Stop | 'grow';
 }
 
+function lexicographic(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length && i < b.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/** States reached by paths, each step shared with the path before when their prefixes agree. */
+class Replay {
+  private readonly path: number[] = [];
+  private readonly states: WorldState[];
+
+  constructor(private readonly world: World) {
+    this.states = [world.initial];
+  }
+
+  to(path: readonly number[]): WorldState {
+    let same = 0;
+    while (same < path.length && same < this.path.length && path[same] === this.path[same]) same++;
+    this.path.length = same;
+    this.states.length = same + 1;
+    for (let i = same; i < path.length; i++) {
+      this.path.push(path[i]!);
+      this.states.push(this.world.step(this.states[i]!, path[i]!).state);
+    }
+    return this.states[path.length]!;
+  }
+}
+
 /** A growable column of 32-bit integers. */
 class Column {
   private data = new Int32Array(1024);
@@ -113,9 +140,10 @@ export class LevelSearch {
 
   /** Takes over states found elsewhere, by their paths, into the level being expanded (or the next). */
   adopt(paths: readonly (readonly number[])[], into: 'frontier' | 'next' = 'frontier'): void {
-    for (const path of paths) {
-      let state = this.world.initial;
-      for (const command of path) state = this.world.step(state, command).state;
+    // paths given away together share long prefixes (siblings, cousins): each prefix is stepped once
+    const replay = new Replay(this.world);
+    for (const path of [...paths].sort(lexicographic)) {
+      const state = replay.to(path);
       (into === 'frontier' ? this.frontier : this.next).push(state);
       (into === 'frontier' ? this.frontierIds : this.nextIds).push(this.newRoot(path));
       (into === 'frontier' ? this.frontierOnly : this.nextOnly).push(undefined);

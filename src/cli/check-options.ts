@@ -3,12 +3,16 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { defaultWorkers } from '../check/explore-parallel.js';
 import { modelOption } from './command-kit.js';
 
-function whole(what: string, least: number): (value: string) => number {
+function whole(what: string, least: number, most = Infinity): (value: string) => number {
+  const range = most < Infinity ? `, from ${least} to ${most}` : least ? `, at least ${least}` : '';
   return (value) => {
-    if (!/^\d+$/.test(value) || Number(value) < least) throw new InvalidArgumentError(least ? `a whole number of ${what}, at least ${least}` : `a whole number of ${what}`);
+    if (!/^\d+$/.test(value) || Number(value) < least || Number(value) > most) throw new InvalidArgumentError(`a whole number of ${what}${range}`);
     return Number(value);
   };
 }
+
+/** More threads than this only share the cores more finely (and each holds a world of its own). */
+const MOST_WORKERS = 4 * defaultWorkers();
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -23,7 +27,7 @@ export function checkOptions(command: Command): Command {
     .addOption(new Option('--depth <n>', 'longest command sequence explored (default: no bound)').argParser(whole('commands', 0)))
     .addOption(new Option('--max-states <n>', 'stop once this many distinct states are known').argParser(whole('states', 1)))
     .addOption(new Option('--time <seconds>', 'stop after this long').argParser(seconds))
-    .addOption(new Option('--workers <n>', 'explorer threads (default: one per core; 1: this thread alone)').argParser(whole('threads', 1)).default(defaultWorkers(), 'one per core'))
+    .addOption(new Option('--workers <n>', 'explorer threads (default: one per core; 1: this thread alone)').argParser(whole('threads', 1, MOST_WORKERS)).default(defaultWorkers(), 'one per core'))
     .option('--checkpoint <file>', 'write where the search stands to this file, every --checkpoint-every seconds and when a bound stops it')
     .addOption(new Option('--checkpoint-every <seconds>', 'seconds between checkpoints').argParser(seconds).default(60))
     .option('--resume <file>', 'carry on from a checkpoint of the same universe and model')

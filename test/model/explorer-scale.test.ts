@@ -13,7 +13,9 @@ import { exploreParallel } from '../../src/check/explore-parallel.js';
 import { FingerprintStore } from '../../src/check/fingerprint-store.js';
 import { loadUniverse } from '../../src/check/universe.js';
 import { hash64 } from '../../src/check/state-hash.js';
-import { World } from '../../src/check/world.js';
+import { LevelSearch } from '../../src/check/level-search.js';
+import { stateKey } from '../../src/check/state-key.js';
+import { World, type WorldState } from '../../src/check/world.js';
 import { cli } from '../support/cli.js';
 import { reducedBfs } from '../../src/check/reduced-bfs.js';
 import { symmetryOf } from '../../src/check/symmetry.js';
@@ -111,12 +113,35 @@ describe('checkpoints', () => {
 });
 
 describe('explorer threads', () => {
+  it('--workers is refused beyond four threads a core, in one line', async () => {
+    const { code, err } = await cli('check', '--workers', '100000', '--depth', '1');
+    expect(code).toBe(2);
+    expect(err).toMatch(/^permgraph: option '--workers <n>' argument '100000' is invalid\. a whole number of threads, from 1 to \d+\n$/);
+  });
+
   it('visit the same states and make the same transitions as one thread', async () => {
     const world = new World(CHAIN3, { model: 'dynamic' });
     const one = explore(world, {});
     const two = await exploreParallel(world, 2, { handoff: 8 });
     expect(two).toMatchObject({ exhausted: true, states: one.states, transitions: one.transitions, depthReached: one.depthReached });
   }, 120_000);
+
+  it('take states over by their paths, each shared prefix stepped once, in any order', () => {
+    const world = new World(CHAIN3, { model: 'dynamic' });
+    const search = new LevelSearch(world, FingerprintStore.create(1 << 12), { growable: true });
+    search.seedInitial();
+    for (let level = 0; level < 4; level++) search.expandLevel();
+    const paths = search.pendingPaths().frontier;
+    expect(paths.length).toBeGreaterThan(20);
+    let steps = 0;
+    const counting = Object.create(world, { step: { value: (state: WorldState, c: number) => (steps++, world.step(state, c)) } }) as World;
+    const taker = new LevelSearch(counting, FingerprintStore.create(1 << 12));
+    taker.adopt([...paths].reverse());
+    const print = (s: WorldState): bigint => stateKey(s.graph, s.storage.key);
+    const replayed = (path: readonly number[]): WorldState => path.reduce((s, c) => world.step(s, c).state, world.initial);
+    expect(new Set(taker.frontier.map(print))).toEqual(new Set(paths.map((p) => print(replayed(p)))));
+    expect(steps).toBeLessThan(paths.reduce((n, p) => n + p.length, 0) / 2);
+  });
 
   it('report what one thread reports when the universe is too small to share out', async () => {
     const world = new World(CHAIN3, { model: 'qemu-7.2' });
