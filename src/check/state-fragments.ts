@@ -12,52 +12,47 @@ const edgeText = new WeakMap<Edge, string>();
 const jobText = new WeakMap<Job, string>();
 const backendText = new WeakMap<Backend, string>();
 
-export function edgeFragment(g: Graph, e: Edge): string {
-  let text = edgeText.get(e);
-  if (text === undefined) {
-    text = `${parentKey(g, e.parent)}>${e.child}/${e.name}/${e.role}/${e.perm}/${e.shared}`;
-    edgeText.set(e, text);
-  }
+/** An edge's fragment, written anew (edgeFragment() remembers it). */
+export const writeEdge = (g: Graph, e: Edge): string => `${parentKey(g, e.parent)}>${e.child}/${e.name}/${e.role}/${e.perm}/${e.shared}`;
+
+/** A node's fragment, written anew (nodeFragment() remembers it). */
+export function writeNode(g: Graph, n: BlockNode): string {
+  const f = n.file;
+  const c = n.machine.context;
+  return (
+    `${n.name}|${n.driver}|${n.machine.value}|${+n.readOnly}${+n.forceShare}${+n.monitorOwned}${+n.implicit}` +
+    `|${+c.readOnly}${+c.autoReadOnly}|${f ? `${f.mode}/${f.perm}/${f.shared}` : ''}|${n.size}|${n.inheritsFrom ?? ''}|${optionsText(n.options)}` +
+    `|p:${n.parents.map((id) => edgeHolder(g, id)).join(',')}|c:${n.children.map((id) => getEdge(g, id)?.name ?? '?').join(',')}` +
+    (n.inactive ? '|inactive' : '') +
+    (n.bitmaps?.length ? `|bm:${JSON.stringify(n.bitmaps)}` : '') +
+    (n.snapshots?.length ? `|sn:${JSON.stringify(n.snapshots)}` : '') +
+    (n.writeThreshold ? `|wt:${n.writeThreshold}` : '')
+  );
+}
+
+/** A backend's fragment, written anew (backendFragment() remembers it). */
+export const writeBackend = (b: Backend): string =>
+  `${ownerKey(b)}|${b.name}|${b.perm}/${b.shared}|${b.edge === null ? '-' : '+'}${b.disablePerm ? '|disabled' : ''}${b.forceAllowInactivate ? '|allow-inactive' : ''}`;
+
+function remembered<T extends object>(texts: WeakMap<T, string>, of: T, write: () => string): string {
+  let text = texts.get(of);
+  if (text === undefined) texts.set(of, (text = write()));
   return text;
 }
 
-export function nodeFragment(g: Graph, n: BlockNode): string {
-  let text = nodeText.get(n);
-  if (text === undefined) {
-    const f = n.file;
-    const c = n.machine.context;
-    text =
-      `${n.name}|${n.driver}|${n.machine.value}|${+n.readOnly}${+n.forceShare}${+n.monitorOwned}${+n.implicit}` +
-      `|${+c.readOnly}${+c.autoReadOnly}|${f ? `${f.mode}/${f.perm}/${f.shared}` : ''}|${n.size}|${n.inheritsFrom ?? ''}|${optionsText(n.options)}` +
-      `|p:${n.parents.map((id) => edgeHolder(g, id)).join(',')}|c:${n.children.map((id) => getEdge(g, id)?.name ?? '?').join(',')}` +
-      (n.inactive ? '|inactive' : '') +
-      (n.bitmaps?.length ? `|bm:${JSON.stringify(n.bitmaps)}` : '') +
-      (n.snapshots?.length ? `|sn:${JSON.stringify(n.snapshots)}` : '') +
-      (n.writeThreshold ? `|wt:${n.writeThreshold}` : '');
-    nodeText.set(n, text);
-  }
-  return text;
-}
+export const edgeFragment = (g: Graph, e: Edge): string => remembered(edgeText, e, () => writeEdge(g, e));
+export const nodeFragment = (g: Graph, n: BlockNode): string => remembered(nodeText, n, () => writeNode(g, n));
+export const backendFragment = (b: Backend): string => remembered(backendText, b, () => writeBackend(b));
 
-export function jobFragment(j: Job): string {
-  let text = jobText.get(j);
-  if (text === undefined) {
-    text =
+export const jobFragment = (j: Job): string =>
+  remembered(
+    jobText,
+    j,
+    () =>
       `${j.id}|${j.type}|${j.status}|${j.offset}/${j.len}/${j.speed}|${+j.autoFinalize}${+j.autoDismiss}${+j.userPaused}${+j.cancelled}` +
-      `|${j.completing ?? ''}|${j.device}|${j.filter ?? ''}|${JSON.stringify(j.plan)}|${j.edges.length}/${j.backends.length}`;
-    jobText.set(j, text);
-  }
-  return text;
-}
+      `|${j.completing ?? ''}|${j.device}|${j.filter ?? ''}|${JSON.stringify(j.plan)}|${j.edges.length}/${j.backends.length}`,
+  );
 
-export function backendFragment(b: Backend): string {
-  let text = backendText.get(b);
-  if (text === undefined) {
-    text = `${ownerKey(b)}|${b.name}|${b.perm}/${b.shared}|${b.edge === null ? '-' : '+'}${b.disablePerm ? '|disabled' : ''}${b.forceAllowInactivate ? '|allow-inactive' : ''}`;
-    backendText.set(b, text);
-  }
-  return text;
-}
 
 /** An export's fragment (not cached: exports are few and cheap to write out). */
 export const exportFragment = (x: BlockExport): string =>

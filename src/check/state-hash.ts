@@ -32,6 +32,21 @@ export function hash64(text: string, seed = 0): Fingerprint {
   return { hi: h2 >>> 0, lo: h1 >>> 0 };
 }
 
+/** Texts hashed lately, by section: most fragments of a new state are texts other states had. */
+const hashed = [NODES, EDGES, REST, TAIL, 0].map(() => new Map<string, Fingerprint>());
+const REMEMBERED = 1 << 17;
+
+/** hash64(text, section) for a section's fragment, remembered for the texts seen lately. */
+export function fragmentHash64(text: string, section: number): Fingerprint {
+  const seen = hashed[section]!;
+  let h = seen.get(text);
+  if (h === undefined) {
+    if (seen.size >= REMEMBERED) seen.clear();
+    seen.set(text, (h = hash64(text, section)));
+  }
+  return h;
+}
+
 export const addHashes = (a: Fingerprint, b: Fingerprint): Fingerprint => ({ hi: (a.hi + b.hi) >>> 0, lo: (a.lo + b.lo) >>> 0 });
 
 export const subtractHash = (a: Fingerprint, b: Fingerprint): Fingerprint => ({ hi: (a.hi - b.hi) >>> 0, lo: (a.lo - b.lo) >>> 0 });

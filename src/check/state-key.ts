@@ -9,7 +9,7 @@ import { shardValueList } from '../graph/shard-walk.js';
 import { viewOf } from '../invariants/view.js';
 import { generatedNames, renameGenerated } from './canonical-names.js';
 import { backendFragment, edgeFragment, exportFragment, jobFragment, nodeFragment } from './state-fragments.js';
-import { addHashes, EDGES, type Fingerprint, fingerprintBigInt, hash64, NODES, REST, TAIL } from './state-hash.js';
+import { addHashes, EDGES, type Fingerprint, fingerprintBigInt, fragmentHash64, NODES, REST, TAIL } from './state-hash.js';
 import { tallyOf } from './state-tally.js';
 import type { BlockNode, Graph } from '../graph/types.js';
 
@@ -62,5 +62,5 @@ export function stateFingerprint(g: Graph, storageKey: string, from?: Graph): Fi
 export const stateKey = (g: Graph, storageKey: string, from?: Graph): bigint => fingerprintBigInt(stateFingerprint(g, storageKey, from));
 
 function textHash(text: string, section: number, names: ReadonlyMap<string, string> | undefined): Fingerprint {
-  return hash64(names ? renameGenerated(text, names) : text, section);
+  return fragmentHash64(names ? renameGenerated(text, names) : text, section);
 }

@@ -5,8 +5,8 @@
  */
 import { diffShards, shardValueList } from '../graph/shard-walk.js';
 import { namesGenerated } from './canonical-names.js';
-import { backendFragment, edgeFragment, nodeFragment } from './state-fragments.js';
-import { addHashes, EDGES, type Fingerprint, hash64, NODES, REST, subtractHash, ZERO } from './state-hash.js';
+import { writeBackend, writeEdge, writeNode } from './state-fragments.js';
+import { addHashes, EDGES, type Fingerprint, fragmentHash64, NODES, REST, subtractHash, ZERO } from './state-hash.js';
 import type { Backend, BlockNode, Edge, Graph } from '../graph/types.js';
 
 /** A snapshot's nodes, edges and backends: the sum of their fragments' hashes, and the renamed ones apart. */
@@ -28,9 +28,9 @@ export function tallyOf(g: Graph, from: Graph | undefined): Tally {
   return tally;
 }
 
-const nodeHashOf = (g: Graph, n: BlockNode): Fingerprint | undefined => fragmentHash(nodeHash, n, NODES, () => nodeFragment(g, n));
-const edgeHashOf = (g: Graph, e: Edge): Fingerprint | undefined => fragmentHash(edgeHash, e, EDGES, () => edgeFragment(g, e));
-const backendHashOf = (b: Backend): Fingerprint | undefined => fragmentHash(backendHash, b, REST, () => backendFragment(b));
+const nodeHashOf = (g: Graph, n: BlockNode): Fingerprint | undefined => fragmentHash(nodeHash, n, NODES, () => writeNode(g, n));
+const edgeHashOf = (g: Graph, e: Edge): Fingerprint | undefined => fragmentHash(edgeHash, e, EDGES, () => writeEdge(g, e));
+const backendHashOf = (b: Backend): Fingerprint | undefined => fragmentHash(backendHash, b, REST, () => writeBackend(b));
 
 function tallyAll(g: Graph): Tally {
   let sum = ZERO;
@@ -98,7 +98,7 @@ function fragmentHash<T extends object>(cache: WeakMap<T, Fingerprint>, of: T, s
   let h = cache.get(of);
   if (h === undefined) {
     const fragment = text();
-    h = namesGenerated(fragment) ? RENAMED : hash64(fragment, section);
+    h = namesGenerated(fragment) ? RENAMED : fragmentHash64(fragment, section);
     cache.set(of, h);
   }
   return h === RENAMED ? undefined : h;
