@@ -10,9 +10,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { FingerprintStore } from './fingerprint-store.js';
-import { LevelSearch } from './level-search.js';
+import { isPause, LevelSearch } from './level-search.js';
 import { ExplorerThread } from './explorer-thread.js';
 import { rebalance } from './rebalance.js';
+import { shareLevel } from './level-sharing.js';
 import { reductionsFor, type Reductions } from './reductions.js';
 import { begin, progressReporter, type ExploreOptions, type ExploreResult, type Found, type LevelEnd, type Stop } from './explore.js';
 import type { World } from './world.js';
@@ -25,6 +26,8 @@ export const defaultWorkers = (): number => availableParallelism();
 export interface ParallelOptions extends ExploreOptions {
   /** Share a level out once it holds this many states per thread (default 256). */
   readonly handoff?: number;
+  /** A thread that has run out takes over states from one with at least this many left (default 32). */
+  readonly worthTaking?: number;
 }
 
 export async function exploreParallel(world: World, workers: number, options: ParallelOptions = {}): Promise<ExploreResult> {
@@ -65,7 +68,7 @@ export async function exploreParallel(world: World, workers: number, options: Pa
     store = alone.store;
     if (alone.next.length || (!outcome.stopped && alone.frontier.length)) depthReached = depth + 1;
     if (outcome.found) return finish(false, { found: outcome.found });
-    if (outcome.stopped && outcome.stopped !== 'grow') {
+    if (outcome.stopped && !isPause(outcome.stopped)) {
       const represented = (options.resume?.represented ?? 0) + alone.represented;
       options.onLevel?.({ depth, store, transitions: alone.transitions, represented, elapsedMs: Date.now() - started, pending: alone.pendingPaths() });
       return finish(false, { stopped: outcome.stopped });
@@ -101,7 +104,7 @@ class Coordinator {
   constructor(
     world: World,
     workers: number,
-    private readonly options: ExploreOptions,
+    private readonly options: ParallelOptions,
     private readonly start: Start,
   ) {
     this.store = start.store;
@@ -136,45 +139,26 @@ class Coordinator {
     const maxDepth = this.options.depth ?? Infinity;
     let depthReached = this.depth;
     while (this.depth < maxDepth && this.queued() > 0) {
-      const { found, stopped } = await this.level();
-      if (this.threads.some((t) => t.waiting > 0) || found) depthReached = this.depth + 1;
+      const { found, stopped } = await shareLevel(this.threads, new Int32Array(this.halt), () => this.grow(), this.options.worthTaking);
+      if (this.threads.some((t) => t.nextStates > 0) || found) depthReached = this.depth + 1;
       if (found) return this.result(depthReached, false, { found });
       if (stopped) {
         await this.checkpoint(true);
         return this.result(depthReached, false, { stopped });
       }
+      await Promise.all(this.threads.map((t) => t.nextLevel()));
       this.depth++;
       await this.checkpoint(false);
       await rebalance(this.threads);
+      // a level is mostly bigger than the last: grown now, the store need not stop the next one
+      if (this.store.filling) await this.grow();
     }
     return this.result(depthReached, this.queued() === 0);
   }
 
-  /** One level on every thread; the store grown whenever it fills. */
-  private async level(): Promise<{ found?: Found; stopped?: Stop }> {
-    let running = this.threads;
-    let found: Found | undefined;
-    let stopped: Stop | undefined;
-    while (running.length) {
-      const outcomes = await Promise.all(
-        running.map(async (t) => {
-          const outcome = await t.level();
-          if (outcome.found && !found) {
-            found = outcome.found;
-            Atomics.store(new Int32Array(this.halt), 0, 1);
-          }
-          return outcome;
-        }),
-      );
-      running = running.filter((_, i) => outcomes[i]!.stopped === 'grow');
-      for (const o of outcomes) if (o.stopped && o.stopped !== 'grow' && o.stopped !== 'halt') stopped = o.stopped;
-      if (found || stopped) return { ...(found ? { found } : {}), ...(stopped ? { stopped } : {}) };
-      if (running.length) {
-        this.store = this.store.grown();
-        await Promise.all(this.threads.map((t) => t.useStore(this.store.buffers)));
-      }
-    }
-    return {};
+  private async grow(): Promise<void> {
+    this.store = this.store.grown();
+    await Promise.all(this.threads.map((t) => t.useStore(this.store.buffers)));
   }
 
   private queued(): number {
@@ -200,18 +184,13 @@ class Coordinator {
     if (!onLevel || (!stopping && Date.now() - this.lastCheckpoint < (checkpointEveryMs ?? 0))) return;
     this.lastCheckpoint = Date.now();
     const all = await Promise.all(this.threads.map((t) => t.pending()));
-    // a thread that ended the level before the bound stopped the others holds the next level
-    const ahead = (i: number): boolean => stopping && this.threads[i]!.levelDone;
     const level: LevelEnd = {
       depth: this.depth,
       store: this.store,
       transitions: this.transitions(),
       represented: this.represented(),
       elapsedMs: Date.now() - this.start.started,
-      pending: {
-        frontier: all.flatMap((p, i) => (ahead(i) ? [] : p.frontier)),
-        next: all.flatMap((p, i) => (ahead(i) ? [...p.frontier, ...p.next] : p.next)),
-      },
+      pending: { frontier: all.flatMap((p) => p.frontier), next: all.flatMap((p) => p.next) },
     };
     onLevel(level);
   }

@@ -16,6 +16,7 @@ function serve(init: WorkerInit): void {
   const port = parentPort!;
   const world = new World(init.universe, { model: init.model });
   const halt = new Int32Array(init.halt);
+  const give = new Int32Array(init.give);
   let lastTick = 0;
   const search = new LevelSearch(world, new FingerprintStore(init.store), {
     ...(init.allowQuirks ? { allowQuirks: true } : {}),
@@ -24,9 +25,10 @@ function serve(init: WorkerInit): void {
       const now = Date.now();
       if (now - lastTick >= TICK_MS) {
         lastTick = now;
-        port.postMessage({ type: 'tick', transitions: search.transitions, queue: queueOf(search) } satisfies FromWorker);
+        port.postMessage({ type: 'tick', transitions: search.transitions, queue: queueOf(search), remaining: search.frontier.length - search.cursor } satisfies FromWorker);
       }
       if (Atomics.load(halt, 0)) return 'halt';
+      if (Atomics.exchange(give, 0, 0)) return 'give';
       return init.deadline !== undefined && now >= init.deadline ? 'time' : undefined;
     },
   }, reductionsFor(world, init.symmetry).fingerprint);
@@ -37,9 +39,12 @@ function serve(init: WorkerInit): void {
         search.adopt(message.paths, message.into);
         return reply({ type: 'done' });
       case 'level': {
-        const outcome = search.expandLevel();
-        return reply({ type: 'level', ...outcome, frontier: search.frontier.length - search.cursor, transitions: search.transitions, represented: search.represented });
+        const outcome = search.expandShare();
+        return reply({ type: 'level', ...outcome, frontier: search.frontier.length - search.cursor, next: search.next.length, transitions: search.transitions, represented: search.represented });
       }
+      case 'next':
+        search.nextLevel();
+        return reply({ type: 'next', frontier: search.frontier.length });
       case 'give':
         return reply({ type: 'paths', paths: search.giveAway(message.count) });
       case 'store':

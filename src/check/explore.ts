@@ -7,7 +7,7 @@
  * (checkpoint.ts). explore-parallel.ts runs the same search on several threads.
  */
 import { FingerprintStore } from './fingerprint-store.js';
-import { LevelSearch, type Found, type Stop } from './level-search.js';
+import { isPause, LevelSearch, type Found, type Stop } from './level-search.js';
 import { reductionsFor } from './reductions.js';
 import { SleepSets } from './sleep-sets.js';
 import type { World } from './world.js';
@@ -124,7 +124,7 @@ export function explore(world: World, options: ExploreOptions = {}): ExploreResu
   if (atStart) return result({ found: atStart }, false);
   while (depth < maxDepth && search.frontier.length > search.cursor) {
     const outcome = search.expandLevel();
-    if (outcome.stopped === 'grow') continue; // not on one thread: its store grows as it goes
+    if (isPause(outcome.stopped)) continue; // not on one thread: its store grows as it goes, and it gives nothing away
     if (search.next.length || (!outcome.stopped && search.frontier.length)) depthReached = depth + 1;
     if (outcome.found) return result({ found: outcome.found }, false);
     if (outcome.stopped) {

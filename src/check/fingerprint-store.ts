@@ -64,6 +64,11 @@ export class FingerprintStore {
     return this.size > this.slots * MAX_LOAD;
   }
 
+  /** Half its room taken: worth growing at a pause, before the next level fills it. */
+  get filling(): boolean {
+    return this.size > (this.slots * MAX_LOAD) / 2;
+  }
+
   /** Puts the fingerprint in; true when it was not there before (this caller found it first). */
   add(f: Fingerprint): boolean {
     const hi = f.hi | 0;

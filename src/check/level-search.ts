@@ -27,6 +27,11 @@ export interface Found {
 /** Why a search stopped before its end: a bound, or (between threads) another thread's find. */
 export type Stop = 'max-states' | 'time' | 'halt';
 
+/** Why a thread's level paused: the shared store is full, or another thread asked for some of its states. */
+export type Pause = 'grow' | 'give';
+
+export const isPause = (why: Stop | Pause | undefined): why is Pause => why === 'grow' || why === 'give';
+
 export interface SearchOptions {
   /** Go on past violations that are QEMU 7.2's own documented behaviour (marked `quirk`). */
   readonly allowQuirks?: boolean;
@@ -35,7 +40,7 @@ export interface SearchOptions {
   /** The store is replaced by a bigger one when it fills; otherwise the level pauses (`grow`) for its owner to grow it. */
   readonly growable?: boolean;
   /** Called every few states expanded: a reason to stop, if any. */
-  readonly onTick?: () => Stop | undefined;
+  readonly onTick?: () => Stop | 'give' | undefined;
   /** Skip commands by sleep sets (one thread only: the sets are this search's). */
   readonly sleepSets?: SleepSets;
 }
@@ -45,8 +50,8 @@ export type StateFingerprint = (state: WorldState, from?: WorldState) => Fingerp
 
 export interface LevelOutcome {
   readonly found?: Found;
-  /** A bound stopped it, or it paused for a bigger store; expandLevel() carries on where it stopped. */
-  readonly stopped?: Stop | 'grow';
+  /** A bound stopped it, or it paused (for a bigger store, or to give states away); expandLevel() carries on where it stopped. */
+  readonly stopped?: Stop | Pause;
 }
 
 function lexicographic(a: readonly number[], b: readonly number[]): number {
@@ -166,6 +171,13 @@ export class LevelSearch {
 
   /** Expands the rest of the level; the next level becomes the frontier when it is done. */
   expandLevel(): LevelOutcome {
+    const outcome = this.expandShare();
+    if (!outcome.found && !outcome.stopped) this.nextLevel();
+    return outcome;
+  }
+
+  /** Expands the rest of the level, and stays on it (states may yet be taken over into it). */
+  expandShare(): LevelOutcome {
     const { maxStates, onTick, growable } = this.options;
     while (this.cursor < this.frontier.length) {
       const at = this.cursor++;
@@ -181,6 +193,11 @@ export class LevelSearch {
         this.store = this.store.grown();
       }
     }
+    return {};
+  }
+
+  /** The next level becomes the frontier. */
+  nextLevel(): void {
     this.frontier = this.next;
     this.frontierIds = this.nextIds;
     this.frontierOnly = this.nextOnly;
@@ -188,7 +205,6 @@ export class LevelSearch {
     this.nextIds = [];
     this.nextOnly = [];
     this.cursor = 0;
-    return {};
   }
 
   /** Every command from one state: each new state it leads to is checked and put on the next level. */

@@ -126,6 +126,15 @@ describe('explorer threads', () => {
     expect(two).toMatchObject({ exhausted: true, states: one.states, transitions: one.transitions, depthReached: one.depthReached });
   }, 120_000);
 
+  it('share each level out as they go, and still visit what one thread visits', async () => {
+    for (const model of ['dynamic', 'qemu-7.2'] as const) {
+      const world = new World(CHAIN3, { model });
+      const one = explore(world, {});
+      const three = await exploreParallel(world, 3, { handoff: 4, worthTaking: 2 });
+      expect(three).toMatchObject({ exhausted: true, states: one.states, transitions: one.transitions, depthReached: one.depthReached });
+    }
+  }, 120_000);
+
   it('take states over by their paths, each shared prefix stepped once, in any order', () => {
     const world = new World(CHAIN3, { model: 'dynamic' });
     const search = new LevelSearch(world, FingerprintStore.create(1 << 12), { growable: true });
@@ -153,7 +162,7 @@ describe('explorer threads', () => {
     const universe = loadUniverse('test/model/fixtures/stream-leak.yaml');
     const world = new World(universe, { model: 'qemu-7.2' });
     const one = explore(world, {});
-    const two = await exploreParallel(world, 2, { handoff: 1 });
+    const two = await exploreParallel(world, 2, { handoff: 1, worthTaking: 2 });
     expect(one.found?.path.length).toBe(2);
     expect(two.found?.path.length).toBe(one.found?.path.length);
     expect(two.found?.violations.map((v) => v.invariant)).toEqual(one.found?.violations.map((v) => v.invariant));
