@@ -36,7 +36,7 @@ export interface ExploreOptions {
   readonly progressEveryMs?: number;
   /** The clock (performance.now by default). */
   readonly now?: () => number;
-  /** Go on past violations that are QEMU 7.2's own documented behaviour (marked `quirk`). */
+  /** Go on past violations that are QEMU's own documented behaviour (marked `quirk`). */
   readonly allowQuirks?: boolean;
   /** Called at the end of a level (for checkpoints) at most once every checkpointEveryMs, and when a bound stops the search. */
   readonly onLevel?: (level: LevelEnd) => void;

@@ -33,7 +33,7 @@ export type Pause = 'grow' | 'give';
 export const isPause = (why: Stop | Pause | undefined): why is Pause => why === 'grow' || why === 'give';
 
 export interface SearchOptions {
-  /** Go on past violations that are QEMU 7.2's own documented behaviour (marked `quirk`). */
+  /** Go on past violations that are QEMU's own documented behaviour (marked `quirk`). */
   readonly allowQuirks?: boolean;
   /** Stop once the store holds this many states. */
   readonly maxStates?: number;

@@ -31,7 +31,7 @@ export interface CheckCommandOptions {
   /** Where the counterexample goes ('-' for stdout). */
   readonly out?: string;
   readonly printUniverse?: boolean;
-  /** Go on past QEMU 7.2's own documented breaks of an invariant (reported as quirks). */
+  /** Go on past QEMU's own documented breaks of an invariant (reported as quirks). */
   readonly allowQuirks?: boolean;
   /** Explorer threads (default: one per core; 1 explores on this thread). */
   readonly workers?: number;

@@ -34,6 +34,6 @@ export function checkOptions(command: Command): Command {
     .option('--no-symmetry', "count states that differ only by interchangeable names apart (symmetry reduction is on by default where the universe has any)")
     .option('--por', 'partial-order reduction: skip commands on disjoint parts of the graph by sleep sets (fewer transitions, every state still visited; one thread, no symmetry reduction)')
     .option('--out <file>', "where a counterexample scenario is written ('-' for stdout; default <universe>.counterexample.yaml)")
-    .option('--allow-quirks', "go on past QEMU 7.2's own documented breaks of an invariant (the failed stream's leaked backend)")
+    .option('--allow-quirks', "go on past QEMU's own documented breaks of an invariant (the failed stream's leaked backend), in the QEMU models")
     .option('--print-universe', 'print the universe (e.g. the default one, to start your own from) and stop');
 }

@@ -94,4 +94,4 @@ export function checkStep(
 }
 
 /** One line per violation: `invariant: message`. */
-export const formatViolation = (v: Violation): string => `${v.invariant}: ${v.message}${v.quirk ? ` [QEMU 7.2 quirk: ${v.quirk}]` : ''}`;
+export const formatViolation = (v: Violation): string => `${v.invariant}: ${v.message}${v.quirk ? ` [QEMU quirk: ${v.quirk}]` : ''}`;

@@ -20,7 +20,7 @@ export interface Violation {
   readonly invariant: InvariantName;
   /** What is wrong, naming the nodes, edges or jobs involved. */
   readonly message: string;
-  /** Set when the break is QEMU 7.2's own documented behaviour, modelled on purpose. */
+  /** Set when the break is QEMU's own documented behaviour (7.2's and 10.0's), modelled on purpose. */
   readonly quirk?: string;
 }
 
