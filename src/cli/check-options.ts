@@ -27,7 +27,7 @@ export function checkOptions(command: Command): Command {
     .addOption(new Option('--depth <n>', 'longest command sequence explored (default: no bound)').argParser(whole('commands', 0)))
     .addOption(new Option('--max-states <n>', 'stop once this many distinct states are known').argParser(whole('states', 1)))
     .addOption(new Option('--time <seconds>', 'stop after this long').argParser(seconds))
-    .addOption(new Option('--workers <n>', 'explorer threads (default: one per core; 1: this thread alone)').argParser(whole('threads', 1, MOST_WORKERS)).default(defaultWorkers(), 'one per core'))
+    .addOption(new Option('--workers <n>', 'explorer threads (default: one per core, at most four a core; 1: this thread alone)').argParser(whole('threads', 1, MOST_WORKERS)).default(defaultWorkers(), 'one per core'))
     .option('--checkpoint <file>', 'write where the search stands to this file, every --checkpoint-every seconds and when a bound stops it')
     .addOption(new Option('--checkpoint-every <seconds>', 'seconds between checkpoints').argParser(seconds).default(60))
     .option('--resume <file>', 'carry on from a checkpoint of the same universe and model')
