@@ -3,10 +3,11 @@
  * alone; once a level holds enough states to share, explorer threads (explore-worker.ts) take
  * them over, each its share of the level. All claim states in one fingerprint store in shared
  * memory: a state belongs to the thread that put its fingerprint there first, and that thread
- * expands it on the next level. Between levels the coordinator moves states (by their paths)
- * from threads with more to threads with fewer, grows the store when it has filled, and writes
- * checkpoints. A level ends on every thread before the next begins, so the first violation found
- * still has a shortest path.
+ * expands it on the next level, unless a thread that has run out takes it over first
+ * (level-sharing.ts). Between levels the coordinator moves states (by their paths) from threads
+ * with more to threads with fewer, grows the store before it fills, and writes checkpoints. A
+ * level ends on every thread before the next begins, so the first violation found still has a
+ * shortest path.
  */
 import { availableParallelism } from 'node:os';
 import { FingerprintStore } from './fingerprint-store.js';
