@@ -8,10 +8,11 @@ import { finishBackupBitmap } from './backup-bitmap.js';
 import { replaceNodeNoperm } from '../core/links.js';
 import { refresh } from '../core/refresh.js';
 import type { Tx } from '../core/tx-state.js';
-import { getJob, getNode } from '../graph/graph.js';
+import { getJob } from '../graph/graph.js';
 import type { Graph, Job, JobPlan, NodeName } from '../graph/types.js';
 import { removeBackend } from '../core/backends.js';
-import { belowInChain, skipFilters, uniformlyAllocated } from '../core/chain.js';
+import { belowInChain } from '../core/chain.js';
+import { doneAtOnce } from './first-chunk.js';
 import { rulesOf, type ModelRules } from '../models/rules.js';
 import { isCompleted, txnJobs } from './job-txn.js';
 import { releaseHeldNode } from './image-jobs.js';
@@ -231,30 +232,10 @@ export function runJob(tx: Tx, id: string, failure: string | null = null): void 
       emitBlockJobEvent(tx, 'BLOCK_JOB_COMPLETED', job(tx, id), { error: failure });
       conclude(tx, id);
     });
-  } else if (doneAtOnce(tx.g as Graph, job(tx, id))) {
+  } else if (doneAtOnce(tx.g as Graph, tx.env.storage, job(tx, id))) {
     afterReply(tx, () => completeJob(tx, id));
   }
 }
-
-/**
- * What a job copies before its first rate-limit sleep, whatever its speed: a backup's first
- * block-copy task (block_copy_dirty_clusters()), no further
- * than the source's first run of one allocation status (one cluster where that is not known to be
- * all of it), 1 MiB onto a format with clusters of its own, one 64 KiB cluster onto raw (as the
- * daemons were seen to copy: job-small-done-at-once). A mirror waits for its next iteration to
- * become ready, and a backup with sync=none runs until cancelled. A commit or stream sleeps only
- * after copying data (commit_run(), stream_run()); which of its images hold data is not known
- * here, so only one with nothing to do ends at once.
- */
-function firstChunk(graph: Graph, current: Job): number {
-  const { plan } = current;
-  if (plan.kind !== 'backup' || plan.untilCancelled) return 0;
-  const onto = getNode(graph, skipFilters(graph, plan.target))?.driver;
-  return uniformlyAllocated(graph, plan.source) && onto !== 'raw' && onto !== 'file' ? 1024 * 1024 : 64 * 1024;
-}
-
-/** The job's whole work is done as soon as it runs. */
-export const doneAtOnce = (graph: Graph, current: Job): boolean => current.plan.kind !== 'mirror' && current.len <= firstChunk(graph, current);
 
 /** block-job-complete on a ready mirror: it switches over and ends. */
 export function completeMirror(tx: Tx, id: string): void {

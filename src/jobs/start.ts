@@ -18,7 +18,8 @@ import { Perm, PERM_ALL, type PermSet } from '../perms/perm.js';
 import { reopenSetReadOnly } from '../core/reopen.js';
 import { belowInChain, chainContains, findOverlay, isFilter, skipFilters } from '../core/chain.js';
 import { addJobBackend, addJobEdge, afterReply, draftJob, emitBlockJobEvent, newFilterNode, setJobStatus } from './job-graph.js';
-import { completeJob, doneAtOnce, runJob } from './lifecycle.js';
+import { completeJob, runJob } from './lifecycle.js';
+import { doneAtOnce } from './first-chunk.js';
 import { checkBitmap, DEFAULT, lookupBitmap } from '../core/bitmap-checks.js';
 import { nodeFilename } from '../core/filename.js';
 
@@ -266,5 +267,5 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
   // point and resumes when the section ends, all before the reply
   setJobStatus(tx, options.id, 'paused');
   setJobStatus(tx, options.id, 'running');
-  if (bitmap?.syncBitmap || doneAtOnce(tx.g as Graph, getJob(tx.g as Graph, options.id)!)) afterReply(tx, () => completeJob(tx, options.id));
+  if (bitmap?.syncBitmap || doneAtOnce(tx.g as Graph, tx.env.storage, getJob(tx.g as Graph, options.id)!)) afterReply(tx, () => completeJob(tx, options.id));
 }

@@ -1,0 +1,75 @@
+/**
+ * Whether a job's whole work is done as soon as it runs, whatever its speed: a backup copies its
+ * first block-copy task before its first rate-limit sleep (block_copy_dirty_clusters()), and that
+ * task is as long as the source's first run of one allocation status (block_copy_block_status()).
+ */
+import { childByName, getNode } from '../graph/graph.js';
+import { fileChildOf } from '../graph/file-child.js';
+import type { Graph, Job, NodeName } from '../graph/types.js';
+import type { Storage } from '../storage/storage.js';
+import { extentRun, qcow2Run } from '../storage/status-run.js';
+import { skipFilters } from '../core/chain.js';
+import { ownExportedNode } from '../core/nbd-client.js';
+
+/** BLOCK_COPY_CLUSTER_SIZE_DEFAULT */
+const DEFAULT_CLUSTER = 64 * 1024;
+/** BLOCK_COPY_MAX_BUFFER: the most one read-and-write task copies. */
+const MAX_BUFFER = 1024 * 1024;
+
+/**
+ * bdrv_block_status_above(name, NULL, from, …): the bytes from `from` on that share the first
+ * one's allocation status, through filters, raw (and its offset) and NBD (what the server
+ * answered: base:allocation) down to the file's data (SEEK_DATA) or a qcow2 image's clusters. An
+ * image with a backing mixes the layers: 0, not known. Unknown data reads as one run.
+ */
+export function firstStatusRun(graph: Graph, storage: Storage, name: NodeName, from = 0, depth = 0): number {
+  const node = getNode(graph, skipFilters(graph, name));
+  if (!node || depth > 64) return 0;
+  const rest = Math.max(0, node.size - from);
+  if (childByName(graph, node, 'backing')) return 0;
+  const layout = node.header?.qcow2?.layout;
+  if (node.driver === 'qcow2' && layout) return from === 0 ? qcow2Run(layout, node.header!.qcow2!.clusterSize, node.size) : rest;
+  if (node.driver === 'raw') {
+    const file = fileChildOf(graph, node)?.child;
+    const offset = Number(node.options['offset'] ?? 0);
+    return file === undefined ? rest : Math.min(rest, firstStatusRun(graph, storage, file, from + offset, depth + 1));
+  }
+  if (node.file) {
+    const facts = storage.inspect(node.file.path);
+    return 'error' in facts ? rest : extentRun(facts.data, from, node.size);
+  }
+  if (node.remote) {
+    const exported = ownExportedNode(graph, node.remote);
+    if (exported !== undefined) return Math.min(rest, firstStatusRun(graph, storage, exported, from, depth + 1));
+    return from === 0 ? Math.min(rest, node.remote.firstRun ?? rest) : rest;
+  }
+  return rest;
+}
+
+/**
+ * block_copy_calculate_cluster_size(): the target's own cluster size (bdrv_get_info(), filters
+ * skipped) where it is larger than 64 KiB; 64 KiB where it has none (raw, a file).
+ */
+function copyClusterSize(graph: Graph, target: NodeName): number {
+  const node = getNode(graph, skipFilters(graph, target));
+  return Math.max(DEFAULT_CLUSTER, node?.header?.qcow2?.clusterSize ?? 0);
+}
+
+/**
+ * The job's whole work is done as soon as it runs. A backup's first task is one cluster where the
+ * source's first run of one status is shorter than that, else that run in whole clusters (rounded
+ * up at the end of the disk), at most max(cluster, 1 MiB) (block_copy_task_create(),
+ * block_copy_block_status()): so a backup ends at once when the disk is one cluster, or when it is
+ * no larger than a task and reads as one run (a raw file made by qemu-img is not: file-posix
+ * wrote its first block). A mirror waits for its next iteration to become ready, and a backup
+ * with sync=none runs until cancelled. A commit or stream sleeps only after copying data
+ * (commit_run(), stream_run()); which of its images hold data is not known here, so only one with
+ * nothing to do ends at once.
+ */
+export function doneAtOnce(graph: Graph, storage: Storage, current: Job): boolean {
+  const { plan, len } = current;
+  if (plan.kind !== 'backup' || plan.untilCancelled) return plan.kind !== 'mirror' && len <= 0;
+  const cluster = copyClusterSize(graph, plan.target);
+  if (len <= cluster) return true;
+  return len <= Math.max(cluster, MAX_BUFFER) && firstStatusRun(graph, storage, plan.source) >= len;
+}
