@@ -42,9 +42,12 @@ function finishCommit(tx: Tx, id: string, plan: PlanOf<'commit'>, filter: NodeNa
     refresh(tx);
   }
   if (success && filter && tx.node(filter)) {
-    // bdrv_drop_intermediate(): whatever used the commit filter now uses the base
+    // bdrv_drop_intermediate(): whatever used the commit filter now uses the base, and each
+    // overlay's header names it (update_filename: bdrv_change_backing_file())
+    const overlays = tx.mustPeekNode(filter).parents.map((e) => tx.peekEdge(e)).flatMap((e) => (e.parent.kind === 'node' && e.name === 'backing' ? [e.parent.node] : []));
     replaceNodeNoperm(tx, filter, plan.base);
     refresh(tx);
+    for (const overlay of overlays) writeBackingName(tx, overlay, plan.base);
     closeIfOrphan(tx, filter);
   } else if (filter) {
     // the job's blockers go first so that consistent read can be granted again

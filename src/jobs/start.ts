@@ -9,6 +9,7 @@ import { fail, QmpError } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { isWellFormedId } from '../core/open.js';
 import { attachChild, replaceNodeNoperm } from '../core/links.js';
+import { refreshFilename } from '../core/filename-refresh.js';
 import { refresh } from '../core/refresh.js';
 import type { Tx } from '../core/tx-state.js';
 import { Role } from '../drivers/roles.js';
@@ -120,6 +121,11 @@ function finishFilter(tx: Tx, filter: NodeName, below: NodeName): void {
   node.size = child.size;
   // a named filter is named as bdrv_refresh_filename() names it, now that it has its child
   node.filename = node.implicit ? child.filename : nodeFilename(tx.g as Graph, node);
+  // the parents it took over name it in their filenames
+  for (const id of node.parents) {
+    const edge = tx.peekEdge(id);
+    if (edge.parent.kind === 'node') refreshFilename(tx, edge.parent.node);
+  }
 }
 
 /** commit_start(): block-commit of a node below the active layer. */
