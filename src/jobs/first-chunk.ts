@@ -5,7 +5,7 @@
  */
 import { childByName, getNode } from '../graph/graph.js';
 import { fileChildOf } from '../graph/file-child.js';
-import type { Graph, Job, NodeName } from '../graph/types.js';
+import type { BlockNode, Graph, Job, NodeName } from '../graph/types.js';
 import type { Storage } from '../storage/storage.js';
 import { extentRun, qcow2Run } from '../storage/status-run.js';
 import { skipFilters } from '../core/chain.js';
@@ -13,8 +13,9 @@ import { ownExportedNode } from '../core/nbd-client.js';
 
 /** BLOCK_COPY_CLUSTER_SIZE_DEFAULT */
 const DEFAULT_CLUSTER = 64 * 1024;
+const MiB = 1024 * 1024;
 /** BLOCK_COPY_MAX_BUFFER: the most one read-and-write task copies. */
-const MAX_BUFFER = 1024 * 1024;
+const MAX_BUFFER = MiB;
 
 /**
  * bdrv_block_status_above(name, NULL, from, …): the bytes from `from` on that share the first
@@ -46,25 +47,53 @@ export function firstStatusRun(graph: Graph, storage: Storage, name: NodeName, f
   return rest;
 }
 
+/** vhdx_co_create(): the block size it picks by the image's size when given none. */
+function vhdxBlockSize(size: number): number {
+  if (size > 32 * 1024 ** 4) return 64 * MiB;
+  if (size > 100 * 1024 ** 3) return 32 * MiB;
+  return size > 1024 ** 3 ? 16 * MiB : 8 * MiB;
+}
+
+/**
+ * bdrv_get_info()'s cluster_size for an image made with the defaults (what `qemu-img info` shows
+ * as cluster_size): qcow2's clusters, vdi's and a dynamic vpc's blocks (vdi_get_info(),
+ * vpc_get_info()), vhdx's blocks; 0 where the driver gives none (raw, a file, parallels) or one
+ * of 64 KiB or less (qed, vmdk, qcow).
+ */
+function infoClusterSize(node: BlockNode): number {
+  switch (node.driver) {
+    case 'qcow2':
+      return node.header?.qcow2?.clusterSize ?? 0;
+    case 'vdi':
+      return MiB;
+    case 'vpc':
+      return 2 * MiB;
+    case 'vhdx':
+      return vhdxBlockSize(node.size);
+    default:
+      return 0;
+  }
+}
+
 /**
  * block_copy_calculate_cluster_size(): the target's own cluster size (bdrv_get_info(), filters
- * skipped) where it is larger than 64 KiB; 64 KiB where it has none (raw, a file).
+ * skipped) where it is larger than 64 KiB; 64 KiB where it has none.
  */
 function copyClusterSize(graph: Graph, target: NodeName): number {
   const node = getNode(graph, skipFilters(graph, target));
-  return Math.max(DEFAULT_CLUSTER, node?.header?.qcow2?.clusterSize ?? 0);
+  return Math.max(DEFAULT_CLUSTER, node ? infoClusterSize(node) : 0);
 }
 
 /**
  * The job's whole work is done as soon as it runs. A backup's first task is one cluster where the
  * source's first run of one status is shorter than that, else that run in whole clusters (rounded
  * up at the end of the disk), at most max(cluster, 1 MiB) (block_copy_task_create(),
- * block_copy_block_status()): so a backup ends at once when the disk is one cluster, or when it is
- * no larger than a task and reads as one run (a raw file made by qemu-img is not: file-posix
- * wrote its first block). A mirror waits for its next iteration to become ready, and a backup
- * with sync=none runs until cancelled. A commit or stream sleeps only after copying data
- * (commit_run(), stream_run()); which of its images hold data is not known here, so only one with
- * nothing to do ends at once.
+ * block_copy_block_status()), a cluster being the target's own where larger than 64 KiB. So a
+ * backup ends at once when the disk is one cluster, or when it is no larger than a task and reads
+ * as one run (a raw file made by qemu-img does not: file-posix wrote its first block). A mirror
+ * waits for its next iteration to become ready, and a backup with sync=none runs until cancelled.
+ * A commit or stream sleeps only after copying data (commit_run(), stream_run()); which of its
+ * images hold data is not known here, so only one with nothing to do ends at once.
  */
 export function doneAtOnce(graph: Graph, storage: Storage, current: Job): boolean {
   const { plan, len } = current;

@@ -57,19 +57,20 @@ describe('the first run of one allocation status', () => {
 });
 
 describe('a throttled backup ends at once when its first task covers the disk', () => {
-  const backupDone = (model: Model, setup: Scenario['setup']): boolean => {
+  const backupDone = (model: Model, setup: Scenario['setup'], target = 'qcow2'): boolean => {
     const pg = createPermgraph({ model, nodeActors: false, storage: virtualStorageFor({ steps: [], setup }, '/w', 's.json') });
     pg.execute({ execute: 'blockdev-add', arguments: { driver: 'raw', 'node-name': 's', file: { driver: 'file', filename: '/w/s.img' } } });
-    pg.execute({ execute: 'blockdev-add', arguments: { driver: 'qcow2', 'node-name': 't', file: { driver: 'file', filename: '/w/t.qcow2' } } });
+    pg.execute({ execute: 'blockdev-add', arguments: { driver: target, 'node-name': 't', file: { driver: 'file', filename: '/w/t.img' } } });
     const started = pg.execute({ execute: 'blockdev-backup', arguments: { 'job-id': 'j', device: 's', target: 't', sync: 'full', speed: 1 } });
     expect(started).toEqual({ return: {} });
     const reply = pg.execute({ execute: 'query-block-jobs' });
     pg.dispose();
     return 'return' in reply && Array.isArray(reply.return) && reply.return.length === 0;
   };
-  const raw = (size: string, ...writes: string[]): Scenario['setup'] => [
+  const raw = (size: string, ...writes: string[]): Scenario['setup'] => onto('qcow2', size, ...writes);
+  const onto = (format: string, size: string, ...writes: string[]): Scenario['setup'] => [
     { 'qemu-img': ['create', '-f', 'raw', '/w/s.img', size] },
-    { 'qemu-img': ['create', '-f', 'qcow2', '/w/t.qcow2', size] },
+    { 'qemu-img': ['create', '-f', format, '/w/t.img', size] },
     ...writes.map((w) => ({ 'qemu-io': ['-f', 'raw', '-c', w, '/w/s.img'] })),
   ];
 
@@ -80,6 +81,13 @@ describe('a throttled backup ends at once when its first task covers the disk', 
       expect(backupDone(model, raw('1M'))).toBe(false);
       expect(backupDone(model, raw('1M', 'write 0 128k'))).toBe(false);
       expect(backupDone(model, raw('2M', 'write 0 2M'))).toBe(false);
+    });
+
+    it(`in ${model}: a cluster is the target's own where larger than 64 KiB (vdi, vhdx)`, () => {
+      expect(backupDone(model, onto('vdi', '1M'), 'vdi')).toBe(true);
+      expect(backupDone(model, onto('vhdx', '4M'), 'vhdx')).toBe(true);
+      expect(backupDone(model, onto('vdi', '2M', 'write 0 2M'), 'vdi')).toBe(false);
+      expect(backupDone(model, onto('qed', '1M'), 'qed')).toBe(false);
     });
   }
 });
