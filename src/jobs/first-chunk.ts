@@ -5,7 +5,7 @@
  */
 import { childByName, getNode } from '../graph/graph.js';
 import { fileChildOf } from '../graph/file-child.js';
-import type { BlockNode, Graph, Job, NodeName } from '../graph/types.js';
+import type { BlockNode, Graph, Job, JobPlan, NodeName } from '../graph/types.js';
 import type { Storage } from '../storage/storage.js';
 import { extentRun, qcow2Run } from '../storage/status-run.js';
 import { skipFilters } from '../core/chain.js';
@@ -20,16 +20,23 @@ const MAX_BUFFER = MiB;
 /**
  * bdrv_block_status_above(name, NULL, from, …): the bytes from `from` on that share the first
  * one's allocation status, through filters, raw (and its offset) and NBD (what the server
- * answered: base:allocation) down to the file's data (SEEK_DATA) or a qcow2 image's clusters. An
- * image with a backing mixes the layers: 0, not known. Unknown data reads as one run.
+ * answered: base:allocation) down to the file's data (SEEK_DATA) or a qcow2 image's clusters; an
+ * image's unallocated start is read in its backing, as far as both runs go
+ * (bdrv_co_common_block_status_above()). Unknown data reads as one run; a backing under an image
+ * whose clusters are not known, 0.
  */
 export function firstStatusRun(graph: Graph, storage: Storage, name: NodeName, from = 0, depth = 0): number {
   const node = getNode(graph, skipFilters(graph, name));
   if (!node || depth > 64) return 0;
   const rest = Math.max(0, node.size - from);
-  if (childByName(graph, node, 'backing')) return 0;
+  const backing = childByName(graph, node, 'backing');
   const layout = node.header?.qcow2?.layout;
-  if (node.driver === 'qcow2' && layout) return from === 0 ? qcow2Run(layout, node.header!.qcow2!.clusterSize, node.size) : rest;
+  if (node.driver === 'qcow2' && layout && from === 0) {
+    const run = qcow2Run(layout, node.header!.qcow2!.clusterSize, node.size);
+    const allocated = layout.some((c) => c !== null && 'data' in c && c.data === 0);
+    return allocated || !backing ? run : Math.min(run, firstStatusRun(graph, storage, backing.child, 0, depth + 1));
+  }
+  if (backing) return 0;
   if (node.driver === 'raw') {
     const file = fileChildOf(graph, node)?.child;
     const offset = Number(node.options['offset'] ?? 0);
@@ -99,6 +106,31 @@ export function doneAtOnce(graph: Graph, storage: Storage, current: Job): boolea
   const { plan, len } = current;
   if (plan.kind !== 'backup' || plan.untilCancelled) return plan.kind !== 'mirror' && len <= 0;
   const cluster = copyClusterSize(graph, plan.target);
+  const dirty = plan.onlyTop ? topDirtyClusters(graph, plan.source, cluster) : undefined;
+  // the top image's clusters, in one run of one task (its data reads as one status)
+  if (dirty) return dirty.every((c, i) => c === dirty[0]! + i) && dirty.length * cluster <= Math.max(cluster, MAX_BUFFER);
   if (len <= cluster) return true;
   return len <= Math.max(cluster, MAX_BUFFER) && firstStatusRun(graph, storage, plan.source) >= len;
+}
+
+/**
+ * backup_run() for sync=top: block_copy_reset_unallocated() leaves dirty only the clusters the
+ * top image allocates itself (bdrv_is_allocated()), in order; undefined where that is not known
+ * or is all of it (an image with no backing allocates every byte).
+ */
+function topDirtyClusters(graph: Graph, source: NodeName, cluster: number): number[] | undefined {
+  const node = getNode(graph, skipFilters(graph, source));
+  const qcow2 = node?.header?.qcow2;
+  if (!node || node.driver !== 'qcow2' || !qcow2?.layout || !childByName(graph, node, 'backing')) return undefined;
+  const dirty = new Set<number>();
+  for (const host of qcow2.layout) if (host && 'data' in host) dirty.add(Math.floor((host.data * qcow2.clusterSize) / cluster));
+  return [...dirty].sort((a, b) => a - b);
+}
+
+/** A backup's work (its job's len): the whole disk, or for sync=top what the top image allocates. */
+export function backupLength(graph: Graph, plan: Extract<JobPlan, { readonly kind: 'backup' }>, size: number): number {
+  if (!plan.onlyTop) return size;
+  const cluster = copyClusterSize(graph, plan.target);
+  const dirty = topDirtyClusters(graph, plan.source, cluster);
+  return dirty === undefined ? size : Math.min(size, dirty.length * cluster);
 }

@@ -20,7 +20,7 @@ import { reopenSetReadOnly } from '../core/reopen.js';
 import { belowInChain, chainContains, findOverlay, isFilter, skipFilters } from '../core/chain.js';
 import { addJobBackend, addJobEdge, afterReply, draftJob, emitBlockJobEvent, newFilterNode, setJobStatus } from './job-graph.js';
 import { completeJob, runJob } from './lifecycle.js';
-import { doneAtOnce } from './first-chunk.js';
+import { backupLength, doneAtOnce } from './first-chunk.js';
 import { checkBitmap, DEFAULT, lookupBitmap } from '../core/bitmap-checks.js';
 import { nodeFilename } from '../core/filename.js';
 
@@ -35,6 +35,8 @@ export interface JobOptions {
   readonly discardSource?: true;
   /** sync=none: a mirror starts with nothing to copy (mirror_dirty_init() is skipped). */
   readonly syncNone?: true;
+  /** sync=top: a backup copies only what the source's top image allocates. */
+  readonly syncTop?: true;
 }
 
 /** A backup's sync bitmap (do_backup_common()): its name, its bitmap-mode, and whether the job copies what it marks (sync=bitmap). */
@@ -262,9 +264,10 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
     target,
     ...(bitmap ? { bitmap: { name: bitmap.name, mode: bitmap.mode } } : {}),
     ...(options.syncNone ? { untilCancelled: true as const } : {}),
+    ...(options.syncTop ? { onlyTop: true as const } : {}),
   };
   // sync=bitmap copies what the bitmap marks: nothing, as no bit is ever set here
-  createJob(tx, options, 'backup', source, filter, 0, PERM_ALL, plan, bitmap?.syncBitmap ? 0 : tx.mustPeekNode(source).size);
+  createJob(tx, options, 'backup', source, filter, 0, PERM_ALL, plan, bitmap?.syncBitmap ? 0 : backupLength(tx.g as Graph, plan, tx.mustPeekNode(source).size));
   draftJob(tx, options.id).filter = filter;
   addJobEdge(tx, options.id, 'target', target, 0, PERM_ALL);
   setJobStatus(tx, options.id, 'running');

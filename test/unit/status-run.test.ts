@@ -91,3 +91,37 @@ describe('a throttled backup ends at once when its first task covers the disk', 
     });
   }
 });
+
+describe('a backup of an overlay', () => {
+  const chain = (baseWrite: string, overlayWrites: readonly string[]): Scenario['setup'] => [
+    { 'qemu-img': ['create', '-f', 'qcow2', '/w/b.qcow2', '1M'] },
+    { 'qemu-io': ['-c', baseWrite, '/w/b.qcow2'] },
+    { 'qemu-img': ['create', '-f', 'qcow2', '-b', '/w/b.qcow2', '-F', 'qcow2', '/w/o.qcow2'] },
+    ...(overlayWrites.length > 0 ? [{ 'qemu-io': overlayWrites.flatMap((w) => ['-c', w]).concat('/w/o.qcow2') }] : []),
+    { 'qemu-img': ['create', '-f', 'qcow2', '/w/t.qcow2', '1M'] },
+  ];
+  const backup = (model: Model, setup: Scenario['setup'], sync: string): { done: boolean; len: unknown } => {
+    const pg = createPermgraph({ model, nodeActors: false, storage: virtualStorageFor({ steps: [], setup }, '/w', 's.json') });
+    for (const [name, file] of [['o', '/w/o.qcow2'], ['t', '/w/t.qcow2']]) {
+      pg.execute({ execute: 'blockdev-add', arguments: { driver: 'qcow2', 'node-name': name, file: { driver: 'file', filename: file } } });
+    }
+    expect(pg.execute({ execute: 'blockdev-backup', arguments: { 'job-id': 'j', device: 'o', target: 't', sync, speed: 1 } })).toEqual({ return: {} });
+    const reply = pg.execute({ execute: 'query-block-jobs' });
+    pg.dispose();
+    const jobs = 'return' in reply && Array.isArray(reply.return) ? (reply.return as { len: unknown }[]) : [];
+    return { done: jobs.length === 0, len: jobs[0]?.len };
+  };
+
+  for (const model of ['qemu-7.2', 'qemu-10.0'] as const) {
+    it(`in ${model}: sync=full reads the overlay's holes in its backing`, () => {
+      expect(backup(model, chain('write 0 1M', []), 'full').done).toBe(true);
+      expect(backup(model, chain('write 0 128k', []), 'full').done).toBe(false);
+    });
+
+    it(`in ${model}: sync=top copies what the top image allocates`, () => {
+      expect(backup(model, chain('write 0 1M', []), 'top').done).toBe(true);
+      expect(backup(model, chain('write 0 1M', ['write 64k 128k']), 'top').done).toBe(true);
+      expect(backup(model, chain('write 0 1M', ['write 0 64k', 'write 512k 64k']), 'top')).toEqual({ done: false, len: 131072 });
+    });
+  }
+});
