@@ -276,5 +276,6 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
   // point and resumes when the section ends, all before the reply
   setJobStatus(tx, options.id, 'paused');
   setJobStatus(tx, options.id, 'running');
+  if (tx.env.deferJobRuns) return;
   if (bitmap?.syncBitmap || doneAtOnce(tx.g as Graph, tx.env.storage, getJob(tx.g as Graph, options.id)!)) afterReply(tx, () => completeJob(tx, options.id));
 }
