@@ -28,10 +28,10 @@ function chain(model: 'qemu-7.2' | 'dynamic' = 'qemu-7.2'): Permgraph {
   return pg;
 }
 
-/** The edges as Appendix A writes them; job filters as <filter>, backends as BB. */
+/** The edges as Appendix A writes them; job filters (implicit, or named by permgraph: backup's) as <filter>, backends as BB. */
 function edges(pg: Permgraph): string[] {
   const g = pg.graph;
-  const label = (name: string) => (getNode(g, name)?.implicit ? '<filter>' : name);
+  const label = (name: string) => (getNode(g, name)?.implicit || getNode(g, name)?.generated ? '<filter>' : name);
   return allEdges(g)
     .map((e) => {
       const parent = e.parent.kind === 'node' ? label(e.parent.node) : e.parent.kind === 'job' ? `job:${e.parent.job}` : parentLabel(g, e.parent).startsWith('export') ? 'export' : 'BB';

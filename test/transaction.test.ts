@@ -2,7 +2,8 @@
  * transaction and the snapshot commands where the corpus cannot show it: the overlay of
  * blockdev-snapshot-sync is let go only after every action (a backup in the same transaction keeps
  * it; QEMU 7.2 and 10.0 then die when that job ends, so no recording has it), a refused
- * transaction keeps the snapshot it started from and publishes nothing, and the actions are
+ * transaction keeps the snapshot it started from and publishes nothing, a backup done at once
+ * ends only once the transaction is over (corpus: transaction-backup-runs-after), and the actions are
  * looked up by name when first checked (an action whose command is missing is no TransactionActionKind).
  */
 import { describe, expect, it } from 'vitest';
@@ -12,8 +13,9 @@ import { transactionCommand } from '../src/commands/transaction.js';
 import { commandNamed } from '../src/commands/registry.js';
 import type { Command } from '../src/commands/command.js';
 
+// a's first 128 KiB hold data: a backup of its overlay has more than its first task to copy, so it keeps running
 const files = {
-  '/i/a.qcow2': { format: 'qcow2' as const, size: 1 << 20 },
+  '/i/a.qcow2': { format: 'qcow2' as const, size: 1 << 20, clusters: [0, 1] },
   '/i/t.qcow2': { format: 'qcow2' as const, size: 1 << 20 },
 };
 
@@ -53,6 +55,19 @@ describe('transaction', () => {
       expect(reply).toEqual({ error: { class: 'GenericError', desc: 'Transaction aborted using Abort action' } });
       expect(pg.graph).toBe(before);
       expect(seen).toEqual(['command.rejected']);
+    });
+
+    it(`${model}: a backup done at once ends only after the transaction, its filter above the node for the actions after it`, () => {
+      // t is empty: a backup of it is one run, its first task
+      const done = { device: 't', target: 'a', sync: 'full', 'job-id': 'd', speed: 1 };
+      const pg = graph(model);
+      const internal = { type: 'blockdev-snapshot-internal-sync', data: { device: 't', name: '' } };
+      const refused = pg.execute({ execute: 'transaction', arguments: { actions: [{ type: 'blockdev-backup', data: done }, internal] } });
+      expect(refused).toEqual({ error: { class: 'GenericError', desc: 'Need a root block node' } });
+      expect(pg.execute({ execute: 'blockdev-backup', arguments: done })).toEqual({ return: {} });
+      expect(Object.keys(pg.graph.jobs)).toEqual([]);
+      expect(pg.execute({ execute: 'transaction', arguments: { actions: [{ type: 'blockdev-backup', data: done }] } })).toEqual({ return: {} });
+      expect(Object.keys(pg.graph.jobs)).toEqual([]);
     });
   }
 

@@ -18,6 +18,7 @@ import { getShard } from '../graph/shards.js';
 import type { NodeName } from '../graph/types.js';
 import { Perm, PERM_ALL, PERM_BITS, permNames } from '../perms/perm.js';
 import type { ImageHeader } from '../storage/storage.js';
+import { firstBlock } from '../storage/status-run.js';
 import type { CommandArgs } from './command.js';
 
 const { CONSISTENT_READ: CR, WRITE: W, RESIZE: RS } = Perm;
@@ -45,7 +46,9 @@ export function createFile(tx: Tx, options: CommandArgs): void {
   tx.env.storage.create(filename, { format: 'raw', virtualSize: 0 });
   // handle_aiocb_truncate(): off, falloc and full; metadata is no mode for a file
   if (options['preallocation'] === 'metadata') fail(msg.filePreallocUnsupported('metadata'));
-  tx.env.storage.create(filename, { format: 'raw', virtualSize: Number(options['size']) });
+  const size = Number(options['size']);
+  // allocate_first_block() where no preallocation wrote the file (falloc and full: read as all data)
+  tx.env.storage.create(filename, { format: 'raw', virtualSize: size }, (options['preallocation'] ?? 'off') === 'off' ? firstBlock(size) : undefined);
 }
 
 const isPowerOfTwo = (n: number): boolean => n > 0 && Number.isInteger(Math.log2(n));

@@ -11,6 +11,7 @@ import { msg } from '../messages/messages.js';
 import { rulesOf } from '../models/rules.js';
 import { BLOCKDEV_DRIVERS } from '../qapi/block-schema.js';
 import { FORMAT_FACTS, isDiskFormat } from '../storage/image-formats.js';
+import { firstBlock } from '../storage/status-run.js';
 import type { BlockdevOptions } from '../drivers/driver.js';
 
 /** The drivers with create options (drv->create_opts) in the daemons' builds. */
@@ -65,7 +66,7 @@ export function createImage(tx: Tx, image: ImageToCreate): void {
     format: disk,
     virtualSize: FORMAT_FACTS[disk].virtualSize(image.size),
     ...(backing ? { backingFile: backing.file, backingFormat: backing.format } : {}),
-  });
+  }, disk === 'raw' ? firstBlock(FORMAT_FACTS[disk].virtualSize(image.size)) : undefined);
 }
 
 /**

@@ -26,6 +26,7 @@ export function jobOptions(args: CommandArgs, fallbackId: string): JobOptions {
     ...(args['copy-mode'] === 'write-blocking' ? { copyMode: 'write-blocking' as const } : {}),
     ...(args['discard-source'] === true ? { discardSource: true as const } : {}),
     ...(args['sync'] === 'none' ? { syncNone: true as const } : {}),
+    ...(args['sync'] === 'top' ? { syncTop: true as const } : {}),
   };
 }
 

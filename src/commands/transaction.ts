@@ -15,7 +15,9 @@ import type { GraphEvent } from '../core/events.js';
 import { transact, TxError } from '../core/tx.js';
 import type { TxEnv } from '../core/tx-state.js';
 import { getJob, jobsInOrder } from '../graph/graph.js';
-import { draftJob } from '../jobs/job-graph.js';
+import { afterReply, draftJob } from '../jobs/job-graph.js';
+import { completeJob } from '../jobs/lifecycle.js';
+import { doneAtOnce } from '../jobs/first-chunk.js';
 import type { Graph } from '../graph/types.js';
 import { fail, QmpError } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
@@ -93,6 +95,19 @@ function refuseMode(release: number, actions: readonly Action[], mode: string, i
 }
 
 /** job_txn_new(): the jobs the actions started share one JobTxn, named by the first one's seq. */
+/**
+ * The jobs the actions started run once the transaction is over (the drained sections ended): a
+ * backup whose first task covers its work ends then (src/jobs/first-chunk.ts).
+ */
+function runStartedJobs(before: Graph, after: Graph, env: TxEnv): { graph: Graph; events: readonly GraphEvent[] } {
+  const started = jobsInOrder(after).filter((job) => !getJob(before, job.id) && job.status === 'running');
+  const done = started.filter((job) => doneAtOnce(after, env.storage, job));
+  if (done.length === 0) return { graph: after, events: [] };
+  return transact(after, env, (tx) => {
+    for (const job of done) afterReply(tx, () => completeJob(tx, job.id));
+  });
+}
+
 function groupJobs(before: Graph, after: Graph, env: TxEnv): Graph {
   const started = jobsInOrder(after).filter((job) => !getJob(before, job.id));
   if (started.length === 0) return after;
@@ -125,7 +140,7 @@ export function transactionCommand(lookup: CommandLookup): Command {
           refuseMode(release, actions, mode, index);
           if (action.type === 'abort') fail(msg.transactionAborted());
           const command = lookup(action.type)!;
-          const result = (command.action?.prepare ?? command.run)(current, action.data, env);
+          const result = (command.action?.prepare ?? command.run)(current, action.data, { ...env, deferJobRuns: true });
           current = result.graph;
           events.push(...result.events);
         } catch (error) {
@@ -140,7 +155,8 @@ export function transactionCommand(lookup: CommandLookup): Command {
         current = cleaned.graph;
         events.push(...cleaned.events);
       }
-      return { graph: current, events, reply: {} };
+      const ran = runStartedJobs(graph, current, env);
+      return { graph: ran.graph, events: [...events, ...ran.events], reply: {} };
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import { childByName, getNode, jobsInOrder } from '../graph/graph.js';
 import { fileChildOf } from '../graph/file-child.js';
-import type { BlockNode, Graph, NodeName } from '../graph/types.js';
+import type { Graph, NodeName } from '../graph/types.js';
 import { FILTER_DRIVERS } from '../drivers/registry.js';
 
 /** The next node down a chain: a filter's child or an image's backing (bdrv_filter_or_cow_bs). */
@@ -74,18 +74,4 @@ export function isFrozenLink(graph: Graph, parent: NodeName, child: NodeName): b
     }
   }
   return false;
-}
-
-/**
- * Whether every byte of `name` reads with one allocation status (bdrv_block_status()): no image
- * below it, through filters and raw, has a backing or data of its own written to it.
- */
-export function uniformlyAllocated(graph: Graph, name: NodeName): boolean {
-  for (let at: NodeName | undefined = skipFilters(graph, name); at !== undefined; ) {
-    const node: BlockNode = getNode(graph, at)!;
-    if (childByName(graph, node, 'backing')) return false;
-    if (node.header?.qcow2?.layout?.some((cluster) => cluster !== null)) return false;
-    at = node.driver === 'raw' || isFilter(node.driver) ? fileChildOf(graph, node)?.child : undefined;
-  }
-  return true;
 }

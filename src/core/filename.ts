@@ -21,6 +21,9 @@ function backingOverridden(graph: Graph, node: BlockNode): boolean {
 }
 
 function fullOptions(graph: Graph, node: BlockNode): Full {
+  // an implicit node takes everything from its single child
+  const only = node.implicit ? (fileChildOf(graph, node) ?? childByName(graph, node, 'backing')) : undefined;
+  if (only) return fullOptions(graph, getNode(graph, only.child)!);
   const full: Record<string, string | number | bigint | boolean | null | Full | readonly Full[]> = { driver: node.driver };
   const options = flattenLists(flattenQDict(node.options, ['file', 'backing', ...childKeys(graph, node)]));
   for (const strong of DRIVERS[node.driver].strongOptions ?? []) {

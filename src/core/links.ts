@@ -12,6 +12,7 @@ import type { BlockNode, Edge, EdgeId, NodeName, ParentRef } from '../graph/type
 import { childPerm } from './child-perm.js';
 import { adopt, type DraftEdge } from './draft.js';
 import { lowerHeight, raiseHeight } from './heights.js';
+import { refreshFilename } from './filename-refresh.js';
 import type { Tx } from './tx-state.js';
 
 /**
@@ -99,12 +100,16 @@ export function moveEdgeNoperm(tx: Tx, id: EdgeId, to: NodeName): void {
  */
 export function replaceNodeNoperm(tx: Tx, from: NodeName, to: NodeName): void {
   const below = subtree(tx, to);
+  const moved: NodeName[] = [];
   for (const id of [...tx.mustPeekNode(from).parents]) {
     const edge = tx.peekEdge(id);
     if (edge.parent.kind === 'job') continue;
     if (edge.parent.kind === 'node' && below.has(edge.parent.node)) continue;
     moveEdgeNoperm(tx, id, to);
+    if (edge.parent.kind === 'node') moved.push(edge.parent.node);
   }
+  // the parents now name the new child in their filenames (a filter's json:{…} shows it)
+  for (const parent of moved) refreshFilename(tx, parent);
 }
 
 /** `top` and every node below it. */

@@ -61,7 +61,15 @@ const remoteOf = (address: NbdAddress, exportName: string, info: NbdExportInfo):
   serverReadOnly: info.readOnly,
   maxClients: info.maxClients,
   ...(info.header ? { header: info.header } : {}),
+  ...(info.firstRun !== undefined ? { firstRun: info.firstRun } : {}),
 });
+
+/** The node the graph's own NBD server exports to a client of it, if that is whom it negotiated with. */
+export function ownExportedNode(g: Graph, remote: RemoteExport): NodeName | undefined {
+  if (remote.serverId !== OWN_SERVER) return undefined;
+  const id = getShard(g.exportNames, remote.exportName);
+  return id === undefined ? undefined : getShard(g.exports, id)?.nodeName;
+}
 
 /**
  * Model dynamic: the node negotiates anew with the server its options name, so that storage that

@@ -12,16 +12,19 @@ import { SIMULATED_DRIVERS } from '../drivers/registry.js';
 import type { DriverName, Graph, NodeName } from '../graph/types.js';
 import { fail, QmpError } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
-import { nodeFilename } from './filename.js';
 import { TxDriverHost } from './driver-host.js';
 import { attachChild } from './links.js';
 import { openNode } from './nodes.js';
+import { nodeFilename } from './filename.js';
 import { networkDriver } from '../drivers/network.js';
 import { openNetwork } from './open-network.js';
 import { assignNodeName } from './node-name.js';
 
 export { assignNodeName, isWellFormedId } from './node-name.js';
 import { refresh } from './refresh.js';
+import { refreshFilename } from './filename-refresh.js';
+
+export { refreshFilename };
 import type { Tx } from './tx-state.js';
 
 export type { BlockdevOptions };
@@ -204,27 +207,6 @@ function attachBacking(tx: Tx, overlay: NodeName, backing: NodeName): void {
   attachChild(tx, overlay, backing, 'backing', Role.COW);
   refresh(tx);
   refreshFilename(tx, overlay);
-}
-
-/**
- * bdrv_refresh_filename() of a node whose links changed. QEMU works a node's filename out anew,
- * its children's first, whenever it is asked for one, so a new name shows in the nodes above it
- * too: here the parents that hold it as any child but a backing follow (a loop, any height). Overlays above
- * a backing keep theirs: along a chain thousands deep that would make every command quadratic,
- * and no recorded scenario shows the difference.
- */
-export function refreshFilename(tx: Tx, name: NodeName): void {
-  const work = [name];
-  for (let at = work.pop(); at !== undefined; at = work.pop()) {
-    const node = tx.mustPeekNode(at);
-    const filename = nodeFilename(tx.g as Graph, node);
-    if (filename === node.filename) continue;
-    tx.mustNode(at).filename = filename;
-    for (const id of node.parents) {
-      const edge = tx.peekEdge(id);
-      if (edge.parent.kind === 'node' && edge.name !== 'backing') work.push(edge.parent.node);
-    }
-  }
 }
 
 function headerOf(tx: Tx, path: string): string | undefined {

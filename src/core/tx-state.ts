@@ -22,6 +22,11 @@ export interface TxEnv {
   readonly stepper: NodeStepper;
   /** The driver policies (DRIVERS unless a variant is given). */
   readonly drivers?: DriverPolicies;
+  /**
+   * A transaction's action: the jobs it starts first run once every action is prepared and the
+   * drained sections end (job_start() in the action's .commit), so none ends before then.
+   */
+  readonly deferJobRuns?: boolean;
 }
 
 export class Tx {

@@ -28,6 +28,8 @@ export interface NbdExportInfo {
   readonly persistent: boolean;
   /** How many clients it serves at once (`qemu-nbd -e`); more wait, unanswered. */
   readonly maxClients: number;
+  /** The bytes at the export's start that share one allocation status (base:allocation); absent: all. */
+  readonly firstRun?: number;
 }
 
 /** An image header, as a format node above the client would read it. */

@@ -44,6 +44,8 @@ export interface RemoteExport {
   readonly serverReadOnly: boolean;
   /** The server's client limit (`qemu-nbd -e`): a client beyond it waits unanswered. */
   readonly maxClients: number;
+  /** The bytes at the export's start that share one allocation status, as the server reports them; absent: all. */
+  readonly firstRun?: number;
   /** The image header the export's data begins with, as a format node above reads it. */
   readonly header?: {
     readonly format: string;

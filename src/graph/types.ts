@@ -200,6 +200,8 @@ export type JobPlan =
       readonly bitmap?: { readonly name: string; readonly mode: 'on-success' | 'never' | 'always' };
       /** sync=none: it copies only what the guest is about to overwrite, until cancelled (backup_run()). */
       readonly untilCancelled?: true;
+      /** sync=top: it copies only the clusters the source's top image allocates (backup_run()). */
+      readonly onlyTop?: true;
     }
   | {
       /** blockdev-create and x-blockdev-amend (block/create.c, block/amend.c): no block job, no edges. */

@@ -114,7 +114,9 @@ export function newFilterNode(
     forceShare: false,
     monitorOwned: false,
     inheritsFrom: null,
-    implicit: filterName === undefined,
+    // a job's own filter is implicit unless named; backup's copy-before-write never is
+    // (bdrv_cbw_append() leaves bs->implicit unset), so its parents' json:{…} names show it
+    implicit: filterName === undefined && driver !== 'copy-before-write',
   });
   return name;
 }

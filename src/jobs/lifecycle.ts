@@ -8,10 +8,11 @@ import { finishBackupBitmap } from './backup-bitmap.js';
 import { replaceNodeNoperm } from '../core/links.js';
 import { refresh } from '../core/refresh.js';
 import type { Tx } from '../core/tx-state.js';
-import { getJob, getNode } from '../graph/graph.js';
+import { getJob } from '../graph/graph.js';
 import type { Graph, Job, JobPlan, NodeName } from '../graph/types.js';
 import { removeBackend } from '../core/backends.js';
-import { belowInChain, skipFilters, uniformlyAllocated } from '../core/chain.js';
+import { belowInChain } from '../core/chain.js';
+import { doneAtOnce } from './first-chunk.js';
 import { rulesOf, type ModelRules } from '../models/rules.js';
 import { isCompleted, txnJobs } from './job-txn.js';
 import { releaseHeldNode } from './image-jobs.js';
@@ -41,9 +42,12 @@ function finishCommit(tx: Tx, id: string, plan: PlanOf<'commit'>, filter: NodeNa
     refresh(tx);
   }
   if (success && filter && tx.node(filter)) {
-    // bdrv_drop_intermediate(): whatever used the commit filter now uses the base
+    // bdrv_drop_intermediate(): whatever used the commit filter now uses the base, and each
+    // overlay's header names it (update_filename: bdrv_change_backing_file())
+    const overlays = tx.mustPeekNode(filter).parents.map((e) => tx.peekEdge(e)).flatMap((e) => (e.parent.kind === 'node' && e.name === 'backing' ? [e.parent.node] : []));
     replaceNodeNoperm(tx, filter, plan.base);
     refresh(tx);
+    for (const overlay of overlays) writeBackingName(tx, overlay, plan.base);
     closeIfOrphan(tx, filter);
   } else if (filter) {
     // the job's blockers go first so that consistent read can be granted again
@@ -231,30 +235,10 @@ export function runJob(tx: Tx, id: string, failure: string | null = null): void 
       emitBlockJobEvent(tx, 'BLOCK_JOB_COMPLETED', job(tx, id), { error: failure });
       conclude(tx, id);
     });
-  } else if (doneAtOnce(tx.g as Graph, job(tx, id))) {
+  } else if (doneAtOnce(tx.g as Graph, tx.env.storage, job(tx, id))) {
     afterReply(tx, () => completeJob(tx, id));
   }
 }
-
-/**
- * What a job copies before its first rate-limit sleep, whatever its speed: a backup's first
- * block-copy task (block_copy_dirty_clusters()), no further
- * than the source's first run of one allocation status (one cluster where that is not known to be
- * all of it), 1 MiB onto a format with clusters of its own, one 64 KiB cluster onto raw (as the
- * daemons were seen to copy: job-small-done-at-once). A mirror waits for its next iteration to
- * become ready, and a backup with sync=none runs until cancelled. A commit or stream sleeps only
- * after copying data (commit_run(), stream_run()); which of its images hold data is not known
- * here, so only one with nothing to do ends at once.
- */
-function firstChunk(graph: Graph, current: Job): number {
-  const { plan } = current;
-  if (plan.kind !== 'backup' || plan.untilCancelled) return 0;
-  const onto = getNode(graph, skipFilters(graph, plan.target))?.driver;
-  return uniformlyAllocated(graph, plan.source) && onto !== 'raw' && onto !== 'file' ? 1024 * 1024 : 64 * 1024;
-}
-
-/** The job's whole work is done as soon as it runs. */
-export const doneAtOnce = (graph: Graph, current: Job): boolean => current.plan.kind !== 'mirror' && current.len <= firstChunk(graph, current);
 
 /** block-job-complete on a ready mirror: it switches over and ends. */
 export function completeMirror(tx: Tx, id: string): void {

@@ -9,6 +9,7 @@ import { fail, QmpError } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { isWellFormedId } from '../core/open.js';
 import { attachChild, replaceNodeNoperm } from '../core/links.js';
+import { refreshFilename } from '../core/filename-refresh.js';
 import { refresh } from '../core/refresh.js';
 import type { Tx } from '../core/tx-state.js';
 import { Role } from '../drivers/roles.js';
@@ -18,7 +19,8 @@ import { Perm, PERM_ALL, type PermSet } from '../perms/perm.js';
 import { reopenSetReadOnly } from '../core/reopen.js';
 import { belowInChain, chainContains, findOverlay, isFilter, skipFilters } from '../core/chain.js';
 import { addJobBackend, addJobEdge, afterReply, draftJob, emitBlockJobEvent, newFilterNode, setJobStatus } from './job-graph.js';
-import { completeJob, doneAtOnce, runJob } from './lifecycle.js';
+import { completeJob, runJob } from './lifecycle.js';
+import { backupLength, doneAtOnce } from './first-chunk.js';
 import { checkBitmap, DEFAULT, lookupBitmap } from '../core/bitmap-checks.js';
 import { nodeFilename } from '../core/filename.js';
 
@@ -33,6 +35,8 @@ export interface JobOptions {
   readonly discardSource?: true;
   /** sync=none: a mirror starts with nothing to copy (mirror_dirty_init() is skipped). */
   readonly syncNone?: true;
+  /** sync=top: a backup copies only what the source's top image allocates. */
+  readonly syncTop?: true;
 }
 
 /** A backup's sync bitmap (do_backup_common()): its name, its bitmap-mode, and whether the job copies what it marks (sync=bitmap). */
@@ -119,6 +123,11 @@ function finishFilter(tx: Tx, filter: NodeName, below: NodeName): void {
   node.size = child.size;
   // a named filter is named as bdrv_refresh_filename() names it, now that it has its child
   node.filename = node.implicit ? child.filename : nodeFilename(tx.g as Graph, node);
+  // the parents it took over name it in their filenames
+  for (const id of node.parents) {
+    const edge = tx.peekEdge(id);
+    if (edge.parent.kind === 'node') refreshFilename(tx, edge.parent.node);
+  }
 }
 
 /** commit_start(): block-commit of a node below the active layer. */
@@ -255,9 +264,10 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
     target,
     ...(bitmap ? { bitmap: { name: bitmap.name, mode: bitmap.mode } } : {}),
     ...(options.syncNone ? { untilCancelled: true as const } : {}),
+    ...(options.syncTop ? { onlyTop: true as const } : {}),
   };
   // sync=bitmap copies what the bitmap marks: nothing, as no bit is ever set here
-  createJob(tx, options, 'backup', source, filter, 0, PERM_ALL, plan, bitmap?.syncBitmap ? 0 : tx.mustPeekNode(source).size);
+  createJob(tx, options, 'backup', source, filter, 0, PERM_ALL, plan, bitmap?.syncBitmap ? 0 : backupLength(tx.g as Graph, plan, tx.mustPeekNode(source).size));
   draftJob(tx, options.id).filter = filter;
   addJobEdge(tx, options.id, 'target', target, 0, PERM_ALL);
   setJobStatus(tx, options.id, 'running');
@@ -266,5 +276,6 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
   // point and resumes when the section ends, all before the reply
   setJobStatus(tx, options.id, 'paused');
   setJobStatus(tx, options.id, 'running');
-  if (bitmap?.syncBitmap || doneAtOnce(tx.g as Graph, getJob(tx.g as Graph, options.id)!)) afterReply(tx, () => completeJob(tx, options.id));
+  if (tx.env.deferJobRuns) return;
+  if (bitmap?.syncBitmap || doneAtOnce(tx.g as Graph, tx.env.storage, getJob(tx.g as Graph, options.id)!)) afterReply(tx, () => completeJob(tx, options.id));
 }

@@ -7,6 +7,7 @@
 import type { VirtualFile, VirtualStorage } from '../storage/virtual-storage.js';
 import { ScenarioError } from './load.js';
 import { parseSize } from './sizes.js';
+import { withWrite } from '../storage/status-run.js';
 
 const CLUSTER = 64 * 1024;
 /** How much of a raw file's start the virtual storage keeps the bytes of. */
@@ -60,7 +61,7 @@ export function qemuIo(storage: VirtualStorage, args: readonly string[], where: 
   let file = found;
   for (const [offset, length, pattern] of writes(commands, where)) {
     file = file.format === 'qcow2' ? qcow2After(file, offset, length) : { ...file, size: Math.max(file.size ?? 0, offset + length) };
-    if ((file.format ?? 'raw') === 'raw') file = { ...file, bytes: poke(file.bytes, offset, length, pattern) };
+    if ((file.format ?? 'raw') === 'raw') file = { ...file, bytes: poke(file.bytes, offset, length, pattern), ...(file.data ? { data: withWrite(file.data, offset, length) } : {}) };
   }
   storage.put(path, file);
 }

@@ -13,6 +13,7 @@ import { ScenarioError } from './load.js';
 import { qemuIo } from './virtual-qemu-io.js';
 import { parseSize } from './sizes.js';
 import { qcow2CreateOptions } from './qcow2-options.js';
+import { clipped, firstBlock } from '../storage/status-run.js';
 import { chmodVirtual, startVirtualNbd } from './storage-steps.js';
 
 /** The size of a virtual file that was declared without one. */
@@ -78,9 +79,13 @@ function qemuImg(storage: VirtualStorage, args: readonly string[], where: string
     if (!size && inherited === undefined) throw new ScenarioError(`${where}: qemu-img create needs a size`);
     const qcow2 = format === 'qcow2' ? qcow2CreateOptions(opts['-o'], where) : undefined;
     const password = format === 'luks' ? createPassword(opts, where) : undefined;
+    const virtualSize = FORMAT_FACTS[format].virtualSize(size ? sizeOf(size) : inherited!);
+    // raw_co_create(): with no preallocation, the file's first block is written
+    const preallocated = /(^|,)preallocation=(full|falloc)(,|$)/.test(opts['-o'] ?? '');
     storage.put(file, {
       format,
-      size: FORMAT_FACTS[format].virtualSize(size ? sizeOf(size) : inherited!),
+      size: virtualSize,
+      ...(format === 'raw' && !preallocated ? { data: firstBlock(virtualSize) } : {}),
       ...(qcow2 ? { qcow2 } : {}),
       ...(backing ? { backingFile: backing } : {}),
       ...(opts['-F'] ? { backingFormat: opts['-F'] } : {}),
@@ -93,7 +98,9 @@ function qemuImg(storage: VirtualStorage, args: readonly string[], where: string
     const change = sizeOf(size);
     const next = /^[+-]/.test(size) ? (image.size ?? DEFAULT_VIRTUAL_SIZE) + change : change;
     if (next < 0) throw new ScenarioError(`${where}: qemu-img resize: the size would be negative`);
-    storage.update(file, { size: next });
+    // handle_aiocb_truncate(): a file grown from nothing gets its first block written
+    const data = (image.size ?? DEFAULT_VIRTUAL_SIZE) === 0 ? firstBlock(next) : image.data && clipped(image.data, next);
+    storage.update(file, { size: next, ...(data && (image.format ?? 'raw') === 'raw' ? { data } : {}) });
   } else {
     throw new ScenarioError(`${where}: 'qemu-img ${sub}' cannot be simulated`);
   }
@@ -120,7 +127,7 @@ function applyStep(storage: VirtualStorage, step: SetupStep, where: string): voi
     case 'chown':
       return; // owners do not change what the permission model sees
     case 'touch':
-      for (const file of args) if (!storage.files.has(file)) storage.put(file, { format: 'raw', size: 0 });
+      for (const file of args) if (!storage.files.has(file)) storage.put(file, { format: 'raw', size: 0, data: [] });
       return;
     case 'chmod':
       need(args[0]!);

@@ -27,6 +27,9 @@ export interface ImageHeader {
   readonly password?: string;
 }
 
+/** A stretch of a file, [start, end) in bytes. */
+export type Extent = readonly [number, number];
+
 export interface FileFacts {
   /** Regular file (QEMU's `file` driver refuses anything else). */
   readonly regular: boolean;
@@ -34,6 +37,8 @@ export interface FileFacts {
   readonly header: ImageHeader;
   /** Same value for two names of one file (their locks meet). */
   readonly identity: string;
+  /** Where the file holds data (lseek(SEEK_DATA)), in order; absent: not known, all of it. */
+  readonly data?: readonly Extent[];
 }
 
 export interface Storage {
@@ -43,9 +48,10 @@ export interface Storage {
   inspect(path: string): FileFacts | { readonly error: string };
   /**
    * A new image as drive-mirror / drive-backup would create it (bdrv_img_create()). Kept by the
-   * storage in memory: real files are never written.
+   * storage in memory: real files are never written. `data`: where the new file holds data
+   * (absent: all of it).
    */
-  create(path: string, header: ImageHeader): void;
+  create(path: string, header: ImageHeader, data?: readonly Extent[]): void;
   /**
    * bdrv_change_backing_file() wrote a new backing file name (and format) into the qcow2 header
    * of the image at `path`: later reads of the header see it. Real files are not written: the

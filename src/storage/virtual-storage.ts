@@ -7,10 +7,11 @@ import { nbdAddressKey, noServerError, type NbdAddress, type NbdAnswer } from '.
 import { msg } from '../messages/messages.js';
 import { Perm } from '../perms/perm.js';
 import { QCOW2_DEFAULTS, type Qcow2Facts } from '../graph/node-header.js';
-import { ERRNO_TEXT, type FileFacts, type ImageFormat, type LockHolder, type Storage } from './storage.js';
+import { ERRNO_TEXT, type Extent, type FileFacts, type ImageFormat, type LockHolder, type Storage } from './storage.js';
 import { FORMAT_FACTS, type DiskFormat } from './image-formats.js';
 import { cloopVirtualSize } from './cloop-header.js';
 import { layoutOfWrites } from '../drivers/qcow2-layout.js';
+import { exportFirstRun } from './status-run.js';
 
 export interface VirtualFile {
   readonly format?: DiskFormat;
@@ -36,6 +37,8 @@ export interface VirtualFile {
   readonly bytes?: Readonly<Record<number, number>>;
   /** The data clusters written to a qcow2 image, in order. */
   readonly clusters?: readonly number[];
+  /** Where a raw file holds data (SEEK_DATA), in order; absent: all of it. */
+  readonly data?: readonly Extent[];
 }
 
 /** An NBD server outside the graph (`qemu-nbd`, or a second daemon), serving one image file of the storage. */
@@ -130,6 +133,7 @@ function inspectFile(file: VirtualFile | undefined, path: string): FileFacts | {
       ...(file.password !== undefined ? { password: file.password } : {}),
     },
     identity: `virtual:${path}`,
+    ...(file.data ? { data: file.data } : {}),
   };
 }
 
@@ -198,8 +202,10 @@ function nbdServersOn(
       const facts = inspectFile(table.get(server.image), server.image);
       // served in its own format, a qcow2 image shows its guest data, no header
       const header = 'error' in facts || (server.format ?? facts.header.format) !== 'raw' ? undefined : facts.header;
+      const size = exportSize(server, facts);
       return {
-        size: exportSize(server, facts),
+        size,
+        ...('error' in facts ? {} : { firstRun: exportFirstRun(server.format ?? facts.header.format, facts, size) }),
         ...(header ? { header } : {}),
         readOnly: server.readOnly,
         contexts: server.contexts,
@@ -261,10 +267,11 @@ export function createVirtualStorage(
     remove(path) {
       table.delete(path);
     },
-    create(path, header) {
+    create(path, header, data) {
       table.set(path, {
         format: header.format,
         size: header.virtualSize,
+        ...(data ? { data } : {}),
         ...(header.backingFile !== undefined ? { backingFile: header.backingFile } : {}),
         ...(header.backingFormat !== undefined ? { backingFormat: header.backingFormat } : {}),
         ...(header.qcow2 ? { qcow2: header.qcow2 } : {}),

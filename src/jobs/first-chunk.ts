@@ -1,0 +1,136 @@
+/**
+ * Whether a job's whole work is done as soon as it runs, whatever its speed: a backup copies its
+ * first block-copy task before its first rate-limit sleep (block_copy_dirty_clusters()), and that
+ * task is as long as the source's first run of one allocation status (block_copy_block_status()).
+ */
+import { childByName, getNode } from '../graph/graph.js';
+import { fileChildOf } from '../graph/file-child.js';
+import type { BlockNode, Graph, Job, JobPlan, NodeName } from '../graph/types.js';
+import type { Storage } from '../storage/storage.js';
+import { extentRun, qcow2Run } from '../storage/status-run.js';
+import { skipFilters } from '../core/chain.js';
+import { ownExportedNode } from '../core/nbd-client.js';
+
+/** BLOCK_COPY_CLUSTER_SIZE_DEFAULT */
+const DEFAULT_CLUSTER = 64 * 1024;
+const MiB = 1024 * 1024;
+/** BLOCK_COPY_MAX_BUFFER: the most one read-and-write task copies. */
+const MAX_BUFFER = MiB;
+
+/**
+ * bdrv_block_status_above(name, NULL, from, …): the bytes from `from` on that share the first
+ * one's allocation status, through filters, raw (and its offset) and NBD (what the server
+ * answered: base:allocation) down to the file's data (SEEK_DATA) or a qcow2 image's clusters; an
+ * image's unallocated start is read in its backing, as far as both runs go
+ * (bdrv_co_common_block_status_above()). Unknown data reads as one run; a backing under an image
+ * whose clusters are not known, 0.
+ */
+export function firstStatusRun(graph: Graph, storage: Storage, name: NodeName, from = 0, depth = 0): number {
+  const node = getNode(graph, skipFilters(graph, name));
+  if (!node || depth > 64) return 0;
+  const rest = Math.max(0, node.size - from);
+  const backing = childByName(graph, node, 'backing');
+  const layout = node.header?.qcow2?.layout;
+  if (node.driver === 'qcow2' && layout && from === 0) {
+    const run = qcow2Run(layout, node.header!.qcow2!.clusterSize, node.size);
+    const allocated = layout.some((c) => c !== null && 'data' in c && c.data === 0);
+    return allocated || !backing ? run : Math.min(run, firstStatusRun(graph, storage, backing.child, 0, depth + 1));
+  }
+  if (backing) return 0;
+  if (node.driver === 'raw') {
+    const file = fileChildOf(graph, node)?.child;
+    const offset = Number(node.options['offset'] ?? 0);
+    return file === undefined ? rest : Math.min(rest, firstStatusRun(graph, storage, file, from + offset, depth + 1));
+  }
+  if (node.file) {
+    const facts = storage.inspect(node.file.path);
+    return 'error' in facts ? rest : extentRun(facts.data, from, node.size);
+  }
+  if (node.remote) {
+    const exported = ownExportedNode(graph, node.remote);
+    if (exported !== undefined) return Math.min(rest, firstStatusRun(graph, storage, exported, from, depth + 1));
+    return from === 0 ? Math.min(rest, node.remote.firstRun ?? rest) : rest;
+  }
+  return rest;
+}
+
+/** vhdx_co_create(): the block size it picks by the image's size when given none. */
+function vhdxBlockSize(size: number): number {
+  if (size > 32 * 1024 ** 4) return 64 * MiB;
+  if (size > 100 * 1024 ** 3) return 32 * MiB;
+  return size > 1024 ** 3 ? 16 * MiB : 8 * MiB;
+}
+
+/**
+ * bdrv_get_info()'s cluster_size for an image made with the defaults (what `qemu-img info` shows
+ * as cluster_size): qcow2's clusters, vdi's and a dynamic vpc's blocks (vdi_get_info(),
+ * vpc_get_info()), vhdx's blocks; 0 where the driver gives none (raw, a file, parallels) or one
+ * of 64 KiB or less (qed, vmdk, qcow).
+ */
+function infoClusterSize(node: BlockNode): number {
+  switch (node.driver) {
+    case 'qcow2':
+      return node.header?.qcow2?.clusterSize ?? 0;
+    case 'vdi':
+      return MiB;
+    case 'vpc':
+      return 2 * MiB;
+    case 'vhdx':
+      return vhdxBlockSize(node.size);
+    default:
+      return 0;
+  }
+}
+
+/**
+ * block_copy_calculate_cluster_size(): the target's own cluster size (bdrv_get_info(), filters
+ * skipped) where it is larger than 64 KiB; 64 KiB where it has none.
+ */
+function copyClusterSize(graph: Graph, target: NodeName): number {
+  const node = getNode(graph, skipFilters(graph, target));
+  return Math.max(DEFAULT_CLUSTER, node ? infoClusterSize(node) : 0);
+}
+
+/**
+ * The job's whole work is done as soon as it runs. A backup's first task is one cluster where the
+ * source's first run of one status is shorter than that, else that run in whole clusters (rounded
+ * up at the end of the disk), at most max(cluster, 1 MiB) (block_copy_task_create(),
+ * block_copy_block_status()), a cluster being the target's own where larger than 64 KiB. So a
+ * backup ends at once when the disk is one cluster, or when it is no larger than a task and reads
+ * as one run (a raw file made by qemu-img does not: file-posix wrote its first block). A mirror
+ * waits for its next iteration to become ready, and a backup with sync=none runs until cancelled.
+ * A commit or stream sleeps only after copying data (commit_run(), stream_run()); which of its
+ * images hold data is not known here, so only one with nothing to do ends at once.
+ */
+export function doneAtOnce(graph: Graph, storage: Storage, current: Job): boolean {
+  const { plan, len } = current;
+  if (plan.kind !== 'backup' || plan.untilCancelled) return plan.kind !== 'mirror' && len <= 0;
+  const cluster = copyClusterSize(graph, plan.target);
+  const dirty = plan.onlyTop ? topDirtyClusters(graph, plan.source, cluster) : undefined;
+  // the top image's clusters, in one run of one task (its data reads as one status)
+  if (dirty) return dirty.every((c, i) => c === dirty[0]! + i) && dirty.length * cluster <= Math.max(cluster, MAX_BUFFER);
+  if (len <= cluster) return true;
+  return len <= Math.max(cluster, MAX_BUFFER) && firstStatusRun(graph, storage, plan.source) >= len;
+}
+
+/**
+ * backup_run() for sync=top: block_copy_reset_unallocated() leaves dirty only the clusters the
+ * top image allocates itself (bdrv_is_allocated()), in order; undefined where that is not known
+ * or is all of it (an image with no backing allocates every byte).
+ */
+function topDirtyClusters(graph: Graph, source: NodeName, cluster: number): number[] | undefined {
+  const node = getNode(graph, skipFilters(graph, source));
+  const qcow2 = node?.header?.qcow2;
+  if (!node || node.driver !== 'qcow2' || !qcow2?.layout || !childByName(graph, node, 'backing')) return undefined;
+  const dirty = new Set<number>();
+  for (const host of qcow2.layout) if (host && 'data' in host) dirty.add(Math.floor((host.data * qcow2.clusterSize) / cluster));
+  return [...dirty].sort((a, b) => a - b);
+}
+
+/** A backup's work (its job's len): the whole disk, or for sync=top what the top image allocates. */
+export function backupLength(graph: Graph, plan: Extract<JobPlan, { readonly kind: 'backup' }>, size: number): number {
+  if (!plan.onlyTop) return size;
+  const cluster = copyClusterSize(graph, plan.target);
+  const dirty = topDirtyClusters(graph, plan.source, cluster);
+  return dirty === undefined ? size : Math.min(size, dirty.length * cluster);
+}
