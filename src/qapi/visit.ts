@@ -8,6 +8,7 @@ import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { isQDict, plainValue, QFloat, qnumDouble, qnumInt, qnumUint } from '../util/qobject.js';
 import type { Member, QapiType } from './schema.js';
+import { firstUnvisited } from './unvisited.js';
 
 type Path = readonly (string | number)[];
 
@@ -50,12 +51,19 @@ function namesOf(members: readonly Member[]): ReadonlySet<string> {
   return names;
 }
 
+/** visit_check_struct(): a member the type does not have is refused (when several, the one QEMU names). */
 function checkUnexpected(value: Record<string, unknown>, path: Path, members: readonly Member[], variant?: readonly Member[]): void {
   const names = namesOf(members);
   const more = variant ? namesOf(variant) : undefined;
+  let unexpected = 0;
+  let first = '';
   for (const key of Object.keys(value)) {
-    if (!names.has(key) && !more?.has(key)) fail(msg.unexpectedParameter(fullName([...path, key])));
+    if (names.has(key) || more?.has(key)) continue;
+    if (unexpected++ === 0) first = key;
   }
+  if (unexpected === 0) return;
+  const named = unexpected === 1 ? first : (firstUnvisited(value, variant ? [members, variant] : [members]) ?? first);
+  fail(msg.unexpectedParameter(fullName([...path, named])));
 }
 
 /** The member's own name, as enum and alternate errors give it; list elements are 'null'. */
