@@ -8,7 +8,7 @@ import type { ExplorerThread, LevelReply } from './explorer-thread.js';
 import { isPause, type Found, type Stop } from './level-search.js';
 
 /** Fewer states left than this are not worth a request (by default). */
-export const WORTH_TAKING = 32;
+const WORTH_TAKING = 32;
 
 export async function shareLevel(
   threads: readonly ExplorerThread[],
