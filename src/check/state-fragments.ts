@@ -25,7 +25,7 @@ export function writeNode(g: Graph, n: BlockNode): string {
     `|p:${n.parents.map((id) => edgeHolder(g, id)).join(',')}|c:${n.children.map((id) => getEdge(g, id)?.name ?? '?').join(',')}` +
     (n.inactive ? '|inactive' : '') +
     (n.bitmaps?.length ? `|bm:${JSON.stringify(n.bitmaps)}` : '') +
-    (n.snapshots?.length ? `|sn:${JSON.stringify(n.snapshots)}` : '') +
+    (n.header?.qcow2?.snapshots?.length ? `|sn:${JSON.stringify(n.header.qcow2.snapshots)}` : '') +
     (n.writeThreshold ? `|wt:${n.writeThreshold}` : '')
   );
 }

@@ -28,6 +28,12 @@ export interface Command {
     prepare(graph: Graph, args: CommandArgs, env: TxEnv): CommandResult;
     clean(graph: Graph, args: CommandArgs, env: TxEnv): CommandResult;
   };
+  /**
+   * As an action of `transaction` that a later action's failure undoes: what its .abort still
+   * leaves on `graph`, the snapshot before the transaction (an internal snapshot taken and deleted
+   * again wrote its image); absent: nothing.
+   */
+  readonly undoneResidue?: (graph: Graph, args: CommandArgs, env: TxEnv) => Graph;
 }
 
 /** A command that only reads. */

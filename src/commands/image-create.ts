@@ -20,6 +20,7 @@ import { Perm, PERM_ALL, PERM_BITS, permNames } from '../perms/perm.js';
 import type { ImageHeader } from '../storage/storage.js';
 import { firstBlock } from '../storage/status-run.js';
 import type { CommandArgs } from './command.js';
+import { createImageFile } from '../core/written-images.js';
 
 const { CONSISTENT_READ: CR, WRITE: W, RESIZE: RS } = Perm;
 
@@ -43,12 +44,12 @@ export function createFile(tx: Tx, options: CommandArgs): void {
   if (openError !== null && openError !== 'No such file or directory') fail(msg.couldNotCreate(filename, openError));
   const facts = tx.env.storage.inspect(filename);
   if (!('error' in facts)) checkCreateLocks(tx, facts.identity);
-  tx.env.storage.create(filename, { format: 'raw', virtualSize: 0 });
+  createImageFile(tx, filename, { format: 'raw', virtualSize: 0 });
   // handle_aiocb_truncate(): off, falloc and full; metadata is no mode for a file
   if (options['preallocation'] === 'metadata') fail(msg.filePreallocUnsupported('metadata'));
   const size = Number(options['size']);
   // allocate_first_block() where no preallocation wrote the file (falloc and full: read as all data)
-  tx.env.storage.create(filename, { format: 'raw', virtualSize: size }, (options['preallocation'] ?? 'off') === 'off' ? firstBlock(size) : undefined);
+  createImageFile(tx, filename, { format: 'raw', virtualSize: size }, (options['preallocation'] ?? 'off') === 'off' ? firstBlock(size) : undefined);
 }
 
 const isPowerOfTwo = (n: number): boolean => n > 0 && Number.isInteger(Math.log2(n));
@@ -83,7 +84,7 @@ function checkQcow2Options(o: CommandArgs): void {
 function writeHeader(tx: Tx, node: NodeName, header: ImageHeader): void {
   const below = dataNodeBelow(tx, node);
   if (!below?.file) return;
-  tx.env.storage.create(below.file.path, header);
+  createImageFile(tx, below.file.path, header);
   const facts = tx.env.storage.inspect(below.file.path);
   if ('error' in facts) return;
   const length = Math.ceil(facts.size / 512) * 512;

@@ -13,6 +13,7 @@ import { BLOCKDEV_DRIVERS } from '../qapi/block-schema.js';
 import { FORMAT_FACTS, isDiskFormat } from '../storage/image-formats.js';
 import { firstBlock } from '../storage/status-run.js';
 import type { BlockdevOptions } from '../drivers/driver.js';
+import { createImageFile } from '../core/written-images.js';
 
 /** The drivers with create options (drv->create_opts) in the daemons' builds. */
 const CREATES: ReadonlySet<string> = new Set([
@@ -62,7 +63,7 @@ export function createImage(tx: Tx, image: ImageToCreate): void {
   formatCreate(tx, image);
   const disk = format === 'file' ? 'raw' : format;
   if (!isDiskFormat(disk)) fail(msg.driverNotSimulated(format, [...CREATES].filter((f) => isDiskFormat(f === 'file' ? 'raw' : f))));
-  tx.env.storage.create(image.filename, {
+  createImageFile(tx, image.filename, {
     format: disk,
     virtualSize: FORMAT_FACTS[disk].virtualSize(image.size),
     ...(backing ? { backingFile: backing.file, backingFormat: backing.format } : {}),

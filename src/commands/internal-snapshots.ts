@@ -1,15 +1,24 @@
 /**
  * Internal snapshots of qcow2 images (blockdev.c: internal_snapshot_prepare(), reached through
  * qmp_blockdev_snapshot_internal_sync(), and qmp_blockdev_snapshot_delete_internal_sync();
- * block/snapshot.c: bdrv_can_snapshot(), bdrv_snapshot_find_by_id_and_name()). The image is not
- * written: the snapshot list is kept in the snapshot, on the node whose driver holds it.
+ * block/snapshot.c: bdrv_can_snapshot(), bdrv_snapshot_find_by_id_and_name()). The snapshots are
+ * in the image: the header of the node whose driver holds them, and what a later open of its file
+ * reads (src/core/written-images.ts); their clusters are src/drivers/qcow2-snapshots.ts's.
  */
-import { fail } from '../messages/errors.js';
+import { fail, QmpError } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { transact } from '../core/tx.js';
 import { Role } from '../drivers/roles.js';
 import { childEdges, getNode } from '../graph/graph.js';
-import type { Graph, NodeName } from '../graph/types.js';
+import type { Graph, InternalSnapshot, NodeName } from '../graph/types.js';
+import type { Tx } from '../core/tx-state.js';
+import { castDraft } from 'immer';
+import { deleteSnapshot, takeSnapshot, type SnapshotWrites } from '../drivers/qcow2-snapshots.js';
+import { QCOW2_DEFAULTS, type Qcow2Facts } from '../graph/node-header.js';
+import { fileChildOf } from '../graph/file-child.js';
+import { recordDiscards, recordWrite } from '../core/write-stats.js';
+import { recordWrittenImage } from '../core/written-images.js';
+import { dataNodeBelow } from '../core/driver-host.js';
 import { opt, req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
 import { refuseIfBlocked, rootNode } from './job-args.js';
@@ -43,6 +52,43 @@ function snapshotHolder(graph: Graph, name: NodeName, writable: boolean): NodeNa
   return null;
 }
 
+const snapshotsOf = (graph: Graph, holder: NodeName): readonly InternalSnapshot[] => getNode(graph, holder)!.header?.qcow2?.snapshots ?? [];
+
+/** bdrv_snapshot_list(): the snapshots a node shows, its own or down its fallback children. */
+export function snapshotsSeenFrom(graph: Graph, name: NodeName): readonly InternalSnapshot[] {
+  const holder = snapshotHolder(graph, name, false);
+  return holder ? snapshotsOf(graph, holder) : [];
+}
+
+/** `pass-discard-snapshot` (on unless turned off). */
+const passDiscard = (graph: Graph, holder: NodeName): boolean => getNode(graph, holder)!.options['pass-discard-snapshot'] !== false;
+
+/** The holder's image as `edit` leaves it: its header, its file's writes, length and discards, and what a later open reads. */
+function writeImage(tx: Tx, holder: NodeName, edit: (facts: Qcow2Facts) => SnapshotWrites): void {
+  const node = tx.mustNode(holder);
+  const { facts, wroteFile, discards } = edit(node.header?.qcow2 ?? QCOW2_DEFAULTS);
+  node.header = castDraft({ backingFile: '', backingFormat: '', ...node.header, qcow2: facts });
+  const file = fileChildOf(tx.g as Graph, tx.mustPeekNode(holder));
+  const data = file && dataNodeBelow(tx, file.child);
+  if (file) {
+    if (wroteFile > 0) recordWrite(tx, file.child, wroteFile);
+    if (discards.requests > 0) recordDiscards(tx, file.child, discards.requests, discards.bytes);
+  }
+  // the file grows to the end of what was written past it, in whole sectors
+  if (data?.file) tx.mustNode(data.name).size = Math.max(data.size, Math.ceil(wroteFile / 512) * 512);
+  recordWrittenImage(tx, holder, data && tx.mustPeekNode(data.name));
+}
+
+/**
+ * A snapshot's SnapshotInfo: its date and VM clock (in qemu-storage-daemon, the host's clock) are
+ * the simulated clock's when it was taken.
+ */
+export function snapshotInfo(sn: InternalSnapshot): Record<string, unknown> {
+  const sec = Math.floor(sn.clock);
+  const nsec = Math.round((sn.clock - sec) * 1e9);
+  return { id: sn.id, name: sn.name, 'vm-state-size': 0, 'date-sec': sec, 'date-nsec': nsec, 'vm-clock-sec': sec, 'vm-clock-nsec': nsec };
+}
+
 /** qcow2's find_new_snapshot_id(): one more than the highest id in use. */
 const newSnapshotId = (ids: readonly string[]): string => String(ids.reduce((max, id) => Math.max(max, Number(id) || 0), 0) + 1);
 
@@ -59,13 +105,24 @@ export const blockdevSnapshotInternalSync: Command = {
     const holder = snapshotHolder(graph, bs, true);
     if (!holder) fail(msg.noInternalSnapshots(getNode(graph, bs)!.driver, device));
     if (name === '') fail(msg.snapshotNameEmpty());
-    const existing = getNode(graph, holder)!.snapshots ?? [];
+    const existing = snapshotsOf(graph, holder);
     if (existing.some((s) => s.name === name)) fail(msg.snapshotExists(name, device));
     const id = newSnapshotId(existing.map((s) => s.id));
+    const size = getNode(graph, holder)!.size;
     const result = transact(graph, env, (tx) => {
-      tx.mustNode(holder).snapshots = [...existing, { id, name, clock: graph.clock }];
+      writeImage(tx, holder, (facts) => takeSnapshot(facts, { id, name, clock: graph.clock }, size, passDiscard(graph, holder)));
     });
     return { ...result, reply: {} };
+  },
+  // internal_snapshot_abort(): the snapshot deleted again, its clusters' writes and frees left behind
+  undoneResidue(graph, args, env) {
+    try {
+      const taken = blockdevSnapshotInternalSync.run(graph, args, env).graph;
+      return blockdevSnapshotDeleteInternalSync.run(taken, { device: args['device'], name: args['name'] }, env).graph;
+    } catch (error) {
+      if (error instanceof QmpError) return graph;
+      throw error;
+    }
   },
 };
 
@@ -80,16 +137,13 @@ export const blockdevSnapshotDeleteInternalSync: Command = {
     refuseIfBlocked(graph, bs, 'internal-snapshot-delete');
     const holder = snapshotHolder(graph, bs, false);
     if (!holder) fail(msg.snapshotListUnsupported());
-    const existing = getNode(graph, holder)!.snapshots ?? [];
+    const existing = snapshotsOf(graph, holder);
     const found = existing.find((s) => (id === undefined || s.id === id) && (name === undefined || s.name === name));
     if (!found) fail(msg.snapshotNotFound(id, name, device));
     const result = transact(graph, env, (tx) => {
-      tx.mustNode(holder).snapshots = existing.filter((s) => s !== found);
+      writeImage(tx, holder, (facts) => deleteSnapshot(facts, found.id, passDiscard(graph, holder)));
     });
-    // the date and the VM clock (in qemu-storage-daemon, the host's) when taken: the simulated clock's
-    const sec = Math.floor(found.clock);
-    const nsec = Math.round((found.clock - sec) * 1e9);
-    const info = { id: found.id, name: found.name, 'vm-state-size': 0, 'date-sec': sec, 'date-nsec': nsec, 'vm-clock-sec': sec, 'vm-clock-nsec': nsec };
+    const info = snapshotInfo(found);
     return { ...result, reply: info };
   },
 };

@@ -10,6 +10,7 @@ import { Role } from '../drivers/roles.js';
 import { rulesOf } from '../models/rules.js';
 import { isAbsolutePath } from '../util/posix-path.js';
 import { dirtyBitmapsInfo } from './bitmap-info.js';
+import { snapshotInfo, snapshotsSeenFrom } from './internal-snapshots.js';
 
 /** QEMU 10.0's members of BlockDeviceInfo and ImageInfo (block/qapi.c, file-posix.c: raw_get_specific_info()). */
 const SINCE_10_0 = 1000;
@@ -116,6 +117,7 @@ function nodeImageInfo(graph: Graph, node: BlockNode): Record<string, unknown> {
   const specific = formatSpecific(graph, node);
   const backingFile = node.header?.backingFile ?? '';
   const full = backingFile ? fullBackingFilename(graph, node, backingFile) : undefined;
+  const snapshots = snapshotsSeenFrom(graph, node.name);
   return {
     filename: node.filename,
     format: node.driver,
@@ -126,6 +128,8 @@ function nodeImageInfo(graph: Graph, node: BlockNode): Record<string, unknown> {
     ...(backingFile ? { 'backing-filename': backingFile } : {}),
     ...(full !== undefined ? { 'full-backing-filename': full } : {}),
     ...(backingFile && node.header?.backingFormat ? { 'backing-filename-format': node.header.backingFormat } : {}),
+    // bdrv_query_snapshot_info_list()
+    ...(snapshots.length ? { snapshots: snapshots.map(snapshotInfo) } : {}),
     ...(specific ? { 'format-specific': specific } : {}),
   };
 }

@@ -18,6 +18,8 @@ import { opBlocked } from '../jobs/blockers.js';
 import { BDRV_MAX_LENGTH } from '../drivers/driver.js';
 import { Role } from '../drivers/roles.js';
 import { rulesOf } from '../models/rules.js';
+import { dataNodeBelow } from '../core/driver-host.js';
+import { recordWrittenImage } from '../core/written-images.js';
 
 /**
  * bdrv_co_truncate() at each level, from the node down (a loop: any depth): the request within
@@ -33,7 +35,9 @@ function truncate(tx: Tx, name: NodeName, size: bigint): void {
     if (node.readOnly) fail(msg.imageReadOnly());
     sized.push([at, want]);
     const children = node.children.map((id) => tx.peekEdge(id));
-    const step = tx.policy(node.driver).truncate?.(node.options, want, BigInt(node.size), node.header);
+    const file = children.find((e) => e.name === 'file');
+    const fileLength = (file && dataNodeBelow(tx, file.child)?.size) ?? 0;
+    const step = tx.policy(node.driver).truncate?.(node.options, want, BigInt(node.size), node.header, fileLength);
     if (step === 'done') break;
     if (step && 'header' in step && step.header) tx.mustNode(at).header = castDraft(step.header);
     if (step && 'wroteFile' in step && step.wroteFile !== undefined) wroteFile.push([at, step.wroteFile, step.discards]);
@@ -57,6 +61,8 @@ function truncate(tx: Tx, name: NodeName, size: bigint): void {
     const file = fileChildOf(tx.g as Graph, tx.mustPeekNode(at));
     if (file) recordWrite(tx, file.child, end);
     if (file && discards) recordDiscards(tx, file.child, discards.requests, discards.bytes);
+    // what a later open of the image reads
+    if (file) recordWrittenImage(tx, at, dataNodeBelow(tx, file.child));
   }
 }
 

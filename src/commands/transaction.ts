@@ -123,6 +123,17 @@ function refusal(error: unknown, index: number): unknown {
   return new QmpError(error.errorClass, error.desc);
 }
 
+/**
+ * The actions prepared before one failed are aborted: what their aborts still leave behind
+ * (tran_abort()) goes with the refusal, on the snapshot before the transaction.
+ */
+function undoneResidue(error: unknown, before: Graph, prepared: readonly Action[], lookup: CommandLookup, env: TxEnv): unknown {
+  const undone = prepared.filter((a) => a.type !== 'abort' && lookup(a.type)?.undoneResidue);
+  if (undone.length === 0 || !(error instanceof QmpError) || (error instanceof TxError && error.residue)) return error;
+  const residue = undone.reduce((g, a) => lookup(a.type)!.undoneResidue!(g, a.data, env), before);
+  return residue === before ? error : new TxError(error, [], residue);
+}
+
 /** The transaction command, its actions' commands found through `lookup`. */
 export function transactionCommand(lookup: CommandLookup): Command {
   return {
@@ -144,7 +155,7 @@ export function transactionCommand(lookup: CommandLookup): Command {
           current = result.graph;
           events.push(...result.events);
         } catch (error) {
-          throw refusal(error, index);
+          throw undoneResidue(refusal(error, index), graph, actions.slice(0, index), lookup, env);
         }
       });
       if (mode === 'grouped') current = groupJobs(graph, current, env);

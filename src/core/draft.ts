@@ -34,6 +34,7 @@ class GraphDraft {
   nbdServer: Graph['nbdServer'];
   clock: number;
   storedBitmaps: Graph['storedBitmaps'];
+  writtenImages: Graph['writtenImages'];
   private ownNodes: Shards<BlockNode> | undefined;
   private ownEdges: Shards<Edge> | undefined;
   private ownBackends: Shards<Backend> | undefined;
@@ -52,6 +53,7 @@ class GraphDraft {
     this.nbdServer = base.nbdServer;
     this.clock = base.clock;
     this.storedBitmaps = base.storedBitmaps;
+    this.writtenImages = base.writtenImages;
   }
 
   get nodes(): Shards<BlockNode> {
@@ -114,7 +116,8 @@ class GraphDraft {
       this.model === base.model &&
       this.nbdServer === base.nbdServer &&
       this.clock === base.clock &&
-      this.storedBitmaps === base.storedBitmaps
+      this.storedBitmaps === base.storedBitmaps &&
+      this.writtenImages === base.writtenImages
     ) {
       return base;
     }
@@ -133,6 +136,7 @@ class GraphDraft {
       clock: this.clock,
       counters,
       ...(this.storedBitmaps ? { storedBitmaps: this.storedBitmaps } : {}),
+      ...(this.writtenImages ? { writtenImages: this.writtenImages } : {}),
       // chardevs are no transaction's business: carried over as they are
       ...(base.chardevs ? { chardevs: base.chardevs } : {}),
       ...(base.objectOrder ? { objectOrder: base.objectOrder } : {}),

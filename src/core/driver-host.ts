@@ -18,6 +18,7 @@ import { stepMachine } from './node-chart.js';
 import { indexFile } from './nodes.js';
 import { refresh } from './refresh.js';
 import { recordWrite } from './write-stats.js';
+import { inspectWritten } from './written-images.js';
 import type { Tx } from './tx-state.js';
 import { rulesOf, type ModelRules } from '../models/rules.js';
 
@@ -38,7 +39,7 @@ export function headerBelow(tx: Tx, name: NodeName): ImageHeader | undefined {
   const node = dataNodeBelow(tx, name);
   if (node?.remote) return node.remote.header as ImageHeader | undefined;
   if (!node?.file) return undefined;
-  const facts = tx.env.storage.inspect(node.file.path);
+  const facts = inspectWritten(tx, node.file.path);
   return 'error' in facts ? undefined : facts.header;
 }
 
@@ -89,7 +90,7 @@ export class TxDriverHost implements DriverOpenHost {
     return this.tx.env.storage.openError(path, mode);
   }
   inspect(path: string): FileFacts {
-    return this.tx.env.storage.inspect(path);
+    return inspectWritten(this.tx, path);
   }
   directoryError(path: string): string | null {
     return this.tx.env.storage.directoryError?.(path) ?? null;

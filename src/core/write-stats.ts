@@ -8,11 +8,16 @@ import { fileChildOf } from '../graph/file-child.js';
 import type { BlockNode, Graph, NodeName } from '../graph/types.js';
 import type { Tx } from './tx-state.js';
 
-/** Discard requests sent to `name`: the file node at the bottom counts them (file-posix's discard counters). */
+/**
+ * Discard requests sent to `name`: the file node at the bottom counts them (file-posix's discard
+ * counters), where it unmaps (bdrv_co_pdiscard() drops them without BDRV_O_UNMAP: `discard` is
+ * `ignore` unless given, or inherited as `unmap` by a node opened inline).
+ */
 export function recordDiscards(tx: Tx, name: NodeName, requests: number, bytes: number): void {
   for (let at: NodeName | undefined = name; at !== undefined; ) {
     const node = tx.mustNode(at);
     if (node.driver === 'file') {
+      if ((node.options['discard'] ?? (node.inheritsFrom !== null ? 'unmap' : 'ignore')) !== 'unmap') return;
       node.discarded = { requests: (node.discarded?.requests ?? 0) + requests, bytes: (node.discarded?.bytes ?? 0) + bytes };
       return;
     }

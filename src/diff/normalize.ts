@@ -68,11 +68,13 @@ export function normalizeObservation(obs: Observation | null | undefined): JsonO
   return out;
 }
 
-/** A SnapshotInfo's date and VM clock (the host's when it was taken) left out. */
+/** Every SnapshotInfo's date and VM clock (the host's when it was taken) left out, wherever it is (a reply, an ImageInfo's `snapshots`). */
 const CLOCK_KEYS = ['date-sec', 'date-nsec', 'vm-clock-sec', 'vm-clock-nsec'];
 function withoutClocks(value: Json): Json {
-  if (!value || typeof value !== 'object' || Array.isArray(value) || !('date-sec' in value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([k]) => !CLOCK_KEYS.includes(k))) as Json;
+  if (!value || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(withoutClocks);
+  const isSnapshot = 'date-sec' in value;
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !(isSnapshot && CLOCK_KEYS.includes(k))).map(([k, v]) => [k, withoutClocks(v)])) as Json;
 }
 
 /** One step's normalized form (its paths as they are). */

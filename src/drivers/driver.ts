@@ -144,12 +144,12 @@ export interface BlockDriver {
   /** It has a .bdrv_refresh_filename of its own; a filter without one shows json:{…}. */
   readonly refreshesFilename?: boolean;
   /**
-   * Its .bdrv_co_truncate for a request of `size` bytes (the node's `length` now, and what it read
-   * from its image header): the walk ends here ('done'), or goes on to its `file` child with the
+   * Its .bdrv_co_truncate for a request of `size` bytes (the node's `length` now, what it read
+   * from its image header, and the length of the file below): the walk ends here ('done'), or goes on to its `file` child with the
    * size that child is to take. Without one, bdrv_co_truncate() passes the request to the
    * filtered child, or refuses.
    */
-  readonly truncate?: (options: BlockdevOptions, size: bigint, length: bigint, header: NodeHeader | undefined) => TruncateStep;
+  readonly truncate?: (options: BlockdevOptions, size: bigint, length: bigint, header: NodeHeader | undefined, fileLength: number) => TruncateStep;
   /**
    * Its .bdrv_reopen_prepare's own check of a reopen to `readWrite` (after the generic ones): the
    * refusal's text, or null. `options` are the node's new options.

@@ -35,9 +35,48 @@ export function allocate(layout: readonly HostCluster[], cluster: Exclude<HostCl
   return { layout: out, at };
 }
 
-/** The layout with every cluster `drop` names freed. */
-export const free = (layout: readonly HostCluster[], drop: (cluster: Exclude<HostCluster, null>) => boolean): HostCluster[] =>
-  layout.map((cluster) => (cluster && drop(cluster) ? null : cluster));
+/**
+ * The layout with a run of `n` clusters of that kind in the lowest place where `n` free ones lie
+ * together (or at the end), and where the run starts.
+ */
+export function allocateRun(layout: readonly HostCluster[], n: number, cluster: Exclude<HostCluster, null>): { layout: HostCluster[]; at: number } {
+  const out = [...layout];
+  let at = 0;
+  for (let run = 0; at + run < out.length && run < n; ) {
+    if (out[at + run] === null) run++;
+    else {
+      at += run + 1;
+      run = 0;
+    }
+  }
+  for (let i = 0; i < n; i++) out[at + i] = cluster;
+  return { layout: out, at };
+}
+
+/** The clusters internal snapshots hold a reference on: their L1 copies, L2 tables and data (layout indexes). */
+export const referenced = (snapshots: readonly { readonly l1: readonly number[]; readonly refs: readonly number[] }[]): Set<number> =>
+  new Set(snapshots.flatMap((s) => [...s.l1, ...s.refs]));
+
+/**
+ * The layout with every cluster `drop` names taken out of the active image: freed, or kept where
+ * an internal snapshot still refers to it (its refcount only goes down).
+ */
+export const free = (layout: readonly HostCluster[], drop: (cluster: Exclude<HostCluster, null>) => boolean, held: ReadonlySet<number> = new Set()): HostCluster[] =>
+  layout.map((cluster, at) => (cluster && drop(cluster) ? (held.has(at) ? { snapshot: 'kept' } : null) : cluster));
+
+/**
+ * Those of `candidates` that are neither the active image's nor `held` freed: the layout, and the
+ * indexes freed, in order.
+ */
+export function release(layout: readonly HostCluster[], candidates: readonly number[], held: ReadonlySet<number>): { layout: HostCluster[]; freed: number[] } {
+  const freed = [...new Set(candidates)]
+    .sort((a, b) => a - b)
+    .filter((at) => {
+      const c = layout[at];
+      return c !== null && c !== undefined && 'snapshot' in c && !held.has(at);
+    });
+  return { layout: layout.map((c, at) => (freed.includes(at) ? null : c)), freed };
+}
 
 /** The layout without the free clusters at its end (the file cut after its last one in use). */
 export function trimmed(layout: readonly HostCluster[]): HostCluster[] {

@@ -8,7 +8,7 @@
  */
 import type { HostCluster, NodeHeader, Qcow2Facts } from '../graph/node-header.js';
 import type { TruncateStep } from './driver.js';
-import { allocate, free, hasL2, METADATA_CLUSTERS, trimmed } from './qcow2-layout.js';
+import { allocate, free, METADATA_CLUSTERS, referenced, trimmed } from './qcow2-layout.js';
 
 /** offsetof(QCowHeader, size) + 8: the end of the header's size field, written by every truncate. */
 const SIZE_FIELD_END = 32;
@@ -16,19 +16,24 @@ const SIZE_FIELD_END = 32;
 /** Data clusters one L2 table maps (s->l2_size: 8-byte entries, 16-byte ones with extended L2). */
 const clustersPerL2 = (facts: Qcow2Facts): number => facts.clusterSize / (facts.extendedL2 ? 16 : 8);
 
-/** qcow2_cluster_discard() of the guest clusters from `first` to `end`: L2 tables made, data freed. */
-function discard(layout: readonly HostCluster[], first: number, end: number, perL2: number): { layout: HostCluster[]; grownTo: number; tables: number[] } {
+/**
+ * qcow2_cluster_discard() of the guest clusters from `first` to `end`: L2 tables made, or copied
+ * where an internal snapshot shares them (get_cluster_table(), l2_allocate()), data taken out.
+ */
+function discard(layout: readonly HostCluster[], first: number, end: number, perL2: number, held: ReadonlySet<number>): { layout: HostCluster[]; grownTo: number; tables: number[] } {
   let out = [...layout];
   let grownTo = -1;
   const tables: number[] = [];
   for (let table = Math.floor(first / perL2); first < end && table * perL2 < end; table++) {
     tables.push(table);
-    if (hasL2(out, table)) continue;
+    const shared = out.findIndex((c) => c !== null && 'l2' in c && c.l2 === table);
+    if (shared >= 0 && !held.has(shared)) continue;
+    if (shared >= 0) out[shared] = { snapshot: 'kept' };
     const made = allocate(out, { l2: table });
     out = made.layout;
     grownTo = Math.max(grownTo, made.at);
   }
-  return { layout: free(out, (c) => 'data' in c && c.data >= first), grownTo, tables };
+  return { layout: free(out, (c) => 'data' in c && c.data >= first, held), grownTo, tables };
 }
 
 /** The layout before the discard freed anything, with the L2 tables it made. */
@@ -58,25 +63,28 @@ function furthestWrite(layout: readonly HostCluster[], tables: readonly number[]
   return end;
 }
 
-/** A qcow2 node of `length` bytes truncated to `size` (a multiple of 512). */
-export function truncateQcow2(header: NodeHeader | undefined, size: bigint, length: bigint): TruncateStep {
+/** A qcow2 node of `length` bytes, in a file of `fileLength`, truncated to `size` (a multiple of 512). */
+export function truncateQcow2(header: NodeHeader | undefined, size: bigint, length: bigint, fileLength: number): TruncateStep {
   const facts = header?.qcow2;
   if (!header || !facts?.layout || size >= length) return { wroteFile: SIZE_FIELD_END };
   const cluster = facts.clusterSize;
   const perL2 = clustersPerL2(facts);
   const first = Math.ceil(Number(size) / cluster);
-  const { layout: discarded, grownTo, tables } = discard(facts.layout, first, Math.ceil(Number(length) / cluster), perL2);
+  const held = referenced(facts.snapshots ?? []);
+  const { layout: discarded, grownTo, tables } = discard(facts.layout, first, Math.ceil(Number(length) / cluster), perL2, held);
   // size_to_l1()
   const l1 = { before: Math.ceil(Math.ceil(Number(length) / cluster) / perL2), after: Math.ceil(first / perL2) };
-  const freedTables = free(discarded, (c) => 'l2' in c && c.l2 >= l1.after);
+  const freedTables = free(discarded, (c) => 'l2' in c && c.l2 >= l1.after, held);
   const layout = trimmed(freedTables);
   const shrunk: NodeHeader = { ...header, qcow2: { ...facts, layout } };
   const wroteFile = furthestWrite(layout, tables, l1, cluster);
   // the freed clusters are discarded in the file: the data first, then the L2 tables (qcow2_process_discards())
   const runs = [freedRuns(withAllocations(facts.layout, discarded), discarded), freedRuns(discarded, freedTables)];
   const discards = { requests: runs[0]!.requests + runs[1]!.requests, bytes: (runs[0]!.clusters + runs[1]!.clusters) * cluster };
-  // the file grows by what was written past its end, and is cut after its last cluster in use
-  const changed = grownTo >= 0 || layout.length < facts.layout.length;
+  // the file grows by the L2 tables written past its end, then is cut after its last cluster in use
+  // where that is shorter (qcow2_get_last_cluster())
+  const written = Math.max(fileLength, grownTo >= 0 ? (METADATA_CLUSTERS + grownTo + 1) * cluster : 0);
+  const fileSize = Math.min(written, (METADATA_CLUSTERS + layout.length) * cluster);
   const writes = { header: shrunk, wroteFile, ...(discards.requests > 0 ? { discards } : {}) };
-  return changed ? { fileSize: BigInt((METADATA_CLUSTERS + layout.length) * cluster), ...writes } : writes;
+  return fileSize !== fileLength ? { fileSize: BigInt(fileSize), ...writes } : writes;
 }

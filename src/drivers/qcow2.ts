@@ -26,9 +26,9 @@ function openQcow2(host: DriverOpenHost, options: BlockdevOptions): void {
 
 export const qcow2: BlockDriver = {
   // qcow2_co_truncate(): whole sectors only; a shrink cuts the file after its last cluster in use
-  truncate: (_options, size, length, header) => {
+  truncate: (_options, size, length, header, fileLength) => {
     if (size % 512n !== 0n) fail(msg.qcow2SizeNotSectorMultiple());
-    return truncateQcow2(header, size, length);
+    return truncateQcow2(header, size, length, fileLength);
   },
   name: 'qcow2',
   members: ({ ref, refOrNull }) => [

@@ -3,6 +3,7 @@
  * bs->backing_format as written there, and for qcow2 what qcow2_get_info() and
  * qcow2_get_specific_info() report (block/qcow2.c).
  */
+import type { InternalSnapshot } from './state-types.js';
 
 /** A qcow2 header's facts (QCowHeader: version, cluster_bits, the feature bits, refcount_order, compression_type). */
 export interface Qcow2Facts {
@@ -22,10 +23,25 @@ export interface Qcow2Facts {
    * (src/drivers/qcow2-layout.ts). Absent where not known (an image on the host).
    */
   readonly layout?: readonly HostCluster[];
+  /** Its internal snapshots, oldest first (the snapshot table); absent: none. */
+  readonly snapshots?: readonly Qcow2Snapshot[];
 }
 
-/** One host cluster of a qcow2 image past its first four: an L2 table (by L1 index), a data cluster (by guest cluster), or free. */
-export type HostCluster = { readonly l2: number } | { readonly data: number } | null;
+/**
+ * One host cluster of a qcow2 image past its first four: an L2 table (by L1 index) or a data
+ * cluster (by guest cluster) of the active image; one of the internal snapshots' (an L1 table
+ * copy, the snapshot table, or a table or data cluster only snapshots still use); or free.
+ */
+export type HostCluster = { readonly l2: number } | { readonly data: number } | { readonly snapshot: 'l1' | 'table' | 'kept' } | null;
+
+/**
+ * An internal snapshot as the image keeps it (QCowSnapshot): what QMP shows, and the host clusters
+ * (layout indexes) of its L1 table copy and of the L2 tables and data clusters it refers to.
+ */
+export interface Qcow2Snapshot extends InternalSnapshot {
+  readonly l1: readonly number[];
+  readonly refs: readonly number[];
+}
 
 /** The qcow2 facts of `qemu-img create -f qcow2` with no options. */
 export const QCOW2_DEFAULTS: Qcow2Facts = {

@@ -3,7 +3,7 @@
  * (BlockBackends of exports, devices and jobs), exports and the NBD server. Only transactions
  * (src/core/tx.ts) make new snapshots; nothing mutates one.
  */
-import type { NodeHeader } from './node-header.js';
+import type { NodeHeader, Qcow2Facts } from './node-header.js';
 import type { JobStatus } from '../../machines/job.chart.js';
 import type { Model, NodeMachineState } from '../../machines/node.types.js';
 import type { PermSet } from '../perms/perm.js';
@@ -105,8 +105,6 @@ export interface BlockNode {
   readonly bitmaps?: readonly DirtyBitmap[];
   /** A quorum's next_child_index once x-blockdev-change has changed its children (before: its number of children). */
   readonly nextChildIndex?: number;
-  /** A qcow2 node's internal snapshots, oldest first (blockdev-snapshot-internal-sync); absent: none. */
-  readonly snapshots?: readonly InternalSnapshot[];
 }
 
 export type BackendOwner =
@@ -247,6 +245,13 @@ export interface Job {
   readonly txn?: string;
 }
 
+/** An image file as QEMU's writes left it: the file's length and its qcow2 header. */
+export interface WrittenImage {
+  readonly fileSize: number;
+  readonly virtualSize: number;
+  readonly qcow2: Qcow2Facts;
+}
+
 export interface Graph {
   readonly model: Model;
   readonly nodes: Shards<BlockNode>;
@@ -262,6 +267,11 @@ export interface Graph {
   readonly jobs: Readonly<Record<string, Job>>;
   /** The persistent bitmaps qcow2 images hold, by the identity of the image file; absent: none. */
   readonly storedBitmaps?: Readonly<Record<string, readonly StoredBitmap[]>>;
+  /**
+   * What QEMU wrote into image files that a later open reads, by the identity of the file: their
+   * length and qcow2 header (size, clusters, internal snapshots); absent: nothing yet.
+   */
+  readonly writtenImages?: Readonly<Record<string, WrittenImage>>;
   /** Character devices (none when absent). */
   readonly chardevs?: Chardevs;
   /** The order the /objects container keeps the user objects in (its GHashTable); empty when absent. */
