@@ -54,6 +54,17 @@ export const jobFragment = (j: Job): string =>
   );
 
 
+/**
+ * What QEMU wrote into image files that later opens read (sizes, qcow2 clusters, internal
+ * snapshots) and the bitmaps stored in them: one fragment each file (few, and not cached).
+ */
+export function imageFragments(g: Graph): string[] {
+  const out: string[] = [];
+  for (const id in g.writtenImages) out.push(`img:${id}|${JSON.stringify(g.writtenImages[id])}`);
+  for (const id in g.storedBitmaps) if (g.storedBitmaps[id]!.length) out.push(`sb:${id}|${JSON.stringify(g.storedBitmaps[id])}`);
+  return out;
+}
+
 /** An export's fragment (not cached: exports are few and cheap to write out). */
 export const exportFragment = (x: BlockExport): string =>
   `x:${x.id}|${x.nodeName}|${x.name}|${+x.writable}${x.bitmaps?.length ? `|bm:${JSON.stringify(x.bitmaps)}` : ''}`;

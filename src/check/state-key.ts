@@ -8,7 +8,7 @@
 import { shardValueList } from '../graph/shard-walk.js';
 import { viewOf } from '../invariants/view.js';
 import { generatedNames, renameGenerated } from './canonical-names.js';
-import { backendFragment, edgeFragment, exportFragment, jobFragment, nodeFragment } from './state-fragments.js';
+import { backendFragment, edgeFragment, exportFragment, imageFragments, jobFragment, nodeFragment } from './state-fragments.js';
 import { addHashes, EDGES, type Fingerprint, fingerprintBigInt, fragmentHash64, NODES, REST, TAIL } from './state-hash.js';
 import { tallyOf } from './state-tally.js';
 import type { BlockNode, Graph } from '../graph/types.js';
@@ -32,6 +32,7 @@ export function stateText(g: Graph, storageKey: string): string {
   for (const b of view.backends) rest.push(backendFragment(b));
   for (const x of view.exports) rest.push(exportFragment(x));
   for (const j of Object.values(g.jobs)) rest.push(jobFragment(j));
+  rest.push(...imageFragments(g));
   const text = `${nodes.sort().join('\n')}\n${edges.sort().join('\n')}\n${rest.sort().join('\n')}\n${tailText(g, storageKey)}`;
   if (generated.length === 0) return text;
   return renameGenerated(text, generatedNames(g, generated));
@@ -55,6 +56,7 @@ export function stateFingerprint(g: Graph, storageKey: string, from?: Graph): Fi
   for (const b of tally.backends) key = addHashes(key, textHash(backendFragment(b), REST, names));
   for (const x of shardValueList(g.exports)) key = addHashes(key, textHash(exportFragment(x), REST, names));
   for (const id in g.jobs) key = addHashes(key, textHash(jobFragment(g.jobs[id]!), REST, names));
+  if (g.writtenImages || g.storedBitmaps) for (const f of imageFragments(g)) key = addHashes(key, textHash(f, REST, names));
   return addHashes(key, textHash(tailText(g, storageKey), TAIL, names));
 }
 

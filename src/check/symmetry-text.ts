@@ -8,7 +8,7 @@
  */
 import { viewOf } from '../invariants/view.js';
 import { generatedNames, renameGenerated } from './canonical-names.js';
-import { backendFragment, edgeFragment, exportFragment, jobFragment, nodeFragment } from './state-fragments.js';
+import { backendFragment, edgeFragment, exportFragment, imageFragments, jobFragment, nodeFragment } from './state-fragments.js';
 import type { BlockNode, Graph } from '../graph/types.js';
 import type { WorldState } from './world.js';
 
@@ -49,7 +49,7 @@ export function stateSections(state: WorldState): StateSections {
   const generated: BlockNode[] = view.nodes.filter((n) => n.generated);
   const names = generated.length ? generatedNames(g, generated) : undefined;
   const canonical = (text: string): string => (names ? renameGenerated(text, names) : text);
-  const rest = [...view.backends.map(backendFragment), ...view.exports.map(exportFragment), ...Object.values(g.jobs).map(jobFragment)];
+  const rest = [...view.backends.map(backendFragment), ...view.exports.map(exportFragment), ...Object.values(g.jobs).map(jobFragment), ...imageFragments(g)];
   found = {
     nodes: view.nodes.map((n) => canonical(nodeFragment(g, n))),
     edges: view.edges.map((e) => canonical(edgeFragment(g, e))),
