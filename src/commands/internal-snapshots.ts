@@ -76,7 +76,7 @@ function writeImage(tx: Tx, holder: NodeName, edit: (facts: Qcow2Facts) => Snaps
   }
   // the file grows to the end of what was written past it, in whole sectors
   if (data?.file) tx.mustNode(data.name).size = Math.max(data.size, Math.ceil(wroteFile / 512) * 512);
-  recordWrittenImage(tx, holder, data && tx.mustPeekNode(data.name));
+  if (data) recordWrittenImage(tx, tx.mustPeekNode(data.name), tx.mustPeekNode(holder));
 }
 
 /**

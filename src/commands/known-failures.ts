@@ -7,7 +7,7 @@
 import type { GraphEvent } from '../core/events.js';
 import type { TxEnv } from '../core/tx-state.js';
 import { getNode, nodesInOrder, parentEdges } from '../graph/graph.js';
-import type { Graph } from '../graph/types.js';
+import type { BlockNode, Graph, NodeName } from '../graph/types.js';
 import { rulesOf, type KnownFailure } from '../models/rules.js';
 import type { QmpCommand } from '../qapi/reply.js';
 import { dispatch } from './dispatch.js';
@@ -15,6 +15,8 @@ import { dispatch } from './dispatch.js';
 interface FailureRule {
   /** What the daemon does, for people to read. */
   readonly text: string;
+  /** The signal it dies of. */
+  readonly signal: 'SIGABRT' | 'SIGSEGV';
   /** Whether this step (a command, or a move of the clock: command null) meets the failure. */
   readonly meets: (before: Graph, after: Graph, command: QmpCommand | null, env: TxEnv) => boolean;
 }
@@ -38,11 +40,16 @@ const concludedWholeChainStreams = (graph: Graph): string[] =>
  */
 const inactivatedOntoInactiveChild = (before: Graph, after: Graph): boolean =>
   nodesInOrder(after).some((child) => {
-    if (!getNode(before, child.name)?.inactive || !child.inactive) return false;
-    const parents = parentEdges(after, child).flatMap((e) => (e.parent.kind === 'node' ? [e.parent.node] : []));
-    const now = parents.map((name) => getNode(after, name));
-    return now.every((p) => p?.inactive) && parents.some((name) => getNode(before, name)?.inactive === false);
+    const was = getNode(before, child.name);
+    if (!was?.inactive || !child.inactive) return false;
+    const parents = nodeParents(after, child);
+    // a parent inactivated while the child was already its own (one that took the child after
+    // its own inactivation, as blockdev-snapshot's overlay does, never recursed into it)
+    const held = new Set(nodeParents(before, was));
+    return parents.every((name) => getNode(after, name)?.inactive) && parents.some((name) => held.has(name) && getNode(before, name)?.inactive === false);
   });
+
+const nodeParents = (graph: Graph, node: BlockNode): NodeName[] => parentEdges(graph, node).flatMap((e) => (e.parent.kind === 'node' ? [e.parent.node] : []));
 
 /** Mirror jobs (by id) whose target is a blkverify node. */
 const mirrorsOntoBlkverify = (graph: Graph): string[] =>
@@ -94,10 +101,12 @@ function drainsFreedOverlay(before: Graph, after: Graph, command: QmpCommand | n
 
 const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
   'null-co-negative-size': {
+    signal: 'SIGABRT',
     text: "blockdev-add of a null-co or null-aio node with a negative size aborts the daemon (SIGABRT: parse_option_size()'s error is fatal where null_file_open() parses it)",
     meets: (_before, _after, command) => nullCoNegativeSize(command),
   },
   'stream-whole-chain-concluded': {
+    signal: 'SIGSEGV',
     text: 'a block-stream of the whole chain (no base) left concluded with auto-dismiss off crashes the daemon (SIGSEGV) at the next query-named-block-nodes',
     // reads the jobs alone: none new where they are the same
     meets: (before, after) => {
@@ -107,6 +116,7 @@ const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
     },
   },
   'mirror-onto-blkverify': {
+    signal: 'SIGABRT',
     text: "a mirror onto a blkverify node aborts the daemon as the job starts (SIGABRT: bdrv_co_do_pwrite_zeroes()'s assert(!bs->supported_zero_flags): blkverify claims zero flags but has no .bdrv_co_pwrite_zeroes)",
     // reads the jobs and their targets: none new where both are the same
     meets: (before, after) => {
@@ -116,10 +126,12 @@ const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
     },
   },
   'internal-snapshot-of-freed-overlay': {
+    signal: 'SIGABRT',
     text: "a transaction that takes an internal snapshot of the overlay an earlier blockdev-snapshot-sync of it made, where nothing holds that overlay (or snapshots that overlay again and fails), aborts the daemon (SIGABRT: bdrv_do_drained_end()'s assert(bs->quiesce_counter > 0), on the overlay external_snapshot_clean() has freed)",
     meets: (before, after, command, env) => drainsFreedOverlay(before, after, command, env),
   },
   'inactivate-inactive-child': {
+    signal: 'SIGABRT',
     text: "inactivating a node whose child is inactive already (a reopen with active=false made it so under an active parent) aborts the daemon (SIGABRT: bdrv_inactivate_recurse()'s assert(top_level))",
     meets: (before, after, command) => (command?.execute === 'blockdev-set-active' || command?.execute === 'blockdev-snapshot') && inactivatedOntoInactiveChild(before, after),
   },
@@ -132,5 +144,5 @@ export function knownFailureEvents(before: Graph, after: Graph, command: QmpComm
   const version = `${rules.qemu.major}.${rules.qemu.minor}`;
   return rules.knownFailures
     .filter((failure) => FAILURES[failure].meets(before, after, command, env))
-    .map((failure) => ({ type: 'qemu.failure', failure, text: `QEMU ${version} would die here: ${FAILURES[failure].text}` }));
+    .map((failure) => ({ type: 'qemu.failure', failure, signal: FAILURES[failure].signal, text: `QEMU ${version} would die here: ${FAILURES[failure].text}` }));
 }

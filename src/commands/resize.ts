@@ -10,7 +10,7 @@ import { transact } from '../core/tx.js';
 import { truncateBitmaps } from '../core/bitmaps.js';
 import type { Tx } from '../core/tx-state.js';
 import { getNode } from '../graph/graph.js';
-import type { Graph, NodeName } from '../graph/types.js';
+import type { BlockNode, Graph, NodeName } from '../graph/types.js';
 import { Perm, PERM_ALL } from '../perms/perm.js';
 import { exactInt, opt, req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
@@ -48,7 +48,7 @@ function truncate(tx: Tx, name: NodeName, size: bigint): void {
     }
     if (step && !('fileSize' in step)) break;
     if (step) want = step.fileSize;
-    const next = step ? children.find((e) => e.name === 'file') : children.find((e) => e.role & Role.FILTERED);
+    const next = step ? file : children.find((e) => e.role & Role.FILTERED);
     if (!next) fail(msg.resizeNotSupported());
     at = next.child;
   }
@@ -61,9 +61,16 @@ function truncate(tx: Tx, name: NodeName, size: bigint): void {
     const file = fileChildOf(tx.g as Graph, tx.mustPeekNode(at));
     if (file) recordWrite(tx, file.child, end);
     if (file && discards) recordDiscards(tx, file.child, discards.requests, discards.bytes);
-    // what a later open of the image reads
-    if (file) recordWrittenImage(tx, at, dataNodeBelow(tx, file.child));
   }
+  recordResizedImage(tx, sized.map(([at]) => tx.mustPeekNode(at)));
+}
+
+/** What a later open of the file below reads: its length, and the header of the format above it. */
+function recordResizedImage(tx: Tx, sized: readonly BlockNode[]): void {
+  const last = sized.at(-1)!;
+  const fileEdge = last.file ? undefined : fileChildOf(tx.g as Graph, last);
+  const bottom = last.file ? last : fileEdge && dataNodeBelow(tx, fileEdge.child);
+  if (bottom?.file) recordWrittenImage(tx, bottom, sized.findLast((n) => n.header !== undefined));
 }
 
 export const blockResize: Command = {

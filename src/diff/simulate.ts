@@ -78,6 +78,18 @@ function runStep(permgraph: Permgraph, storage: VirtualStorage, step: Step, rec:
   return true;
 }
 
+const CONNECTION_CLOSED = 'QMP connection closed by the daemon';
+
+/**
+ * The step the QEMU the model follows dies on (a known failure: src/commands/known-failures.ts),
+ * as a recording shows it: a command gets no reply; a wait or other step dies at the observation
+ * after it.
+ */
+function diedAt(rec: Record<string, unknown>): Record<string, unknown> {
+  const { return: _reply, error: _error, ...rest } = rec;
+  return { ...('execute' in rec ? rest : rec), failed: CONNECTION_CLOSED };
+}
+
 /** permgraph's trace of a scenario, in the daemon's recording's shape. */
 export function simulate(scenario: Scenario, name: string, options: SimulateOptions): Trace {
   const workdir = options.workdir ?? `/tmp/permgraph-sim/${name}`;
@@ -87,7 +99,9 @@ export function simulate(scenario: Scenario, name: string, options: SimulateOpti
   const permgraph = createPermgraph({ model: options.model, storage, nodeActors: false, monitors });
   const pending: QmpEvent[] = [];
   let stepEvents: QmpEvent[] = [];
+  let death: string | undefined;
   const subscription = permgraph.events$.subscribe((e) => {
+    if (e.type === 'qemu.failure') death ??= e.signal;
     if (e.type !== 'qmp.event') return;
     const event: QmpEvent = { event: e.event, data: e.data as JsonObject };
     pending.push(event);
@@ -101,6 +115,11 @@ export function simulate(scenario: Scenario, name: string, options: SimulateOpti
       stepEvents = [];
       const rec: Record<string, unknown> = { i, ...(step.note ? { note: step.note } : {}) };
       const going = runStep(permgraph, storage, step, rec, pending, `${options.file ?? name}: steps[${i}]`);
+      if (death) {
+        steps.push(diedAt(rec) as unknown as TraceStep);
+        aborted = `step ${i}: ${CONNECTION_CLOSED}`;
+        break;
+      }
       if (going && step.observe !== false) rec['obs'] = observe(permgraph);
       rec['events'] = stepEvents;
       steps.push(rec as unknown as TraceStep);
@@ -120,6 +139,7 @@ export function simulate(scenario: Scenario, name: string, options: SimulateOpti
       initial,
       steps,
       ...(aborted ? { aborted } : {}),
+      ...(death ? { daemon_killed_by: death } : {}),
     };
   } finally {
     subscription.unsubscribe();

@@ -245,11 +245,14 @@ export interface Job {
   readonly txn?: string;
 }
 
-/** An image file as QEMU's writes left it: the file's length and its qcow2 header. */
+/**
+ * An image file as QEMU's writes left it: the file's length, and where a format node wrote its
+ * header, the size that header gives (absent: the file's, as for raw) and a qcow2's facts.
+ */
 export interface WrittenImage {
   readonly fileSize: number;
-  readonly virtualSize: number;
-  readonly qcow2: Qcow2Facts;
+  readonly virtualSize?: number;
+  readonly qcow2?: Qcow2Facts;
 }
 
 export interface Graph {
@@ -269,7 +272,7 @@ export interface Graph {
   readonly storedBitmaps?: Readonly<Record<string, readonly StoredBitmap[]>>;
   /**
    * What QEMU wrote into image files that a later open reads, by the identity of the file: their
-   * length and qcow2 header (size, clusters, internal snapshots); absent: nothing yet.
+   * length and header (size; a qcow2's clusters and internal snapshots); absent: nothing yet.
    */
   readonly writtenImages?: Readonly<Record<string, WrittenImage>>;
   /** Character devices (none when absent). */

@@ -1,7 +1,7 @@
 /**
  * What internal snapshots write into a qcow2 image (src/drivers/qcow2-snapshots.ts), and what a
  * later open of the image reads (src/core/written-images.ts). The figures are the daemons' (corpus:
- * snapshot-internal-image-writes, recorded on QEMU 7.2 and 10.0.2).
+ * snapshot-internal-image-writes and resize-then-open-again, recorded on QEMU 7.2 and 10.0.2).
  */
 import { describe, expect, it } from 'vitest';
 import { deleteSnapshot, snapshotTableBytes, takeSnapshot } from '../../src/drivers/qcow2-snapshots.js';
@@ -110,6 +110,23 @@ describe('what a later open of the image reads', () => {
       pg.execute({ execute: 'blockdev-add', arguments: { driver: 'qcow2', 'node-name': 'a', file: 'f' } });
       expect(image(pg, 'a')['virtual-size']).toBe(MiB);
       expect(image(pg, 'a')['snapshots']).toBeUndefined();
+      pg.dispose();
+    });
+
+    it(`keeps a raw image's and a file node's new length across blockdev-del and blockdev-add (${model})`, () => {
+      const files = [{ 'qemu-img': ['create', '-f', 'raw', '/w/r.img', '1M'] }];
+      const pg = createPermgraph({ model, nodeActors: false, storage: virtualStorageFor({ steps: [], setup: files }, '/w', 's.json') });
+      const raw = { execute: 'blockdev-add', arguments: { driver: 'raw', 'node-name': 'r', file: { driver: 'file', filename: '/w/r.img' } } };
+      const file = { execute: 'blockdev-add', arguments: { driver: 'file', 'node-name': 'f', filename: '/w/r.img' } };
+      pg.execute(raw);
+      expect(pg.execute({ execute: 'block_resize', arguments: { 'node-name': 'r', size: 2 * MiB } })).toEqual({ return: {} });
+      pg.execute({ execute: 'blockdev-del', arguments: { 'node-name': 'r' } });
+      pg.execute(file);
+      expect(image(pg, 'f')['virtual-size']).toBe(2 * MiB);
+      expect(pg.execute({ execute: 'block_resize', arguments: { 'node-name': 'f', size: 3 * MiB } })).toEqual({ return: {} });
+      pg.execute({ execute: 'blockdev-del', arguments: { 'node-name': 'f' } });
+      pg.execute(raw);
+      expect(image(pg, 'r')['virtual-size']).toBe(3 * MiB);
       pg.dispose();
     });
   }
