@@ -17,6 +17,7 @@ export const str = (v: unknown): string | undefined => (typeof v === 'string' ? 
 /** The options every job start shares; without a job-id, the job is named `fallbackId`. */
 export function jobOptions(args: CommandArgs, fallbackId: string): JobOptions {
   const filter = str(args['filter-node-name']);
+  const onSourceError = args['on-source-error'] ?? args['on-error'];
   return {
     id: str(args['job-id']) ?? fallbackId,
     speed: (args['speed'] as number | undefined) ?? 0,
@@ -27,6 +28,7 @@ export function jobOptions(args: CommandArgs, fallbackId: string): JobOptions {
     ...(args['discard-source'] === true ? { discardSource: true as const } : {}),
     ...(args['sync'] === 'none' ? { syncNone: true as const } : {}),
     ...(args['sync'] === 'top' ? { syncTop: true as const } : {}),
+    ...(onSourceError === 'stop' || onSourceError === 'ignore' ? { onSourceError } : {}),
   };
 }
 

@@ -20,13 +20,13 @@ export function jobInfo(graph: Graph): Record<string, unknown>[] {
 const activelySynced = (job: Job): boolean => job.len === 0 || (job.copyMode === 'write-blocking' && ['ready', 'standby'].includes(job.status));
 
 /**
- * query-block-jobs (BlockJobInfo), for jobs not yet concluded. QEMU 8.2 made it a union on the
+ * query-block-jobs (BlockJobInfo), concluded ones too (with their error). QEMU 8.2 made it a union on the
  * type; its mirror variant (mirror_query(); not an active commit) has `actively-synced`.
  */
 export function blockJobInfo(graph: Graph): Record<string, unknown>[] {
   const mirrorVariant = rulesOf(graph.model).qapiRelease >= 802;
   return jobsInOrder(graph)
-    .filter((job) => job.status !== 'concluded' && isBlockJob(job))
+    .filter(isBlockJob)
     .map((job) => ({
       type: job.type,
       device: job.id,
@@ -35,11 +35,12 @@ export function blockJobInfo(graph: Graph): Record<string, unknown>[] {
       busy: job.status === 'running',
       paused: job.userPaused,
       speed: job.speed,
-      'io-status': 'ok',
+      'io-status': job.ioFailed ? 'failed' : 'ok',
       ready: job.status === 'ready' || job.status === 'standby',
       status: job.status,
       'auto-finalize': job.autoFinalize,
       'auto-dismiss': job.autoDismiss,
       ...(mirrorVariant && job.type === 'mirror' ? { 'actively-synced': activelySynced(job) } : {}),
+      ...(job.error !== undefined ? { error: job.error } : {}),
     }));
 }

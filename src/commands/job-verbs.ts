@@ -10,7 +10,7 @@ import type { Tx } from '../core/tx-state.js';
 import { getJob } from '../graph/graph.js';
 import type { Graph, Job } from '../graph/types.js';
 import { jobVerbError, type JobVerb } from '../jobs/job-status.js';
-import { abortJob, cancelJob, completeJob, completeMirror, dismissJob, finalizeJob } from '../jobs/lifecycle.js';
+import { abortJob, cancelJob, completeJob, completeMirror, dismissJob, finalizeJob, firstRead } from '../jobs/lifecycle.js';
 import { draftJob, setJobStatus } from '../jobs/job-graph.js';
 import { isBlockJob } from '../jobs/image-jobs.js';
 import { cancelArgs, changeArgs, deviceArg, idArg, setSpeedArgs } from '../qapi/job-schema.js';
@@ -62,8 +62,12 @@ const pause: VerbAction = (tx, job) => {
   else if (job.status === 'ready') setJobStatus(tx, job.id, 'standby');
 };
 const resume: VerbAction = (tx, job) => {
-  draftJob(tx, job.id).userPaused = false;
+  const draft = draftJob(tx, job.id);
+  draft.userPaused = false;
+  // block_job_iostatus_reset(); the backup an I/O error stopped reads its source again
+  delete draft.ioFailed;
   if (job.status === 'paused') setJobStatus(tx, job.id, 'running');
+  if (job.ioFailed) firstRead(tx, job.id);
   else if (job.status === 'standby') {
     setJobStatus(tx, job.id, 'ready');
     if (job.completing === 'pivot') completeJob(tx, job.id);

@@ -15,9 +15,8 @@ import type { GraphEvent } from '../core/events.js';
 import { transact, TxError } from '../core/tx.js';
 import type { TxEnv } from '../core/tx-state.js';
 import { getJob, jobsInOrder } from '../graph/graph.js';
-import { afterReply, draftJob } from '../jobs/job-graph.js';
-import { completeJob } from '../jobs/lifecycle.js';
-import { doneAtOnce } from '../jobs/first-chunk.js';
+import { draftJob } from '../jobs/job-graph.js';
+import { firstRead } from '../jobs/lifecycle.js';
 import type { Graph } from '../graph/types.js';
 import { fail, QmpError } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
@@ -96,15 +95,15 @@ function refuseMode(release: number, actions: readonly Action[], mode: string, i
 
 /** job_txn_new(): the jobs the actions started share one JobTxn, named by the first one's seq. */
 /**
- * The jobs the actions started run once the transaction is over (the drained sections ended): a
- * backup whose first task covers its work ends then (src/jobs/first-chunk.ts).
+ * The jobs the actions started (backups) run once the transaction is over (the drained sections
+ * ended): one whose first task covers its work ends then, one whose source cannot be read fails
+ * (src/jobs/lifecycle.ts: firstRead()).
  */
 function runStartedJobs(before: Graph, after: Graph, env: TxEnv): { graph: Graph; events: readonly GraphEvent[] } {
   const started = jobsInOrder(after).filter((job) => !getJob(before, job.id) && job.status === 'running');
-  const done = started.filter((job) => doneAtOnce(after, env.storage, job));
-  if (done.length === 0) return { graph: after, events: [] };
+  if (started.length === 0) return { graph: after, events: [] };
   return transact(after, env, (tx) => {
-    for (const job of done) afterReply(tx, () => completeJob(tx, job.id));
+    for (const job of started) firstRead(tx, job.id);
   });
 }
 

@@ -176,6 +176,8 @@ export type JobPlan =
       readonly isCommit: boolean;
       readonly baseWasReadOnly: boolean;
       readonly replaces: NodeName | null;
+      /** `on-source-error` (an active commit's `on-error`) other than `report` or `enospc`. */
+      readonly onSourceError?: 'stop' | 'ignore';
     }
   | {
       /** block-stream (block/stream.c). */
@@ -200,6 +202,8 @@ export type JobPlan =
       readonly untilCancelled?: true;
       /** sync=top: it copies only the clusters the source's top image allocates (backup_run()). */
       readonly onlyTop?: true;
+      /** `on-source-error` other than `report` or `enospc` (which is `report` for a read's EIO). */
+      readonly onSourceError?: 'stop' | 'ignore';
     }
   | {
       /** blockdev-create and x-blockdev-amend (block/create.c, block/amend.c): no block job, no edges. */
@@ -241,6 +245,8 @@ export interface Job {
   readonly backends: readonly BackendId[];
   /** Why the job failed (job->err), once it has. */
   readonly error?: string;
+  /** An I/O error stopped it (`on-source-error: stop`): its iostatus is `failed` until it is resumed. */
+  readonly ioFailed?: true;
   /** Its JobTxn, shared with the other jobs of a `completion-mode: grouped` transaction. */
   readonly txn?: string;
 }

@@ -19,8 +19,8 @@ import { Perm, PERM_ALL, type PermSet } from '../perms/perm.js';
 import { reopenSetReadOnly } from '../core/reopen.js';
 import { belowInChain, chainContains, findOverlay, isFilter, skipFilters } from '../core/chain.js';
 import { addJobBackend, addJobEdge, afterReply, draftJob, emitBlockJobEvent, newFilterNode, setJobStatus } from './job-graph.js';
-import { completeJob, runJob } from './lifecycle.js';
-import { backupLength, doneAtOnce } from './first-chunk.js';
+import { firstRead, runJob } from './lifecycle.js';
+import { backupLength } from './first-chunk.js';
 import { checkBitmap, DEFAULT, lookupBitmap } from '../core/bitmap-checks.js';
 import { nodeFilename } from '../core/filename.js';
 
@@ -37,6 +37,8 @@ export interface JobOptions {
   readonly syncNone?: true;
   /** sync=top: a backup copies only what the source's top image allocates. */
   readonly syncTop?: true;
+  /** A backup's or mirror's `on-source-error` (an active commit's `on-error`), where not `report` or `enospc`. */
+  readonly onSourceError?: 'stop' | 'ignore';
 }
 
 /** A backup's sync bitmap (do_backup_common()): its name, its bitmap-mode, and whether the job copies what it marks (sync=bitmap). */
@@ -172,7 +174,8 @@ export function startMirror(
   const filter = newFilterNode(tx, 'mirror_top', options.filterNodeName, false, { 'x-is-commit': isCommit });
   appendFilter(tx, filter, source, Role.FILTERED | Role.PRIMARY);
   finishFilter(tx, filter, source);
-  const plan: JobPlan = { kind: 'mirror', source, target, isCommit, baseWasReadOnly, replaces };
+  const onSourceError = options.onSourceError ? { onSourceError: options.onSourceError } : {};
+  const plan: JobPlan = { kind: 'mirror', source, target, isCommit, baseWasReadOnly, replaces, ...onSourceError };
   createJob(tx, options, type, source, filter, CR, CR | WU | W, plan, options.syncNone ? 0 : tx.mustPeekNode(source).size);
   draftJob(tx, options.id).filter = filter;
   let targetPerm = W;
@@ -196,13 +199,13 @@ export function startMirror(
   }
   const sizesDiffer = !isCommit && tx.mustPeekNode(source).size !== tx.mustPeekNode(target).size;
   runJob(tx, options.id, sizesDiffer ? msg.sizesDiffer() : null);
-  // mirror_run(): nothing to copy, and the job is ready as soon as it runs
-  if (!sizesDiffer && getJob(tx.g as Graph, options.id)!.len === 0) {
-    afterReply(tx, () => {
-      setJobStatus(tx, options.id, 'ready');
-      emitBlockJobEvent(tx, 'BLOCK_JOB_READY', getJob(tx.g as Graph, options.id)!);
-    });
-  }
+  if (sizesDiffer) return;
+  // mirror_run(): nothing to copy, and the job is ready as soon as it runs; else it reads
+  if (getJob(tx.g as Graph, options.id)!.len > 0) return firstRead(tx, options.id);
+  afterReply(tx, () => {
+    setJobStatus(tx, options.id, 'ready');
+    emitBlockJobEvent(tx, 'BLOCK_JOB_READY', getJob(tx.g as Graph, options.id)!);
+  });
 }
 
 /**
@@ -265,6 +268,7 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
     ...(bitmap ? { bitmap: { name: bitmap.name, mode: bitmap.mode } } : {}),
     ...(options.syncNone ? { untilCancelled: true as const } : {}),
     ...(options.syncTop ? { onlyTop: true as const } : {}),
+    ...(options.onSourceError ? { onSourceError: options.onSourceError } : {}),
   };
   // sync=bitmap copies what the bitmap marks: nothing, as no bit is ever set here
   createJob(tx, options, 'backup', source, filter, 0, PERM_ALL, plan, bitmap?.syncBitmap ? 0 : backupLength(tx.g as Graph, plan, tx.mustPeekNode(source).size));
@@ -276,6 +280,5 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
   // point and resumes when the section ends, all before the reply
   setJobStatus(tx, options.id, 'paused');
   setJobStatus(tx, options.id, 'running');
-  if (tx.env.deferJobRuns) return;
-  if (bitmap?.syncBitmap || doneAtOnce(tx.g as Graph, tx.env.storage, getJob(tx.g as Graph, options.id)!)) afterReply(tx, () => completeJob(tx, options.id));
+  if (!tx.env.deferJobRuns) firstRead(tx, options.id);
 }

@@ -235,6 +235,8 @@ export const msg = {
   backupSameNode: () => 'Source and target cannot be the same',
   // (and mirror_run(), where the job fails at once)
   sizesDiffer: () => 'Source and target image have different sizes',
+  // strerror(EIO): a job's read that failed (BLOCK_JOB_COMPLETED's and the job's `error`)
+  ioError: () => 'Input/output error',
 
   // qom/object_interfaces.c: user_creatable_add_type() (QERR_INVALID_PARAMETER_VALUE); qom/object.c: object_property_try_add()
   idNotAnIdentifier: () => "Parameter 'id' expects an identifier",

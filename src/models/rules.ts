@@ -47,6 +47,11 @@ export interface ModelRules {
    */
   readonly negativeSizeText: 'not-a-size' | 'out-of-range';
   /**
+   * A throttled mirror whose first read fails: 7.2 ends it at once; 10.0's mirror_run() reports
+   * the error (BLOCK_JOB_ERROR) but sees it only after its rate-limit sleep, so the job runs on.
+   */
+  readonly throttledMirrorFailsLate: boolean;
+  /**
    * The simulated process is QEMU's system emulator, with guest devices (`device_add`,
    * `device_del`); otherwise it is qemu-storage-daemon, which has no such commands and answers
    * them CommandNotFound (the QEMU models, as the daemons do).
@@ -68,6 +73,7 @@ const QEMU_7_2: ModelRules = {
   resizeBlockedText: 'device-in-use',
   cbwSourceTakesRead: false,
   negativeSizeText: 'not-a-size',
+  throttledMirrorFailsLate: false,
   systemEmulator: false,
   knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded', 'mirror-onto-blkverify', 'internal-snapshot-of-freed-overlay'],
 };
@@ -80,6 +86,7 @@ const QEMU_10_0: ModelRules = {
   resizeBlockedText: 'node-busy',
   cbwSourceTakesRead: true,
   negativeSizeText: 'out-of-range',
+  throttledMirrorFailsLate: true,
   knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded', 'mirror-onto-blkverify', 'inactivate-inactive-child'],
 };
 

@@ -173,6 +173,7 @@ const TABLE: { [K in keyof Messages]: [Parameters<Messages[K]>, string] } = {
   mirrorToFilterOnChain: [[], "Cannot mirror to a filter on top of a node in the source's backing chain"],
   backupSameNode: [[], 'Source and target cannot be the same'],
   sizesDiffer: [[], 'Source and target image have different sizes'],
+  ioError: [[], 'Input/output error'],
   idNotAnIdentifier: [[], "Parameter 'id' expects an identifier"],
   duplicateProperty: [['g', 'container'], "attempt to add duplicate property 'g' to object (type 'container')"],
   objectNotFound: [['g'], "object 'g' not found"],
