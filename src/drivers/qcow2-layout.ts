@@ -10,6 +10,9 @@ import type { HostCluster } from '../graph/node-header.js';
 /** Header, refcount table, refcount block and L1 table. */
 export const METADATA_CLUSTERS = 4;
 
+/** Data clusters one L2 table maps (s->l2_size: 8-byte entries, 16-byte ones with extended L2). */
+export const clustersPerL2 = (facts: { readonly clusterSize: number; readonly extendedL2: boolean }): number => facts.clusterSize / (facts.extendedL2 ? 16 : 8);
+
 /**
  * The layout `qemu-io` writes leave: the guest clusters written, in the order allocated, each L2
  * table just before its first data cluster (qcow2_alloc_cluster_offset()).

@@ -11,7 +11,7 @@
 import type { HostCluster, Qcow2Facts, Qcow2Snapshot } from '../graph/node-header.js';
 import type { InternalSnapshot } from '../graph/state-types.js';
 import type { Discards } from './driver.js';
-import { allocateRun, METADATA_CLUSTERS, referenced, release } from './qcow2-layout.js';
+import { allocateRun, clustersPerL2, METADATA_CLUSTERS, referenced, release } from './qcow2-layout.js';
 
 /** sizeof(QCowSnapshotHeader), sizeof(QCowSnapshotExtraData) */
 const SNAPSHOT_HEADER = 40;
@@ -100,7 +100,7 @@ class ImageEdit {
    */
   rewriteFlippedTables(before: ReadonlySet<number>): void {
     const after = sharedData(this.layout, this.snapshots);
-    const perL2 = this.facts.clusterSize / (this.facts.extendedL2 ? 16 : 8);
+    const perL2 = clustersPerL2(this.facts);
     const tables = new Set<number>();
     this.layout.forEach((c, at) => {
       if (c !== null && 'data' in c && before.has(at) !== after.has(at)) tables.add(Math.floor(c.data / perL2));
@@ -121,8 +121,8 @@ class ImageEdit {
 export function takeSnapshot(facts: Qcow2Facts, snapshot: InternalSnapshot, size: number, passDiscard: boolean): SnapshotWrites {
   const edit = new ImageEdit(facts, passDiscard);
   const before = sharedData(edit.layout, edit.snapshots);
-  const perL2 = facts.clusterSize / (facts.extendedL2 ? 16 : 8);
-  const l1Entries = Math.ceil(Math.ceil(size / facts.clusterSize) / perL2);
+  // size_to_l1()
+  const l1Entries = Math.ceil(Math.ceil(size / facts.clusterSize) / clustersPerL2(facts));
   const l1 = edit.allocate(l1Entries * L1_ENTRY, 'l1');
   const taken: Qcow2Snapshot = { ...snapshot, l1, refs: activeClusters(edit.layout) };
   edit.snapshots = [...edit.snapshots, taken];

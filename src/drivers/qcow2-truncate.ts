@@ -6,15 +6,12 @@
  * (qcow2_get_last_cluster()) where that makes it shorter. Growing writes only the header's size
  * field; a shrink also writes the L2 tables it discarded from and the L1 entries it dropped.
  */
-import type { HostCluster, NodeHeader, Qcow2Facts } from '../graph/node-header.js';
+import type { HostCluster, NodeHeader } from '../graph/node-header.js';
 import type { TruncateStep } from './driver.js';
-import { allocate, free, METADATA_CLUSTERS, referenced, trimmed } from './qcow2-layout.js';
+import { allocate, clustersPerL2, free, METADATA_CLUSTERS, referenced, trimmed } from './qcow2-layout.js';
 
 /** offsetof(QCowHeader, size) + 8: the end of the header's size field, written by every truncate. */
 const SIZE_FIELD_END = 32;
-
-/** Data clusters one L2 table maps (s->l2_size: 8-byte entries, 16-byte ones with extended L2). */
-const clustersPerL2 = (facts: Qcow2Facts): number => facts.clusterSize / (facts.extendedL2 ? 16 : 8);
 
 /**
  * qcow2_cluster_discard() of the guest clusters from `first` to `end`: L2 tables made, or copied

@@ -10,7 +10,7 @@ import { QCOW2_DEFAULTS, type Qcow2Facts } from '../graph/node-header.js';
 import { ERRNO_TEXT, type Extent, type FileFacts, type ImageFormat, type LockHolder, type Storage } from './storage.js';
 import { FORMAT_FACTS, type DiskFormat } from './image-formats.js';
 import { cloopVirtualSize } from './cloop-header.js';
-import { layoutOfWrites } from '../drivers/qcow2-layout.js';
+import { clustersPerL2, layoutOfWrites } from '../drivers/qcow2-layout.js';
 import { exportFirstRun } from './status-run.js';
 
 export interface VirtualFile {
@@ -94,14 +94,14 @@ const DEFAULT_SIZE = 64 * 1024 * 1024;
 function qcow2FileSize(size: number, facts: Qcow2Facts | undefined): number {
   if (!facts) return FORMAT_FACTS.qcow2.fileSize(size);
   const c = facts.clusterSize;
-  const perL2 = c / (facts.extendedL2 ? 16 : 8);
+  const perL2 = clustersPerL2(facts);
   return 3 * c + 8 * Math.max(1, Math.ceil(size / (c * perL2)));
 }
 
 /** A virtual qcow2 image's header facts, with where its clusters lie (what its writes allocated). */
 function qcow2Facts(file: VirtualFile): Qcow2Facts {
   const facts = file.qcow2 ?? QCOW2_DEFAULTS;
-  return { ...facts, layout: layoutOfWrites(file.clusters ?? [], facts.clusterSize / (facts.extendedL2 ? 16 : 8)) };
+  return { ...facts, layout: layoutOfWrites(file.clusters ?? [], clustersPerL2(facts)) };
 }
 
 function refusal(flag: boolean | string | undefined): string | null {
