@@ -17,6 +17,7 @@ const EVIDENCE: Readonly<Record<string, readonly string[]>> = {
   'stream-whole-chain-concluded': ['job-stream-whole-chain-crash'],
   'inactivate-inactive-child': ['crash-inactivate-inactive-child'],
   'mirror-onto-blkverify': ['crash-mirror-onto-blkverify'],
+  'attach-iothread-child': ['crash-attach-iothread-child'],
   'internal-snapshot-of-freed-overlay': [
     'crash-transaction-internal-snapshot-of-freed-overlay',
     'crash-transaction-internal-snapshot-aborted-overlay',

@@ -4,6 +4,7 @@ import { msg } from '../messages/messages.js';
 import { openBlockdev } from '../core/open.js';
 import { closeNode, heldByJob } from '../core/close.js';
 import { transact } from '../core/tx.js';
+import { moveToContext } from '../core/aio-context.js';
 import { getNode, hasBackendParent } from '../graph/graph.js';
 import { opBlocked } from '../jobs/blockers.js';
 import { blockdevOptions } from '../drivers/blockdev-options.js';
@@ -15,7 +16,10 @@ export const blockdevAdd: Command = {
   run(graph, args, env) {
     if (typeof args['node-name'] !== 'string') fail(msg.rootNeedsNodeName());
     const result = transact(graph, env, (tx) => {
-      openBlockdev(tx, args, { monitorOwned: true, inheritsFrom: null, inherited: { readOnly: false } });
+      const name = openBlockdev(tx, args, { monitorOwned: true, inheritsFrom: null, inherited: { readOnly: false } });
+      // a child named by reference that runs in an iothread comes into the main loop's context
+      const children = tx.mustPeekNode(name).children.map((id) => tx.peekEdge(id).child);
+      if (children.some((child) => tx.mustPeekNode(child).iothread !== undefined)) moveToContext(tx, name, null);
     });
     return { ...result, reply: {} };
   },

@@ -6,17 +6,19 @@
  */
 import type { GraphEvent } from '../core/events.js';
 import type { TxEnv } from '../core/tx-state.js';
-import { getNode, nodesInOrder, parentEdges } from '../graph/graph.js';
+import { getEdge, getNode, nodesInOrder, parentEdges } from '../graph/graph.js';
 import type { BlockNode, Graph, NodeName } from '../graph/types.js';
 import { rulesOf, type KnownFailure } from '../models/rules.js';
 import type { QmpCommand } from '../qapi/reply.js';
 import { dispatch } from './dispatch.js';
 
+type Signal = 'SIGABRT' | 'SIGSEGV';
+
 interface FailureRule {
   /** What the daemon does, for people to read. */
   readonly text: string;
-  /** The signal it dies of. */
-  readonly signal: 'SIGABRT' | 'SIGSEGV';
+  /** The signal it dies of (by the command, where that decides it). */
+  readonly signal: Signal | ((command: QmpCommand | null) => Signal);
   /** Whether this step (a command, or a move of the clock: command null) meets the failure. */
   readonly meets: (before: Graph, after: Graph, command: QmpCommand | null, env: TxEnv) => boolean;
 }
@@ -50,6 +52,20 @@ const inactivatedOntoInactiveChild = (before: Graph, after: Graph): boolean =>
   });
 
 const nodeParents = (graph: Graph, node: BlockNode): NodeName[] => parentEdges(graph, node).flatMap((e) => (e.parent.kind === 'node' ? [e.parent.node] : []));
+
+/**
+ * blockdev-add of a node with a child named by reference that runs in an iothread: QEMU 7.2's
+ * bdrv_attach_child_common() moves the child's AioContext and unlocks a lock it does not hold.
+ */
+function attachedIothreadChild(before: Graph, after: Graph, command: QmpCommand | null): boolean {
+  if (command?.execute !== 'blockdev-add') return false;
+  const added = command.arguments?.['node-name'];
+  const node = typeof added === 'string' && !getNode(before, added) ? getNode(after, added) : undefined;
+  return !!node && node.children.some((id) => {
+    const edge = getEdge(after, id);
+    return edge !== undefined && getNode(before, edge.child)?.iothread !== undefined;
+  });
+}
 
 /** Mirror jobs (by id) whose target is a blkverify node. */
 const mirrorsOntoBlkverify = (graph: Graph): string[] =>
@@ -130,12 +146,19 @@ const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
     text: "a transaction that takes an internal snapshot of the overlay an earlier blockdev-snapshot-sync of it made, where nothing holds that overlay (or snapshots that overlay again and fails), aborts the daemon (SIGABRT: bdrv_do_drained_end()'s assert(bs->quiesce_counter > 0), on the overlay external_snapshot_clean() has freed)",
     meets: (before, after, command, env) => drainsFreedOverlay(before, after, command, env),
   },
+  'attach-iothread-child': {
+    signal: (command) => (command?.arguments?.['driver'] === 'qed' ? 'SIGSEGV' : 'SIGABRT'),
+    text: "blockdev-add of a node whose child, named by reference, runs in an iothread (x-blockdev-set-iothread) aborts the daemon (SIGABRT: 'qemu_mutex_unlock_impl: Operation not permitted' as bdrv_attach_child_common() moves the child into the main loop's AioContext; SIGSEGV for qed)",
+    meets: (before, after, command) => attachedIothreadChild(before, after, command),
+  },
   'inactivate-inactive-child': {
     signal: 'SIGABRT',
     text: "inactivating a node whose child is inactive already (a reopen with active=false made it so under an active parent) aborts the daemon (SIGABRT: bdrv_inactivate_recurse()'s assert(top_level))",
     meets: (before, after, command) => (command?.execute === 'blockdev-set-active' || command?.execute === 'blockdev-snapshot') && inactivatedOntoInactiveChild(before, after),
   },
 };
+
+const signalOf = (rule: FailureRule, command: QmpCommand | null): Signal => (typeof rule.signal === 'function' ? rule.signal(command) : rule.signal);
 
 /** The `qemu.failure` events of one step in the graph's model (none in a model that follows no QEMU). */
 export function knownFailureEvents(before: Graph, after: Graph, command: QmpCommand | null, env: TxEnv): GraphEvent[] {
@@ -144,5 +167,5 @@ export function knownFailureEvents(before: Graph, after: Graph, command: QmpComm
   const version = `${rules.qemu.major}.${rules.qemu.minor}`;
   return rules.knownFailures
     .filter((failure) => FAILURES[failure].meets(before, after, command, env))
-    .map((failure) => ({ type: 'qemu.failure', failure, signal: FAILURES[failure].signal, text: `QEMU ${version} would die here: ${FAILURES[failure].text}` }));
+    .map((failure) => ({ type: 'qemu.failure', failure, signal: signalOf(FAILURES[failure], command), text: `QEMU ${version} would die here: ${FAILURES[failure].text}` }));
 }

@@ -7,6 +7,7 @@ import { headerBelow } from '../core/driver-host.js';
 import { refreshFilename } from '../core/open.js';
 import { reopenSetReadOnly } from '../core/reopen.js';
 import { transact } from '../core/tx.js';
+import { moveToContext } from '../core/aio-context.js';
 import type { Tx } from '../core/tx-state.js';
 import { getNode, getObject, parentEdges } from '../graph/graph.js';
 import type { BlockNode, Graph, NodeName } from '../graph/types.js';
@@ -95,18 +96,18 @@ export const changeBackingFileCommand: Command = {
 
 /**
  * qmp_x_blockdev_set_iothread(): the node, unless forced not one a BlockBackend holds, moves with
- * all it is linked to into the iothread's AioContext. Nothing permgraph shows depends on the
- * context: the checks are what it simulates.
+ * all it is linked to into the iothread's AioContext (src/core/aio-context.ts).
  */
 export const xBlockdevSetIothread: Command = {
   args: struct(req('node-name', str), req('iothread', { kind: 'alternate', name: 'StrOrNull', string: str, null: true }), opt('force', bool)),
-  run(graph, args) {
+  run(graph, args, env) {
     const name = args['node-name'] as string;
     const node = getNode(graph, name);
     if (!node) fail(msg.nodeNameNotFound(name));
     if (args['force'] !== true && parentEdges(graph, node).some((e) => e.parent.kind === 'backend')) fail(msg.nodeHasBlockBackend(name));
     const iothread = args['iothread'];
     if (typeof iothread === 'string' && getObject(graph, iothread)?.qomType !== 'iothread') fail(msg.iothreadNotFound(iothread));
-    return { graph, events: [], reply: {} };
+    const result = transact(graph, env, (tx) => moveToContext(tx, name, typeof iothread === 'string' ? iothread : null));
+    return { ...result, reply: {} };
   },
 };

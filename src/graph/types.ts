@@ -99,6 +99,8 @@ export interface BlockNode {
   readonly wrHighestOffset?: number;
   /** What its format driver read from the image header, for queries (none for other drivers). */
   readonly header?: NodeHeader;
+  /** The iothread whose AioContext it runs in (x-blockdev-set-iothread); absent: the main loop's. */
+  readonly iothread?: string;
   /** block-set-write-threshold: the offset whose write raises BLOCK_WRITE_THRESHOLD (0: none). */
   readonly writeThreshold?: number;
   /** Its named dirty bitmaps (bs->dirty_bitmaps), newest first; absent: none. */

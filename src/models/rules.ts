@@ -62,7 +62,13 @@ export interface ModelRules {
 }
 
 /** A known abort or crash of qemu-storage-daemon; docs/fidelity.md lists each with its versions. */
-export type KnownFailure = 'null-co-negative-size' | 'stream-whole-chain-concluded' | 'inactivate-inactive-child' | 'mirror-onto-blkverify' | 'internal-snapshot-of-freed-overlay';
+export type KnownFailure =
+  | 'null-co-negative-size'
+  | 'stream-whole-chain-concluded'
+  | 'inactivate-inactive-child'
+  | 'mirror-onto-blkverify'
+  | 'internal-snapshot-of-freed-overlay'
+  | 'attach-iothread-child';
 
 const QEMU_7_2: ModelRules = {
   qemu: { major: 7, minor: 2, micro: 22 },
@@ -75,7 +81,7 @@ const QEMU_7_2: ModelRules = {
   negativeSizeText: 'not-a-size',
   throttledMirrorFailsLate: false,
   systemEmulator: false,
-  knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded', 'mirror-onto-blkverify', 'internal-snapshot-of-freed-overlay'],
+  knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded', 'mirror-onto-blkverify', 'internal-snapshot-of-freed-overlay', 'attach-iothread-child'],
 };
 
 const QEMU_10_0: ModelRules = {
