@@ -39,6 +39,8 @@ export function startJob(world: World): void {
     args['target'] = target();
     args['sync'] = random.weighted([[6, 'full'], [2, 'top'], [1, 'none']]);
     if (execute === 'blockdev-backup' && random.chance(0.12)) args['discard-source'] = random.chance(0.7);
+    // what a source that cannot be read does to the job (`ignore` would make the daemon retry in a loop)
+    if (random.chance(0.1)) args['on-source-error'] = random.pick(['report', 'stop', 'enospc']);
   }
   world.add({ execute, arguments: args });
   world.jobs.push(id);
