@@ -64,14 +64,14 @@ const pause: VerbAction = (tx, job) => {
 const resume: VerbAction = (tx, job) => {
   const draft = draftJob(tx, job.id);
   draft.userPaused = false;
-  // block_job_iostatus_reset(); the backup an I/O error stopped reads its source again
+  // block_job_iostatus_reset(); a job an I/O error stopped reads its source again
   delete draft.ioFailed;
   if (job.status === 'paused') setJobStatus(tx, job.id, 'running');
-  if (job.ioFailed) firstRead(tx, job.id);
   else if (job.status === 'standby') {
     setJobStatus(tx, job.id, 'ready');
     if (job.completing === 'pivot') completeJob(tx, job.id);
   }
+  if (job.ioFailed) firstRead(tx, job.id);
 };
 const pauseCheck = (job: Job): void => {
   if (job.userPaused) fail(msg.jobAlreadyPaused());
