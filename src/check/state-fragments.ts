@@ -27,7 +27,8 @@ export function writeNode(g: Graph, n: BlockNode): string {
     (n.bitmaps?.length ? `|bm:${JSON.stringify(n.bitmaps)}` : '') +
     (n.header?.qcow2?.snapshots?.length ? `|sn:${JSON.stringify(n.header.qcow2.snapshots)}` : '') +
     (n.writeThreshold ? `|wt:${n.writeThreshold}` : '') +
-    (n.iothread ? `|io:${n.iothread}` : '')
+    (n.iothread ? `|io:${n.iothread}` : '') +
+    (n.vvfat?.openFile ? `|vv:${n.vvfat.openFile}` : '')
   );
 }
 

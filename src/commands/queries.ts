@@ -65,6 +65,8 @@ export const xDebugQueryBlockGraph: Command = query(undefined, xdbgBlockGraph);
 export function openFiles(graph: Graph): { path: string; mode: string; locks: string[] }[] {
   return nodesInOrder(graph).flatMap((node): { path: string; mode: string; locks: string[] }[] => {
     const file = node.file;
+    // vvfat's s->current_fd: the last file a read of its disk reached
+    if (node.vvfat?.openFile) return [{ path: node.vvfat.openFile, mode: 'O_RDONLY', locks: [] }];
     if (!file) return [];
     const locks = !file.locking
       ? []

@@ -16,7 +16,7 @@ import { transact, TxError } from '../core/tx.js';
 import type { TxEnv } from '../core/tx-state.js';
 import { getJob, jobsInOrder } from '../graph/graph.js';
 import { draftJob } from '../jobs/job-graph.js';
-import { firstRead } from '../jobs/lifecycle.js';
+import { firstRead } from '../jobs/first-read.js';
 import type { Graph } from '../graph/types.js';
 import { fail, QmpError } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';

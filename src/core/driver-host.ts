@@ -4,12 +4,12 @@
  * under a node, read through raw and filters.
  */
 import { castDraft } from 'immer';
-import type { BackingName, DriverOpenHost, FileFacts, HeaderFacts } from '../drivers/driver.js';
+import type { BackingName, DirectoryEntry, DriverOpenHost, FileFacts, HeaderFacts } from '../drivers/driver.js';
 import type { NbdAddress, NbdExportInfo } from '../drivers/nbd-server.js';
 import { Role } from '../drivers/roles.js';
 import { getObject } from '../graph/graph.js';
 import { isFileEdge } from '../graph/file-child.js';
-import type { BlockNode, FdMode, Graph, NodeName, OpenFile } from '../graph/types.js';
+import type { BlockNode, FdMode, Graph, NodeName, OpenFile, VvfatEntry } from '../graph/types.js';
 import type { ImageHeader } from '../storage/storage.js';
 import { nodeFilename } from './filename.js';
 import { attachChild } from './links.js';
@@ -94,6 +94,12 @@ export class TxDriverHost implements DriverOpenHost {
   }
   directoryError(path: string): string | null {
     return this.tx.env.storage.directoryError?.(path) ?? null;
+  }
+  listDirectory(path: string): readonly DirectoryEntry[] {
+    return this.tx.env.storage.listDirectory?.(path) ?? [];
+  }
+  mapDirectory(entries: readonly VvfatEntry[]): void {
+    this.tx.mustNode(this.name).vvfat = castDraft({ entries });
   }
   holdFile(file: OpenFile): void {
     this.tx.mustNode(this.name).file = file;

@@ -4,6 +4,7 @@
  * opens, what a reopen may change, and how its filename is made. The core calls a driver's open
  * through DriverOpenHost, which it implements; a driver never reaches into the core.
  */
+import type { VvfatEntry } from '../graph/state-types.js';
 import type { BlockNode, FdMode, DriverName, NodeName, OpenFile } from '../graph/types.js';
 import type { NodeHeader, Qcow2Facts } from '../graph/node-header.js';
 import type { NbdAddress, NbdExportInfo } from './nbd-server.js';
@@ -53,6 +54,13 @@ export interface BackingName {
  * What a driver's open may do to the node being opened (already in the graph, without children).
  * The core implements it; each call takes effect at once, as in QEMU.
  */
+/** A directory's entry as readdir() gives it: its name, its size in bytes, and whether it is a directory itself. */
+export interface DirectoryEntry {
+  readonly name: string;
+  readonly size: number;
+  readonly directory: boolean;
+}
+
 export interface DriverOpenHost {
   readonly name: NodeName;
   /** The model's rules, for what a driver does differently in each QEMU release. */
@@ -68,6 +76,10 @@ export interface DriverOpenHost {
   inspect(path: string): FileFacts;
   /** Why opendir(path) fails (strerror text), or null when the directory can be read. */
   directoryError(path: string): string | null;
+  /** What readdir() gives of a directory, in its order (empty where the storage cannot tell). */
+  listDirectory(path: string): readonly DirectoryEntry[];
+  /** A vvfat node keeps where its disk shows its directory's entries. */
+  mapDirectory(entries: readonly VvfatEntry[]): void;
   /** The node holds this descriptor (recorded among the users of its file). */
   holdFile(file: OpenFile): void;
   /**

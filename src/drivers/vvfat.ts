@@ -5,12 +5,15 @@
  * QEMU adds a write target, a qcow image in a temporary file of the host (enable_write_target():
  * the child `write-target`, asked consistent read and write by vvfat_child_perm(), sharing write
  * unchanged only); its name is random, so permgraph refuses that in its own words. Whether the
- * directory's files fit on the disk (init_directories()'s capacity) is not checked.
+ * directory's files fit on the disk (init_directories()'s capacity) is not checked. Where the
+ * disk shows each entry is kept (src/drivers/vvfat-map.ts): a job's read of a file's clusters
+ * leaves that file open.
  */
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import type { BlockDriver, BlockdevOptions, DriverOpenHost } from './driver.js';
 import { QAPI_ONLY_BLOCKDEV_VARIANTS } from './qapi-only-variants.js';
+import { vvfatMap } from './vvfat-map.js';
 
 /** vvfat_open(): the disk's sectors, by FAT type (0: the default) and floppy. */
 export function vvfatSectors(fatType: number, floppy: boolean): number {
@@ -37,6 +40,7 @@ function openVvfat(host: DriverOpenHost, options: BlockdevOptions): void {
   const dir = options['dir'] as string;
   if (host.directoryError(dir) !== null) fail(msg.vvfatCannotReadDirectory(dir));
   host.size = vvfatSectors(fatType, floppy) * 512;
+  host.mapDirectory(vvfatMap(dir, host.listDirectory(dir), fatType, floppy));
 }
 
 export const vvfat: BlockDriver = {

@@ -9,6 +9,13 @@ export interface InternalSnapshot {
   readonly clock: number;
 }
 
+/** One entry of a vvfat node's directory, and where on its disk the entry's first cluster starts (src/drivers/vvfat-map.ts). */
+export interface VvfatEntry {
+  readonly path: string;
+  readonly directory: boolean;
+  readonly firstByte: number;
+}
+
 /** A character device (chardev/char.c's Chardev): chardev-add's, or a QMP monitor's from the command line. */
 export interface Chardev {
   readonly id: string;

@@ -9,11 +9,11 @@ import type { Model, NodeMachineState } from '../../machines/node.types.js';
 import type { PermSet } from '../perms/perm.js';
 import type { Shards } from './shards.js';
 import type { BitmapRef, DirtyBitmap, StoredBitmap } from './bitmap-types.js';
-import type { Chardev, Chardevs, InternalSnapshot, RemoteExport } from './state-types.js';
+import type { Chardev, Chardevs, InternalSnapshot, RemoteExport, VvfatEntry } from './state-types.js';
 import type { GHashTable } from '../util/ghash.js';
 import type { DriverName } from './driver-name.js';
 
-export type { BitmapRef, DirtyBitmap, StoredBitmap, Chardev, Chardevs, InternalSnapshot, RemoteExport, DriverName, JobStatus, Model };
+export type { BitmapRef, DirtyBitmap, StoredBitmap, Chardev, Chardevs, InternalSnapshot, RemoteExport, VvfatEntry, DriverName, JobStatus, Model };
 export type NodeName = string;
 export type EdgeId = number;
 export type BackendId = number;
@@ -99,6 +99,8 @@ export interface BlockNode {
   readonly wrHighestOffset?: number;
   /** What its format driver read from the image header, for queries (none for other drivers). */
   readonly header?: NodeHeader;
+  /** A vvfat node's directory as its disk shows it, and the file a read left open (s->current_fd). */
+  readonly vvfat?: { readonly entries: readonly VvfatEntry[]; readonly openFile?: string };
   /** The iothread whose AioContext it runs in (x-blockdev-set-iothread); absent: the main loop's. */
   readonly iothread?: string;
   /** block-set-write-threshold: the offset whose write raises BLOCK_WRITE_THRESHOLD (0: none). */

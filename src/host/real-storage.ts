@@ -8,7 +8,7 @@ import type { FdMode } from '../graph/types.js';
 import { parseQcow2Header } from '../storage/qcow2-header.js';
 import { parseImageHeader } from '../storage/image-headers.js';
 import { nbdHandshakeSync } from './nbd-handshake.js';
-import { ERRNO_TEXT, type FileFacts, type ImageHeader, type Storage } from '../storage/storage.js';
+import { type DirectoryEntry, ERRNO_TEXT, type FileFacts, type ImageHeader, type Storage } from '../storage/storage.js';
 
 const HEADER_BYTES = 64 * 1024;
 
@@ -26,6 +26,30 @@ function directoryError(path: string): string | null {
   } catch (error) {
     return errnoText(error);
   }
+}
+
+/** readdir() in the file system's own order, with each entry's size (stat()). */
+function listDirectory(path: string): DirectoryEntry[] {
+  const entries: DirectoryEntry[] = [];
+  let dir;
+  try {
+    dir = opendirSync(path);
+  } catch {
+    return entries;
+  }
+  try {
+    for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
+      try {
+        const stat = statSync(`${path}/${entry.name}`);
+        entries.push({ name: entry.name, size: stat.size, directory: stat.isDirectory() });
+      } catch {
+        // read_directory() leaves out what stat() fails on (a dangling link)
+      }
+    }
+  } finally {
+    dir.closeSync();
+  }
+  return entries;
 }
 
 export function createRealStorage(): Storage {
@@ -55,6 +79,7 @@ export function createRealStorage(): Storage {
       }
     },
     directoryError,
+    listDirectory,
     inspect(path: string): FileFacts | { error: string } {
       const made = created.get(path);
       if (made) return { regular: true, size: made.virtualSize, header: made, identity: `created:${path}` };

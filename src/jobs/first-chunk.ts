@@ -92,6 +92,20 @@ function copyClusterSize(graph: Graph, target: NodeName): number {
 }
 
 /**
+ * The bytes a backup's first block-copy task reads from the start of its source: one cluster
+ * where the source's first run of one status is shorter, else that run in whole clusters, at most
+ * max(cluster, 1 MiB), and no more than the job's work.
+ */
+export function firstTaskBytes(graph: Graph, storage: Storage, current: Job): number {
+  const { plan, len } = current;
+  if (plan.kind !== 'backup') return 0;
+  const cluster = copyClusterSize(graph, plan.target);
+  const run = firstStatusRun(graph, storage, plan.source);
+  const task = run < cluster ? cluster : Math.min(Math.ceil(run / cluster) * cluster, Math.max(cluster, MAX_BUFFER));
+  return Math.min(task, len);
+}
+
+/**
  * The job's whole work is done as soon as it runs. A backup's first task is one cluster where the
  * source's first run of one status is shorter than that, else that run in whole clusters (rounded
  * up at the end of the disk), at most max(cluster, 1 MiB) (block_copy_task_create(),

@@ -13,7 +13,6 @@ import type { Graph, Job, JobPlan, NodeName } from '../graph/types.js';
 import { removeBackend } from '../core/backends.js';
 import { belowInChain } from '../core/chain.js';
 import { doneAtOnce } from './first-chunk.js';
-import { sourceReadError } from './source-read.js';
 import { rulesOf, type ModelRules } from '../models/rules.js';
 import { isCompleted, txnJobs } from './job-txn.js';
 import { releaseHeldNode } from './image-jobs.js';
@@ -231,7 +230,7 @@ export function runJob(tx: Tx, id: string, failure: string | null = null): void 
 }
 
 /** job_completed() of a job whose run returned an error: aborting, the graph restored, BLOCK_JOB_COMPLETED with the error, concluded. */
-function failJob(tx: Tx, id: string, failure: string): void {
+export function failJob(tx: Tx, id: string, failure: string): void {
   const group = txnJobs(tx.g as Graph, job(tx, id));
   draftJob(tx, id).error = failure;
   setJobStatus(tx, id, 'aborting');
@@ -247,42 +246,6 @@ function abortPeers(tx: Tx, id: string, group: readonly Job[]): void {
     const peer = other.id === id ? undefined : getJob(tx.g as Graph, other.id);
     if (peer && peer.status !== 'concluded' && !peer.cancelled) abortJob(tx, peer.id);
   }
-}
-
-/**
- * The first read of a backup's or mirror's source, as the job starts (a backup's once its
- * transaction ends), or when it is resumed after an I/O error stopped it (backup_run()'s first
- * block-copy task, mirror_run()'s first iteration). A read that fails is handed to
- * block_job_error_action() with `on-source-error`: `report` (or `enospc`) ends the job with the
- * error, `stop` pauses it with its iostatus failed, `ignore` tries again (the job runs on). A
- * backup whose first task covers its work ends at once instead.
- */
-export function firstRead(tx: Tx, id: string): void {
-  const current = job(tx, id);
-  const { plan } = current;
-  if (plan.kind !== 'backup' && plan.kind !== 'mirror') return;
-  const reads = current.len > 0 && !(plan.kind === 'backup' && plan.untilCancelled);
-  const readError = reads ? sourceReadError(tx, plan.source) : null;
-  if (readError === null) {
-    if (doneAtOnce(tx.g as Graph, tx.env.storage, current)) afterReply(tx, () => completeJob(tx, id));
-    return;
-  }
-  const onError = plan.onSourceError;
-  if (onError === 'ignore') return;
-  afterReply(tx, () => {
-    tx.emit({ type: 'qmp.event', event: 'BLOCK_JOB_ERROR', data: { device: id, operation: 'read', action: onError ?? 'report' } });
-    if (onError === 'stop') return stopOnError(tx, id);
-    if (plan.kind === 'mirror' && current.speed > 0 && rulesOf(tx.g.model).throttledMirrorFailsLate) return;
-    failJob(tx, id, readError);
-  });
-}
-
-/** block_job_error_action() with `stop`: the job paused as if by the user, its iostatus failed. */
-function stopOnError(tx: Tx, id: string): void {
-  const draft = draftJob(tx, id);
-  draft.userPaused = true;
-  draft.ioFailed = true;
-  setJobStatus(tx, id, 'paused');
 }
 
 /** block-job-complete on a ready mirror: it switches over and ends. */

@@ -14,18 +14,23 @@ import { msg } from '../messages/messages.js';
 
 const MAX_DEPTH = 64;
 
-export function sourceReadError(tx: Tx, name: NodeName, depth = 0): string | null {
+/** The nodes a read at the start of `name`'s disk reaches, `name` first. */
+export function nodesFirstReadReaches(tx: Tx, name: NodeName, depth = 0): NodeName[] {
   const node = tx.peekNode(name);
-  if (!node || depth > MAX_DEPTH) return null;
-  if (node.driver === 'replication') return msg.ioError();
-  if (node.remote) return connectionAlive(tx, node.remote) || Number(node.options['reconnect-delay'] ?? 0) > 0 ? null : msg.ioError();
-  const children = node.children.map((id) => tx.peekEdge(id));
+  if (!node || depth > MAX_DEPTH) return [];
   const layout = node.header?.qcow2?.layout;
   const firstAllocated = layout?.some((c) => c !== null && 'data' in c && c.data === 0) === true;
   const reads = (e: Edge): boolean => (e.role & Role.COW ? !firstAllocated : (e.role & (Role.DATA | Role.FILTERED)) !== 0);
-  for (const edge of children.filter(reads)) {
-    const error = sourceReadError(tx, edge.child, depth + 1);
-    if (error) return error;
-  }
-  return null;
+  const below = node.children.map((id) => tx.peekEdge(id)).filter(reads);
+  return [name, ...below.flatMap((edge) => nodesFirstReadReaches(tx, edge.child, depth + 1))];
+}
+
+/** Why a read at the start of `name`'s disk fails (the errno text), or null when it does not. */
+export function sourceReadError(tx: Tx, name: NodeName): string | null {
+  const unreadable = nodesFirstReadReaches(tx, name).some((at) => {
+    const node = tx.mustPeekNode(at);
+    if (node.driver === 'replication') return true;
+    return node.remote !== undefined && !connectionAlive(tx, node.remote) && Number(node.options['reconnect-delay'] ?? 0) <= 0;
+  });
+  return unreadable ? msg.ioError() : null;
 }

@@ -5,6 +5,9 @@
 import type { FdMode } from '../graph/types.js';
 import type { Qcow2Facts } from '../graph/node-header.js';
 import type { NbdAddress, NbdAnswer } from '../drivers/nbd-server.js';
+import type { DirectoryEntry } from '../drivers/driver.js';
+
+export type { DirectoryEntry };
 import type { DiskFormat } from './image-formats.js';
 
 /** The image formats a storage can create (bdrv_img_create() of drive-mirror and drive-backup). */
@@ -60,6 +63,8 @@ export interface Storage {
   changeBackingFile?(path: string, backingFile: string, backingFormat: string): void;
   /** Why opendir(path) fails (strerror text), or null when the directory can be read; absent: every directory can. */
   directoryError?(path: string): string | null;
+  /** What readdir() gives of a directory, in its order, "." and ".." left out; absent: not known. */
+  listDirectory?(path: string): readonly DirectoryEntry[];
   /** Why a FUSE export cannot be mounted on `mountpoint` (fuse_session_mount()), or null when it can. */
   fuseMountError?(mountpoint: string): string | null;
   /** Why bind() of a unix socket at `path` would fail (strerror text), or null when it would succeed. */

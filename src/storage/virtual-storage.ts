@@ -6,40 +6,12 @@ import type { FdMode } from '../graph/types.js';
 import { nbdAddressKey, noServerError, type NbdAddress, type NbdAnswer } from '../drivers/nbd-server.js';
 import { msg } from '../messages/messages.js';
 import { Perm } from '../perms/perm.js';
-import { QCOW2_DEFAULTS, type Qcow2Facts } from '../graph/node-header.js';
-import { ERRNO_TEXT, type Extent, type FileFacts, type ImageFormat, type LockHolder, type Storage } from './storage.js';
-import { FORMAT_FACTS, type DiskFormat } from './image-formats.js';
-import { cloopVirtualSize } from './cloop-header.js';
-import { clustersPerL2, layoutOfWrites } from '../drivers/qcow2-layout.js';
+import { ERRNO_TEXT, type FileFacts, type ImageFormat, type LockHolder, type Storage } from './storage.js';
 import { exportFirstRun } from './status-run.js';
+import { inspectFile, refusal, type VirtualFile } from './virtual-file.js';
 
-export interface VirtualFile {
-  readonly format?: DiskFormat;
-  /** The guest-visible size in bytes (default 64 MiB). */
-  readonly size?: number;
-  readonly backingFile?: string;
-  readonly backingFormat?: string;
-  /** A LUKS image's password. */
-  readonly password?: string;
-  /** false, or the strerror text open(O_RDWR) fails with ('Permission denied' for false). */
-  readonly writable?: boolean | string;
-  /** false, or the strerror text open(O_RDONLY) fails with. */
-  readonly readable?: boolean | string;
-  /** A directory or device rather than a regular file. */
-  readonly regular?: boolean;
-  /** `chattr +i`: open(O_RDWR) fails with 'Operation not permitted', whatever the mode. */
-  readonly immutable?: boolean;
-  /** A qcow2 image's size on disk once data was written to it (`qemu-io` in a setup). */
-  readonly fileSize?: number;
-  /** A qcow2 image's header facts other than `qemu-img create`'s defaults (its `-o` options). */
-  readonly qcow2?: Qcow2Facts;
-  /** Bytes of a raw file's first KiB set by writes (a header written by hand), by offset. */
-  readonly bytes?: Readonly<Record<number, number>>;
-  /** The data clusters written to a qcow2 image, in order. */
-  readonly clusters?: readonly number[];
-  /** Where a raw file holds data (SEEK_DATA), in order; absent: all of it. */
-  readonly data?: readonly Extent[];
-}
+export type { VirtualFile };
+import { directoriesOf } from './virtual-directories.js';
 
 /** An NBD server outside the graph (`qemu-nbd`, or a second daemon), serving one image file of the storage. */
 export interface VirtualNbdServer {
@@ -83,58 +55,6 @@ export interface VirtualStorage extends Storage {
   remove(path: string): void;
   /** Declares a directory (`mkdir`); a file's own directories need none. */
   mkdir(path: string): void;
-}
-
-const DEFAULT_SIZE = 64 * 1024 * 1024;
-
-/**
- * What `qemu-img create -f qcow2` leaves on disk with other options (qcow2_co_create()): the
- * header, refcount table and refcount block clusters, then the L1 table.
- */
-function qcow2FileSize(size: number, facts: Qcow2Facts | undefined): number {
-  if (!facts) return FORMAT_FACTS.qcow2.fileSize(size);
-  const c = facts.clusterSize;
-  const perL2 = clustersPerL2(facts);
-  return 3 * c + 8 * Math.max(1, Math.ceil(size / (c * perL2)));
-}
-
-/** A virtual qcow2 image's header facts, with where its clusters lie (what its writes allocated). */
-function qcow2Facts(file: VirtualFile): Qcow2Facts {
-  const facts = file.qcow2 ?? QCOW2_DEFAULTS;
-  return { ...facts, layout: layoutOfWrites(file.clusters ?? [], clustersPerL2(facts)) };
-}
-
-function refusal(flag: boolean | string | undefined): string | null {
-  if (flag === undefined || flag === true) return null;
-  return flag === false ? ERRNO_TEXT.EACCES : flag;
-}
-
-/** A virtual file's facts, or why it cannot be looked at. */
-function inspectFile(file: VirtualFile | undefined, path: string): FileFacts | { error: string } {
-  if (!file) return { error: ERRNO_TEXT.ENOENT };
-  const readable = refusal(file.readable);
-  if (readable) return { error: readable };
-  const cloopSize = file.bytes && (file.format ?? 'raw') === 'raw' ? cloopVirtualSize((at) => file.bytes?.[at] ?? 0) : undefined;
-  if (cloopSize !== undefined) {
-    const size = file.size ?? DEFAULT_SIZE;
-    return { regular: file.regular ?? true, size, header: { format: 'cloop', virtualSize: cloopSize }, identity: `virtual:${path}` };
-  }
-  const format = file.format ?? 'raw';
-  const virtualSize = file.size ?? DEFAULT_SIZE;
-  return {
-    regular: file.regular ?? true,
-    size: file.fileSize ?? (format === 'qcow2' ? qcow2FileSize(virtualSize, file.qcow2) : FORMAT_FACTS[format].fileSize(virtualSize, file.backingFile)),
-    header: {
-      format,
-      virtualSize,
-      ...(format === 'qcow2' ? { qcow2: qcow2Facts(file) } : {}),
-      ...(file.backingFile !== undefined ? { backingFile: file.backingFile } : {}),
-      ...(file.backingFormat !== undefined ? { backingFormat: file.backingFormat } : {}),
-      ...(file.password !== undefined ? { password: file.password } : {}),
-    },
-    identity: `virtual:${path}`,
-    ...(file.data ? { data: file.data } : {}),
-  };
 }
 
 /** The size a server's export has: the image read in its format (a qcow2 read as raw is its file). */
@@ -213,31 +133,6 @@ function nbdServersOn(
         persistent: server.persistent,
         maxClients: server.maxClients,
       };
-    },
-  };
-}
-
-/**
- * The storage's folders: the ones `mkdir` made (and the scratch directory) and any holding a file.
- * A folder is no regular file: a fuse export cannot mount on it.
- */
-function directoriesOf(table: Map<string, VirtualFile>): Pick<VirtualStorage, 'mkdir' | 'directoryError' | 'socketBindError'> {
-  const directories = new Set<string>();
-  const isDirectory = (path: string): boolean => directories.has(path) || [...table.keys()].some((file) => file.startsWith(`${path.replace(/\/+$/, '')}/`));
-  return {
-    mkdir(path) {
-      directories.add(path);
-      if (!table.has(path)) table.set(path, { format: 'raw', size: 0, regular: false });
-    },
-    // opendir(): a directory made or holding a file; a file is none
-    directoryError(path) {
-      if (isDirectory(path)) return null;
-      return table.has(path) ? ERRNO_TEXT.ENOTDIR : ERRNO_TEXT.ENOENT;
-    },
-    // bind() needs the socket's folder
-    socketBindError(path) {
-      const folder = path.slice(0, Math.max(0, path.lastIndexOf('/')));
-      return folder === '' || isDirectory(folder) ? null : ERRNO_TEXT.ENOENT;
     },
   };
 }
