@@ -1,5 +1,9 @@
-/** BlockDeviceInfo's `dirty-bitmaps` (block/qapi.c: bdrv_block_device_info(); block/dirty-bitmap.c: bdrv_query_dirty_bitmaps()). */
+/**
+ * BlockDeviceInfo's `dirty-bitmaps` (block/qapi.c: bdrv_block_device_info(); block/dirty-bitmap.c:
+ * bdrv_query_dirty_bitmaps()), and the bitmaps a qcow2 image stores.
+ */
 import { bitmapBusy, bitmapRecording, bitmapsOf } from '../graph/bitmaps.js';
+import { childByName, getNode } from '../graph/graph.js';
 import type { BlockNode, Graph } from '../graph/types.js';
 
 /**
@@ -18,5 +22,32 @@ export function dirtyBitmapsInfo(graph: Graph, node: BlockNode): { 'dirty-bitmap
       granularity: b.granularity,
       count: 0,
     })),
+  };
+}
+
+/** The file a format node's image lives in, down its `file` links. */
+function imageFile(graph: Graph, node: BlockNode): BlockNode | undefined {
+  let at: BlockNode | undefined = node;
+  for (let hops = 0; at && !at.file && hops < 64; hops++) {
+    const file = childByName(graph, at, 'file');
+    at = file && getNode(graph, file.child);
+  }
+  return at?.file ? at : undefined;
+}
+
+/**
+ * ImageInfoSpecificQCow2's `bitmaps` (qcow2_get_bitmap_info_list()): the image's bitmap directory
+ * as it lies in the file, each bitmap `in-use` while a read-write node has it loaded (the flag
+ * qcow2_load_dirty_bitmaps() and qcow2_reopen_bitmaps_rw() set and storing clears) and `auto`
+ * where it was stored recording; absent when the directory is empty.
+ */
+export function storedBitmapsInfo(graph: Graph, node: BlockNode): { bitmaps?: Record<string, unknown>[] } {
+  const identity = imageFile(graph, node)?.file?.identity;
+  const stored = identity === undefined ? [] : (graph.storedBitmaps?.[identity] ?? []);
+  if (stored.length === 0) return {};
+  const loaded = new Set(bitmapsOf(node).filter((b) => b.persistent && !b.readonly).map((b) => b.name));
+  const inUse = (name: string): boolean => !node.readOnly && !node.inactive && loaded.has(name);
+  return {
+    bitmaps: stored.map((s) => ({ name: s.name, granularity: s.granularity, flags: [...(inUse(s.name) ? ['in-use'] : []), ...(s.auto ? ['auto'] : [])] })),
   };
 }

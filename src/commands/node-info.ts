@@ -9,7 +9,7 @@ import { FILTER_DRIVERS } from '../drivers/registry.js';
 import { Role } from '../drivers/roles.js';
 import { rulesOf } from '../models/rules.js';
 import { isAbsolutePath } from '../util/posix-path.js';
-import { dirtyBitmapsInfo } from './bitmap-info.js';
+import { dirtyBitmapsInfo, storedBitmapsInfo } from './bitmap-info.js';
 import { snapshotInfo, snapshotsSeenFrom } from './internal-snapshots.js';
 
 /** QEMU 10.0's members of BlockDeviceInfo and ImageInfo (block/qapi.c, file-posix.c: raw_get_specific_info()). */
@@ -93,6 +93,7 @@ function formatSpecific(graph: Graph, node: BlockNode): Record<string, unknown> 
             corrupt: q.corrupt,
             'extended-l2': q.extendedL2,
             'refcount-bits': q.refcountBits,
+            ...storedBitmapsInfo(graph, node),
             'compression-type': q.compressionType,
           };
     return { type: 'qcow2', data };
