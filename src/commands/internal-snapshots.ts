@@ -11,14 +11,8 @@ import { transact } from '../core/tx.js';
 import { Role } from '../drivers/roles.js';
 import { childEdges, getNode } from '../graph/graph.js';
 import type { Graph, InternalSnapshot, NodeName } from '../graph/types.js';
-import type { Tx } from '../core/tx-state.js';
-import { castDraft } from 'immer';
-import { deleteSnapshot, takeSnapshot, type SnapshotWrites } from '../drivers/qcow2-snapshots.js';
-import { QCOW2_DEFAULTS, type Qcow2Facts } from '../graph/node-header.js';
-import { fileChildOf } from '../graph/file-child.js';
-import { recordDiscards, recordWrite } from '../core/write-stats.js';
-import { recordWrittenImage } from '../core/written-images.js';
-import { dataNodeBelow } from '../core/driver-host.js';
+import { deleteSnapshot, takeSnapshot } from '../drivers/qcow2-snapshots.js';
+import { writeImage } from '../core/image-writes.js';
 import { opt, req, str, struct } from '../qapi/schema.js';
 import type { Command } from './command.js';
 import { refuseIfBlocked, rootNode } from './job-args.js';
@@ -62,22 +56,6 @@ export function snapshotsSeenFrom(graph: Graph, name: NodeName): readonly Intern
 
 /** `pass-discard-snapshot` (on unless turned off). */
 const passDiscard = (graph: Graph, holder: NodeName): boolean => getNode(graph, holder)!.options['pass-discard-snapshot'] !== false;
-
-/** The holder's image as `edit` leaves it: its header, its file's writes, length and discards, and what a later open reads. */
-function writeImage(tx: Tx, holder: NodeName, edit: (facts: Qcow2Facts) => SnapshotWrites): void {
-  const node = tx.mustNode(holder);
-  const { facts, wroteFile, discards } = edit(node.header?.qcow2 ?? QCOW2_DEFAULTS);
-  node.header = castDraft({ backingFile: '', backingFormat: '', ...node.header, qcow2: facts });
-  const file = fileChildOf(tx.g as Graph, tx.mustPeekNode(holder));
-  const data = file && dataNodeBelow(tx, file.child);
-  if (file) {
-    if (wroteFile > 0) recordWrite(tx, file.child, wroteFile);
-    if (discards.requests > 0) recordDiscards(tx, file.child, discards.requests, discards.bytes);
-  }
-  // the file grows to the end of what was written past it, in whole sectors
-  if (data?.file) tx.mustNode(data.name).size = Math.max(data.size, Math.ceil(wroteFile / 512) * 512);
-  if (data) recordWrittenImage(tx, tx.mustPeekNode(data.name), tx.mustPeekNode(holder));
-}
 
 /**
  * A snapshot's SnapshotInfo: its date and VM clock (in qemu-storage-daemon, the host's clock) are

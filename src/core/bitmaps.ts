@@ -5,9 +5,14 @@
  */
 import { bitmapsOf, nodeLength } from '../graph/bitmaps.js';
 import { getNode } from '../graph/graph.js';
-import type { DirtyBitmap, NodeName, StoredBitmap } from '../graph/types.js';
+import type { DirtyBitmap, Graph, NodeName, StoredBitmap } from '../graph/types.js';
 import type { Tx } from './tx-state.js';
 import { fail } from '../messages/errors.js';
+import { castDraft } from 'immer';
+import { directoryEnd, writeBitmapDirectory } from '../drivers/qcow2-bitmaps.js';
+import { fileChildOf } from '../graph/file-child.js';
+import { writeImage } from './image-writes.js';
+import { recordWrite } from './write-stats.js';
 import { msg } from '../messages/messages.js';
 
 /** The drivers with .bdrv_co_can_store_new_dirty_bitmap (qcow2 alone among those simulated). */
@@ -44,19 +49,42 @@ function storeBitmaps(tx: Tx, name: NodeName, writable: boolean): void {
   if (identity === undefined || writing.length === 0 || !writable) return;
   const list = [...storedAt(tx, identity)];
   for (const bitmap of writing) {
-    const entry: StoredBitmap = { name: bitmap.name, granularity: bitmap.granularity, auto: !bitmap.disabled };
     const at = list.findIndex((s) => s.name === bitmap.name);
+    const entry: StoredBitmap = { ...list[at], name: bitmap.name, granularity: bitmap.granularity, auto: !bitmap.disabled };
     if (at >= 0) list[at] = entry;
     else list.push(entry);
   }
-  tx.g.storedBitmaps = { ...tx.g.storedBitmaps, [identity]: list };
+  writeDirectory(tx, name, identity, list, new Set(writing.map((b) => b.name)));
+}
+
+/** The image's bitmap directory becomes `list`, the bitmaps named in `storing` written anew (src/drivers/qcow2-bitmaps.ts). */
+function writeDirectory(tx: Tx, name: NodeName, identity: string, list: readonly StoredBitmap[], storing: ReadonlySet<string>): void {
+  let written = list;
+  writeImage(tx, name, (facts) => {
+    const writes = writeBitmapDirectory(facts, list, storing, tx.mustPeekNode(name).size);
+    written = writes.list;
+    return writes;
+  });
+  tx.g.storedBitmaps = { ...tx.g.storedBitmaps, [identity]: castDraft(written) };
 }
 
 /** qcow2_co_remove_persistent_dirty_bitmap(): the image forgets the bitmap (absent: nothing to do). */
 export function unstoreBitmap(tx: Tx, name: NodeName, bitmap: string): void {
   const identity = imageIdentity(tx, name);
   if (identity === undefined || !storedAt(tx, identity).some((s) => s.name === bitmap)) return;
-  tx.g.storedBitmaps = { ...tx.g.storedBitmaps, [identity]: storedAt(tx, identity).filter((s) => s.name !== bitmap) };
+  writeDirectory(tx, name, identity, storedAt(tx, identity).filter((s) => s.name !== bitmap), new Set());
+}
+
+/**
+ * The in-use flags of the directory set in place (update_ext_header_and_dir_in_place()), as a
+ * read-write node loads its bitmaps or a reopen makes them writable again.
+ */
+function markInUse(tx: Tx, name: NodeName): void {
+  const identity = imageIdentity(tx, name);
+  const facts = tx.mustPeekNode(name).header?.qcow2;
+  const file = fileChildOf(tx.g as Graph, tx.mustPeekNode(name));
+  const end = identity !== undefined && facts ? directoryEnd(facts, storedAt(tx, identity)) : 0;
+  if (file && end > 0) recordWrite(tx, file.child, end);
 }
 
 /** qcow2_do_close() of an active node: qcow2_inactivate() stores its bitmaps. */
@@ -78,7 +106,9 @@ export function loadBitmapsOnOpen(tx: Tx, name: NodeName): void {
   const loaded = storedAt(tx, identity).filter((s) => !bitmapsOf(node).some((b) => b.name === s.name)).map(
     (s): DirtyBitmap => ({ name: s.name, size: nodeLength(node), granularity: s.granularity, persistent: true, disabled: !s.auto, readonly: node.readOnly }),
   );
-  if (loaded.length > 0) setBitmaps(tx, name, [...loaded.reverse(), ...bitmapsOf(node)]);
+  if (loaded.length === 0) return;
+  setBitmaps(tx, name, [...loaded.reverse(), ...bitmapsOf(node)]);
+  if (!node.readOnly) markInUse(tx, name);
 }
 
 /**
@@ -122,6 +152,7 @@ export function reopenBitmaps(tx: Tx, names: Iterable<NodeName>): void {
       setBitmaps(tx, name, bitmapsOf(node).map((b) => (b.persistent ? { ...b, readonly: true } : b)));
     } else {
       setBitmaps(tx, name, bitmapsOf(node).map((b) => (b.readonly ? { ...b, readonly: false } : b)));
+      if (bitmapsOf(node).some((b) => b.readonly)) markInUse(tx, name);
     }
   }
 }

@@ -8,8 +8,7 @@ import type { BackingName, DirectoryEntry, DriverOpenHost, FileFacts, HeaderFact
 import type { NbdAddress, NbdExportInfo } from '../drivers/nbd-server.js';
 import { Role } from '../drivers/roles.js';
 import { getObject } from '../graph/graph.js';
-import { isFileEdge } from '../graph/file-child.js';
-import type { BlockNode, FdMode, Graph, NodeName, OpenFile, VvfatEntry } from '../graph/types.js';
+import type { FdMode, Graph, NodeName, OpenFile, VvfatEntry } from '../graph/types.js';
 import type { ImageHeader } from '../storage/storage.js';
 import { nodeFilename } from './filename.js';
 import { attachChild } from './links.js';
@@ -19,20 +18,11 @@ import { indexFile } from './nodes.js';
 import { refresh } from './refresh.js';
 import { recordWrite } from './write-stats.js';
 import { inspectWritten } from './written-images.js';
+import { dataNodeBelow } from './data-node.js';
+
+export { dataNodeBelow };
 import type { Tx } from './tx-state.js';
 import { rulesOf, type ModelRules } from '../models/rules.js';
-
-/** The node holding a node's data, down through raw and filters: a file or NBD client node, if one shows. */
-export function dataNodeBelow(tx: Tx, name: NodeName): BlockNode | undefined {
-  for (let node = tx.peekNode(name); node; ) {
-    if (node.remote || node.file) return node;
-    const driver = tx.policy(node.driver);
-    if (!driver.isFilter && driver.passesHeader?.(node.options) !== true) return undefined;
-    const file = node.children.map((id) => tx.peekEdge(id)).find(isFileEdge);
-    node = file && tx.peekNode(file.child);
-  }
-  return undefined;
-}
 
 /** The image header under a node's data: through raw and filters down to a file (read only). */
 export function headerBelow(tx: Tx, name: NodeName): ImageHeader | undefined {

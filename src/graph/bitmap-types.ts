@@ -22,6 +22,8 @@ export interface StoredBitmap {
   readonly granularity: number;
   /** BME_FLAG_AUTO: it records once loaded. */
   readonly auto: boolean;
+  /** The clusters of its bitmap table (qcow2 layout indexes); absent where the image's clusters are not known. */
+  readonly table?: readonly number[];
 }
 
 /** A dirty bitmap by its node and name (BlockDirtyBitmap). */

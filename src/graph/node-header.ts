@@ -30,9 +30,15 @@ export interface Qcow2Facts {
 /**
  * One host cluster of a qcow2 image past its first four: an L2 table (by L1 index) or a data
  * cluster (by guest cluster) of the active image; one of the internal snapshots' (an L1 table
- * copy, the snapshot table, or a table or data cluster only snapshots still use); or free.
+ * copy, the snapshot table, or a table or data cluster only snapshots still use); a persistent
+ * bitmap's table or the bitmap directory; or free.
  */
-export type HostCluster = { readonly l2: number } | { readonly data: number } | { readonly snapshot: 'l1' | 'table' | 'kept' } | null;
+export type HostCluster =
+  | { readonly l2: number }
+  | { readonly data: number }
+  | { readonly snapshot: 'l1' | 'table' | 'kept' }
+  | { readonly bitmap: 'table' | 'directory' }
+  | null;
 
 /**
  * An internal snapshot as the image keeps it (QCowSnapshot): what QMP shows, and the host clusters
