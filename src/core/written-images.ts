@@ -1,8 +1,8 @@
 /**
  * What QEMU writes into image files, kept in the graph so that a later open of the same file reads
  * it (the storage itself is never written): the file's length (a resize), a format header's size,
- * a qcow2's clusters and internal snapshots. A file made anew (blockdev-create, drive-mirror,
- * drive-backup) forgets what was written before.
+ * a qcow2's clusters (those of internal snapshots and persistent bitmaps too) and snapshots. A file
+ * made anew (blockdev-create, drive-mirror, drive-backup) forgets what was written before.
  */
 import { castDraft } from 'immer';
 import type { Extent, FileFacts, ImageHeader } from '../storage/storage.js';
