@@ -39,7 +39,8 @@ function targetBacking(graph: Graph, source: NodeName, sync: unknown): BlockNode
  * bdrv_img_create() (unless mode=existing: the format is then probed) and bdrv_open() of the
  * target. A mirror's target never opens the backing file its header names (BDRV_O_NO_BACKING);
  * a backup's does, but for sync=none, where the source itself becomes its backing
- * (drive_backup_prepare(): bdrv_set_backing_hd()).
+ * (drive_backup_prepare(): bdrv_set_backing_hd()); a backup's unmaps (`discard` and
+ * `detect-zeroes`).
  */
 function openTarget(tx: Tx, graph: Graph, source: NodeName, args: CommandArgs, job: 'mirror' | 'backup'): NodeName {
   const filename = args['target'] as string;
@@ -54,7 +55,9 @@ function openTarget(tx: Tx, graph: Graph, source: NodeName, args: CommandArgs, j
     format = 'error' in facts ? 'raw' : facts.header.format;
   }
   const noBacking = job === 'mirror' || args['sync'] === 'none';
-  const target = openBlockdev(tx, imageOptions(tx, format, filename, args['node-name'] as string | undefined, noBacking), {
+  // drive_backup_action(): the target opens with discard=unmap and detect-zeroes=unmap
+  const unmap = job === 'backup' ? { discard: 'unmap', 'detect-zeroes': 'unmap' } : {};
+  const target = openBlockdev(tx, { ...imageOptions(tx, format, filename, args['node-name'] as string | undefined, noBacking), ...unmap }, {
     monitorOwned: false,
     inheritsFrom: null,
     inherited: { readOnly: false },
