@@ -15,7 +15,8 @@ import { corpusOf } from './support/corpus.js';
 const EVIDENCE: Readonly<Record<string, readonly string[]>> = {
   'null-co-negative-size': ['crash-null-co-negative-size'],
   'stream-whole-chain-concluded': ['job-stream-whole-chain-crash'],
-  'inactivate-inactive-child': ['crash-inactivate-inactive-child'],
+  'inactivate-inactive-child': ['crash-inactivate-inactive-child', 'crash-inactivate-child-held-twice'],
+  'resize-through-replication': ['crash-resize-through-replication'],
   'mirror-onto-blkverify': ['crash-mirror-onto-blkverify'],
   'attach-iothread-child': ['crash-attach-iothread-child'],
   'internal-snapshot-of-freed-overlay': [

@@ -37,18 +37,22 @@ const concludedWholeChainStreams = (graph: Graph): string[] =>
     .map((job) => job.id);
 
 /**
- * bdrv_inactivate_recurse() reached a child that was inactive already, from a parent it has just
- * inactivated, and no active node holds the child: QEMU asserts that only the top can be so.
+ * bdrv_inactivate_recurse() reached a child that is inactive already, not as the top of the
+ * inactivation, and no active node holds the child: QEMU asserts that only the top can be so. The
+ * child was inactive before and a parent that held it was inactivated now (a reopen with
+ * active=false made it so), or a parent inactivated now holds it twice (a blkverify with the same
+ * node as `test` and `raw`): the first visit inactivated it.
  */
 const inactivatedOntoInactiveChild = (before: Graph, after: Graph): boolean =>
   nodesInOrder(after).some((child) => {
     const was = getNode(before, child.name);
-    if (!was?.inactive || !child.inactive) return false;
+    if (!was || !child.inactive) return false;
     const parents = nodeParents(after, child);
-    // a parent inactivated while the child was already its own (one that took the child after
-    // its own inactivation, as blockdev-snapshot's overlay does, never recursed into it)
-    const held = new Set(nodeParents(before, was));
-    return parents.every((name) => getNode(after, name)?.inactive) && parents.some((name) => held.has(name) && getNode(before, name)?.inactive === false);
+    if (!parents.every((name) => getNode(after, name)?.inactive)) return false;
+    // edges from parents inactivated now that held the child already (one that took the child
+    // after its own inactivation, as blockdev-snapshot's overlay does, never recursed into it)
+    const visits = nodeParents(before, was).filter((name) => getNode(before, name)?.inactive === false && getNode(after, name)?.inactive).length;
+    return visits + (was.inactive ? 1 : 0) >= 2;
   });
 
 const nodeParents = (graph: Graph, node: BlockNode): NodeName[] => parentEdges(graph, node).flatMap((e) => (e.parent.kind === 'node' ? [e.parent.node] : []));
@@ -65,6 +69,16 @@ function attachedIothreadChild(before: Graph, after: Graph, command: QmpCommand 
     const edge = getEdge(after, id);
     return edge !== undefined && getNode(before, edge.child)?.iothread !== undefined;
   });
+}
+
+/**
+ * block_resize whose truncate went through a replication node: replication passes it to its
+ * child (bdrv_co_truncate() of a filter without .bdrv_co_truncate), but its edge does not hold
+ * RESIZE (replication_child_perm()), and bdrv_co_write_req_prepare() asserts that it does.
+ */
+function resizedThroughReplication(before: Graph, after: Graph, command: QmpCommand | null): boolean {
+  if (command?.execute !== 'block_resize' || before.nodes === after.nodes) return false;
+  return nodesInOrder(after).some((node) => node.driver === 'replication' && getNode(before, node.name)?.size !== node.size);
 }
 
 /** Mirror jobs (by id) whose target is a blkverify node. */
@@ -151,9 +165,14 @@ const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
     text: "blockdev-add of a node whose child, named by reference, runs in an iothread (x-blockdev-set-iothread) aborts the daemon (SIGABRT: 'qemu_mutex_unlock_impl: Operation not permitted' as bdrv_attach_child_common() moves the child into the main loop's AioContext; SIGSEGV for qed)",
     meets: (before, after, command) => attachedIothreadChild(before, after, command),
   },
+  'resize-through-replication': {
+    signal: 'SIGABRT',
+    text: "a block_resize that goes through a replication node aborts the daemon (SIGABRT: bdrv_co_write_req_prepare()'s assert(child->perm & BLK_PERM_RESIZE), as replication's edge to its child takes no resize)",
+    meets: (before, after, command) => resizedThroughReplication(before, after, command),
+  },
   'inactivate-inactive-child': {
     signal: 'SIGABRT',
-    text: "inactivating a node whose child is inactive already (a reopen with active=false made it so under an active parent) aborts the daemon (SIGABRT: bdrv_inactivate_recurse()'s assert(top_level))",
+    text: "inactivating a node whose child is inactive already (a reopen with active=false made it so under an active parent), or that holds one child twice, aborts the daemon (SIGABRT: bdrv_inactivate_recurse()'s assert(top_level))",
     meets: (before, after, command) => (command?.execute === 'blockdev-set-active' || command?.execute === 'blockdev-snapshot') && inactivatedOntoInactiveChild(before, after),
   },
 };

@@ -68,7 +68,8 @@ export type KnownFailure =
   | 'inactivate-inactive-child'
   | 'mirror-onto-blkverify'
   | 'internal-snapshot-of-freed-overlay'
-  | 'attach-iothread-child';
+  | 'attach-iothread-child'
+  | 'resize-through-replication';
 
 const QEMU_7_2: ModelRules = {
   qemu: { major: 7, minor: 2, micro: 22 },
@@ -81,7 +82,14 @@ const QEMU_7_2: ModelRules = {
   negativeSizeText: 'not-a-size',
   throttledMirrorFailsLate: false,
   systemEmulator: false,
-  knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded', 'mirror-onto-blkverify', 'internal-snapshot-of-freed-overlay', 'attach-iothread-child'],
+  knownFailures: [
+    'null-co-negative-size',
+    'stream-whole-chain-concluded',
+    'mirror-onto-blkverify',
+    'internal-snapshot-of-freed-overlay',
+    'attach-iothread-child',
+    'resize-through-replication',
+  ],
 };
 
 const QEMU_10_0: ModelRules = {
@@ -93,7 +101,7 @@ const QEMU_10_0: ModelRules = {
   cbwSourceTakesRead: true,
   negativeSizeText: 'out-of-range',
   throttledMirrorFailsLate: true,
-  knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded', 'mirror-onto-blkverify', 'inactivate-inactive-child'],
+  knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded', 'mirror-onto-blkverify', 'inactivate-inactive-child', 'resize-through-replication'],
 };
 
 /** The dynamic model answers as QEMU 7.2 wherever read-only is not at stake, and leaks nothing. */
