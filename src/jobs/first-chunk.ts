@@ -44,7 +44,8 @@ export function firstStatusRun(graph: Graph, storage: Storage, name: NodeName, f
   }
   if (node.file) {
     const facts = storage.inspect(node.file.path);
-    return 'error' in facts ? rest : extentRun(facts.data, from, node.size);
+    // a file with no extents known holds data up to its end: past it, file-posix reads a hole
+    return 'error' in facts ? rest : extentRun(facts.data ?? [[0, facts.size]], from, node.size);
   }
   if (node.remote) {
     const exported = ownExportedNode(graph, node.remote);
@@ -93,16 +94,20 @@ function copyClusterSize(graph: Graph, target: NodeName): number {
 
 /**
  * The bytes a backup's first block-copy task reads from the start of its source: one cluster
- * where the source's first run of one status is shorter, else that run in whole clusters, at most
- * max(cluster, 1 MiB), and no more than the job's work.
+ * where the source's first run of one status is shorter, else that run in whole clusters (rounded
+ * up where it reaches the disk's end, else down), at most max(cluster, 1 MiB), and no more than
+ * the job's work.
  */
 export function firstTaskBytes(graph: Graph, storage: Storage, current: Job): number {
   const { plan, len } = current;
   if (plan.kind !== 'backup') return 0;
   const cluster = copyClusterSize(graph, plan.target);
-  const run = firstStatusRun(graph, storage, plan.source);
-  const task = run < cluster ? cluster : Math.min(Math.ceil(run / cluster) * cluster, Math.max(cluster, MAX_BUFFER));
-  return Math.min(task, len);
+  const most = Math.max(cluster, MAX_BUFFER);
+  const run = Math.min(firstStatusRun(graph, storage, plan.source), most, len);
+  if (run < cluster) return Math.min(cluster, len);
+  // block_copy_block_status(): a run that reaches the disk's end is rounded up, any other down
+  const task = run === len ? Math.ceil(run / cluster) * cluster : Math.floor(run / cluster) * cluster;
+  return Math.min(task, most, len);
 }
 
 /**

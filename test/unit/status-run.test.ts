@@ -9,6 +9,8 @@ import { virtualStorageFor } from '../../src/scenario/virtual-setup.js';
 import type { Scenario } from '../../src/scenario/schema.js';
 import { extentRun, firstBlock, qcow2Run, withWrite } from '../../src/storage/status-run.js';
 import { createPermgraph, type Model } from '../../src/index.js';
+import { getJob } from '../../src/graph/graph.js';
+import { firstTaskBytes } from '../../src/jobs/first-chunk.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -122,6 +124,34 @@ describe('a backup of an overlay', () => {
       expect(backup(model, chain('write 0 1M', []), 'top').done).toBe(true);
       expect(backup(model, chain('write 0 1M', ['write 64k 128k']), 'top').done).toBe(true);
       expect(backup(model, chain('write 0 1M', ['write 0 64k', 'write 512k 64k']), 'top')).toEqual({ done: false, len: 131072 });
+    });
+  }
+});
+
+describe("a backup's first task: the run in whole clusters, rounded down unless it reaches the disk's end", () => {
+  const firstTask = (model: Model, setup: Scenario['setup'], source: string): { bytes: number; done: boolean } => {
+    const storage = virtualStorageFor({ steps: [], setup }, '/w', 's.json');
+    const pg = createPermgraph({ model, nodeActors: false, storage });
+    pg.execute({ execute: 'blockdev-add', arguments: { driver: 'raw', 'node-name': 's', 'read-only': true, file: { driver: 'file', filename: source } } });
+    pg.execute({ execute: 'blockdev-add', arguments: { driver: 'raw', 'node-name': 't', file: { driver: 'file', filename: '/w/t.img' } } });
+    expect(pg.execute({ execute: 'blockdev-backup', arguments: { 'job-id': 'j', device: 's', target: 't', sync: 'full', speed: 1 } })).toEqual({ return: {} });
+    const job = getJob(pg.graph, 'j');
+    pg.dispose();
+    return job ? { bytes: firstTaskBytes(pg.graph, storage, job), done: false } : { bytes: NaN, done: true };
+  };
+  const written = (size: string, write: string): Scenario['setup'] => [
+    { 'qemu-img': ['create', '-f', 'raw', '/w/s.img', size] },
+    { 'qemu-io': ['-f', 'raw', '-c', write, '/w/s.img'] },
+    { 'qemu-img': ['create', '-f', 'raw', '/w/t.img', size] },
+  ];
+  // corpus: job-backup-first-run-rounding
+  for (const model of ['qemu-7.2', 'qemu-10.0'] as const) {
+    it(`in ${model}`, () => {
+      expect(firstTask(model, written('2M', 'write 0 200k'), '/w/s.img')).toEqual({ bytes: 3 * 64 * KiB, done: false });
+      expect(firstTask(model, written('1M', 'write 0 1000k'), '/w/s.img')).toEqual({ bytes: 15 * 64 * KiB, done: false });
+      // a qcow2 file read as raw: its 196616 bytes of data end inside the disk's last sector
+      const qcow2File = [{ 'qemu-img': ['create', '-f', 'qcow2', '/w/q.qcow2', '1M'] }, { 'qemu-img': ['create', '-f', 'raw', '/w/t.img', '197120'] }];
+      expect(firstTask(model, qcow2File, '/w/q.qcow2')).toEqual({ bytes: 3 * 64 * KiB, done: false });
     });
   }
 });
