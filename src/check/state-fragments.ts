@@ -51,7 +51,7 @@ export const jobFragment = (j: Job): string =>
     jobText,
     j,
     () =>
-      `${j.id}|${j.type}|${j.status}|${j.offset}/${j.len}/${j.speed}|${+j.autoFinalize}${+j.autoDismiss}${+j.userPaused}${+j.cancelled}` +
+      `${j.id}|${j.type}|${j.status}|${j.offset}/${j.len}/${j.speed}/${j.copied ?? ''}|${+j.autoFinalize}${+j.autoDismiss}${+j.userPaused}${+j.cancelled}` +
       `|${j.completing ?? ''}|${j.device}|${j.filter ?? ''}|${JSON.stringify(j.plan)}|${j.edges.length}/${j.backends.length}`,
   );
 

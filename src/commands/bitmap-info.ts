@@ -5,23 +5,30 @@
 import { bitmapBusy, bitmapRecording, bitmapsOf } from '../graph/bitmaps.js';
 import { childByName, getNode } from '../graph/graph.js';
 import type { BlockNode, Graph } from '../graph/types.js';
+import { jobBitmapsOn } from '../jobs/backup-bitmaps.js';
 
 /**
  * The member when the node has bitmaps, in list order (newest first), each BlockDirtyInfo's
- * members as QEMU 7.2 and 10.0 print them. Bits are never set here: count 0.
+ * members as QEMU 7.2 and 10.0 print them: first the anonymous ones a running backup made
+ * (src/jobs/backup-bitmaps.ts; taken to be newer than the named ones), then the named ones, whose
+ * bits nothing sets here: count 0.
  */
 export function dirtyBitmapsInfo(graph: Graph, node: BlockNode): { 'dirty-bitmaps'?: Record<string, unknown>[] } {
   const bitmaps = bitmapsOf(node);
-  if (bitmaps.length === 0) return {};
+  const anonymous = jobBitmapsOn(graph, node.name);
+  if (bitmaps.length === 0 && anonymous.length === 0) return {};
   return {
-    'dirty-bitmaps': bitmaps.map((b) => ({
-      name: b.name,
-      recording: bitmapRecording(b),
-      persistent: b.persistent,
-      busy: bitmapBusy(graph, node.name, b.name),
-      granularity: b.granularity,
-      count: 0,
-    })),
+    'dirty-bitmaps': [
+      ...anonymous.map((b) => ({ recording: b.recording, persistent: false, busy: false, granularity: b.granularity, count: b.count })),
+      ...bitmaps.map((b) => ({
+        name: b.name,
+        recording: bitmapRecording(b),
+        persistent: b.persistent,
+        busy: bitmapBusy(graph, node.name, b.name),
+        granularity: b.granularity,
+        count: 0,
+      })),
+    ],
   };
 }
 

@@ -150,9 +150,7 @@ export interface BlockExport {
   readonly bitmaps?: readonly BitmapRef[];
 }
 
-export interface NbdServer {
-  readonly addr: unknown;
-}
+export type NbdServer = { readonly addr: unknown };
 
 /** A QOM object made by object-add (throttle groups are what block nodes use). */
 export interface UserObject {
@@ -228,6 +226,8 @@ export interface Job {
   /** Work in bytes (the image's virtual size) and how much is done: whole bytes, as QEMU counts. */
   readonly len: number;
   readonly offset: number;
+  /** What a backup's first block-copy task copied as it started, in bytes (absent: nothing). */
+  readonly copied?: number;
   /** Progress earned on the clock but short of a whole byte, in [0, 1) (absent: none). */
   readonly carry?: number;
   /** Pauses asked by the user (job-pause) that no resume undid yet. */

@@ -87,7 +87,7 @@ function infoClusterSize(node: BlockNode): number {
  * block_copy_calculate_cluster_size(): the target's own cluster size (bdrv_get_info(), filters
  * skipped) where it is larger than 64 KiB; 64 KiB where it has none.
  */
-function copyClusterSize(graph: Graph, target: NodeName): number {
+export function copyClusterSize(graph: Graph, target: NodeName): number {
   const node = getNode(graph, skipFilters(graph, target));
   return Math.max(DEFAULT_CLUSTER, node ? infoClusterSize(node) : 0);
 }
@@ -102,6 +102,9 @@ export function firstTaskBytes(graph: Graph, storage: Storage, current: Job): nu
   const { plan, len } = current;
   if (plan.kind !== 'backup') return 0;
   const cluster = copyClusterSize(graph, plan.target);
+  const dirty = plan.onlyTop ? topDirtyClusters(graph, plan.source, cluster) : undefined;
+  // sync=top: the first run of the clusters the top image allocates
+  if (dirty) return Math.min(firstRunOf(dirty), Math.max(1, MAX_BUFFER / cluster)) * cluster;
   const most = Math.max(cluster, MAX_BUFFER);
   const run = Math.min(firstStatusRun(graph, storage, plan.source), most, len);
   if (run < cluster) return Math.min(cluster, len);
@@ -127,9 +130,16 @@ export function doneAtOnce(graph: Graph, storage: Storage, current: Job): boolea
   const cluster = copyClusterSize(graph, plan.target);
   const dirty = plan.onlyTop ? topDirtyClusters(graph, plan.source, cluster) : undefined;
   // the top image's clusters, in one run of one task (its data reads as one status)
-  if (dirty) return dirty.every((c, i) => c === dirty[0]! + i) && dirty.length * cluster <= Math.max(cluster, MAX_BUFFER);
+  if (dirty) return firstRunOf(dirty) === dirty.length && dirty.length * cluster <= Math.max(cluster, MAX_BUFFER);
   if (len <= cluster) return true;
   return len <= Math.max(cluster, MAX_BUFFER) && firstStatusRun(graph, storage, plan.source) >= len;
+}
+
+/** How many of the clusters, from the first, follow each other. */
+function firstRunOf(clusters: readonly number[]): number {
+  let n = 0;
+  while (n < clusters.length && clusters[n] === clusters[0]! + n) n++;
+  return n;
 }
 
 /**

@@ -9,6 +9,7 @@ import { fileLeftOpen } from '../drivers/vvfat-map.js';
 import { getJob } from '../graph/graph.js';
 import type { Graph, NodeName } from '../graph/types.js';
 import { rulesOf } from '../models/rules.js';
+import { writeFirstTask } from './backup-writes.js';
 import { doneAtOnce, firstTaskBytes } from './first-chunk.js';
 import { afterReply, draftJob, setJobStatus } from './job-graph.js';
 import { completeJob, failJob } from './lifecycle.js';
@@ -29,7 +30,12 @@ export function firstRead(tx: Tx, id: string): void {
   const reads = current.len > 0 && !(plan.kind === 'backup' && plan.untilCancelled);
   const readError = reads ? sourceReadError(tx, plan.source) : null;
   if (readError === null) {
-    if (reads && plan.kind === 'backup') leaveFilesOpen(tx, plan.source, firstTaskBytes(tx.g as Graph, tx.env.storage, current));
+    if (reads && plan.kind === 'backup') {
+      const copied = firstTaskBytes(tx.g as Graph, tx.env.storage, current);
+      leaveFilesOpen(tx, plan.source, copied);
+      writeFirstTask(tx, plan, copied);
+      draftJob(tx, id).copied = copied;
+    }
     if (doneAtOnce(tx.g as Graph, tx.env.storage, current)) afterReply(tx, () => completeJob(tx, id));
     return;
   }

@@ -4,6 +4,7 @@
  * graph. Each model's rule says whether an active commit's base drops back to read-only: never in
  * QEMU 7.2, when aborted in QEMU 10.0, whenever there is no pivot in the dynamic model.
  */
+import { writeRest } from './backup-writes.js';
 import { finishBackupBitmap } from './backup-bitmap.js';
 import { replaceNodeNoperm } from '../core/links.js';
 import { refresh } from '../core/refresh.js';
@@ -172,6 +173,9 @@ function jobExit(tx: Tx, id: string, end: () => void): void {
  * pending, and on to finalize when that is automatic for all of them.
  */
 export function completeJob(tx: Tx, id: string): void {
+  const { plan, copied, len } = job(tx, id);
+  // backup_run() copied all its work: the tasks after the first wrote the rest into the target
+  if (plan.kind === 'backup' && !plan.onlyTop && !plan.untilCancelled) writeRest(tx, plan, copied ?? 0, len);
   jobExit(tx, id, () => {
     setJobStatus(tx, id, 'waiting');
     const group = txnJobs(tx.g as Graph, job(tx, id));

@@ -41,6 +41,11 @@ export interface ModelRules {
    */
   readonly cbwSourceTakesRead: boolean;
   /**
+   * block-copy's copy bitmap lies on the copy-before-write filter (10.0's block_copy_state_new()
+   * takes the filter as `copy_bitmap_bs`), not on its source (7.2).
+   */
+  readonly copyBitmapOnFilter: boolean;
+  /**
    * A negative QemuOpts size option (raw `offset`/`size`, null-co `size`): 7.2's do_strtosz()
    * refuses the '-' (`Parameter 'x' expects a non-negative number below 2^64`), 10.0's calls it out
    * of range (`Value '-1' is out of range for parameter 'x'`).
@@ -79,6 +84,7 @@ const QEMU_7_2: ModelRules = {
   failedStreamLeaksBackend: true,
   resizeBlockedText: 'device-in-use',
   cbwSourceTakesRead: false,
+  copyBitmapOnFilter: false,
   negativeSizeText: 'not-a-size',
   throttledMirrorFailsLate: false,
   systemEmulator: false,
@@ -99,6 +105,7 @@ const QEMU_10_0: ModelRules = {
   activeCommitBaseBackToReadOnly: 'on-abort',
   resizeBlockedText: 'node-busy',
   cbwSourceTakesRead: true,
+  copyBitmapOnFilter: true,
   negativeSizeText: 'out-of-range',
   throttledMirrorFailsLate: true,
   knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded', 'mirror-onto-blkverify', 'inactivate-inactive-child', 'resize-through-replication'],

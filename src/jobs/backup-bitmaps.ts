@@ -1,0 +1,49 @@
+/**
+ * The anonymous dirty bitmaps a backup keeps while its copy-before-write filter stands
+ * (block/copy-before-write.c: cbw_open(); block/block-copy.c: block_copy_state_new();
+ * block/backup.c: backup_job_create()):
+ * - the sync bitmap's successor, on the source: it records for the frozen bitmap from the job's
+ *   start on, at that bitmap's granularity, recording as it did;
+ * - block-copy's copy bitmap, disabled, at the copy's cluster size: what the job still has to
+ *   copy. QEMU 7.2 keeps it on the filter's source, 10.0 on the filter;
+ * - the filter's done bitmap (nothing read through snapshot-access: clear) and its access bitmap
+ *   (the copy bitmap as the filter opened, all of the disk), both disabled, on the filter.
+ * Nothing writes guest data here, so only the copy and access bitmaps have bits set.
+ */
+import { findBitmap } from '../graph/bitmaps.js';
+import { getNode, jobsInOrder } from '../graph/graph.js';
+import type { Graph, Job, NodeName } from '../graph/types.js';
+import { rulesOf } from '../models/rules.js';
+import { copyClusterSize } from './first-chunk.js';
+
+/** One anonymous bitmap as BlockDirtyInfo shows it. */
+export interface JobBitmap {
+  readonly recording: boolean;
+  readonly granularity: number;
+  readonly count: number;
+}
+
+const alignUp = (bytes: number, to: number): number => Math.ceil(bytes / to) * to;
+
+/** The bitmaps one backup job made, oldest first, each with the node it lies on. */
+function bitmapsOfJob(graph: Graph, job: Job): { node: NodeName; bitmap: JobBitmap }[] {
+  const { plan, filter } = job;
+  if (plan.kind !== 'backup' || filter === null) return [];
+  const cluster = copyClusterSize(graph, plan.target);
+  const disk = alignUp(getNode(graph, plan.source)?.size ?? 0, cluster);
+  const made: { node: NodeName; bitmap: JobBitmap }[] = [];
+  const sync = plan.bitmap && findBitmap(getNode(graph, plan.source)!, plan.bitmap.name);
+  if (sync) made.push({ node: plan.source, bitmap: { recording: !sync.disabled, granularity: sync.granularity, count: 0 } });
+  const copy: JobBitmap = { recording: false, granularity: cluster, count: Math.max(0, alignUp(job.len, cluster) - (job.copied ?? 0)) };
+  made.push({ node: rulesOf(graph.model).copyBitmapOnFilter ? filter : plan.source, bitmap: copy });
+  made.push({ node: filter, bitmap: { recording: false, granularity: cluster, count: 0 } });
+  made.push({ node: filter, bitmap: { recording: false, granularity: cluster, count: disk } });
+  return made;
+}
+
+/** The anonymous bitmaps on `node`, newest first (bs->dirty_bitmaps), after its named ones were made. */
+export function jobBitmapsOn(graph: Graph, node: NodeName): JobBitmap[] {
+  const on: JobBitmap[] = [];
+  for (const job of jobsInOrder(graph)) for (const made of bitmapsOfJob(graph, job)) if (made.node === node) on.push(made.bitmap);
+  return on.reverse();
+}
