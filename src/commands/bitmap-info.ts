@@ -6,12 +6,12 @@ import { bitmapBusy, bitmapRecording, bitmapsOf } from '../graph/bitmaps.js';
 import { childByName, getNode } from '../graph/graph.js';
 import type { BlockNode, Graph } from '../graph/types.js';
 import { jobBitmapsOn } from '../jobs/backup-bitmaps.js';
+import { dirtyCount } from '../graph/bitmap-bits.js';
 
 /**
  * The member when the node has bitmaps, in list order (newest first), each BlockDirtyInfo's
  * members as QEMU 7.2 and 10.0 print them: first the anonymous ones a running backup made
- * (src/jobs/backup-bitmaps.ts; taken to be newer than the named ones), then the named ones, whose
- * bits nothing sets here: count 0.
+ * (src/jobs/backup-bitmaps.ts; taken to be newer than the named ones), then the named ones.
  */
 export function dirtyBitmapsInfo(graph: Graph, node: BlockNode): { 'dirty-bitmaps'?: Record<string, unknown>[] } {
   const bitmaps = bitmapsOf(node);
@@ -26,7 +26,7 @@ export function dirtyBitmapsInfo(graph: Graph, node: BlockNode): { 'dirty-bitmap
         persistent: b.persistent,
         busy: bitmapBusy(graph, node.name, b.name),
         granularity: b.granularity,
-        count: 0,
+        count: dirtyCount(b),
       })),
     ],
   };

@@ -5,7 +5,8 @@
  */
 import { setBitmaps, storesPersistentBitmaps, unstoreBitmap } from '../core/bitmaps.js';
 import { transact } from '../core/tx.js';
-import { bitmapsOf, clearBitmapSha256, findBitmap, nodeLength } from '../graph/bitmaps.js';
+import { bitmapsOf, findBitmap, nodeLength } from '../graph/bitmaps.js';
+import { bitmapSha256, cleared, withBitsSet } from '../graph/bitmap-bits.js';
 import { getNode } from '../graph/graph.js';
 import type { BlockNode, DirtyBitmap, Graph } from '../graph/types.js';
 import { fail } from '../messages/errors.js';
@@ -84,12 +85,13 @@ export const blockDirtyBitmapRemove: Command = {
   },
 };
 
-/** qmp_block_dirty_bitmap_clear(): its bits cleared (none is ever set here). */
+/** qmp_block_dirty_bitmap_clear(): its bits cleared. */
 export const blockDirtyBitmapClear: Command = {
   args: blockDirtyBitmap,
-  run(graph, args) {
-    checkBitmap(graph, lookupBitmap(graph, ...ref(args)), DEFAULT);
-    return { graph, events: [], reply: {} };
+  run(graph, args, env) {
+    const found = lookupBitmap(graph, ...ref(args));
+    checkBitmap(graph, found, DEFAULT);
+    return found.bitmap.dirty ? replaced(graph, env, found, cleared(found.bitmap)) : { graph, events: [], reply: {} };
   },
 };
 
@@ -112,8 +114,9 @@ export const blockDirtyBitmapDisable = enabling(true);
  */
 export const blockDirtyBitmapMerge: Command = {
   args: struct(req('node', str), req('target', str), req('bitmaps', listOf(bitmapOrStr))),
-  run(graph, args) {
+  run(graph, args, env) {
     const dst = lookupBitmap(graph, args['node'] as string, args['target'] as string);
+    let merged = dst.bitmap;
     for (const source of args['bitmaps'] as readonly unknown[]) {
       let src: Found;
       if (typeof source === 'string') {
@@ -127,17 +130,18 @@ export const blockDirtyBitmapMerge: Command = {
       checkBitmap(graph, dst, DEFAULT);
       checkBitmap(graph, src, ALLOW_RO);
       if (src.bitmap.size !== dst.bitmap.size) fail(msg.bitmapSizesDiffer(dst.bitmap.size, src.bitmap.size));
+      if (src.bitmap.dirty) merged = withBitsSet(merged, src.bitmap.dirty);
     }
     // merging clear bitmaps leaves every bit as it was
-    return { graph, events: [], reply: {} };
+    return merged === dst.bitmap ? { graph, events: [], reply: {} } : replaced(graph, env, dst, merged);
   },
 };
 
-/** qmp_x_debug_block_dirty_bitmap_sha256(): the hash of its bits, all clear here. */
+/** qmp_x_debug_block_dirty_bitmap_sha256(): the hash of its bits. */
 export const xDebugBlockDirtyBitmapSha256: Command = {
   args: blockDirtyBitmap,
   run(graph, args) {
     const { bitmap } = lookupBitmap(graph, ...ref(args));
-    return { graph, events: [], reply: { sha256: clearBitmapSha256(bitmap) } };
+    return { graph, events: [], reply: { sha256: bitmapSha256(bitmap) } };
   },
 };

@@ -4,6 +4,7 @@
  * (block/qcow2-bitmap.c), and a truncate resizes them (bdrv_dirty_bitmap_truncate()).
  */
 import { bitmapsOf, nodeLength } from '../graph/bitmaps.js';
+import { cleared, withBitsSet } from '../graph/bitmap-bits.js';
 import { getNode } from '../graph/graph.js';
 import type { DirtyBitmap, Graph, NodeName, StoredBitmap } from '../graph/types.js';
 import type { Tx } from './tx-state.js';
@@ -21,7 +22,7 @@ export const storesPersistentBitmaps = (driver: string): boolean => driver === '
 /** The node's bitmaps become these (none: the member goes). */
 export function setBitmaps(tx: Tx, name: NodeName, bitmaps: readonly DirtyBitmap[]): void {
   const node = tx.mustNode(name);
-  if (bitmaps.length > 0) node.bitmaps = [...bitmaps];
+  if (bitmaps.length > 0) node.bitmaps = castDraft([...bitmaps]);
   else if (node.bitmaps !== undefined) delete node.bitmaps;
 }
 
@@ -161,6 +162,6 @@ export function reopenBitmaps(tx: Tx, names: Iterable<NodeName>): void {
 export function truncateBitmaps(tx: Tx, name: NodeName): void {
   const node = tx.mustPeekNode(name);
   if (bitmapsOf(node).length === 0) return;
-  setBitmaps(tx, name, bitmapsOf(node).map((b) => ({ ...b, size: nodeLength(node) })));
+  setBitmaps(tx, name, bitmapsOf(node).map((b) => withBitsSet({ ...cleared(b), size: nodeLength(node) }, b.dirty ?? [])));
 }
 

@@ -2,7 +2,6 @@
  * Reading a graph's dirty bitmaps (block/dirty-bitmap.c): finding one, whether it is busy, and
  * what x-debug-block-dirty-bitmap-sha256 hashes for it.
  */
-import { sha256OfZeros } from '../util/sha256.js';
 import { exportsInOrder, jobsInOrder } from './graph.js';
 import type { BlockNode, DirtyBitmap, Graph, NodeName } from './types.js';
 
@@ -37,13 +36,3 @@ export function bitmapBusy(graph: Graph, node: NodeName, name: string): boolean 
 
 /** bdrv_dirty_bitmap_recording(): enabled (a frozen bitmap records through its successor, enabled as it was). */
 export const bitmapRecording = (bitmap: DirtyBitmap): boolean => !bitmap.disabled;
-
-/**
- * hbitmap_sha256(): the SHA-256 of the bitmap's last level, one long for each 64 bits
- * (hbitmap_alloc(): at least one), all zero since nothing sets a bit here.
- */
-export function clearBitmapSha256(bitmap: DirtyBitmap): string {
-  const bits = Math.ceil(bitmap.size / bitmap.granularity);
-  const longs = Math.max(Math.ceil(bits / 64), 1);
-  return sha256OfZeros(longs * 8);
-}

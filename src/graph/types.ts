@@ -198,8 +198,8 @@ export type JobPlan =
       readonly kind: 'backup';
       readonly source: NodeName;
       readonly target: NodeName;
-      /** The source's bitmap it syncs (busy while the job runs) and the bitmap-mode. */
-      readonly bitmap?: { readonly name: string; readonly mode: 'on-success' | 'never' | 'always' };
+      /** The source's bitmap (busy while the job runs), the bitmap-mode, and `sync`: it copies only what the bitmap marks. */
+      readonly bitmap?: { readonly name: string; readonly mode: 'on-success' | 'never' | 'always'; readonly sync?: true };
       /** sync=none: it copies only what the guest is about to overwrite, until cancelled (backup_run()). */
       readonly untilCancelled?: true;
       /** sync=top: it copies only the clusters the source's top image allocates (backup_run()). */

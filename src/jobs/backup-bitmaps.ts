@@ -14,7 +14,8 @@ import { findBitmap } from '../graph/bitmaps.js';
 import { getNode, jobsInOrder } from '../graph/graph.js';
 import type { Graph, Job, NodeName } from '../graph/types.js';
 import { rulesOf } from '../models/rules.js';
-import { copyClusterSize } from './first-chunk.js';
+import { copyClusterSize, plannedClusters } from './first-chunk.js';
+import { type ByteRange, inGranules } from '../graph/bitmap-bits.js';
 
 /** One anonymous bitmap as BlockDirtyInfo shows it. */
 export interface JobBitmap {
@@ -23,19 +24,33 @@ export interface JobBitmap {
   readonly count: number;
 }
 
-const alignUp = (bytes: number, to: number): number => Math.ceil(bytes / to) * to;
+/**
+ * What block-copy's copy bitmap still marks: the clusters the job copies (backup_init_bcs_bitmap():
+ * the whole disk, or those of sync=top or sync=bitmap), less those of its first task.
+ */
+export function copyBitmapDirty(graph: Graph, job: Job): ByteRange[] {
+  const { plan } = job;
+  if (plan.kind !== 'backup') return [];
+  const cluster = copyClusterSize(graph, plan.target);
+  const planned = plannedClusters(graph, plan, cluster);
+  const all: ByteRange[] = planned ? planned.map((c) => [c * cluster, (c + 1) * cluster]) : [[0, job.len]];
+  const ranges = inGranules(all, cluster, getNode(graph, plan.source)?.size ?? job.len);
+  // the first task copied a run from the first marked cluster on
+  const cut = (ranges[0]?.[0] ?? 0) + (job.copied ?? 0);
+  return ranges.flatMap(([from, to]): ByteRange[] => (to <= cut ? [] : [[Math.max(from, cut), to]]));
+}
 
 /** The bitmaps one backup job made, oldest first, each with the node it lies on. */
 function bitmapsOfJob(graph: Graph, job: Job): { node: NodeName; bitmap: JobBitmap }[] {
   const { plan, filter } = job;
   if (plan.kind !== 'backup' || filter === null) return [];
   const cluster = copyClusterSize(graph, plan.target);
-  const disk = alignUp(getNode(graph, plan.source)?.size ?? 0, cluster);
+  const disk = Math.ceil((getNode(graph, plan.source)?.size ?? 0) / cluster) * cluster;
   const made: { node: NodeName; bitmap: JobBitmap }[] = [];
   const sync = plan.bitmap && findBitmap(getNode(graph, plan.source)!, plan.bitmap.name);
   if (sync) made.push({ node: plan.source, bitmap: { recording: !sync.disabled, granularity: sync.granularity, count: 0 } });
-  const copy: JobBitmap = { recording: false, granularity: cluster, count: Math.max(0, alignUp(job.len, cluster) - (job.copied ?? 0)) };
-  made.push({ node: rulesOf(graph.model).copyBitmapOnFilter ? filter : plan.source, bitmap: copy });
+  const left = copyBitmapDirty(graph, job).reduce((sum, [from, to]) => sum + to - from, 0);
+  made.push({ node: rulesOf(graph.model).copyBitmapOnFilter ? filter : plan.source, bitmap: { recording: false, granularity: cluster, count: left } });
   made.push({ node: filter, bitmap: { recording: false, granularity: cluster, count: 0 } });
   made.push({ node: filter, bitmap: { recording: false, granularity: cluster, count: disk } });
   return made;

@@ -15,9 +15,10 @@ import { recordWrite } from '../core/write-stats.js';
 import { writeGuestRange } from '../drivers/qcow2-guest-writes.js';
 import { fileChildOf } from '../graph/file-child.js';
 import { childByName, getNode } from '../graph/graph.js';
-import type { Graph, JobPlan, NodeName } from '../graph/types.js';
+import type { Graph, Job, JobPlan, NodeName } from '../graph/types.js';
+import { copyBitmapDirty } from './backup-bitmaps.js';
 import type { Storage } from '../storage/storage.js';
-import { copyClusterSize, firstStatusRun } from './first-chunk.js';
+import { copyClusterSize, firstStatusRun, plannedClusters } from './first-chunk.js';
 
 type BackupPlan = Extract<JobPlan, { readonly kind: 'backup' }>;
 
@@ -59,28 +60,37 @@ function writeTarget(tx: Tx, plan: BackupPlan, from: number, to: number, data: b
   if (target.driver === 'qcow2') writeImage(tx, target.name, (facts) => writeGuestRange(facts, from, to, data));
 }
 
-/** The first task, [0, `copied`), written into the backup's target. */
+/** The first task, `copied` bytes from the first cluster the job copies, written into the backup's target. */
 export function writeFirstTask(tx: Tx, plan: BackupPlan, copied: number): void {
   if (copied <= 0) return;
   const graph = tx.g as Graph;
-  const shortRun = firstStatusRun(graph, tx.env.storage, plan.source) < copyClusterSize(graph, plan.target);
-  const data = shortRun || dataIn(graph, tx.env.storage, plan.source, 0, 1);
-  if (data !== undefined) writeTarget(tx, plan, 0, copied, data);
+  const cluster = copyClusterSize(graph, plan.target);
+  const start = (plannedClusters(graph, plan, cluster)?.[0] ?? 0) * cluster;
+  const shortRun = firstStatusRun(graph, tx.env.storage, plan.source, start) < cluster;
+  const data = shortRun || dataIn(graph, tx.env.storage, plan.source, start, start + 1);
+  if (data !== undefined) writeTarget(tx, plan, start, start + copied, data);
 }
 
 /**
- * The rest of a backup that copied all its work, [copied, len) cluster by cluster, into its
- * target: each cluster as data where the source holds any there, else as zeroes.
+ * The rest of a backup that copied all its work, what its copy bitmap still marked after the
+ * first task, cluster by cluster into its target: each cluster as data where the source holds any
+ * there, else as zeroes, a run of one kind in one write.
  */
-export function writeRest(tx: Tx, plan: BackupPlan, copied: number, len: number): void {
+export function writeRest(tx: Tx, job: Job): void {
+  const { plan } = job;
+  // sync=none copies only what the guest is about to overwrite
+  if (plan.kind !== 'backup' || plan.untilCancelled) return;
   const graph = tx.g as Graph;
   const cluster = copyClusterSize(graph, plan.target);
-  for (let at = copied; at < len; ) {
-    const data = dataIn(graph, tx.env.storage, plan.source, at, at + cluster);
-    if (data === undefined) return;
-    let end = at + cluster;
-    while (end < len && dataIn(graph, tx.env.storage, plan.source, end, end + cluster) === data) end += cluster;
-    writeTarget(tx, plan, at, Math.min(end, len), data);
-    at = end;
+  const end = Math.min(job.len, getNode(graph, plan.source)?.size ?? job.len);
+  for (const [from, to] of copyBitmapDirty(graph, job)) {
+    for (let at = from; at < Math.min(to, end); ) {
+      const data = dataIn(graph, tx.env.storage, plan.source, at, at + cluster);
+      if (data === undefined) return;
+      let stop = at + cluster;
+      while (stop < Math.min(to, end) && dataIn(graph, tx.env.storage, plan.source, stop, stop + cluster) === data) stop += cluster;
+      writeTarget(tx, plan, at, Math.min(stop, end), data);
+      at = stop;
+    }
   }
 }

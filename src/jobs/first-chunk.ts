@@ -6,6 +6,10 @@
 import { childByName, getNode } from '../graph/graph.js';
 import { fileChildOf } from '../graph/file-child.js';
 import type { BlockNode, Graph, Job, JobPlan, NodeName } from '../graph/types.js';
+import { findBitmap } from '../graph/bitmaps.js';
+import { inGranules } from '../graph/bitmap-bits.js';
+
+type BackupPlan = Extract<JobPlan, { readonly kind: 'backup' }>;
 import type { Storage } from '../storage/storage.js';
 import { extentRun, qcow2Run } from '../storage/status-run.js';
 import { skipFilters } from '../core/chain.js';
@@ -102,8 +106,8 @@ export function firstTaskBytes(graph: Graph, storage: Storage, current: Job): nu
   const { plan, len } = current;
   if (plan.kind !== 'backup') return 0;
   const cluster = copyClusterSize(graph, plan.target);
-  const dirty = plan.onlyTop ? topDirtyClusters(graph, plan.source, cluster) : undefined;
-  // sync=top: the first run of the clusters the top image allocates
+  const dirty = plannedClusters(graph, plan, cluster);
+  // sync=top or bitmap: the first run of the clusters to copy
   if (dirty) return Math.min(firstRunOf(dirty), Math.max(1, MAX_BUFFER / cluster)) * cluster;
   const most = Math.max(cluster, MAX_BUFFER);
   const run = Math.min(firstStatusRun(graph, storage, plan.source), most, len);
@@ -128,8 +132,8 @@ export function doneAtOnce(graph: Graph, storage: Storage, current: Job): boolea
   const { plan, len } = current;
   if (plan.kind !== 'backup' || plan.untilCancelled) return plan.kind !== 'mirror' && len <= 0;
   const cluster = copyClusterSize(graph, plan.target);
-  const dirty = plan.onlyTop ? topDirtyClusters(graph, plan.source, cluster) : undefined;
-  // the top image's clusters, in one run of one task (its data reads as one status)
+  const dirty = plannedClusters(graph, plan, cluster);
+  // the clusters to copy, in one run of one task (the top image's data reads as one status)
   if (dirty) return firstRunOf(dirty) === dirty.length && dirty.length * cluster <= Math.max(cluster, MAX_BUFFER);
   if (len <= cluster) return true;
   return len <= Math.max(cluster, MAX_BUFFER) && firstStatusRun(graph, storage, plan.source) >= len;
@@ -156,10 +160,25 @@ function topDirtyClusters(graph: Graph, source: NodeName, cluster: number): numb
   return [...dirty].sort((a, b) => a - b);
 }
 
-/** A backup's work (its job's len): the whole disk, or for sync=top what the top image allocates. */
-export function backupLength(graph: Graph, plan: Extract<JobPlan, { readonly kind: 'backup' }>, size: number): number {
-  if (!plan.onlyTop) return size;
-  const cluster = copyClusterSize(graph, plan.target);
-  const dirty = topDirtyClusters(graph, plan.source, cluster);
-  return dirty === undefined ? size : Math.min(size, dirty.length * cluster);
+/**
+ * backup_init_bcs_bitmap(): the clusters a backup copies where it copies less than the disk, in
+ * order: for sync=top those the top image allocates (undefined where that is not known or is all
+ * of it), for sync=bitmap those the sync bitmap marks (merged into the copy's clusters).
+ */
+export function plannedClusters(graph: Graph, plan: BackupPlan, cluster: number): number[] | undefined {
+  if (plan.onlyTop) return topDirtyClusters(graph, plan.source, cluster);
+  if (!plan.bitmap?.sync) return undefined;
+  const source = getNode(graph, plan.source);
+  const bitmap = source && findBitmap(source, plan.bitmap.name);
+  const clusters: number[] = [];
+  for (const [from, to] of inGranules(bitmap?.dirty ?? [], cluster, source?.size ?? 0)) {
+    for (let at = from; at < to; at += cluster) clusters.push(at / cluster);
+  }
+  return clusters;
+}
+
+/** A backup's work (its job's len): the whole disk, or the clusters it copies where fewer. */
+export function backupLength(graph: Graph, plan: BackupPlan, size: number): number {
+  const dirty = plannedClusters(graph, plan, copyClusterSize(graph, plan.target));
+  return dirty === undefined ? size : Math.min(size, dirty.length * copyClusterSize(graph, plan.target));
 }

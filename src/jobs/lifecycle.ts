@@ -121,7 +121,7 @@ function finishGraph(tx: Tx, id: string, success: boolean): void {
       finishStream(tx, id, plan, filter, success);
       break;
     case 'backup':
-      finishBackupBitmap(tx, plan, success);
+      finishBackupBitmap(tx, job(tx, id), success);
       finishBackup(tx, id, filter);
       break;
   }
@@ -173,9 +173,8 @@ function jobExit(tx: Tx, id: string, end: () => void): void {
  * pending, and on to finalize when that is automatic for all of them.
  */
 export function completeJob(tx: Tx, id: string): void {
-  const { plan, copied, len } = job(tx, id);
   // backup_run() copied all its work: the tasks after the first wrote the rest into the target
-  if (plan.kind === 'backup' && !plan.onlyTop && !plan.untilCancelled) writeRest(tx, plan, copied ?? 0, len);
+  writeRest(tx, job(tx, id));
   jobExit(tx, id, () => {
     setJobStatus(tx, id, 'waiting');
     const group = txnJobs(tx.g as Graph, job(tx, id));

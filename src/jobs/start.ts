@@ -266,13 +266,12 @@ export function startBackup(tx: Tx, options: JobOptions, source: NodeName, targe
     kind: 'backup',
     source,
     target,
-    ...(bitmap ? { bitmap: { name: bitmap.name, mode: bitmap.mode } } : {}),
+    ...(bitmap ? { bitmap: { name: bitmap.name, mode: bitmap.mode, ...(bitmap.syncBitmap ? { sync: true as const } : {}) } } : {}),
     ...(options.syncNone ? { untilCancelled: true as const } : {}),
     ...(options.syncTop ? { onlyTop: true as const } : {}),
     ...(options.onSourceError ? { onSourceError: options.onSourceError } : {}),
   };
-  // sync=bitmap copies what the bitmap marks: nothing, as no bit is ever set here
-  createJob(tx, options, 'backup', source, filter, 0, PERM_ALL, plan, bitmap?.syncBitmap ? 0 : backupLength(tx.g as Graph, plan, tx.mustPeekNode(source).size));
+  createJob(tx, options, 'backup', source, filter, 0, PERM_ALL, plan, backupLength(tx.g as Graph, plan, tx.mustPeekNode(source).size));
   draftJob(tx, options.id).filter = filter;
   addJobEdge(tx, options.id, 'target', target, 0, PERM_ALL);
   setJobStatus(tx, options.id, 'running');

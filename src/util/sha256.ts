@@ -1,6 +1,6 @@
 /**
- * SHA-256 (FIPS 180-4) of a run of zero bytes, without holding them: what QEMU's
- * hbitmap_sha256() hashes for a bitmap with no bit set (its last level, all zero longs).
+ * SHA-256 (FIPS 180-4): of a run of zero bytes without holding them (what QEMU's hbitmap_sha256()
+ * hashes for a bitmap with no bit set: its last level, all zero longs), or of given bytes.
  */
 const K = [
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -33,20 +33,29 @@ function compress(state: Uint32Array, block: Uint32Array): void {
   [a, b, c, d, e, f, g, h].forEach((v, i) => (state[i] = (state[i]! + v) >>> 0));
 }
 
-/** The hex SHA-256 of `length` zero bytes. */
-export function sha256OfZeros(length: number): string {
+/** The hex SHA-256 of `length` zero bytes, or of `bytes` where given (then `length` is theirs). */
+function sha256(length: number, bytes?: Uint8Array): string {
   const state = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
   const zero = new Uint32Array(16);
-  for (let i = 0; i < Math.floor(length / 64); i++) compress(state, zero);
-  // the tail: what is left of the zeros, the 0x80 marker and the length in bits
+  const whole = Math.floor(length / 64);
+  const view = bytes && new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < whole; i++) compress(state, view ? Uint32Array.from({ length: 16 }, (_, w) => view.getUint32(64 * i + 4 * w)) : zero);
+  // the tail: what is left of the bytes, the 0x80 marker and the length in bits
   const rest = length % 64;
   const tail = new Uint8Array(rest + 9 <= 64 ? 64 : 128);
+  if (bytes) tail.set(bytes.subarray(64 * whole));
   tail[rest] = 0x80;
   const bits = BigInt(length) * 8n;
   for (let i = 0; i < 8; i++) tail[tail.length - 1 - i] = Number((bits >> BigInt(8 * i)) & 0xffn);
-  const view = new DataView(tail.buffer);
+  const tailView = new DataView(tail.buffer);
   for (let off = 0; off < tail.length; off += 64) {
-    compress(state, Uint32Array.from({ length: 16 }, (_, i) => view.getUint32(off + 4 * i)));
+    compress(state, Uint32Array.from({ length: 16 }, (_, i) => tailView.getUint32(off + 4 * i)));
   }
   return [...state].map((v) => v.toString(16).padStart(8, '0')).join('');
 }
+
+/** The hex SHA-256 of `length` zero bytes, without holding them. */
+export const sha256OfZeros = (length: number): string => sha256(length);
+
+/** The hex SHA-256 of `bytes`. */
+export const sha256OfBytes = (bytes: Uint8Array): string => sha256(bytes.length, bytes);
