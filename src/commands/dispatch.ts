@@ -24,6 +24,8 @@ export interface Dispatched {
   readonly reply: QmpReply;
   /** Set when the command failed by a fault of the simulator's own: what was thrown. */
   readonly internal?: { readonly fault: unknown };
+  /** A refused command's transaction: what it did before the refusal (not published; where QEMU dies is judged on it). */
+  readonly tried?: readonly GraphEvent[];
 }
 
 const NO_ARGS = struct();
@@ -60,6 +62,7 @@ export function dispatch(graph: Graph, env: TxEnv, command: QmpCommand): Dispatc
         { type: 'command.rejected', command: commandLabel(command), error: failure },
       ],
       reply: { error: failure },
+      ...(error instanceof TxError ? { tried: error.events } : {}),
     };
   }
 }

@@ -30,14 +30,14 @@ export function createEngine(env: TxEnv): Engine {
     env,
     step(graph, command) {
       const result = dispatch(graph, env, command);
-      const failures = knownFailureEvents(graph, result.graph, command, env);
+      const failures = knownFailureEvents(graph, result.graph, command, env, result.tried ?? result.events);
       return failures.length === 0 ? result : { ...result, events: [...result.events, ...failures] };
     },
     advance(graph, seconds) {
       if (Object.keys(graph.jobs).length === 0) return { graph, events: [] };
       try {
         const { graph: moved, events } = transact(graph, env, (tx) => advanceJobs(tx, seconds));
-        return { graph: moved, events: [...events, ...knownFailureEvents(graph, moved, null, env)] };
+        return { graph: moved, events: [...events, ...knownFailureEvents(graph, moved, null, env, events)] };
       } catch (fault) {
         // no command to answer: the clock and the jobs stay where they were
         return { graph, events: [], fault };

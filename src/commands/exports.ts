@@ -1,6 +1,7 @@
 /**
  * NBD server and block exports (blockdev-nbd.c, block/export/export.c, nbd/server.c).
  */
+import { moveToContext } from '../core/aio-context.js';
 import { exportBitmaps } from './export-bitmaps.js';
 import { insertBackend, removeBackend, setBackendPerm } from '../core/backends.js';
 import { closeIfOrphan } from '../jobs/job-graph.js';
@@ -75,7 +76,6 @@ export const blockExportAdd: Command = {
     if (writable && env.stepper.describe(node.machine).refusesWriters) {
       fail(msg.exportReadOnlyWritable());
     }
-    // the node moves into the iothread's context (not simulated: nothing permgraph shows depends on it)
     const iothread = args['iothread'];
     if (typeof iothread === 'string' && getObject(graph, iothread)?.qomType !== 'iothread') fail(msg.exportIothreadNotFound(iothread));
     // without allow-inactive the node is activated first, and stays so whatever follows; only NBD
@@ -84,6 +84,9 @@ export const blockExportAdd: Command = {
     if (allowInactive && args['type'] !== 'nbd') fail(msg.exportTypeNoInactive());
     const steps = new Steps(graph, env);
     try {
+      // blk_exp_add(): the node moves into the iothread's context first, and stays there whatever
+      // fails after (src/core/aio-context.ts; failing to move is not simulated)
+      if (typeof iothread === 'string') steps.run((tx) => moveToContext(tx, nodeName, iothread));
       if (!allowInactive) activate(steps, nodeName);
       steps.run((tx) => createExport(tx, args, allowInactive));
     } catch (error) {

@@ -6,7 +6,7 @@
  */
 import type { GraphEvent } from '../core/events.js';
 import type { TxEnv } from '../core/tx-state.js';
-import { getEdge, getNode, nodesInOrder, parentEdges } from '../graph/graph.js';
+import { getNode, nodesInOrder, parentEdges } from '../graph/graph.js';
 import type { BlockNode, Graph, NodeName } from '../graph/types.js';
 import { rulesOf, type KnownFailure } from '../models/rules.js';
 import type { QmpCommand } from '../qapi/reply.js';
@@ -19,8 +19,11 @@ interface FailureRule {
   readonly text: string;
   /** The signal it dies of (by the command, where that decides it). */
   readonly signal: Signal | ((command: QmpCommand | null) => Signal);
-  /** Whether this step (a command, or a move of the clock: command null) meets the failure. */
-  readonly meets: (before: Graph, after: Graph, command: QmpCommand | null, env: TxEnv) => boolean;
+  /**
+   * Whether this step (a command, or a move of the clock: command null) meets the failure, given
+   * what it did (its events; for a refused command, what its transaction did before the refusal).
+   */
+  readonly meets: (before: Graph, after: Graph, command: QmpCommand | null, env: TxEnv, did: readonly GraphEvent[]) => boolean;
 }
 
 const nullCoNegativeSize = (command: QmpCommand | null): boolean => {
@@ -61,14 +64,12 @@ const nodeParents = (graph: Graph, node: BlockNode): NodeName[] => parentEdges(g
  * blockdev-add of a node with a child named by reference that runs in an iothread: QEMU 7.2's
  * bdrv_attach_child_common() moves the child's AioContext and unlocks a lock it does not hold.
  */
-function attachedIothreadChild(before: Graph, after: Graph, command: QmpCommand | null): boolean {
+function attachedIothreadChild(before: Graph, command: QmpCommand | null, did: readonly GraphEvent[]): boolean {
   if (command?.execute !== 'blockdev-add') return false;
   const added = command.arguments?.['node-name'];
-  const node = typeof added === 'string' && !getNode(before, added) ? getNode(after, added) : undefined;
-  return !!node && node.children.some((id) => {
-    const edge = getEdge(after, id);
-    return edge !== undefined && getNode(before, edge.child)?.iothread !== undefined;
-  });
+  if (typeof added !== 'string' || getNode(before, added)) return false;
+  // bdrv_attach_child_common() dies as it moves the child, whatever would have failed after it
+  return did.some((e) => e.type === 'edge.attached' && e.parent === added && getNode(before, e.child)?.iothread !== undefined);
 }
 
 /**
@@ -163,7 +164,7 @@ const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
   'attach-iothread-child': {
     signal: (command) => (command?.arguments?.['driver'] === 'qed' ? 'SIGSEGV' : 'SIGABRT'),
     text: "blockdev-add of a node whose child, named by reference, runs in an iothread (x-blockdev-set-iothread) aborts the daemon (SIGABRT: 'qemu_mutex_unlock_impl: Operation not permitted' as bdrv_attach_child_common() moves the child into the main loop's AioContext; SIGSEGV for qed)",
-    meets: (before, after, command) => attachedIothreadChild(before, after, command),
+    meets: (before, _after, command, _env, did) => attachedIothreadChild(before, command, did),
   },
   'resize-through-replication': {
     signal: 'SIGABRT',
@@ -180,11 +181,11 @@ const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
 const signalOf = (rule: FailureRule, command: QmpCommand | null): Signal => (typeof rule.signal === 'function' ? rule.signal(command) : rule.signal);
 
 /** The `qemu.failure` events of one step in the graph's model (none in a model that follows no QEMU). */
-export function knownFailureEvents(before: Graph, after: Graph, command: QmpCommand | null, env: TxEnv): GraphEvent[] {
+export function knownFailureEvents(before: Graph, after: Graph, command: QmpCommand | null, env: TxEnv, did: readonly GraphEvent[] = []): GraphEvent[] {
   const rules = rulesOf(after.model);
   if (!rules.qemu) return [];
   const version = `${rules.qemu.major}.${rules.qemu.minor}`;
   return rules.knownFailures
-    .filter((failure) => FAILURES[failure].meets(before, after, command, env))
+    .filter((failure) => FAILURES[failure].meets(before, after, command, env, did))
     .map((failure) => ({ type: 'qemu.failure', failure, signal: signalOf(FAILURES[failure], command), text: `QEMU ${version} would die here: ${FAILURES[failure].text}` }));
 }
