@@ -82,7 +82,8 @@ export function writeRest(tx: Tx, job: Job): void {
   if (plan.kind !== 'backup' || plan.untilCancelled) return;
   const graph = tx.g as Graph;
   const cluster = copyClusterSize(graph, plan.target);
-  const end = Math.min(job.len, getNode(graph, plan.source)?.size ?? job.len);
+  // the copy's clusters end with the disk's last one: its writes end with the disk
+  const end = getNode(graph, plan.source)?.size ?? 0;
   for (const [from, to] of copyBitmapDirty(graph, job)) {
     for (let at = from; at < Math.min(to, end); ) {
       const data = dataIn(graph, tx.env.storage, plan.source, at, at + cluster);
