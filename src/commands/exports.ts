@@ -5,17 +5,17 @@ import { moveToContext } from '../core/aio-context.js';
 import { exportBitmaps } from './export-bitmaps.js';
 import { insertBackend, removeBackend, setBackendPerm } from '../core/backends.js';
 import { closeIfOrphan } from '../jobs/job-graph.js';
-import { fail } from '../messages/errors.js';
+import { fail, QmpError } from '../messages/errors.js';
 import type { GraphEvent } from '../core/events.js';
 import { msg } from '../messages/messages.js';
 import { isWellFormedId } from '../core/open.js';
 import { activate } from '../core/activation.js';
 import { Steps } from '../core/steps.js';
 import { transact } from '../core/tx.js';
-import type { Tx } from '../core/tx-state.js';
+import type { Tx, TxEnv } from '../core/tx-state.js';
 import { exportsInOrder, getBackend, getEdge, getExport, getNode, getObject } from '../graph/graph.js';
 import { deleteShard, getShard, setShard } from '../graph/shards.js';
-import type { BlockExport, Graph } from '../graph/types.js';
+import type { BackendId, BlockExport, Graph } from '../graph/types.js';
 import { Perm, PERM_ALL } from '../perms/perm.js';
 import { blockExportOptions, socketAddressLegacy } from '../qapi/block-schema.js';
 import { before, enumOf, opt, req, since, str, struct, uint32 } from '../qapi/schema.js';
@@ -90,19 +90,38 @@ export const blockExportAdd: Command = {
       if (!allowInactive) activate(steps, nodeName);
       steps.run((tx) => createExport(tx, args, allowInactive));
     } catch (error) {
+      // a failure after blk_insert_bs(): blk_unref() takes the node back to the main loop's context
+      if (typeof iothread === 'string' && backendFits(steps.graph, env, args, allowInactive)) steps.run((tx) => moveToContext(tx, nodeName, null));
       steps.fail(error);
     }
     return { graph: steps.graph, events: steps.events, reply: {} };
   },
 };
 
-/** blk_new() + blk_insert_bs() of the export's backend, then nbd_export_create(). */
+/** blk_new() + blk_insert_bs() of the export's backend. */
+function insertExportBackend(tx: Tx, args: CommandArgs, allowInactive: boolean): BackendId {
+  const perm = Perm.CONSISTENT_READ | (args['writable'] === true ? Perm.WRITE : 0);
+  return insertBackend(tx, { kind: 'export', id: args['id'] as string }, args['node-name'] as string, perm, PERM_ALL, '', allowInactive);
+}
+
+/** Whether the export's backend would go onto its node: what fails after that drops it again. */
+function backendFits(graph: Graph, env: TxEnv, args: CommandArgs, allowInactive: boolean): boolean {
+  try {
+    transact(graph, env, (tx) => insertExportBackend(tx, args, allowInactive));
+    return true;
+  } catch (error) {
+    if (error instanceof QmpError) return false;
+    throw error;
+  }
+}
+
+/** The export's backend, then the export of its type (nbd_export_create() for NBD). */
 function createExport(tx: Tx, args: CommandArgs, allowInactive: boolean): void {
   const id = args['id'] as string;
   const nodeName = args['node-name'] as string;
   const writable = args['writable'] === true;
   const perm = Perm.CONSISTENT_READ | (writable ? Perm.WRITE : 0);
-  const backend = insertBackend(tx, { kind: 'export', id }, nodeName, perm, PERM_ALL, '', allowInactive);
+  const backend = insertExportBackend(tx, args, allowInactive);
   if (args['type'] !== 'nbd') {
     const kept = createTypedExport(tx, args, backend, perm);
     const type = args['type'] as Exclude<ExportType, 'nbd' | 'vduse-blk'>;

@@ -19,6 +19,8 @@ interface FailureRule {
   readonly text: string;
   /** The signal it dies of (by the command, where that decides it). */
   readonly signal: Signal | ((command: QmpCommand | null) => Signal);
+  /** It goes on after the step, and dies when it quits. */
+  readonly atExit?: true;
   /**
    * Whether this step (a command, or a move of the clock: command null) meets the failure, given
    * what it did (its events; for a refused command, what its transaction did before the refusal).
@@ -171,6 +173,12 @@ const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
     text: "a block_resize that goes through a replication node aborts the daemon (SIGABRT: bdrv_co_write_req_prepare()'s assert(child->perm & BLK_PERM_RESIZE), as replication's edge to its child takes no resize)",
     meets: (before, after, command) => resizedThroughReplication(before, after, command),
   },
+  'resize-iothread-node': {
+    signal: 'SIGABRT',
+    atExit: true,
+    text: "a block_resize of a node that runs in an iothread succeeds, but the daemon aborts when it quits (SIGABRT), after qmp_block_resize() ran in the node's AioContext and its temporary BlockBackend took the node back to the main loop's",
+    meets: (before, after, command) => command?.execute === 'block_resize' && nodesInOrder(before).some((node) => node.iothread !== undefined && getNode(after, node.name)?.iothread === undefined),
+  },
   'inactivate-inactive-child': {
     signal: 'SIGABRT',
     text: "inactivating a node whose child is inactive already (a reopen with active=false made it so under an active parent), or that holds one child twice, aborts the daemon (SIGABRT: bdrv_inactivate_recurse()'s assert(top_level))",
@@ -187,5 +195,9 @@ export function knownFailureEvents(before: Graph, after: Graph, command: QmpComm
   const version = `${rules.qemu.major}.${rules.qemu.minor}`;
   return rules.knownFailures
     .filter((failure) => FAILURES[failure].meets(before, after, command, env, did))
-    .map((failure) => ({ type: 'qemu.failure', failure, signal: signalOf(FAILURES[failure], command), text: `QEMU ${version} would die here: ${FAILURES[failure].text}` }));
+    .map((failure): GraphEvent => {
+      const { atExit, text } = FAILURES[failure];
+      const when = atExit ? 'would die when it quits' : 'would die here';
+      return { type: 'qemu.failure', failure, signal: signalOf(FAILURES[failure], command), text: `QEMU ${version} ${when}: ${text}`, ...(atExit ? { atExit } : {}) };
+    });
 }

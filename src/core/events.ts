@@ -89,8 +89,11 @@ type GraphEventBody =
    */
   | { readonly type: 'nbd.negotiated'; readonly node: NodeName; readonly serverId: string }
   | { readonly type: 'shutdown' }
-  /** The QEMU the model follows is known to abort or crash on this step; permgraph goes on (src/commands/known-failures.ts). */
-  | { readonly type: 'qemu.failure'; readonly failure: string; readonly text: string; readonly signal: 'SIGABRT' | 'SIGSEGV' }
+  /**
+   * The QEMU the model follows is known to abort or crash on this step, or (`atExit`) when it
+   * quits after it; permgraph goes on (src/commands/known-failures.ts).
+   */
+  | { readonly type: 'qemu.failure'; readonly failure: string; readonly text: string; readonly signal: 'SIGABRT' | 'SIGSEGV'; readonly atExit?: true }
   | { readonly type: 'qmp.event'; readonly event: string; readonly data: Readonly<Record<string, unknown>> }
   | {
       readonly type: 'command.rejected';

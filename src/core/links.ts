@@ -3,6 +3,7 @@
  * detach, move and replace edges, set an edge's perms, refuse a cycle. Every node whose inputs
  * change is marked for the refresh that follows.
  */
+import { moveToContext } from './aio-context.js';
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { cumulativePerm } from '../perms/cumulative.js';
@@ -52,7 +53,11 @@ export function attachChild(tx: Tx, parent: NodeName, child: NodeName, name: str
   return attachNoperm(tx, { kind: 'node', node: parent }, child, name, role, want.perm, want.shared);
 }
 
-/** bdrv_detach_child(): unlinks an edge; the old child is refreshed. */
+/**
+ * bdrv_detach_child(): unlinks an edge; the old child is refreshed. A child in an iothread goes
+ * back to the main loop's AioContext with all it is still linked to (bdrv_root_unref_child():
+ * the parent that wanted the iothread may be the one that left).
+ */
 export function detachNoperm(tx: Tx, id: EdgeId): void {
   const edge = tx.peekEdge(id);
   const child = tx.node(edge.child);
@@ -72,6 +77,7 @@ export function detachNoperm(tx: Tx, id: EdgeId): void {
   }
   tx.emit({ type: 'edge.detached', edge: id, parent: tx.label(edge.parent), child: edge.child, name: edge.name });
   deleteShard(tx.g.edges, String(id));
+  if (child?.iothread !== undefined) moveToContext(tx, child.name, null);
 }
 
 /** bdrv_replace_child_noperm(): the edge keeps its parent and now points at `to`. */

@@ -100,8 +100,10 @@ export function simulate(scenario: Scenario, name: string, options: SimulateOpti
   const pending: QmpEvent[] = [];
   let stepEvents: QmpEvent[] = [];
   let death: string | undefined;
+  let deathAtExit: string | undefined;
   const subscription = permgraph.events$.subscribe((e) => {
-    if (e.type === 'qemu.failure') death ??= e.signal;
+    if (e.type === 'qemu.failure' && e.atExit) deathAtExit ??= e.signal;
+    else if (e.type === 'qemu.failure') death ??= e.signal;
     if (e.type !== 'qmp.event') return;
     const event: QmpEvent = { event: e.event, data: e.data as JsonObject };
     pending.push(event);
@@ -139,7 +141,7 @@ export function simulate(scenario: Scenario, name: string, options: SimulateOpti
       initial,
       steps,
       ...(aborted ? { aborted } : {}),
-      ...(death ? { daemon_killed_by: death } : {}),
+      ...(death || deathAtExit ? { daemon_killed_by: death ?? deathAtExit } : {}),
     };
   } finally {
     subscription.unsubscribe();

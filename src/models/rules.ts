@@ -74,7 +74,8 @@ export type KnownFailure =
   | 'mirror-onto-blkverify'
   | 'internal-snapshot-of-freed-overlay'
   | 'attach-iothread-child'
-  | 'resize-through-replication';
+  | 'resize-through-replication'
+  | 'resize-iothread-node';
 
 const QEMU_7_2: ModelRules = {
   qemu: { major: 7, minor: 2, micro: 22 },
@@ -95,6 +96,7 @@ const QEMU_7_2: ModelRules = {
     'internal-snapshot-of-freed-overlay',
     'attach-iothread-child',
     'resize-through-replication',
+    'resize-iothread-node',
   ],
 };
 
