@@ -165,7 +165,7 @@ const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
   },
   'attach-iothread-child': {
     signal: (command) => (command?.arguments?.['driver'] === 'qed' ? 'SIGSEGV' : 'SIGABRT'),
-    text: "blockdev-add of a node whose child, named by reference, runs in an iothread (x-blockdev-set-iothread) aborts the daemon (SIGABRT: 'qemu_mutex_unlock_impl: Operation not permitted' as bdrv_attach_child_common() moves the child into the main loop's AioContext; SIGSEGV for qed)",
+    text: "blockdev-add of a node whose child, named by reference, runs in an iothread (x-blockdev-set-iothread, or an export's iothread) aborts the daemon, even where the open would fail after (SIGABRT: 'qemu_mutex_unlock_impl: Operation not permitted' as bdrv_attach_child_common() moves the child into the main loop's AioContext; SIGSEGV for qed)",
     meets: (before, _after, command, _env, did) => attachedIothreadChild(before, command, did),
   },
   'resize-through-replication': {
