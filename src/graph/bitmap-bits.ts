@@ -24,8 +24,11 @@ export function inGranules(ranges: readonly ByteRange[], granularity: number, si
   return out;
 }
 
+/** The bytes the ranges cover. */
+export const bytesIn = (ranges: readonly ByteRange[]): number => ranges.reduce((sum, [from, to]) => sum + to - from, 0);
+
 /** bdrv_get_dirty_count(): the bytes its set granules cover. */
-export const dirtyCount = (bitmap: DirtyBitmap): number => (bitmap.dirty ?? []).reduce((sum, [from, to]) => sum + to - from, 0);
+export const dirtyCount = (bitmap: DirtyBitmap): number => bytesIn(bitmap.dirty ?? []);
 
 /** The bitmap with the bits of `ranges` set as well (hbitmap_merge() of another granularity). */
 export function withBitsSet(bitmap: DirtyBitmap, ranges: readonly ByteRange[]): DirtyBitmap {

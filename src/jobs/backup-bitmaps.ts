@@ -15,7 +15,7 @@ import { getNode, jobsInOrder } from '../graph/graph.js';
 import type { Graph, Job, NodeName } from '../graph/types.js';
 import { rulesOf } from '../models/rules.js';
 import { copyClusterSize, plannedClusters } from './first-chunk.js';
-import { type ByteRange, inGranules } from '../graph/bitmap-bits.js';
+import { type ByteRange, bytesIn, inGranules } from '../graph/bitmap-bits.js';
 
 /** One anonymous bitmap as BlockDirtyInfo shows it. */
 export interface JobBitmap {
@@ -49,7 +49,7 @@ function bitmapsOfJob(graph: Graph, job: Job): { node: NodeName; bitmap: JobBitm
   const made: { node: NodeName; bitmap: JobBitmap }[] = [];
   const sync = plan.bitmap && findBitmap(getNode(graph, plan.source)!, plan.bitmap.name);
   if (sync) made.push({ node: plan.source, bitmap: { recording: !sync.disabled, granularity: sync.granularity, count: 0 } });
-  const left = copyBitmapDirty(graph, job).reduce((sum, [from, to]) => sum + to - from, 0);
+  const left = bytesIn(copyBitmapDirty(graph, job));
   made.push({ node: rulesOf(graph.model).copyBitmapOnFilter ? filter : plan.source, bitmap: { recording: false, granularity: cluster, count: left } });
   made.push({ node: filter, bitmap: { recording: false, granularity: cluster, count: 0 } });
   made.push({ node: filter, bitmap: { recording: false, granularity: cluster, count: disk } });

@@ -8,12 +8,12 @@ import { fileChildOf } from '../graph/file-child.js';
 import type { BlockNode, Graph, Job, JobPlan, NodeName } from '../graph/types.js';
 import { findBitmap } from '../graph/bitmaps.js';
 import { inGranules } from '../graph/bitmap-bits.js';
-
-type BackupPlan = Extract<JobPlan, { readonly kind: 'backup' }>;
 import type { Storage } from '../storage/storage.js';
 import { extentRun, qcow2Run } from '../storage/status-run.js';
 import { skipFilters } from '../core/chain.js';
 import { ownExportedNode } from '../core/nbd-client.js';
+
+type BackupPlan = Extract<JobPlan, { readonly kind: 'backup' }>;
 
 /** BLOCK_COPY_CLUSTER_SIZE_DEFAULT */
 const DEFAULT_CLUSTER = 64 * 1024;
