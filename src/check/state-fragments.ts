@@ -4,7 +4,7 @@
  * the objects it does not change, so a new state pays only for what its command changed.
  */
 import { getEdge } from '../graph/graph.js';
-import { edgeHolder, ownerKey, parentKey } from './canonical-names.js';
+import { ownerKey, parentHolders, parentKey } from './canonical-names.js';
 import type { Backend, BlockExport, BlockNode, Edge, Graph, Job } from '../graph/types.js';
 
 const nodeText = new WeakMap<BlockNode, string>();
@@ -22,7 +22,7 @@ export function writeNode(g: Graph, n: BlockNode): string {
   return (
     `${n.name}|${n.driver}|${n.machine.value}|${+n.readOnly}${+n.forceShare}${+n.monitorOwned}${+n.implicit}` +
     `|${+c.readOnly}${+c.autoReadOnly}|${f ? `${f.mode}/${f.perm}/${f.shared}` : ''}|${n.size}|${n.inheritsFrom ?? ''}|${optionsText(n.options)}` +
-    `|p:${n.parents.map((id) => edgeHolder(g, id)).join(',')}|c:${n.children.map((id) => getEdge(g, id)?.name ?? '?').join(',')}` +
+    `|p:${parentHolders(g, n.parents).join(',')}|c:${n.children.map((id) => getEdge(g, id)?.name ?? '?').join(',')}` +
     (n.inactive ? '|inactive' : '') +
     (n.bitmaps?.length ? `|bm:${JSON.stringify(n.bitmaps)}` : '') +
     (n.header?.qcow2?.snapshots?.length ? `|sn:${JSON.stringify(n.header.qcow2.snapshots)}` : '') +

@@ -7,7 +7,7 @@
  */
 import { shardValueList } from '../graph/shard-walk.js';
 import { viewOf } from '../invariants/view.js';
-import { generatedNames, renameGenerated } from './canonical-names.js';
+import { foldable, foldableEdge, foldedFragments, generatedNames, renameGenerated } from './canonical-names.js';
 import { backendFragment, edgeFragment, exportFragment, imageFragments, jobFragment, nodeFragment } from './state-fragments.js';
 import { addHashes, EDGES, type Fingerprint, fingerprintBigInt, fragmentHash64, NODES, REST, TAIL } from './state-hash.js';
 import { tallyOf } from './state-tally.js';
@@ -26,10 +26,8 @@ export function stateText(g: Graph, storageKey: string): string {
     nodes.push(nodeFragment(g, n));
     if (n.generated) generated.push(n);
   }
-  const edges: string[] = [];
-  for (const e of view.edges) edges.push(edgeFragment(g, e));
-  const rest: string[] = [];
-  for (const b of view.backends) rest.push(backendFragment(b));
+  const edges = foldedFragments(view.edges, (e) => edgeFragment(g, e), (e) => foldableEdge(g, e));
+  const rest = foldedFragments(view.backends, backendFragment, foldable);
   for (const x of view.exports) rest.push(exportFragment(x));
   for (const j of Object.values(g.jobs)) rest.push(jobFragment(j));
   rest.push(...imageFragments(g));
@@ -43,7 +41,8 @@ export function stateText(g: Graph, storageKey: string): string {
  * like the fragment) is added up by section, which gives the same for the same fragments in any
  * order, as sorting them does. The sum over nodes, edges and backends is remembered for each
  * snapshot (state-tally.ts); given the snapshot a state was reached `from`, only the entries the
- * command changed are hashed. Fragments that name generated nodes are renamed first, each time.
+ * command changed are hashed. Fragments that name generated nodes are renamed first, each time;
+ * those of leaked backends and their edges count once however many copies there are.
  */
 export function stateFingerprint(g: Graph, storageKey: string, from?: Graph): Fingerprint {
   const tally = tallyOf(g, from);
@@ -52,8 +51,8 @@ export function stateFingerprint(g: Graph, storageKey: string, from?: Graph): Fi
   const generated = tally.nodes.filter((n) => n.generated);
   const names = generated.length ? generatedNames(g, generated) : undefined;
   for (const n of tally.nodes) key = addHashes(key, textHash(nodeFragment(g, n), NODES, names));
-  for (const e of tally.edges) key = addHashes(key, textHash(edgeFragment(g, e), EDGES, names));
-  for (const b of tally.backends) key = addHashes(key, textHash(backendFragment(b), REST, names));
+  for (const text of foldedFragments(tally.edges, (e) => edgeFragment(g, e), (e) => foldableEdge(g, e))) key = addHashes(key, textHash(text, EDGES, names));
+  for (const text of foldedFragments(tally.backends, backendFragment, foldable)) key = addHashes(key, textHash(text, REST, names));
   for (const x of shardValueList(g.exports)) key = addHashes(key, textHash(exportFragment(x), REST, names));
   for (const id in g.jobs) key = addHashes(key, textHash(jobFragment(g.jobs[id]!), REST, names));
   if (g.writtenImages || g.storedBitmaps) for (const f of imageFragments(g)) key = addHashes(key, textHash(f, REST, names));

@@ -1,10 +1,11 @@
 /**
  * The running sum of a snapshot's node, edge and backend fragment hashes, remembered for each
  * snapshot: given the snapshot a state was reached from, only the entries its command changed are
- * hashed. Fragments that name generated nodes are kept apart, to be renamed by the caller.
+ * hashed. Fragments that name generated nodes are kept apart, to be renamed by the caller, and so
+ * are those of leaked backends and their edges, to be counted once.
  */
 import { diffShards, shardValueList } from '../graph/shard-walk.js';
-import { namesGenerated } from './canonical-names.js';
+import { foldable, foldableEdge, namesGenerated } from './canonical-names.js';
 import { writeBackend, writeEdge, writeNode } from './state-fragments.js';
 import { addHashes, EDGES, type Fingerprint, fragmentHash64, NODES, REST, subtractHash, ZERO } from './state-hash.js';
 import type { Backend, BlockNode, Edge, Graph } from '../graph/types.js';
@@ -29,8 +30,8 @@ export function tallyOf(g: Graph, from: Graph | undefined): Tally {
 }
 
 const nodeHashOf = (g: Graph, n: BlockNode): Fingerprint | undefined => fragmentHash(nodeHash, n, NODES, () => writeNode(g, n));
-const edgeHashOf = (g: Graph, e: Edge): Fingerprint | undefined => fragmentHash(edgeHash, e, EDGES, () => writeEdge(g, e));
-const backendHashOf = (b: Backend): Fingerprint | undefined => fragmentHash(backendHash, b, REST, () => writeBackend(b));
+const edgeHashOf = (g: Graph, e: Edge): Fingerprint | undefined => fragmentHash(edgeHash, e, EDGES, () => writeEdge(g, e), () => foldableEdge(g, e));
+const backendHashOf = (b: Backend): Fingerprint | undefined => fragmentHash(backendHash, b, REST, () => writeBackend(b), () => foldable(b));
 
 function tallyAll(g: Graph): Tally {
   let sum = ZERO;
@@ -87,19 +88,22 @@ function tallyChanges(before: Tally, from: Graph, g: Graph): Tally {
   return { sum, nodes: nodes.list(), edges: edges.list(), backends: backends.list() };
 }
 
-/** Fragments' hashes by object; RENAMED for one that names a generated node. */
-const RENAMED: Fingerprint = { hi: -1, lo: -1 };
+/** Fragments' hashes by object; APART for one kept out of the sum (see fragmentHash()). */
+const APART: Fingerprint = { hi: -1, lo: -1 };
 const nodeHash = new WeakMap<BlockNode, Fingerprint>();
 const edgeHash = new WeakMap<Edge, Fingerprint>();
 const backendHash = new WeakMap<Backend, Fingerprint>();
 
-/** A fragment's hash; undefined for one that names a generated node (it is renamed by the caller). */
-function fragmentHash<T extends object>(cache: WeakMap<T, Fingerprint>, of: T, section: number, text: () => string): Fingerprint | undefined {
+/**
+ * A fragment's hash; undefined for one kept apart, for the caller to add: one that names a
+ * generated node (to be renamed), or a leaked backend's or its edge's (`folded`: to be counted once).
+ */
+function fragmentHash<T extends object>(cache: WeakMap<T, Fingerprint>, of: T, section: number, text: () => string, folded?: () => boolean): Fingerprint | undefined {
   let h = cache.get(of);
   if (h === undefined) {
     const fragment = text();
-    h = namesGenerated(fragment) ? RENAMED : fragmentHash64(fragment, section);
+    h = namesGenerated(fragment) || folded?.() ? APART : fragmentHash64(fragment, section);
     cache.set(of, h);
   }
-  return h === RENAMED ? undefined : h;
+  return h === APART ? undefined : h;
 }

@@ -7,7 +7,7 @@
  * are the same multiset section by section: what stateKey() sums, fragment by fragment.
  */
 import { viewOf } from '../invariants/view.js';
-import { generatedNames, renameGenerated } from './canonical-names.js';
+import { foldable, foldableEdge, foldedFragments, generatedNames, renameGenerated } from './canonical-names.js';
 import { backendFragment, edgeFragment, exportFragment, imageFragments, jobFragment, nodeFragment } from './state-fragments.js';
 import type { BlockNode, Graph } from '../graph/types.js';
 import type { WorldState } from './world.js';
@@ -49,10 +49,10 @@ export function stateSections(state: WorldState): StateSections {
   const generated: BlockNode[] = view.nodes.filter((n) => n.generated);
   const names = generated.length ? generatedNames(g, generated) : undefined;
   const canonical = (text: string): string => (names ? renameGenerated(text, names) : text);
-  const rest = [...view.backends.map(backendFragment), ...view.exports.map(exportFragment), ...Object.values(g.jobs).map(jobFragment), ...imageFragments(g)];
+  const rest = [...foldedFragments(view.backends, backendFragment, foldable), ...view.exports.map(exportFragment), ...Object.values(g.jobs).map(jobFragment), ...imageFragments(g)];
   found = {
     nodes: view.nodes.map((n) => canonical(nodeFragment(g, n))),
-    edges: view.edges.map((e) => canonical(edgeFragment(g, e))),
+    edges: foldedFragments(view.edges, (e) => edgeFragment(g, e), (e) => foldableEdge(g, e)).map(canonical),
     rest: rest.map(canonical),
     tail: canonical(`${g.nbdServer ? 'nbd' : ''}|${Object.keys(g.objects).length ? JSON.stringify(g.objects) : ''}`),
     storage: state.storage.key === '' ? [] : state.storage.key.split(','),

@@ -10,7 +10,7 @@ import { TxError, transact } from '../core/tx.js';
 import type { Tx, TxEnv } from '../core/tx-state.js';
 import { insertBackend } from '../core/backends.js';
 import { Perm } from '../perms/perm.js';
-import { getNode, parentEdges } from '../graph/graph.js';
+import { getNode, leakedBy, parentEdges } from '../graph/graph.js';
 import type { Graph, NodeName } from '../graph/types.js';
 import { belowInChain, chainContains, isFilter } from '../core/chain.js';
 import { startBackup, startCommit, startMirror, startStream } from '../jobs/start.js';
@@ -105,7 +105,7 @@ export const blockStream: Command = {
       if (!(error instanceof TxError) || !progress.backendMade || !rulesOf(graph.model).failedStreamLeaksBackend) throw error;
       // QEMU's quirk: the failed stream's backend stays behind on the device node
       const leaked = transact(graph, env, (tx) => {
-        insertBackend(tx, { kind: 'internal', purpose: `leaked by block-stream ${options.id}` }, bs, CR, CR | WU | W);
+        insertBackend(tx, { kind: 'internal', purpose: leakedBy(`block-stream ${options.id}`) }, bs, CR, CR | WU | W);
       });
       throw new TxError(error, leaked.events, leaked.graph);
     }

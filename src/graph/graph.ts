@@ -22,6 +22,11 @@ export function emptyGraph(model: Model): Graph {
   };
 }
 
+/** The purpose of a backend QEMU leaves behind on a failure and nothing ever detaches (spec §3.7). */
+const LEAKED = 'leaked by';
+export const leakedBy = (what: string): string => `${LEAKED} ${what}`;
+export const isLeaked = (b: Backend): boolean => b.owner.kind === 'internal' && b.owner.purpose.startsWith(`${LEAKED} `);
+
 export const getNode = (g: Graph, name: NodeName): BlockNode | undefined => getShard(g.nodes, name);
 export const getEdge = (g: Graph, id: EdgeId): Edge | undefined => getShard(g.edges, String(id));
 export const getBackend = (g: Graph, id: number): Backend | undefined => getShard(g.backends, String(id));
