@@ -63,6 +63,11 @@ export interface Inherited {
   /** A child takes its parent's force-share unless it states its own. */
   readonly forceShare?: boolean;
   /**
+   * The `force-share` the parent's options hold (given, or handed down to it): copied into the
+   * options of a child that gives none (qdict_copy_default()), where a reopen later finds it.
+   */
+  readonly forceShareOption?: boolean;
+  /**
    * BDRV_O_INACTIVE of the parent's flags: a backing takes the overlay's, opened after it; a
    * `file` is opened before its parent's own `active` counts, so it takes only what the parent
    * was handed. `active: true` cannot undo it.
@@ -111,8 +116,9 @@ function openOne(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly
   const autoReadOnly = bool(options['auto-read-only']) ?? ctx.inherited.autoReadOnly ?? false;
   const forceShare = bool(options['force-share']) ?? ctx.inherited.forceShare ?? false;
   const inactive = options['active'] === false || ctx.inherited.inactive === true;
+  const forceShareOption = bool(options['force-share']) ?? ctx.inherited.forceShareOption;
   // a `file` opened inline takes the flags the node was handed, before its own options count
-  const flags: Inherited = { readOnly, autoReadOnly, discard: 'unmap', forceShare, inactive: ctx.inherited.inactive === true };
+  const flags: Inherited = { readOnly, autoReadOnly, discard: 'unmap', forceShare, forceShareOption, inactive: ctx.inherited.inactive === true };
   const givenName = options['node-name'] as string | undefined;
 
   // bdrv_open_inherit(): a format or filter node opens its `file` child before itself (probing)
@@ -128,7 +134,7 @@ function openOne(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly
     name,
     generated: givenName === undefined,
     driver: driver as DriverName,
-    options,
+    options: withInheritedForceShare(options, ctx.inherited),
     readOnly,
     autoReadOnly,
     forceShare,
@@ -153,16 +159,24 @@ function openOne(tx: Tx, options: BlockdevOptions, ctx: OpenContext): { readonly
 }
 
 /**
- * What a backing inherits (bdrv_inherited_options() for a COW child): read-only, and the
- * overlay's force-share and inactive flag.
+ * The options a node keeps (bs->options): those given, and the parent's `force-share` where none
+ * is given. A reopen that keeps the old options then finds it changed, since it reads it back as
+ * a string (bdrv_reopen_prepare()), and one that leaves it out may not reset it.
  */
-const backingDefaults = (tx: Tx, overlay: NodeName): Inherited => ({
-  readOnly: true,
-  autoReadOnly: false,
-  discard: 'unmap',
-  forceShare: tx.mustPeekNode(overlay).forceShare,
-  inactive: tx.mustPeekNode(overlay).inactive,
-});
+function withInheritedForceShare(options: BlockdevOptions, inherited: Inherited): BlockdevOptions {
+  const copied = inherited.forceShareOption;
+  return copied === undefined || Object.hasOwn(options, 'force-share') ? options : { ...options, 'force-share': copied };
+}
+
+/**
+ * What a backing inherits (bdrv_inherited_options() for a COW child): read-only, and the
+ * overlay's force-share (the flag, and the option if its options hold one) and inactive flag.
+ */
+function backingDefaults(tx: Tx, overlay: NodeName): Inherited {
+  const node = tx.mustPeekNode(overlay);
+  const option = bool(node.options['force-share']);
+  return { readOnly: true, autoReadOnly: false, discard: 'unmap', forceShare: node.forceShare, ...(option !== undefined ? { forceShareOption: option } : {}), inactive: node.inactive };
+}
 
 /**
  * bdrv_open_backing_file(): a backing that fails to open, or a reference to a node that is not
