@@ -38,7 +38,7 @@ interface TimingCase {
 
 interface Fixture {
   readonly qemu: string;
-  readonly images: { readonly size: number };
+  readonly images: { readonly size: number; readonly 'top-data': number };
   readonly nodes: readonly Readonly<Record<string, unknown>>[];
   readonly cases: readonly TimingCase[];
 }
@@ -68,15 +68,19 @@ function title(c: TimingCase): string {
   return `${c.kind} ${c.state}${c.note ? ` (${c.note})` : ''}: ${[command.execute, ...args].join(' ')} [${flags.join(' ') || 'auto'}]`;
 }
 
+/** The data clusters a write of `bytes` from offset 0 allocates (64 KiB clusters). */
+const written = (bytes: number): number[] => Array.from({ length: Math.ceil(bytes / 65536) }, (_, i) => i);
+
 function setup(): Permgraph {
   const size = fixture.images.size;
   const pg = createPermgraph({
     model: 'qemu-7.2',
     nodeActors: false,
     storage: createVirtualStorage({
-      [`${W}/base.qcow2`]: { format: 'qcow2', size },
-      [`${W}/mid.qcow2`]: { format: 'qcow2', size, backingFile: `${W}/base.qcow2` },
-      [`${W}/top.qcow2`]: { format: 'qcow2', size, backingFile: `${W}/mid.qcow2` },
+      // the data the recording wrote with qemu-io: base and mid whole, top its first top-data bytes
+      [`${W}/base.qcow2`]: { format: 'qcow2', size, clusters: written(size) },
+      [`${W}/mid.qcow2`]: { format: 'qcow2', size, backingFile: `${W}/base.qcow2`, clusters: written(size) },
+      [`${W}/top.qcow2`]: { format: 'qcow2', size, backingFile: `${W}/mid.qcow2`, clusters: written(fixture.images['top-data']) },
       [`${W}/tgt.qcow2`]: { format: 'qcow2', size },
     }),
   });

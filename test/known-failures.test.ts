@@ -14,7 +14,7 @@ import { corpusOf } from './support/corpus.js';
 /** The corpus scenarios that show each failure on the daemon. */
 const EVIDENCE: Readonly<Record<string, readonly string[]>> = {
   'null-co-negative-size': ['crash-null-co-negative-size'],
-  'stream-whole-chain-concluded': ['job-stream-whole-chain-crash'],
+  'stream-concluded-kept': ['job-stream-whole-chain-crash', 'crash-stream-with-base-concluded'],
   'inactivate-inactive-child': ['crash-inactivate-inactive-child', 'crash-inactivate-child-held-twice'],
   'resize-through-replication': ['crash-resize-through-replication'],
   'mirror-onto-blkverify': ['crash-mirror-onto-blkverify'],

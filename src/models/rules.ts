@@ -69,7 +69,7 @@ export interface ModelRules {
 /** A known abort or crash of qemu-storage-daemon; docs/fidelity.md lists each with its versions. */
 export type KnownFailure =
   | 'null-co-negative-size'
-  | 'stream-whole-chain-concluded'
+  | 'stream-concluded-kept'
   | 'inactivate-inactive-child'
   | 'mirror-onto-blkverify'
   | 'internal-snapshot-of-freed-overlay'
@@ -91,7 +91,7 @@ const QEMU_7_2: ModelRules = {
   systemEmulator: false,
   knownFailures: [
     'null-co-negative-size',
-    'stream-whole-chain-concluded',
+    'stream-concluded-kept',
     'mirror-onto-blkverify',
     'internal-snapshot-of-freed-overlay',
     'attach-iothread-child',
@@ -110,7 +110,7 @@ const QEMU_10_0: ModelRules = {
   copyBitmapOnFilter: true,
   negativeSizeText: 'out-of-range',
   throttledMirrorFailsLate: true,
-  knownFailures: ['null-co-negative-size', 'stream-whole-chain-concluded', 'mirror-onto-blkverify', 'inactivate-inactive-child', 'resize-through-replication'],
+  knownFailures: ['null-co-negative-size', 'stream-concluded-kept', 'mirror-onto-blkverify', 'inactivate-inactive-child', 'resize-through-replication'],
 };
 
 /** The dynamic model answers as QEMU 7.2 wherever read-only is not at stake, and leaks nothing. */
