@@ -16,8 +16,8 @@ import { MODELS } from '../machines/node.types.js';
 const FILES = {
   // data in two places: a backup of it copies more than its first task (src/jobs/lifecycle.ts)
   '/i/c0.qcow2': { format: 'qcow2' as const, size: 1 << 20, clusters: [0, 8] },
-  '/i/c1.qcow2': { format: 'qcow2' as const, size: 1 << 20, backingFile: '/i/c0.qcow2', backingFormat: 'qcow2' },
-  '/i/c2.qcow2': { format: 'qcow2' as const, size: 1 << 20, backingFile: 'c1.qcow2', backingFormat: 'qcow2' },
+  '/i/c1.qcow2': { format: 'qcow2' as const, size: 1 << 20, backingFile: '/i/c0.qcow2', backingFormat: 'qcow2', clusters: [0] },
+  '/i/c2.qcow2': { format: 'qcow2' as const, size: 1 << 20, backingFile: 'c1.qcow2', backingFormat: 'qcow2', clusters: [0] },
   '/i/bk.qcow2': { format: 'qcow2' as const, size: 1 << 20 },
 };
 
@@ -172,7 +172,7 @@ describe('a stream whose device cannot go back to read-only at its end', () => {
     const logged: string[] = [];
     const storage = createVirtualStorage({
       '/v/base.qcow2': { format: 'qcow2', size: 1 << 20 },
-      '/v/mid.qcow2': { format: 'qcow2', size: 1 << 20, backingFile: '/v/base.qcow2', backingFormat: 'qcow2' },
+      '/v/mid.qcow2': { format: 'qcow2', size: 1 << 20, backingFile: '/v/base.qcow2', backingFormat: 'qcow2', clusters: [0] },
       '/v/big.qcow2': { format: 'qcow2', size: 1 << 21, backingFile: '/v/mid.qcow2', backingFormat: 'qcow2' },
     });
     const pg = createPermgraph({ model: 'qemu-7.2', storage, nodeActors: false, logger: { write: (text) => void logged.push(text) } });

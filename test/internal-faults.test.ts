@@ -134,8 +134,8 @@ describe('a node machine that throws', () => {
 
 describe('a fault while the clock moves jobs on', () => {
   it('is logged, and the clock and the jobs stay where they were', () => {
-    // an image with a backing file: the stream has something to copy
-    const virtual = createVirtualStorage({ ...files, '/i/top.qcow2': { format: 'qcow2', size: 1 << 20, backingFile: '/i/a.qcow2', backingFormat: 'qcow2' } });
+    // an image over a backing that holds data: the stream has something to copy
+    const virtual = createVirtualStorage({ ...files, '/i/a.qcow2': { ...files['/i/a.qcow2'], clusters: [0] }, '/i/top.qcow2': { format: 'qcow2', size: 1 << 20, backingFile: '/i/a.qcow2', backingFormat: 'qcow2' } });
     let broken = false;
     const storage: Storage = {
       openError: (path, mode) => {

@@ -172,7 +172,7 @@ describe('the job machine', () => {
 function statuses(run: (ex: (cmd: string, args?: Record<string, unknown>) => unknown, advance: (s: number) => void) => void): string[] {
   const pg = createPermgraph({
     model: 'qemu-7.2',
-    storage: createVirtualStorage({ '/i/b.qcow2': { format: 'qcow2', size: 1 << 20 }, '/i/t.qcow2': { format: 'qcow2', size: 1 << 20 } }),
+    storage: createVirtualStorage({ '/i/b.qcow2': { format: 'qcow2', size: 1 << 20 }, '/i/t.qcow2': { format: 'qcow2', size: 1 << 20, clusters: [0] } }),
   });
   const seen: string[] = [];
   pg.events$.subscribe((e: GraphEvent) => {

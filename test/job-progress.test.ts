@@ -15,8 +15,8 @@ function chain(): Permgraph {
     nodeActors: false,
     storage: createVirtualStorage({
       '/i/base.qcow2': { format: 'qcow2', size: 64 * MiB },
-      '/i/mid.qcow2': { format: 'qcow2', size: 64 * MiB, backingFile: '/i/base.qcow2' },
-      '/i/top.qcow2': { format: 'qcow2', size: 64 * MiB, backingFile: '/i/mid.qcow2' },
+      '/i/mid.qcow2': { format: 'qcow2', size: 64 * MiB, backingFile: '/i/base.qcow2', clusters: [0] },
+      '/i/top.qcow2': { format: 'qcow2', size: 64 * MiB, backingFile: '/i/mid.qcow2', clusters: [0] },
       '/i/tgt.qcow2': { format: 'qcow2', size: 64 * MiB },
     }),
   });

@@ -8,8 +8,8 @@ import { allEdges, getNode, parentLabel } from '../src/graph/graph.js';
 
 const files = {
   '/i/base.qcow2': { format: 'qcow2' as const },
-  '/i/mid.qcow2': { format: 'qcow2' as const, backingFile: '/i/base.qcow2' },
-  '/i/top.qcow2': { format: 'qcow2' as const, backingFile: '/i/mid.qcow2' },
+  '/i/mid.qcow2': { format: 'qcow2' as const, backingFile: '/i/base.qcow2', clusters: [0] },
+  '/i/top.qcow2': { format: 'qcow2' as const, backingFile: '/i/mid.qcow2', clusters: [0] },
   '/i/tgt.qcow2': { format: 'qcow2' as const },
 };
 

@@ -12,8 +12,8 @@ import { err, ok } from './support/replies.js';
 
 const FILES = {
   '/i/base.qcow2': { format: 'qcow2' as const, size: 1 << 20 },
-  '/i/mid.qcow2': { format: 'qcow2' as const, size: 1 << 20, backingFile: '/i/base.qcow2', backingFormat: 'qcow2' },
-  '/i/top.qcow2': { format: 'qcow2' as const, size: 1 << 20, backingFile: '/i/mid.qcow2', backingFormat: 'qcow2' },
+  '/i/mid.qcow2': { format: 'qcow2' as const, size: 1 << 20, backingFile: '/i/base.qcow2', backingFormat: 'qcow2', clusters: [0] },
+  '/i/top.qcow2': { format: 'qcow2' as const, size: 1 << 20, backingFile: '/i/mid.qcow2', backingFormat: 'qcow2', clusters: [0] },
   '/i/ov.qcow2': { format: 'qcow2' as const, size: 1 << 20 },
 };
 

@@ -23,6 +23,8 @@ export const DEFAULT_UNIVERSE: Universe = {
     { 'qemu-img': ['create', '-f', 'qcow2', '$W/base.qcow2', '64M'] },
     { 'qemu-img': ['create', '-f', 'qcow2', '-b', '$W/base.qcow2', '-F', 'qcow2', '$W/mid.qcow2'] },
     { 'qemu-img': ['create', '-f', 'qcow2', '-b', '$W/mid.qcow2', '-F', 'qcow2', '$W/top.qcow2'] },
+    // data in mid, for the commit to copy (with none it would end as it starts)
+    { 'qemu-io': ['-c', 'write -P 0x11 0 64k', '$W/mid.qcow2'] },
   ],
   start: [
     ...qcow2('base', null, true),

@@ -11,7 +11,7 @@ import { completeJob } from './lifecycle.js';
 const job = (tx: Tx, id: string): Job => getJob(tx.g as Graph, id)!;
 
 /** The job's work is done: mirrors become ready, others complete. */
-function workDone(tx: Tx, id: string): void {
+export function workDone(tx: Tx, id: string): void {
   const current = job(tx, id);
   if (current.plan.kind === 'mirror' && current.completing === null) {
     setJobStatus(tx, id, 'ready');

@@ -1,7 +1,8 @@
 /**
  * Whether a job's whole work is done as soon as it runs, whatever its speed: a backup copies its
  * first block-copy task before its first rate-limit sleep (block_copy_dirty_clusters()), and that
- * task is as long as the source's first run of one allocation status (block_copy_block_status()).
+ * task is as long as the source's first run of one allocation status (block_copy_block_status());
+ * a commit or stream with no data to copy never sleeps, and an active commit with none is ready.
  */
 import { childByName, getNode } from '../graph/graph.js';
 import { fileChildOf } from '../graph/file-child.js';
@@ -10,7 +11,7 @@ import { findBitmap } from '../graph/bitmaps.js';
 import { inGranules } from '../graph/bitmap-bits.js';
 import type { Storage } from '../storage/storage.js';
 import { extentRun, qcow2Run } from '../storage/status-run.js';
-import { skipFilters } from '../core/chain.js';
+import { belowInChain, isFilter, skipFilters } from '../core/chain.js';
 import { ownExportedNode } from '../core/nbd-client.js';
 
 type BackupPlan = Extract<JobPlan, { readonly kind: 'backup' }>;
@@ -125,11 +126,13 @@ export function firstTaskBytes(graph: Graph, storage: Storage, current: Job): nu
  * backup ends at once when the disk is one cluster, or when it is no larger than a task and reads
  * as one run (a raw file made by qemu-img does not: file-posix wrote its first block). A mirror
  * waits for its next iteration to become ready, and a backup with sync=none runs until cancelled.
- * A commit or stream sleeps only after copying data (commit_run(), stream_run()); which of its
- * images hold data is not known here, so only one with nothing to do ends at once.
+ * A commit or stream sleeps only after copying data (commit_run(), stream_run():
+ * block_job_ratelimit_processed_bytes() for what was copied), so one ends at once when it has
+ * nothing to do, or when the images it copies from are known to hold nothing.
  */
 export function doneAtOnce(graph: Graph, storage: Storage, current: Job): boolean {
   const { plan, len } = current;
+  if (plan.kind === 'commit' || plan.kind === 'stream') return len <= 0 || copiesNothing(graph, plan);
   if (plan.kind !== 'backup' || plan.untilCancelled) return plan.kind !== 'mirror' && len <= 0;
   const cluster = copyClusterSize(graph, plan.target);
   const dirty = plannedClusters(graph, plan, cluster);
@@ -137,6 +140,36 @@ export function doneAtOnce(graph: Graph, storage: Storage, current: Job): boolea
   if (dirty) return firstRunOf(dirty) === dirty.length && dirty.length * cluster <= Math.max(cluster, MAX_BUFFER);
   if (len <= cluster) return true;
   return len <= Math.max(cluster, MAX_BUFFER) && firstStatusRun(graph, storage, plan.source) >= len;
+}
+
+/**
+ * Whether every image a commit or stream copies from holds nothing: a commit copies what is
+ * allocated from its top down to the base (bdrv_is_allocated_above(top, base_overlay)), a stream
+ * what is allocated below its device down to the base.
+ */
+function copiesNothing(graph: Graph, plan: Extract<JobPlan, { readonly kind: 'commit' | 'stream' }>): boolean {
+  return holdNothing(graph, plan.kind === 'commit' ? plan.top : belowInChain(graph, plan.device), plan.base);
+}
+
+/**
+ * An active commit with nothing to mirror: mirror_dirty_init() marks what is allocated from the
+ * top down to the base, nothing here, so its first iteration finds the job ready.
+ */
+export const nothingToMirror = (graph: Graph, plan: JobPlan): boolean => plan.kind === 'mirror' && plan.isCommit && holdNothing(graph, plan.source, plan.target);
+
+/** Whether the images from `first` down to `base` (without it) hold nothing (filters hold nothing of their own). */
+function holdNothing(graph: Graph, first: NodeName | null, base: NodeName | null): boolean {
+  for (let iter = first; iter !== null && iter !== base; iter = belowInChain(graph, iter)) {
+    const node = getNode(graph, iter);
+    if (!node || (!isFilter(node.driver) && !holdsNothing(node))) return false;
+  }
+  return true;
+}
+
+/** A qcow2 image known to allocate no cluster, not even as zeroes: its layout has no L2 table. */
+function holdsNothing(node: BlockNode): boolean {
+  const layout = node.header?.qcow2?.layout;
+  return node.driver === 'qcow2' && layout !== undefined && !layout.some((c) => c !== null && ('l2' in c || 'data' in c));
 }
 
 /** How many of the clusters, from the first, follow each other. */

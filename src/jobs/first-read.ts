@@ -10,7 +10,8 @@ import { getJob } from '../graph/graph.js';
 import type { Graph, NodeName } from '../graph/types.js';
 import { rulesOf } from '../models/rules.js';
 import { writeFirstTask } from './backup-writes.js';
-import { doneAtOnce, firstTaskBytes } from './first-chunk.js';
+import { doneAtOnce, firstTaskBytes, nothingToMirror } from './first-chunk.js';
+import { workDone } from './clock.js';
 import { afterReply, draftJob, setJobStatus } from './job-graph.js';
 import { completeJob, failJob } from './lifecycle.js';
 import { nodesFirstReadReaches, sourceReadError } from './source-read.js';
@@ -37,6 +38,7 @@ export function firstRead(tx: Tx, id: string): void {
       draftJob(tx, id).copied = copied;
     }
     if (doneAtOnce(tx.g as Graph, tx.env.storage, current)) afterReply(tx, () => completeJob(tx, id));
+    else if (nothingToMirror(tx.g as Graph, plan)) afterReply(tx, () => workDone(tx, id));
     return;
   }
   const onError = plan.onSourceError;

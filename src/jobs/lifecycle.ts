@@ -217,8 +217,8 @@ export function cancelJob(tx: Tx, id: string, force: boolean): void {
 }
 
 /**
- * job_start(): the job runs at once, until it first yields. One with nothing to copy (len 0: a
- * stream with nothing to stream) returns from its run there, and a mirror whose target's size
+ * job_start(): the job runs at once, until it first yields. One with nothing to copy (len 0, or
+ * a commit or stream over images that hold no data: first-chunk.ts) returns from its run there, and a mirror whose target's size
  * differs from its source's fails there (mirror_run()); either way job_exit(), a bottom half,
  * ends it after the reply.
  */

@@ -27,6 +27,8 @@ import { Perm } from '../../src/perms/perm.js';
 import { createPermgraph, type Permgraph } from '../../src/runtime/permgraph.js';
 import { chmodVirtual } from '../../src/scenario/storage-steps.js';
 import { createVirtualStorage, type VirtualStorage } from '../../src/storage/virtual-storage.js';
+
+const OVERLAY_DATA = [0];
 import { MODELS } from '../../machines/node.types.js';
 
 const serializeState = (s: { value: unknown; context: unknown }): string => JSON.stringify([s.value, s.context]);
@@ -38,8 +40,9 @@ class Sut {
   readonly pg: Permgraph;
   readonly violations: string[] = [];
 
+  /** Each overlay holds a cluster of data, for commits and streams to copy (with none they end as they start). */
   constructor(model: Model, files: Record<string, { format: 'raw' | 'qcow2'; backingFile?: string }>) {
-    this.storage = createVirtualStorage(Object.fromEntries(Object.entries(files).map(([p, f]) => [p, { ...f, size: 1 << 20 }])));
+    this.storage = createVirtualStorage(Object.fromEntries(Object.entries(files).map(([p, f]) => [p, { ...f, size: 1 << 20, ...(f.backingFile ? { clusters: OVERLAY_DATA } : {}) }])));
     this.pg = createPermgraph({ model, storage: this.storage });
   }
 

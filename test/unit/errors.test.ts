@@ -450,8 +450,8 @@ const FILES = {
   '/i/ro.img': { format: 'raw' as const, writable: false },
   '/i/g.qcow2': { format: 'qcow2' as const },
   '/i/base.qcow2': { format: 'qcow2' as const },
-  '/i/mid.qcow2': { format: 'qcow2' as const },
-  '/i/top.qcow2': { format: 'qcow2' as const },
+  '/i/mid.qcow2': { format: 'qcow2' as const, clusters: [0] },
+  '/i/top.qcow2': { format: 'qcow2' as const, clusters: [0] },
   '/i/tgt.qcow2': { format: 'qcow2' as const },
 };
 
