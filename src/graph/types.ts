@@ -79,10 +79,7 @@ export interface BlockNode {
   readonly remote?: RemoteExport;
   /** The filename QMP shows for the node. */
   readonly filename: string;
-  /**
-   * The backing file its image header names, as opened (bs->auto_backing_file); '' when none. A
-   * backing other than that one makes the filename a json:{…} one (bdrv_backing_overridden()).
-   */
+  /** The backing its header names, as opened (bs->auto_backing_file; '' none); another one makes the filename json:{…}. */
   readonly autoBackingFile: string;
   readonly size: number;
   /** Edges to this node's parents, newest first (bs->parents). */
@@ -178,6 +175,8 @@ export type JobPlan =
       readonly isCommit: boolean;
       readonly baseWasReadOnly: boolean;
       readonly replaces: NodeName | null;
+      /** sync=top: it mirrors what the source's top image allocates (mirror_dirty_init() above the backing). */
+      readonly onlyTop?: true;
       /** `on-source-error` (an active commit's `on-error`) other than `report` or `enospc`. */
       readonly onSourceError?: 'stop' | 'ignore';
     }

@@ -152,10 +152,16 @@ function copiesNothing(graph: Graph, plan: Extract<JobPlan, { readonly kind: 'co
 }
 
 /**
- * An active commit with nothing to mirror: mirror_dirty_init() marks what is allocated from the
- * top down to the base, nothing here, so its first iteration finds the job ready.
+ * A mirror with nothing to mirror: mirror_dirty_init() marks what is allocated from the source
+ * down to the base (an active commit's target; with sync=top the source's backing), nothing here,
+ * so its first iteration finds the job ready. With sync=full it marks every byte.
  */
-export const nothingToMirror = (graph: Graph, plan: JobPlan): boolean => plan.kind === 'mirror' && plan.isCommit && holdNothing(graph, plan.source, plan.target);
+export function nothingToMirror(graph: Graph, plan: JobPlan): boolean {
+  if (plan.kind !== 'mirror') return false;
+  if (plan.isCommit) return holdNothing(graph, plan.source, plan.target);
+  const top = skipFilters(graph, plan.source);
+  return plan.onlyTop === true && holdNothing(graph, top, belowInChain(graph, top));
+}
 
 /** Whether the images from `first` down to `base` (without it) hold nothing (filters hold nothing of their own). */
 function holdNothing(graph: Graph, first: NodeName | null, base: NodeName | null): boolean {

@@ -176,7 +176,7 @@ export function startMirror(
   appendFilter(tx, filter, source, Role.FILTERED | Role.PRIMARY);
   finishFilter(tx, filter, source);
   const onSourceError = options.onSourceError ? { onSourceError: options.onSourceError } : {};
-  const plan: JobPlan = { kind: 'mirror', source, target, isCommit, baseWasReadOnly, replaces, ...onSourceError };
+  const plan: JobPlan = { kind: 'mirror', source, target, isCommit, baseWasReadOnly, replaces, ...onSourceError, ...(options.syncTop ? { onlyTop: true as const } : {}) };
   createJob(tx, options, type, source, filter, CR, CR | WU | W, plan, options.syncNone ? 0 : tx.mustPeekNode(source).size);
   draftJob(tx, options.id).filter = filter;
   let targetPerm = W;
