@@ -5,7 +5,7 @@
  * explorer (`permgraph check`) and after every command with `--check-invariants`.
  */
 import { viewOf } from './view.js';
-import { getBackend, getNode } from '../graph/graph.js';
+import { getBackend, getNode, isLeaked } from '../graph/graph.js';
 import type { Graph } from '../graph/types.js';
 import type { QmpReply } from '../qapi/reply.js';
 import { graphDifference } from './deep-equal.js';
@@ -57,8 +57,6 @@ export function checkSnapshot(graph: Graph, context: InvariantContext = {}): Vio
   return out;
 }
 
-const STREAM_LEAK = /^leaked by block-stream /;
-
 /** Nodes activated or inactivated, or BlockBackends that let their perms go or took them back. */
 function activationChanged(before: Graph, after: Graph): boolean {
   const nodes = viewOf(after).nodes.some((n) => n.inactive !== (getNode(before, n.name)?.inactive ?? n.inactive));
@@ -70,7 +68,7 @@ export function checkRefusedCommand(before: Graph, after: Graph, reply: QmpReply
   if (!('error' in reply) || before === after) return [];
   const where = graphDifference(before, after);
   if (where === null) return [];
-  const leak = rulesOf(after.model).failedStreamLeaksBackend && viewOf(after).backends.some((b) => b.owner.kind === 'internal' && STREAM_LEAK.test(b.owner.purpose));
+  const leak = rulesOf(after.model).failedStreamLeaksBackend && viewOf(after).backends.some(isLeaked);
   const stepwise = !leak && activationChanged(before, after);
   return [
     {
