@@ -6,7 +6,7 @@
 import { bitmapsOf, nodeLength } from '../graph/bitmaps.js';
 import { cleared, withBitsSet } from '../graph/bitmap-bits.js';
 import { getNode } from '../graph/graph.js';
-import type { DirtyBitmap, Graph, NodeName, StoredBitmap } from '../graph/types.js';
+import type { BlockNode, DirtyBitmap, Graph, NodeName, StoredBitmap } from '../graph/types.js';
 import type { Tx } from './tx-state.js';
 import { fail } from '../messages/errors.js';
 import { castDraft } from 'immer';
@@ -113,14 +113,20 @@ export function loadBitmapsOnOpen(tx: Tx, name: NodeName): void {
 }
 
 /**
+ * qcow2_inactivate() fails (-EINVAL): a read-only node holds persistent bitmaps not stored yet
+ * (added while it was read-only), which qcow2_store_persistent_dirty_bitmaps() cannot write.
+ */
+export const bitmapsBlockInactivation = (node: BlockNode): boolean =>
+  storesPersistentBitmaps(node.driver) && !node.inactive && node.readOnly && bitmapsOf(node).some((b) => b.persistent && !b.readonly);
+
+/**
  * qcow2_inactivate(): the bitmaps stored, then the persistent ones the image now holds released
- * (qcow2_store_persistent_dirty_bitmaps() with release_stored); a node that cannot write stores
- * and releases nothing. Activation loads them again (qcow2_co_invalidate_cache()).
+ * (qcow2_store_persistent_dirty_bitmaps() with release_stored). Activation loads them again
+ * (qcow2_co_invalidate_cache()). A node bitmapsBlockInactivation() refuses never gets here.
  */
 export function inactivateBitmaps(tx: Tx, name: NodeName): void {
   const node = tx.mustPeekNode(name);
   if (!storesPersistentBitmaps(node.driver) || node.inactive) return;
-  if (node.readOnly && bitmapsOf(node).some((b) => b.persistent && !b.readonly)) return;
   storeBitmaps(tx, name, !node.readOnly);
   setBitmaps(tx, name, bitmapsOf(node).filter((b) => !b.persistent));
 }

@@ -5,7 +5,7 @@
  * BDRV_O_INACTIVE, and its children follow. Each is a step of its own: what was inactivated
  * before a failure stays inactive.
  */
-import { inactivateBitmaps } from './bitmaps.js';
+import { bitmapsBlockInactivation, inactivateBitmaps } from './bitmaps.js';
 import { fail } from '../messages/errors.js';
 import { msg } from '../messages/messages.js';
 import { getBackend, getEdge, getNode, parentEdges } from '../graph/graph.js';
@@ -16,8 +16,9 @@ import { bdrvNextOrder } from './activation.js';
 import { canInactivate, disableBackendPerm } from './backends.js';
 import type { Steps } from './steps.js';
 
-/** strerror(EPERM): why an inactivation fails. */
+/** strerror(): why an inactivation fails, a parent's refusal (EPERM) or the driver's (EINVAL). */
 const EPERM = 'Operation not permitted';
+const EINVAL = 'Invalid argument';
 
 /** bdrv_has_bds_parent(): a node parent holds it (an active one, with `onlyActive`). */
 function hasNodeParent(graph: Graph, name: NodeName, onlyActive: boolean): boolean {
@@ -37,14 +38,17 @@ function inactivateParents(steps: Steps, name: NodeName): boolean {
   return true;
 }
 
-/** One node of bdrv_inactivate_recurse(), before its children: false for -EPERM. */
-function inactivateOne(steps: Steps, name: NodeName): boolean {
-  if (!inactivateParents(steps, name)) return false;
+/**
+ * One node of bdrv_inactivate_recurse(), before its children: the driver's .bdrv_inactivate
+ * first, then its parents', then no writer may be left; why it failed (strerror), or null.
+ */
+function inactivateOne(steps: Steps, name: NodeName): string | null {
+  if (bitmapsBlockInactivation(getNode(steps.graph, name)!)) return EINVAL;
+  steps.run((tx) => inactivateBitmaps(tx, name));
+  if (!inactivateParents(steps, name)) return EPERM;
   const { perm } = cumulativePerm(parentEdges(steps.graph, getNode(steps.graph, name)!));
   // its inactive parents still write
-  if (perm & (Perm.WRITE | Perm.WRITE_UNCHANGED)) return false;
-  // the driver's .bdrv_inactivate, before the flag
-  steps.run((tx) => inactivateBitmaps(tx, name));
+  if (perm & (Perm.WRITE | Perm.WRITE_UNCHANGED)) return EPERM;
   try {
     steps.run((tx) => {
       tx.mustNode(name).inactive = true;
@@ -54,34 +58,37 @@ function inactivateOne(steps: Steps, name: NodeName): boolean {
     // only loosened: a failed refresh is ignored, and the node is inactive all the same
     steps.run((tx) => void (tx.mustNode(name).inactive = true));
   }
-  return true;
+  return null;
 }
 
 /**
  * bdrv_inactivate_recurse(): `top`, then its children depth first, skipping any that an active
- * node parent still holds and any already inactive; false when one refuses (-EPERM).
+ * node parent still holds and any already inactive; why one refused (strerror), or null.
  */
-function inactivateRecurse(steps: Steps, top: NodeName): boolean {
+function inactivateRecurse(steps: Steps, top: NodeName): string | null {
   const work = [top];
   for (let name = work.pop(); name !== undefined; name = work.pop()) {
     if (hasNodeParent(steps.graph, name, true) || getNode(steps.graph, name)!.inactive) continue;
-    if (!inactivateOne(steps, name)) return false;
+    const refused = inactivateOne(steps, name);
+    if (refused !== null) return refused;
     const children = getNode(steps.graph, name)!.children.map((id) => getEdge(steps.graph, id)!.child);
     for (let i = children.length - 1; i >= 0; i--) work.push(children[i]!);
   }
-  return true;
+  return null;
 }
 
 /** bdrv_inactivate(): `name` and what only it holds; refused while an active node parent holds it. */
 export function inactivate(steps: Steps, name: NodeName): void {
   if (hasNodeParent(steps.graph, name, true)) fail(msg.nodeHasActiveParent());
-  if (!inactivateRecurse(steps, name)) fail(msg.inactivateNodeFailed(EPERM));
+  const refused = inactivateRecurse(steps, name);
+  if (refused !== null) fail(msg.inactivateNodeFailed(refused));
 }
 
 /** bdrv_inactivate_all(): each node bdrv_next() gives that no node holds, until one fails. */
 export function inactivateAll(steps: Steps): void {
   for (const name of bdrvNextOrder(steps.graph)) {
     if (hasNodeParent(steps.graph, name, false)) continue;
-    if (!inactivateRecurse(steps, name)) fail(msg.inactivateAllFailed(EPERM));
+    const refused = inactivateRecurse(steps, name);
+    if (refused !== null) fail(msg.inactivateAllFailed(refused));
   }
 }
