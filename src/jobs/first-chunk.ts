@@ -148,7 +148,7 @@ export function doneAtOnce(graph: Graph, storage: Storage, current: Job): boolea
  * what is allocated below its device down to the base.
  */
 function copiesNothing(graph: Graph, plan: Extract<JobPlan, { readonly kind: 'commit' | 'stream' }>): boolean {
-  return holdNothing(graph, plan.kind === 'commit' ? plan.top : belowInChain(graph, plan.device), plan.base);
+  return chainHoldsNothing(graph, plan.kind === 'commit' ? plan.top : belowInChain(graph, plan.device), plan.base);
 }
 
 /**
@@ -158,22 +158,22 @@ function copiesNothing(graph: Graph, plan: Extract<JobPlan, { readonly kind: 'co
  */
 export function nothingToMirror(graph: Graph, plan: JobPlan): boolean {
   if (plan.kind !== 'mirror') return false;
-  if (plan.isCommit) return holdNothing(graph, plan.source, plan.target);
+  if (plan.isCommit) return chainHoldsNothing(graph, plan.source, plan.target);
   const top = skipFilters(graph, plan.source);
-  return plan.onlyTop === true && holdNothing(graph, top, belowInChain(graph, top));
+  return plan.onlyTop === true && chainHoldsNothing(graph, top, belowInChain(graph, top));
 }
 
 /** Whether the images from `first` down to `base` (without it) hold nothing (filters hold nothing of their own). */
-function holdNothing(graph: Graph, first: NodeName | null, base: NodeName | null): boolean {
+function chainHoldsNothing(graph: Graph, first: NodeName | null, base: NodeName | null): boolean {
   for (let iter = first; iter !== null && iter !== base; iter = belowInChain(graph, iter)) {
     const node = getNode(graph, iter);
-    if (!node || (!isFilter(node.driver) && !holdsNothing(node))) return false;
+    if (!node || (!isFilter(node.driver) && !imageHoldsNothing(node))) return false;
   }
   return true;
 }
 
 /** A qcow2 image known to allocate no cluster, not even as zeroes: its layout has no L2 table. */
-function holdsNothing(node: BlockNode): boolean {
+function imageHoldsNothing(node: BlockNode): boolean {
   const layout = node.header?.qcow2?.layout;
   return node.driver === 'qcow2' && layout !== undefined && !layout.some((c) => c !== null && ('l2' in c || 'data' in c));
 }

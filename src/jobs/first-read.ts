@@ -38,7 +38,11 @@ export function firstRead(tx: Tx, id: string): void {
       draftJob(tx, id).copied = copied;
     }
     if (doneAtOnce(tx.g as Graph, tx.env.storage, current)) afterReply(tx, () => completeJob(tx, id));
-    else if (nothingToMirror(tx.g as Graph, plan)) afterReply(tx, () => workDone(tx, id));
+    else if (nothingToMirror(tx.g as Graph, plan)) {
+      afterReply(tx, () => {
+        if (getJob(tx.g as Graph, id)?.status === 'running') workDone(tx, id);
+      });
+    }
     return;
   }
   const onError = plan.onSourceError;
