@@ -24,6 +24,7 @@ const EVIDENCE: Readonly<Record<string, readonly string[]>> = {
     'crash-transaction-internal-snapshot-of-freed-overlay',
     'crash-transaction-internal-snapshot-aborted-overlay',
     'crash-transaction-snapshot-of-aborted-overlay',
+    'crash-transaction-overlay-onto-aborted-overlay',
   ],
 };
 

@@ -5,7 +5,7 @@
 import { bitmapBusy, bitmapRecording, bitmapsOf } from '../graph/bitmaps.js';
 import { childByName, getNode } from '../graph/graph.js';
 import type { BlockNode, Graph } from '../graph/types.js';
-import { jobBitmapsOn } from '../jobs/backup-bitmaps.js';
+import { jobBitmapsOn } from '../jobs/job-bitmaps.js';
 import { dirtyCount } from '../graph/bitmap-bits.js';
 
 /**

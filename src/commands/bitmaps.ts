@@ -14,6 +14,7 @@ import { msg } from '../messages/messages.js';
 import { bool, listOf, opt, req, str, struct, uint32 } from '../qapi/schema.js';
 import { ALLOW_RO, BUSY, DEFAULT, RO, checkBitmap, lookupBitmap, type Found } from '../core/bitmap-checks.js';
 import { bitmapOrStr, blockDirtyBitmap } from './bitmap-lookup.js';
+import { defaultBitmapGranularity } from '../core/bitmap-granularity.js';
 import type { Command, CommandArgs, CommandResult } from './command.js';
 import type { Tx, TxEnv } from '../core/tx-state.js';
 
@@ -21,8 +22,6 @@ import type { Tx, TxEnv } from '../core/tx-state.js';
 const MAX_NAME = 1023;
 /** qcow2-bitmap.c: BME_MAX_PHYS_SIZE, the most a bitmap may take in the image. */
 const BME_MAX_PHYS_SIZE = 0x20000000;
-/** bdrv_get_default_bitmap_granularity(): the cluster size clamped to [4K, 64K]; images here have 64K clusters. */
-const DEFAULT_GRANULARITY = 65536;
 
 const byteLength = (text: string): number => new TextEncoder().encode(text).length;
 
@@ -59,7 +58,7 @@ export const blockDirtyBitmapAdd: Command = {
     if (!node) fail(msg.cannotFindDevice(nodeName, nodeName));
     const given = args['granularity'] as number | undefined;
     if (given !== undefined && (given < 512 || (given & (given - 1)) !== 0)) fail(msg.bitmapGranularity());
-    const granularity = given ?? DEFAULT_GRANULARITY;
+    const granularity = given ?? defaultBitmapGranularity(graph, node.name);
     const persistent = args['persistent'] === true;
     if (persistent) canStore(node, name, granularity);
     // bdrv_create_dirty_bitmap(): the new one goes first

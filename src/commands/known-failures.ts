@@ -92,7 +92,7 @@ const mirrorsOntoBlkverify = (graph: Graph): string[] =>
 
 interface TransactionAction {
   readonly type?: unknown;
-  readonly data?: { readonly device?: unknown; readonly 'node-name'?: unknown; readonly 'snapshot-node-name'?: unknown };
+  readonly data?: { readonly device?: unknown; readonly node?: unknown; readonly 'node-name'?: unknown; readonly 'snapshot-node-name'?: unknown };
 }
 
 /** Whether `name` is a root node of the graph, or gone from it (dropped, as nothing held it). */
@@ -109,7 +109,9 @@ const rootOrGone = (graph: Graph, name: string): boolean => {
  * no parent), the drain ends on a freed node. The prepares before the internal snapshot's must all
  * succeed, and the overlay be a root node then (qmp_get_root_bs()), for it to be found. So too a
  * later blockdev-snapshot-sync of that overlay in a transaction that fails: the aborts take both
- * overlays out again, and its .clean ends the drain of the overlay the earlier one freed.
+ * overlays out again, and its .clean ends the drain of the overlay the earlier one freed; and a
+ * later blockdev-snapshot onto that overlay (its `node`) in a transaction that fails:
+ * external_snapshot_prepare() drains the node as soon as it finds it, whatever fails after.
  */
 function drainsFreedOverlay(before: Graph, after: Graph, command: QmpCommand | null, env: TxEnv): boolean {
   if (command?.execute !== 'transaction') return false;
@@ -121,11 +123,12 @@ function drainsFreedOverlay(before: Graph, after: Graph, command: QmpCommand | n
   const failed = (): boolean => !('return' in dispatch(before, env, command).reply);
   const prepared = (end: number) => dispatch(before, env, { execute: 'transaction', arguments: { actions: actions.slice(0, end) } });
   return actions.some((action, index) => {
-    const node = action.type === 'blockdev-snapshot-sync' ? action.data?.['node-name'] : action.data?.device;
+    const node = action.type === 'blockdev-snapshot-sync' ? action.data?.['node-name'] : action.type === 'blockdev-snapshot' ? action.data?.node : action.data?.device;
     const drainsOverlay = overlays.has(node) && typeof node === 'string';
     if (action.type === 'blockdev-snapshot-sync') overlays.add(action.data?.['snapshot-node-name']);
     if (!drainsOverlay) return false;
     if (action.type === 'blockdev-snapshot-sync') return 'return' in prepared(index + 1).reply && failed();
+    if (action.type === 'blockdev-snapshot') return 'return' in prepared(index).reply && failed();
     if (action.type !== 'blockdev-snapshot-internal-sync') return false;
     const earlier = prepared(index);
     return 'return' in earlier.reply && rootOrGone(earlier.graph, node) && (!getNode(after, node) || failed());
@@ -160,7 +163,7 @@ const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
   },
   'internal-snapshot-of-freed-overlay': {
     signal: 'SIGABRT',
-    text: "a transaction that takes an internal snapshot of the overlay an earlier blockdev-snapshot-sync of it made, where nothing holds that overlay (or snapshots that overlay again and fails), aborts the daemon (SIGABRT: bdrv_do_drained_end()'s assert(bs->quiesce_counter > 0), on the overlay external_snapshot_clean() has freed)",
+    text: "a transaction that takes an internal snapshot of the overlay an earlier blockdev-snapshot-sync of it made, where nothing holds that overlay (or snapshots that overlay again, or puts an overlay onto it, and fails), aborts the daemon (SIGABRT: bdrv_do_drained_end()'s assert(bs->quiesce_counter > 0), on the overlay external_snapshot_clean() has freed)",
     meets: (before, after, command, env) => drainsFreedOverlay(before, after, command, env),
   },
   'attach-iothread-child': {

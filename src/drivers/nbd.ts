@@ -5,7 +5,8 @@
  * auto-read-only was made for — and refuses any other read-write open. It cannot grow, and a
  * reopen read-write of a node whose server refused writes is refused.
  */
-import { fail } from '../messages/errors.js';
+import { fail, failErrno } from '../messages/errors.js';
+import { STRERROR } from '../messages/strerror.js';
 import { msg } from '../messages/messages.js';
 import { featured, opt, req, str, uint32 } from '../qapi/schema.js';
 import { socketAddress } from '../qapi/socket-schema.js';
@@ -81,7 +82,7 @@ export const nbd: BlockDriver = {
   reopenPrepare: (node, readWrite) => (readWrite && node.remote?.serverReadOnly ? msg.nbdReopenReadWrite() : null),
   // nbd_co_truncate() (block_resize asks exact=false): never larger; the length stays the export's
   truncate: (_options, size, length) => {
-    if (size > length) fail(msg.nbdCannotGrow());
+    if (size > length) failErrno(msg.nbdCannotGrow(), STRERROR.EINVAL);
     return { length };
   },
   exactFilename: nbdFilename,

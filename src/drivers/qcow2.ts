@@ -2,7 +2,8 @@
  * The `qcow2` format driver (block/qcow2.c): its file holds metadata and data; the header gives
  * the size and may name a backing file, which is opened after the node.
  */
-import { fail } from '../messages/errors.js';
+import { fail, failErrno } from '../messages/errors.js';
+import { STRERROR } from '../messages/strerror.js';
 import { msg } from '../messages/messages.js';
 import { bool, int, opt, req, since } from '../qapi/schema.js';
 import { qcow2Encryption, qcow2OverlapChecks } from './qapi-only-variants.js';
@@ -27,7 +28,7 @@ function openQcow2(host: DriverOpenHost, options: BlockdevOptions): void {
 export const qcow2: BlockDriver = {
   // qcow2_co_truncate(): whole sectors only; a shrink cuts the file after its last cluster in use
   truncate: (_options, size, length, header, fileLength) => {
-    if (size % 512n !== 0n) fail(msg.qcow2SizeNotSectorMultiple());
+    if (size % 512n !== 0n) failErrno(msg.qcow2SizeNotSectorMultiple(), STRERROR.EINVAL);
     return truncateQcow2(header, size, length, fileLength);
   },
   name: 'qcow2',

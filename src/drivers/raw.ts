@@ -2,7 +2,8 @@
  * The `raw` format driver (block/raw-format.c): its file's bytes as they are, or a slice of them
  * (offset and size); over the whole file it is a pass-through, and the header below shows.
  */
-import { fail } from '../messages/errors.js';
+import { fail, failErrno } from '../messages/errors.js';
+import { STRERROR } from '../messages/strerror.js';
 import { msg } from '../messages/messages.js';
 import type { PermPair } from '../perms/cumulative.js';
 import { Perm, type PermSet } from '../perms/perm.js';
@@ -41,9 +42,9 @@ function openRaw(host: DriverOpenHost, options: BlockdevOptions): void {
 
 /** raw_co_truncate(): only a raw node without a fixed size, its offset added. */
 function truncateRaw(options: BlockdevOptions, size: bigint): TruncateStep {
-  if (options['size'] !== undefined) fail(msg.fixedSizeRaw());
+  if (options['size'] !== undefined) failErrno(msg.fixedSizeRaw(), STRERROR.ENOTSUP);
   const offset = BigInt((options['offset'] as number | bigint | undefined) ?? 0);
-  if (INT64_MAX - size < offset) fail(msg.diskTooLargeForOffset());
+  if (INT64_MAX - size < offset) failErrno(msg.diskTooLargeForOffset(), STRERROR.EINVAL);
   return { fileSize: size + offset };
 }
 

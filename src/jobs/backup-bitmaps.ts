@@ -11,18 +11,12 @@
  * Nothing writes guest data here, so only the copy and access bitmaps have bits set.
  */
 import { findBitmap } from '../graph/bitmaps.js';
-import { getNode, jobsInOrder } from '../graph/graph.js';
-import type { Graph, Job, NodeName } from '../graph/types.js';
+import { getNode } from '../graph/graph.js';
+import type { Graph, Job } from '../graph/types.js';
 import { rulesOf } from '../models/rules.js';
 import { copyClusterSize, plannedClusters } from './first-chunk.js';
 import { type ByteRange, bytesIn, inGranules } from '../graph/bitmap-bits.js';
-
-/** One anonymous bitmap as BlockDirtyInfo shows it. */
-export interface JobBitmap {
-  readonly recording: boolean;
-  readonly granularity: number;
-  readonly count: number;
-}
+import type { PlacedJobBitmap } from './job-bitmap.js';
 
 /**
  * What block-copy's copy bitmap still marks: the clusters the job copies (backup_init_bcs_bitmap():
@@ -41,12 +35,12 @@ export function copyBitmapDirty(graph: Graph, job: Job): ByteRange[] {
 }
 
 /** The bitmaps one backup job made, oldest first, each with the node it lies on. */
-function bitmapsOfJob(graph: Graph, job: Job): { node: NodeName; bitmap: JobBitmap }[] {
+export function backupBitmaps(graph: Graph, job: Job): PlacedJobBitmap[] {
   const { plan, filter } = job;
   if (plan.kind !== 'backup' || filter === null) return [];
   const cluster = copyClusterSize(graph, plan.target);
   const disk = Math.ceil((getNode(graph, plan.source)?.size ?? 0) / cluster) * cluster;
-  const made: { node: NodeName; bitmap: JobBitmap }[] = [];
+  const made: PlacedJobBitmap[] = [];
   const sync = plan.bitmap && findBitmap(getNode(graph, plan.source)!, plan.bitmap.name);
   if (sync) made.push({ node: plan.source, bitmap: { recording: !sync.disabled, granularity: sync.granularity, count: 0 } });
   const left = bytesIn(copyBitmapDirty(graph, job));
@@ -54,11 +48,4 @@ function bitmapsOfJob(graph: Graph, job: Job): { node: NodeName; bitmap: JobBitm
   made.push({ node: filter, bitmap: { recording: false, granularity: cluster, count: 0 } });
   made.push({ node: filter, bitmap: { recording: false, granularity: cluster, count: disk } });
   return made;
-}
-
-/** The anonymous bitmaps on `node`, newest first (bs->dirty_bitmaps), after its named ones were made. */
-export function jobBitmapsOn(graph: Graph, node: NodeName): JobBitmap[] {
-  const on: JobBitmap[] = [];
-  for (const job of jobsInOrder(graph)) for (const made of bitmapsOfJob(graph, job)) if (made.node === node) on.push(made.bitmap);
-  return on.reverse();
 }

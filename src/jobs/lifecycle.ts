@@ -219,13 +219,13 @@ export function cancelJob(tx: Tx, id: string, force: boolean): void {
 /**
  * job_start(): the job runs at once, until it first yields. One with nothing to copy (len 0, or
  * a commit or stream over images that hold no data: first-chunk.ts) returns from its run there,
- * and a mirror whose target's size differs from its source's fails there (mirror_run()); either
- * way job_exit(), a bottom half, ends it after the reply.
+ * and one that fails at its start (a mirror whose target's size differs from its source's, a
+ * commit whose base cannot grow: `failure`) fails there; either way job_exit(), a bottom half,
+ * ends it after the reply.
  */
 export function runJob(tx: Tx, id: string, failure: string | null = null): void {
   setJobStatus(tx, id, 'running');
   if (failure !== null) {
-    draftJob(tx, id).len = 0;
     afterReply(tx, () => failJob(tx, id, failure));
   } else if (doneAtOnce(tx.g as Graph, tx.env.storage, job(tx, id))) {
     afterReply(tx, () => completeJob(tx, id));

@@ -20,6 +20,7 @@ import { reopenSetReadOnly } from '../core/reopen.js';
 import { belowInChain, chainContains, findOverlay, isFilter, skipFilters } from '../core/chain.js';
 import { addJobBackend, addJobEdge, afterReply, draftJob, emitBlockJobEvent, newFilterNode, setJobStatus } from './job-graph.js';
 import { runJob } from './lifecycle.js';
+import { growBase } from './grow-base.js';
 import { firstRead } from './first-read.js';
 import { backupLength } from './first-chunk.js';
 import { checkBitmap, DEFAULT, lookupBitmap } from '../core/bitmap-checks.js';
@@ -153,7 +154,7 @@ export function startCommit(tx: Tx, options: JobOptions, device: NodeName, top: 
   addJobEdge(tx, options.id, 'base', base, 0, PERM_ALL);
   addJobBackend(tx, options.id, base, basePerm, CR | WU);
   addJobBackend(tx, options.id, top, 0, PERM_ALL);
-  runJob(tx, options.id);
+  runJob(tx, options.id, growBase(tx, base, topSize));
 }
 
 /**
@@ -198,9 +199,12 @@ export function startMirror(
       addJobEdge(tx, options.id, 'intermediate node', iter, 0, shared);
     }
   }
-  const sizesDiffer = !isCommit && tx.mustPeekNode(source).size !== tx.mustPeekNode(target).size;
-  runJob(tx, options.id, sizesDiffer ? msg.sizesDiffer() : null);
-  if (sizesDiffer) return;
+  const sourceSize = tx.mustPeekNode(source).size;
+  const failure = isCommit ? growBase(tx, target, sourceSize) : sourceSize !== tx.mustPeekNode(target).size ? msg.sizesDiffer() : null;
+  // mirror_run() fails before it counts what it has to copy
+  if (failure !== null) draftJob(tx, options.id).len = 0;
+  runJob(tx, options.id, failure);
+  if (failure !== null) return;
   // mirror_run(): nothing to copy, and the job is ready as soon as it runs; else it reads
   if (getJob(tx.g as Graph, options.id)!.len > 0) return firstRead(tx, options.id);
   afterReply(tx, () => {

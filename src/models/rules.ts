@@ -46,6 +46,11 @@ export interface ModelRules {
    */
   readonly copyBitmapOnFilter: boolean;
   /**
+   * A mirror's dirty bitmap lies on its mirror_top filter, disabled, the filter marking what the
+   * guest writes (10.0's mirror_start_job()); 7.2 makes it on the source, recording.
+   */
+  readonly mirrorBitmapOnFilter: boolean;
+  /**
    * A negative QemuOpts size option (raw `offset`/`size`, null-co `size`): 7.2's do_strtosz()
    * refuses the '-' (`Parameter 'x' expects a non-negative number below 2^64`), 10.0's calls it out
    * of range (`Value '-1' is out of range for parameter 'x'`).
@@ -86,6 +91,7 @@ const QEMU_7_2: ModelRules = {
   resizeBlockedText: 'device-in-use',
   cbwSourceTakesRead: false,
   copyBitmapOnFilter: false,
+  mirrorBitmapOnFilter: false,
   negativeSizeText: 'not-a-size',
   throttledMirrorFailsLate: false,
   systemEmulator: false,
@@ -108,6 +114,7 @@ const QEMU_10_0: ModelRules = {
   resizeBlockedText: 'node-busy',
   cbwSourceTakesRead: true,
   copyBitmapOnFilter: true,
+  mirrorBitmapOnFilter: true,
   negativeSizeText: 'out-of-range',
   throttledMirrorFailsLate: true,
   knownFailures: ['null-co-negative-size', 'stream-concluded-kept', 'mirror-onto-blkverify', 'inactivate-inactive-child', 'resize-through-replication'],

@@ -8,14 +8,11 @@ import type { VirtualFile, VirtualStorage } from '../storage/virtual-storage.js'
 import { ScenarioError } from './load.js';
 import { parseSize } from './sizes.js';
 import { withWrite } from '../storage/status-run.js';
+import { QCOW2_DEFAULTS } from '../graph/node-header.js';
+import { clustersPerL2, METADATA_CLUSTERS } from '../drivers/qcow2-layout.js';
 
-const CLUSTER = 64 * 1024;
 /** How much of a raw file's start the virtual storage keeps the bytes of. */
 const HEADER_BYTES = 1024;
-/** Data clusters one L2 table maps (64 KiB of 8-byte entries). */
-const CLUSTERS_PER_L2 = CLUSTER / 8;
-/** header, refcount table, refcount block and L1 table: what an image with data starts with. */
-const METADATA_CLUSTERS = 4;
 
 /** The write commands' [offset, length] in bytes; other qemu-io commands change no size. */
 function writes(commands: readonly string[], where: string): [number, number, number][] {
@@ -32,12 +29,28 @@ function writes(commands: readonly string[], where: string): [number, number, nu
   return out;
 }
 
-/** qcow2_alloc_clusters(): the clusters a write covers join the image's; the size follows from them. */
+/**
+ * qcow2_alloc_clusters(): the clusters a write covers (of the image's own size) join the image's;
+ * the size follows from them: the header, refcount table, first refcount block and L1 table, the
+ * L2 tables, the data, and a refcount block more for each further cluster_size * 8 / refcount_bits
+ * clusters in use.
+ */
 function qcow2After(file: VirtualFile, offset: number, length: number): VirtualFile {
+  const facts = file.qcow2 ?? QCOW2_DEFAULTS;
+  const cluster = facts.clusterSize;
   const clusters = new Set(file.clusters ?? []);
-  for (let c = Math.floor(offset / CLUSTER); c * CLUSTER < offset + length; c++) clusters.add(c);
-  const l2Tables = new Set([...clusters].map((c) => Math.floor(c / CLUSTERS_PER_L2))).size;
-  return { ...file, clusters: [...clusters].sort((a, b) => a - b), fileSize: (METADATA_CLUSTERS + l2Tables + clusters.size) * CLUSTER };
+  for (let c = Math.floor(offset / cluster); c * cluster < offset + length; c++) clusters.add(c);
+  const perL2 = clustersPerL2(facts);
+  const l2Tables = new Set([...clusters].map((c) => Math.floor(c / perL2))).size;
+  const inUse = withRefcountBlocks(METADATA_CLUSTERS + l2Tables + clusters.size, (cluster * 8) / facts.refcountBits);
+  return { ...file, clusters: [...clusters].sort((a, b) => a - b), fileSize: inUse * cluster };
+}
+
+/** `clusters` in use (the first refcount block among them) with the further refcount blocks they need. */
+function withRefcountBlocks(clusters: number, perBlock: number): number {
+  let total = clusters;
+  while (Math.ceil(total / perBlock) - 1 > total - clusters) total++;
+  return total;
 }
 
 /** The bytes of a raw file's first KiB that writes set, each a pattern byte (a header written by hand). */
