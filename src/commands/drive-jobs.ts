@@ -20,7 +20,7 @@ import { opBlocked } from '../jobs/blockers.js';
 import { startBackup, startMirror } from '../jobs/start.js';
 import { driveBackupArgs, driveMirrorArgs } from '../qapi/job-schema.js';
 import type { Command, CommandArgs } from './command.js';
-import { jobOptions, lookupDevice, needsBitmap, rootNode } from './job-args.js';
+import { checkMirrorGranularity, jobOptions, lookupDevice, needsBitmap, rootNode } from './job-args.js';
 
 /**
  * The image a new target names as its backing file: the source's own for sync=none, the next
@@ -83,6 +83,7 @@ export const driveMirror: Command = {
     const replaces = args['replaces'] as string | undefined;
     const result = transact(graph, env, (tx) => {
       const target = openTarget(tx, graph, bs, args, 'mirror');
+      checkMirrorGranularity(args);
       startMirror(tx, options, 'mirror', bs, target, replaces ?? null);
     });
     return { ...result, reply: {} };

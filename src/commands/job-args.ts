@@ -29,7 +29,23 @@ export function jobOptions(args: CommandArgs, fallbackId: string): JobOptions {
     ...(args['sync'] === 'none' ? { syncNone: true as const } : {}),
     ...(args['sync'] === 'top' ? { syncTop: true as const } : {}),
     ...(onSourceError === 'stop' || onSourceError === 'ignore' ? { onSourceError } : {}),
+    ...mirrorCopy(args),
   };
+}
+
+/** A mirror's `granularity` and `buf-size`, where given other than 0 (the defaults else). */
+function mirrorCopy(args: CommandArgs): Pick<JobOptions, 'mirrorCopy'> {
+  const granularity = (args['granularity'] as number | undefined) ?? 0;
+  const bufSize = (args['buf-size'] as number | undefined) ?? 0;
+  if (granularity === 0 && bufSize === 0) return {};
+  return { mirrorCopy: { ...(granularity !== 0 ? { granularity } : {}), ...(bufSize !== 0 ? { bufSize } : {}) } };
+}
+
+/** blockdev_mirror_common(): a granularity given must be a power of 2 within [512 B, 64 MiB]. */
+export function checkMirrorGranularity(args: CommandArgs): void {
+  const granularity = (args['granularity'] as number | undefined) ?? 0;
+  if (granularity !== 0 && (granularity < 512 || granularity > 64 * 1024 * 1024)) fail(msg.mirrorGranularityRange());
+  if ((granularity & (granularity - 1)) !== 0) fail(msg.mirrorGranularityPowerOf2());
 }
 
 /** qmp_get_root_bs(): a node that only root users (backends, jobs) hold. */

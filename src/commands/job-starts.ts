@@ -16,7 +16,7 @@ import { belowInChain, chainContains, isFilter } from '../core/chain.js';
 import { startBackup, startCommit, startMirror, startStream } from '../jobs/start.js';
 import { blockCommitArgs, blockdevBackupArgs, blockdevMirrorArgs, blockStreamArgs } from '../qapi/job-schema.js';
 import type { Command, CommandResult } from './command.js';
-import { jobOptions, lookupNode, needsBitmap, refuseIfBlocked, rootNode, str } from './job-args.js';
+import { checkMirrorGranularity, jobOptions, lookupNode, needsBitmap, refuseIfBlocked, rootNode, str } from './job-args.js';
 import { rulesOf } from '../models/rules.js';
 
 const { CONSISTENT_READ: CR, WRITE: W, WRITE_UNCHANGED: WU } = Perm;
@@ -117,6 +117,7 @@ export const blockdevMirror: Command = {
   run(graph, args, env) {
     const bs = rootNode(graph, args['device'] as string);
     const target = lookupNode(graph, args['target'] as string, true);
+    checkMirrorGranularity(args);
     refuseIfBlocked(graph, bs, 'mirror-source');
     refuseIfBlocked(graph, target, 'mirror-target');
     if (args['sync'] === 'incremental' || args['sync'] === 'bitmap') fail(msg.syncModeNotSupported(args['sync'] as string));

@@ -41,9 +41,17 @@ export function startJob(world: World): void {
     if (execute === 'blockdev-backup' && random.chance(0.12)) args['discard-source'] = random.chance(0.7);
     // what a source that cannot be read does to the job (`ignore` would make the daemon retry in a loop)
     if (random.chance(0.1)) args['on-source-error'] = random.pick(['report', 'stop', 'enospc']);
+    if (execute === 'blockdev-mirror') mirrorCopyArgs(world, args);
   }
   world.add({ execute, arguments: args });
   world.jobs.push(id);
+}
+
+/** A mirror's granularity and buffer now and then, refused ones among them (blockdev_mirror_common(), mirror_start_job()). */
+function mirrorCopyArgs(world: World, args: Record<string, unknown>): void {
+  const { random } = world;
+  if (random.chance(0.15)) args['granularity'] = random.weighted<number>([[3, 4096], [2, 65536], [1, 512], [1, 131072], [1, 1000], [1, 256], [1, 0]]);
+  if (random.chance(0.1)) args['buf-size'] = random.weighted<number>([[3, 65536], [1, 1], [1, 0], [1, -1]]);
 }
 
 export function jobVerb(world: World): void {

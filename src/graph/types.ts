@@ -179,16 +179,15 @@ export type JobPlan =
       readonly onlyTop?: true;
       /** `on-source-error` (an active commit's `on-error`) other than `report` or `enospc`. */
       readonly onSourceError?: 'stop' | 'ignore';
+      /** `granularity` and `buf-size` where given other than 0 (mirror_start_job()'s defaults else). */
+      readonly copy?: { readonly granularity?: number; readonly bufSize?: number };
     }
   | {
       /** block-stream (block/stream.c). */
       readonly kind: 'stream';
       readonly device: NodeName;
       readonly base: NodeName | null;
-      /**
-       * The node directly above `base` (s->above_base): the job ends with `device` backed by
-       * whatever is below it then, as the base may have changed meanwhile (stream_prepare()).
-       */
+      /** The node directly above `base` (s->above_base): stream_prepare() backs `device` by what is below it then. */
       readonly aboveBase: NodeName;
       readonly deviceWasReadOnly: boolean;
     }

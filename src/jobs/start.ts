@@ -41,6 +41,8 @@ export interface JobOptions {
   readonly syncTop?: true;
   /** A backup's or mirror's `on-source-error` (an active commit's `on-error`), where not `report` or `enospc`. */
   readonly onSourceError?: 'stop' | 'ignore';
+  /** A mirror's `granularity` and `buf-size`, where given other than 0. */
+  readonly mirrorCopy?: { readonly granularity?: number; readonly bufSize?: number };
 }
 
 /** A backup's sync bitmap (do_backup_common()): its name, its bitmap-mode, and whether the job copies what it marks (sync=bitmap). */
@@ -172,12 +174,14 @@ export function startMirror(
   const isCommit = chainContains(tx.g as Graph, source, target);
   const baseWasReadOnly = type === 'commit' && needsReopen(tx, target);
   if (baseWasReadOnly) reopenSetReadOnly(tx, target, false);
+  if ((options.mirrorCopy?.bufSize ?? 0) < 0) fail(msg.mirrorBufSizeInvalid());
   if (skipFilters(tx.g as Graph, source) === skipFilters(tx.g as Graph, target)) fail(msg.mirrorIntoItself());
   const filter = newFilterNode(tx, 'mirror_top', options.filterNodeName, false, { 'x-is-commit': isCommit });
   appendFilter(tx, filter, source, Role.FILTERED | Role.PRIMARY);
   finishFilter(tx, filter, source);
   const onSourceError = options.onSourceError ? { onSourceError: options.onSourceError } : {};
-  const plan: JobPlan = { kind: 'mirror', source, target, isCommit, baseWasReadOnly, replaces, ...onSourceError, ...(options.syncTop ? { onlyTop: true as const } : {}) };
+  const copy = options.mirrorCopy ? { copy: options.mirrorCopy } : {};
+  const plan: JobPlan = { kind: 'mirror', source, target, isCommit, baseWasReadOnly, replaces, ...onSourceError, ...(options.syncTop ? { onlyTop: true as const } : {}), ...copy };
   createJob(tx, options, type, source, filter, CR, CR | WU | W, plan, options.syncNone ? 0 : tx.mustPeekNode(source).size);
   draftJob(tx, options.id).filter = filter;
   let targetPerm = W;

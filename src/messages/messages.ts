@@ -12,11 +12,12 @@ import { formatMessages } from './format-messages.js';
 import { nodeExportMessages } from './node-export-messages.js';
 import { qomTypeMessages } from './qom-type-messages.js';
 import { networkMessages, vvfatMessages } from './network-messages.js';
+import { mirrorMessages } from './mirror-messages.js';
 
 export const msg = {
   // the texts of each topic's own file
   ...bitmapMessages, ...imageJobMessages, ...formatMessages, ...driverMsg, ...chardevMessages, ...snapshotMessages, ...imgCreateMessages, ...qomTypeMessages, ...nodeExportMessages,
-  ...networkMessages, ...vvfatMessages,
+  ...networkMessages, ...vvfatMessages, ...mirrorMessages,
   // block.c: bdrv_a_allow_b()
   permissionConflict: (node: string, perms: string, requiredBy: string, requiredEdge: string, unsharedBy: string, unsharedEdge: string) =>
     `Permission conflict on node '${node}': permissions '${perms}' are both required by ${requiredBy} (uses node '${node}' as '${requiredEdge}' child) and unshared by ${unsharedBy} (uses node '${node}' as '${unsharedEdge}' child).`,

@@ -2,7 +2,7 @@
  * QAPI arguments of the block job commands (qapi/block-core.json, qapi/job.json, QEMU 7.2; the
  * members QEMU 10.0 added are tagged `since(1000, …)`).
  */
-import { bool, enumOf, featured, int, opt, req, since, size, str, struct, type Member, type QapiType } from './schema.js';
+import { bool, enumOf, featured, int, opt, req, since, size, str, struct, uint32, type Member, type QapiType } from './schema.js';
 
 const onError = enumOf('BlockdevOnError', ['report', 'ignore', 'enospc', 'stop', 'auto']);
 const syncMode = enumOf('MirrorSyncMode', ['top', 'full', 'none', 'incremental', 'bitmap']);
@@ -20,7 +20,7 @@ export const blockStreamArgs: QapiType = struct(
 );
 
 const mirrorSync: Member[] = [opt('replaces', str), req('sync', syncMode)];
-const mirrorCommon: Member[] = [opt('speed', int), opt('granularity', int), opt('buf-size', int), opt('on-source-error', onError), opt('on-target-error', onError)];
+const mirrorCommon: Member[] = [opt('speed', int), opt('granularity', uint32), opt('buf-size', int), opt('on-source-error', onError), opt('on-target-error', onError)];
 
 export const blockdevMirrorArgs: QapiType = struct(
   opt('job-id', str), req('device', str), req('target', str), ...mirrorSync, ...mirrorCommon,
