@@ -10,11 +10,16 @@ import { getEdge, getNode } from '../src/graph/graph.js';
 import type { Graph } from '../src/graph/types.js';
 import { err, ok } from './support/replies.js';
 
+/**
+ * mid holds a cluster in each 512 KiB step of 8 MiB: QEMU 7.2 wakes a throttled commit whenever
+ * a reopen drains its nodes, refused or not, and the commit copies one step each time
+ * (src/jobs/throttle-wake.ts), so it has steps enough to stay running through the reopens below.
+ */
 const FILES = {
-  '/i/base.qcow2': { format: 'qcow2' as const, size: 1 << 20 },
-  '/i/mid.qcow2': { format: 'qcow2' as const, size: 1 << 20, backingFile: '/i/base.qcow2', backingFormat: 'qcow2', clusters: [0] },
-  '/i/top.qcow2': { format: 'qcow2' as const, size: 1 << 20, backingFile: '/i/mid.qcow2', backingFormat: 'qcow2', clusters: [0] },
-  '/i/ov.qcow2': { format: 'qcow2' as const, size: 1 << 20 },
+  '/i/base.qcow2': { format: 'qcow2' as const, size: 8 << 20 },
+  '/i/mid.qcow2': { format: 'qcow2' as const, size: 8 << 20, backingFile: '/i/base.qcow2', backingFormat: 'qcow2', clusters: Array.from({ length: 16 }, (_, i) => i * 8) },
+  '/i/top.qcow2': { format: 'qcow2' as const, size: 8 << 20, backingFile: '/i/mid.qcow2', backingFormat: 'qcow2', clusters: [0] },
+  '/i/ov.qcow2': { format: 'qcow2' as const, size: 8 << 20 },
 };
 
 

@@ -26,6 +26,8 @@ export interface Dispatched {
   readonly internal?: { readonly fault: unknown };
   /** A refused command's transaction: what it did before the refusal (not published; where QEMU dies is judged on it). */
   readonly tried?: readonly GraphEvent[];
+  /** Its arguments passed QEMU's visitors and its handler ran (what a 7.2 drain is judged on: throttle-wake.ts). */
+  readonly ran?: true;
 }
 
 const NO_ARGS = struct();
@@ -33,6 +35,7 @@ const NO_ARGS = struct();
 const NO_ARGUMENTS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 export function dispatch(graph: Graph, env: TxEnv, command: QmpCommand): Dispatched {
+  let ran = false;
   try {
     // qmp_dispatch_check_obj(): a caller of the library may hand over anything
     const input: unknown = command;
@@ -46,8 +49,9 @@ export function dispatch(graph: Graph, env: TxEnv, command: QmpCommand): Dispatc
     const release = rules.qapiRelease;
     if (!handler || (handler.since ?? 0) > release || (handler.systemEmulatorOnly === true && !rules.systemEmulator)) throw new QmpError('CommandNotFound', msg.commandNotFound(execute));
     const checked = visitOnce(args, schemaFor(handler.args ?? NO_ARGS, release)) as CommandArgs;
+    ran = true;
     const result = handler.run(graph, checked, env);
-    return { graph: result.graph, events: result.events, reply: { return: result.reply } };
+    return { graph: result.graph, events: result.events, reply: { return: result.reply }, ran };
   } catch (error) {
     if (!(error instanceof QmpError)) return internalError(graph, commandLabel(command), error);
     const failure = { class: error.errorClass, desc: error.desc };
@@ -63,6 +67,7 @@ export function dispatch(graph: Graph, env: TxEnv, command: QmpCommand): Dispatc
       ],
       reply: { error: failure },
       ...(error instanceof TxError ? { tried: error.events } : {}),
+      ...(ran ? { ran } : {}),
     };
   }
 }

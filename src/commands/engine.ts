@@ -8,6 +8,7 @@ import { transact } from '../core/tx.js';
 import type { TxEnv } from '../core/tx-state.js';
 import type { Graph } from '../graph/types.js';
 import { advanceJobs } from '../jobs/clock.js';
+import { wakeJob, wokenJobs } from '../jobs/throttle-wake.js';
 import type { QmpCommand } from '../qapi/reply.js';
 import { dispatch, type Dispatched } from './dispatch.js';
 import { knownFailureEvents } from './known-failures.js';
@@ -29,7 +30,7 @@ export function createEngine(env: TxEnv): Engine {
   return {
     env,
     step(graph, command) {
-      const result = dispatch(graph, env, command);
+      const result = wake(graph, dispatch(graph, env, command), command, env);
       const failures = knownFailureEvents(graph, result.graph, command, env, result.tried ?? result.events);
       return failures.length === 0 ? result : { ...result, events: [...result.events, ...failures] };
     },
@@ -44,4 +45,14 @@ export function createEngine(env: TxEnv): Engine {
       }
     },
   };
+}
+
+/** The jobs the command woke from their rate-limit sleep take their next step (throttle-wake.ts), a refused command's too. */
+function wake(before: Graph, result: Dispatched, command: QmpCommand, env: TxEnv): Dispatched {
+  const refusal = 'error' in result.reply ? result.reply.error.desc : undefined;
+  const did = (refusal !== undefined ? result.tried : result.events) ?? [];
+  const woken = wokenJobs(before, result.graph, command, { did, ran: result.ran === true, ...(refusal !== undefined ? { refusal } : {}) });
+  if (woken.length === 0) return result;
+  const stepped = transact(result.graph, env, (tx) => woken.forEach((id) => wakeJob(tx, id)));
+  return stepped.graph === result.graph ? result : { ...result, graph: stepped.graph, events: [...result.events, ...stepped.events] };
 }

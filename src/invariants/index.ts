@@ -70,12 +70,14 @@ export function checkRefusedCommand(before: Graph, after: Graph, reply: QmpReply
   if (where === null) return [];
   const leak = rulesOf(after.model).failedStreamLeaksBackend && viewOf(after).backends.some(isLeaked);
   const stepwise = !leak && activationChanged(before, after);
+  const woke = !leak && !stepwise && rulesOf(after.model).throttledSleepCutShort && graphDifference({ ...before, jobs: after.jobs }, after) === null;
   return [
     {
       invariant: 'refused-command-unchanged',
       message: `refused ${command} (${reply.error.desc}) changed the graph at ${where}`,
       ...(leak ? { quirk: 'QEMU leaves the BlockBackend of a failed block-stream on the device node (spec §3.7)' } : {}),
       ...(stepwise ? { quirk: 'QEMU 10.0 activates and inactivates node by node: what was done before the failure stays (block.c: bdrv_activate(), bdrv_inactivate_recurse())' } : {}),
+      ...(woke ? { quirk: "QEMU 7.2 wakes a throttled job whose nodes a command drained, a refused command's too, and the job takes its next step (src/jobs/throttle-wake.ts)" } : {}),
     },
   ];
 }

@@ -51,6 +51,12 @@ export interface ModelRules {
    */
   readonly mirrorBitmapOnFilter: boolean;
   /**
+   * A throttled job woken from its rate-limit sleep (a resume, a faster speed, a drain of its
+   * nodes) takes its next step at once (7.2's job_sleep_ns(); src/jobs/throttle-wake.ts); 10.0
+   * sleeps the delay out (block_job_ratelimit_sleep()).
+   */
+  readonly throttledSleepCutShort: boolean;
+  /**
    * A negative QemuOpts size option (raw `offset`/`size`, null-co `size`): 7.2's do_strtosz()
    * refuses the '-' (`Parameter 'x' expects a non-negative number below 2^64`), 10.0's calls it out
    * of range (`Value '-1' is out of range for parameter 'x'`).
@@ -92,6 +98,7 @@ const QEMU_7_2: ModelRules = {
   cbwSourceTakesRead: false,
   copyBitmapOnFilter: false,
   mirrorBitmapOnFilter: false,
+  throttledSleepCutShort: true,
   negativeSizeText: 'not-a-size',
   throttledMirrorFailsLate: false,
   systemEmulator: false,
@@ -115,6 +122,7 @@ const QEMU_10_0: ModelRules = {
   cbwSourceTakesRead: true,
   copyBitmapOnFilter: true,
   mirrorBitmapOnFilter: true,
+  throttledSleepCutShort: false,
   negativeSizeText: 'out-of-range',
   throttledMirrorFailsLate: true,
   knownFailures: ['null-co-negative-size', 'stream-concluded-kept', 'mirror-onto-blkverify', 'inactivate-inactive-child', 'resize-through-replication'],
@@ -127,6 +135,7 @@ const DYNAMIC: ModelRules = {
   activeCommitBaseBackToReadOnly: 'unless-pivot',
   reopenForgetsOpenFlags: false,
   failedStreamLeaksBackend: false,
+  throttledSleepCutShort: false,
   systemEmulator: true,
   knownFailures: [],
 };

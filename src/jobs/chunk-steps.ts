@@ -1,0 +1,90 @@
+/**
+ * The steps of a commit or stream (block/commit.c: commit_run(), block/stream.c: stream_run()):
+ * from offset 0, each step takes a run of one allocation status, at most 512 KiB
+ * (COMMIT_BUFFER_SIZE, STREAM_CHUNK), and copies it where its data lies in the images the job
+ * copies from: a commit what is allocated from its top down to its base
+ * (bdrv_is_allocated_above()), a stream what its device does not allocate itself and the images
+ * below it down to the base do. A job sleeps at its rate limit only after a step that copied.
+ * An image's data is what its qcow2 clusters hold; an image of another format, or one whose
+ * clusters are not known, holds data everywhere.
+ */
+import { getNode } from '../graph/graph.js';
+import type { ByteRange } from '../graph/bitmap-bits.js';
+import type { Graph, Job, NodeName } from '../graph/types.js';
+import { belowInChain, isFilter, skipFilters } from '../core/chain.js';
+
+const STEP = 512 * 1024;
+
+/** Where the ranges hold data: 'all', or merged byte ranges in order. */
+type Data = 'all' | readonly ByteRange[];
+
+function ownData(graph: Graph, name: NodeName): Data {
+  const node = getNode(graph, name);
+  const facts = node?.header?.qcow2;
+  if (!node || node.driver !== 'qcow2' || !facts?.layout) return 'all';
+  const cluster = facts.clusterSize;
+  const clusters = facts.layout.flatMap((c) => (c !== null && 'data' in c ? [c.data] : [])).sort((a, b) => a - b);
+  const ranges: [number, number][] = [];
+  for (const c of clusters) {
+    const last = ranges.at(-1);
+    if (last && last[1] === c * cluster) last[1] = (c + 1) * cluster;
+    else ranges.push([c * cluster, (c + 1) * cluster]);
+  }
+  return ranges;
+}
+
+function union(a: Data, b: Data): Data {
+  if (a === 'all' || b === 'all') return 'all';
+  const out: [number, number][] = [];
+  for (const [from, to] of [...a, ...b].sort((x, y) => x[0] - y[0])) {
+    const last = out.at(-1);
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else out.push([from, to]);
+  }
+  return out;
+}
+
+/** The data of the images from `first` down to `base` (without it); filters hold none of their own. */
+function chainData(graph: Graph, first: NodeName | null, base: NodeName | null): Data {
+  let data: Data = [];
+  for (let at = first; at !== null && at !== base; at = belowInChain(graph, at)) {
+    if (!isFilter(getNode(graph, at)?.driver ?? '')) data = union(data, ownData(graph, at));
+  }
+  return data;
+}
+
+/** Whether `at` holds data, and where that status ends (at most `end`). */
+function statusAt(data: Data, at: number, end: number): { readonly held: boolean; readonly until: number } {
+  if (data === 'all') return { held: true, until: end };
+  for (const [from, to] of data) {
+    if (to <= at) continue;
+    return from <= at ? { held: true, until: Math.min(to, end) } : { held: false, until: Math.min(from, end) };
+  }
+  return { held: false, until: end };
+}
+
+/** One step from `at`: where it ends, and whether it copies. */
+function step(graph: Graph, job: Job, at: number): { readonly end: number; readonly copies: boolean } {
+  const cap = Math.min(job.len, at + STEP);
+  const { plan } = job;
+  if (plan.kind === 'commit') {
+    const s = statusAt(chainData(graph, plan.top, plan.base), at, cap);
+    return { end: s.until, copies: s.held };
+  }
+  if (plan.kind !== 'stream') return { end: job.len, copies: false };
+  const device = skipFilters(graph, plan.device);
+  const own = statusAt(ownData(graph, device), at, cap);
+  if (own.held) return { end: own.until, copies: false };
+  const below = statusAt(chainData(graph, belowInChain(graph, device), plan.base), at, own.until);
+  return { end: below.until, copies: below.held };
+}
+
+/** The end of the first step from `from` on that copies; null when none is left. */
+export function nextCopyEnd(graph: Graph, job: Job, from: number): number | null {
+  for (let at = from; at < job.len; ) {
+    const s = step(graph, job, at);
+    if (s.copies) return s.end;
+    at = s.end;
+  }
+  return null;
+}
