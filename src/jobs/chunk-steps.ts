@@ -33,24 +33,13 @@ function ownData(graph: Graph, name: NodeName): Data {
   return ranges;
 }
 
-function union(a: Data, b: Data): Data {
-  if (a === 'all' || b === 'all') return 'all';
-  const out: [number, number][] = [];
-  for (const [from, to] of [...a, ...b].sort((x, y) => x[0] - y[0])) {
-    const last = out.at(-1);
-    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
-    else out.push([from, to]);
-  }
-  return out;
-}
-
-/** The data of the images from `first` down to `base` (without it); filters hold none of their own. */
-function chainData(graph: Graph, first: NodeName | null, base: NodeName | null): Data {
-  let data: Data = [];
+/** The images from `first` down to `base` (without it), filters left out: what each holds. */
+function chainLayers(graph: Graph, first: NodeName | null, base: NodeName | null): Data[] {
+  const layers: Data[] = [];
   for (let at = first; at !== null && at !== base; at = belowInChain(graph, at)) {
-    if (!isFilter(getNode(graph, at)?.driver ?? '')) data = union(data, ownData(graph, at));
+    if (!isFilter(getNode(graph, at)?.driver ?? '')) layers.push(ownData(graph, at));
   }
-  return data;
+  return layers;
 }
 
 /** Whether `at` holds data, and where that status ends (at most `end`). */
@@ -63,28 +52,47 @@ function statusAt(data: Data, at: number, end: number): { readonly held: boolean
   return { held: false, until: end };
 }
 
+/**
+ * bdrv_is_allocated_above() over the layers, top first: the first layer that holds `at` decides,
+ * its run cut where a layer above it stops being unallocated; none: unallocated as far as all are.
+ */
+function chainStatus(layers: readonly Data[], at: number, end: number): { readonly held: boolean; readonly until: number } {
+  let until = end;
+  for (const data of layers) {
+    const status = statusAt(data, at, until);
+    if (status.held) return status;
+    until = status.until;
+  }
+  return { held: false, until };
+}
+
 /** One step from `at`: where it ends, and whether it copies. */
 function step(graph: Graph, job: Job, at: number): { readonly end: number; readonly copies: boolean } {
   const cap = Math.min(job.len, at + STEP);
   const { plan } = job;
   if (plan.kind === 'commit') {
-    const s = statusAt(chainData(graph, plan.top, plan.base), at, cap);
+    const s = chainStatus(chainLayers(graph, plan.top, plan.base), at, cap);
     return { end: s.until, copies: s.held };
   }
   if (plan.kind !== 'stream') return { end: job.len, copies: false };
   const device = skipFilters(graph, plan.device);
   const own = statusAt(ownData(graph, device), at, cap);
   if (own.held) return { end: own.until, copies: false };
-  const below = statusAt(chainData(graph, belowInChain(graph, device), plan.base), at, own.until);
+  const below = chainStatus(chainLayers(graph, belowInChain(graph, device), plan.base), at, own.until);
   return { end: below.until, copies: below.held };
 }
 
-/** The end of the first step from `from` on that copies; null when none is left. */
-export function nextCopyEnd(graph: Graph, job: Job, from: number): number | null {
+/** The first step from `from` on that copies, [start, end); null when none is left. */
+export function nextCopy(graph: Graph, job: Job, from: number): ByteRange | null {
   for (let at = from; at < job.len; ) {
     const s = step(graph, job, at);
-    if (s.copies) return s.end;
+    if (s.copies) return [at, s.end];
     at = s.end;
   }
   return null;
 }
+
+
+/** The node a commit's or stream's steps write into: the base, or the stream's device (its copy-on-read filter's child). */
+export const writtenNode = (graph: Graph, job: Job): NodeName | undefined =>
+  job.plan.kind === 'commit' ? job.plan.base : job.plan.kind === 'stream' ? skipFilters(graph, job.plan.device) : undefined;

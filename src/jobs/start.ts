@@ -21,6 +21,7 @@ import { belowInChain, chainContains, findOverlay, isFilter, skipFilters } from 
 import { addJobBackend, addJobEdge, afterReply, draftJob, emitBlockJobEvent, newFilterNode, setJobStatus } from './job-graph.js';
 import { runJob } from './lifecycle.js';
 import { growBase } from './grow-base.js';
+import { writeFirstStep } from './step-writes.js';
 import { firstRead } from './first-read.js';
 import { backupLength } from './first-chunk.js';
 import { checkBitmap, DEFAULT, lookupBitmap } from '../core/bitmap-checks.js';
@@ -156,7 +157,9 @@ export function startCommit(tx: Tx, options: JobOptions, device: NodeName, top: 
   addJobEdge(tx, options.id, 'base', base, 0, PERM_ALL);
   addJobBackend(tx, options.id, base, basePerm, CR | WU);
   addJobBackend(tx, options.id, top, 0, PERM_ALL);
-  runJob(tx, options.id, growBase(tx, base, topSize));
+  const failure = growBase(tx, base, topSize);
+  runJob(tx, options.id, failure);
+  if (failure === null) writeFirstStep(tx, options.id);
 }
 
 /**
@@ -251,6 +254,7 @@ export function startStream(
     addJobEdge(tx, options.id, 'intermediate node', iter, 0, CR | WU);
   }
   runJob(tx, options.id);
+  writeFirstStep(tx, options.id);
 }
 
 /** backup_job_create(): a copy-before-write filter above the source, writing to the target. */

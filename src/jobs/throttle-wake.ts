@@ -2,14 +2,14 @@
  * QEMU 7.2 cuts a throttled job's rate-limit sleep short whenever something wakes it
  * (job_sleep_ns(): entering the job drops its timer):
  * - a job-resume after a pause (job_pause() woke it, and it paused where it slept);
- * - a block-job-set-speed above the speed it had, or to 0 (block_job_set_speed_locked() enters a
- *   job whose timer is pending; an unthrottled job the clock runs at its next move);
+ * - a block-job-set-speed above the speed it had (block_job_set_speed_locked() enters a job whose
+ *   timer is pending; one set to 0 too, but an unthrottled job is the clock's to run);
  * - a drain of a node it holds, or of one below such a node (the drain reaches the node's parents,
- *   and child_job_drained_begin() pauses the job until the drained section ends). A node is drained
- *   when a new parent takes it (bdrv_attach_child(): a blockdev-add naming it, an export, a job), a
- *   BlockBackend lets it go (blk_remove_bs()'s blk_drain()), it is reopened (with its subtree), or
- *   a blockdev-add names it as `file` (the probe's BlockBackend), by a refused command too; and a
- *   transaction (a snapshot command, drive-backup, blockdev-backup) drains every node first.
+ *   and child_job_drained_begin() pauses the job until the drained section ends). A node is
+ *   drained when a BlockBackend lets it go (blk_remove_bs()'s blk_drain()), when a blockdev-add
+ *   names it as `file` (the BlockBackend bdrv_open_inherit() probes it with), and when it or a
+ *   node above it is reopened, by a refused command too; a transaction (a snapshot command,
+ *   drive-backup, blockdev-backup) drains every node first. A new parent alone does not drain it.
  * A woken job takes its next step at once: a mirror its next iteration (all copied: it turns
  * ready), a commit or stream its next step that copies (none left: it completes). QEMU 10.0
  * sleeps the rest of the delay out (block_job_ratelimit_sleep()). A backup's block-copy, which
@@ -19,12 +19,14 @@ import type { GraphEvent } from '../core/events.js';
 import type { Tx } from '../core/tx-state.js';
 import { getEdge, getJob, getNode, parentEdges } from '../graph/graph.js';
 import type { Graph, Job, NodeName } from '../graph/types.js';
+import type { ByteRange } from '../graph/bitmap-bits.js';
 import { rulesOf } from '../models/rules.js';
 import type { QmpCommand } from '../qapi/reply.js';
 import { workDone } from './clock.js';
 import { afterReply, draftJob } from './job-graph.js';
 import { mirrorBuffer, mirrorCopied } from './mirror-progress.js';
-import { nextCopyEnd } from './chunk-steps.js';
+import { nextCopy } from './chunk-steps.js';
+import { writeStep } from './step-writes.js';
 import { isPermissionRefusal } from '../messages/permission-refusals.js';
 
 /** A job asleep in its rate limit: running, with a speed. */
@@ -100,7 +102,6 @@ export function wokenJobs(before: Graph, after: Graph, command: QmpCommand, step
   const job = named(before, command);
   if ((command.execute === 'job-resume' || command.execute === 'block-job-resume') && job?.status === 'paused' && job.speed > 0) woken.add(job.id);
   const speed = command.arguments?.['speed'];
-  // (to 0 as well: the job then runs unthrottled, which the clock gives it at its next move)
   if (command.execute === 'block-job-set-speed' && sleeping(job) && typeof speed === 'number' && speed > job.speed) woken.add(job.id);
   const nodes = drained(before, command, step);
   const all = step.ran && DRAINS_ALL.has(command.execute);
@@ -111,20 +112,19 @@ export function wokenJobs(before: Graph, after: Graph, command: QmpCommand, step
 }
 
 /**
- * Where the job's copy stands after its next step, or null where that step ends its work: a
- * mirror's next iteration copies its next buffer (none left: it turns ready); a commit's or
- * stream's next step that copies (chunk-steps.ts; none left: it completes). Undefined for a backup.
+ * The job's next step, or null where it ends its work: a mirror's next iteration copies its next
+ * buffer (none left: it turns ready); a commit's or stream's next step that copies (chunk-steps.ts;
+ * none left: it completes), written into its image. Undefined for a backup.
  */
-function nextStep(graph: Graph, job: Job): number | null | undefined {
+function nextStep(graph: Graph, job: Job): ByteRange | null | undefined {
   const { plan } = job;
   if (plan.kind === 'mirror') {
     const copied = mirrorCopied(graph, job);
-    return copied < job.len ? Math.min(job.len, copied + mirrorBuffer(graph, plan)) : null;
+    return copied < job.len ? [copied, Math.min(job.len, copied + mirrorBuffer(graph, plan))] : null;
   }
   if (plan.kind !== 'commit' && plan.kind !== 'stream') return undefined;
-  // the first step that copies ran as the job started
-  const done = Math.max(job.offset, nextCopyEnd(graph, job, 0) ?? job.len);
-  return nextCopyEnd(graph, job, done);
+  // its progress counts the steps it took (the first as it started: step-writes.ts)
+  return nextCopy(graph, job, job.offset);
 }
 
 /** The woken job takes its next step at once. */
@@ -134,7 +134,8 @@ export function wakeJob(tx: Tx, id: string): void {
   const next = nextStep(tx.g as Graph, job);
   if (next === undefined) return;
   if (next !== null) {
-    draftJob(tx, id).offset = next;
+    if (job.plan.kind !== 'mirror') writeStep(tx, job, next);
+    draftJob(tx, id).offset = next[1];
     return;
   }
   afterReply(tx, () => {
