@@ -7,6 +7,7 @@ import type { Graph, Job } from '../graph/types.js';
 import type { Tx } from '../core/tx-state.js';
 import { draftJob, emitBlockJobEvent, setJobStatus } from './job-graph.js';
 import { completeJob } from './lifecycle.js';
+import { writeStepsReached } from './step-writes.js';
 
 const job = (tx: Tx, id: string): Job => getJob(tx.g as Graph, id)!;
 
@@ -43,6 +44,7 @@ export function advanceJobs(tx: Tx, seconds: number): void {
     if (current?.status !== 'running') continue;
     const draft = draftJob(tx, id);
     if (seconds >= secondsLeft(current)) {
+      writeStepsReached(tx, current, current.offset, current.len);
       draft.offset = current.len;
       delete draft.carry;
       workDone(tx, id);
@@ -50,6 +52,7 @@ export function advanceJobs(tx: Tx, seconds: number): void {
     }
     const earned = (current.carry ?? 0) + current.speed * seconds;
     const whole = Math.floor(earned);
+    writeStepsReached(tx, current, current.offset, current.offset + whole);
     draft.offset = Math.min(current.len, current.offset + whole);
     draft.carry = earned - whole;
   }

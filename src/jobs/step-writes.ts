@@ -1,11 +1,11 @@
 /**
  * What a throttled commit's or stream's steps write (block/commit.c: commit_populate(), into the
  * base; block/stream.c: stream_populate(), copy-on-read into the device): the data of each step
- * that copies (chunk-steps.ts), as it takes it: its first as it starts, each further one as QEMU
- * 7.2 wakes it (throttle-wake.ts). A qcow2 image allocates what the write needs
- * (src/drivers/qcow2-guest-writes.ts); a raw one keeps its length; the node's writes end with the
- * step (wr_highest_offset). An unthrottled job copies at the clock's pace, and what it writes is
- * not simulated; nor are a mirror's writes into its target.
+ * that copies (chunk-steps.ts), as it takes it: its first as it starts, each further one as the
+ * clock's progress reaches it, or as QEMU 7.2 wakes it (throttle-wake.ts). A qcow2 image
+ * allocates what the write needs (src/drivers/qcow2-guest-writes.ts); a raw one keeps its length;
+ * the node's writes end with the step (wr_highest_offset). What an unthrottled job writes is not
+ * simulated, nor what a mirror writes into its target.
  */
 import { writeImage } from '../core/image-writes.js';
 import type { Tx } from '../core/tx-state.js';
@@ -35,4 +35,10 @@ export function writeFirstStep(tx: Tx, id: string): void {
   if (!job || !first) return;
   writeStep(tx, job, first);
   draftJob(tx, id).offset = first[1];
+}
+
+/** The steps that copy and start from `from` up to `to`, written: those the clock's progress reached. */
+export function writeStepsReached(tx: Tx, job: Job, from: number, to: number): void {
+  if (job.speed <= 0 || writtenNode(tx.g as Graph, job) === undefined) return;
+  for (let step = nextCopy(tx.g as Graph, job, from); step !== null && step[0] < to; step = nextCopy(tx.g as Graph, job, step[1])) writeStep(tx, job, step);
 }
