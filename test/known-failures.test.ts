@@ -18,7 +18,7 @@ const EVIDENCE: Readonly<Record<string, readonly string[]>> = {
   'inactivate-inactive-child': ['crash-inactivate-inactive-child', 'crash-inactivate-child-held-twice'],
   'resize-through-replication': ['crash-resize-through-replication'],
   'mirror-onto-blkverify': ['crash-mirror-onto-blkverify'],
-  'attach-iothread-child': ['crash-attach-iothread-child', 'crash-attach-child-after-failed-iothread-export', 'crash-attach-child-of-iothread-export'],
+  'attach-iothread-child': ['crash-attach-iothread-child', 'crash-attach-child-after-failed-iothread-export', 'crash-attach-child-of-iothread-export', 'crash-attach-iothread-file-probe'],
   'resize-iothread-node': ['crash-at-exit-resize-iothread-node'],
   'internal-snapshot-of-freed-overlay': [
     'crash-transaction-internal-snapshot-of-freed-overlay',

@@ -31,7 +31,7 @@ export function createEngine(env: TxEnv): Engine {
     env,
     step(graph, command) {
       const result = wake(graph, dispatch(graph, env, command), command, env);
-      const failures = knownFailureEvents(graph, result.graph, command, env, result.tried ?? result.events);
+      const failures = knownFailureEvents(graph, result.graph, command, env, result.tried ?? result.events, result.ran === true);
       return failures.length === 0 ? result : { ...result, events: [...result.events, ...failures] };
     },
     advance(graph, seconds) {

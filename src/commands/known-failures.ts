@@ -25,7 +25,7 @@ interface FailureRule {
    * Whether this step (a command, or a move of the clock: command null) meets the failure, given
    * what it did (its events; for a refused command, what its transaction did before the refusal).
    */
-  readonly meets: (before: Graph, after: Graph, command: QmpCommand | null, env: TxEnv, did: readonly GraphEvent[]) => boolean;
+  readonly meets: (before: Graph, after: Graph, command: QmpCommand | null, env: TxEnv, did: readonly GraphEvent[], ran: boolean) => boolean;
 }
 
 const nullCoNegativeSize = (command: QmpCommand | null): boolean => {
@@ -65,9 +65,13 @@ const nodeParents = (graph: Graph, node: BlockNode): NodeName[] => parentEdges(g
 /**
  * blockdev-add of a node with a child named by reference that runs in an iothread: QEMU 7.2's
  * bdrv_attach_child_common() moves the child's AioContext and unlocks a lock it does not hold.
+ * A `file` so named is taken before the driver opens, whatever it then refuses: once the
+ * arguments passed (`ran`), bdrv_open_inherit() puts it into a BlockBackend of its own to probe.
  */
-function attachedIothreadChild(before: Graph, command: QmpCommand | null, did: readonly GraphEvent[]): boolean {
+function attachedIothreadChild(before: Graph, command: QmpCommand | null, did: readonly GraphEvent[], ran: boolean): boolean {
   if (command?.execute !== 'blockdev-add') return false;
+  const file = command.arguments?.['file'];
+  if (ran && typeof file === 'string' && getNode(before, file)?.iothread !== undefined) return true;
   const added = command.arguments?.['node-name'];
   if (typeof added !== 'string' || getNode(before, added)) return false;
   // bdrv_attach_child_common() dies as it moves the child, whatever would have failed after it
@@ -168,8 +172,8 @@ const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
   },
   'attach-iothread-child': {
     signal: (command) => (command?.arguments?.['driver'] === 'qed' ? 'SIGSEGV' : 'SIGABRT'),
-    text: "blockdev-add of a node whose child, named by reference, runs in an iothread (x-blockdev-set-iothread, or an export's iothread) aborts the daemon, even where the open would fail after (SIGABRT: 'qemu_mutex_unlock_impl: Operation not permitted' as bdrv_attach_child_common() moves the child into the main loop's AioContext; SIGSEGV for qed)",
-    meets: (before, _after, command, _env, did) => attachedIothreadChild(before, command, did),
+    text: "blockdev-add of a node whose child, named by reference, runs in an iothread (x-blockdev-set-iothread, or an export's iothread) aborts the daemon, even where the open would fail after (a `file` so named is taken into a probing BlockBackend before the driver opens) (SIGABRT: 'qemu_mutex_unlock_impl: Operation not permitted' as bdrv_attach_child_common() moves the child into the main loop's AioContext; SIGSEGV for qed)",
+    meets: (before, _after, command, _env, did, ran) => attachedIothreadChild(before, command, did, ran),
   },
   'resize-through-replication': {
     signal: 'SIGABRT',
@@ -192,12 +196,12 @@ const FAILURES: Readonly<Record<KnownFailure, FailureRule>> = {
 const signalOf = (rule: FailureRule, command: QmpCommand | null): Signal => (typeof rule.signal === 'function' ? rule.signal(command) : rule.signal);
 
 /** The `qemu.failure` events of one step in the graph's model (none in a model that follows no QEMU). */
-export function knownFailureEvents(before: Graph, after: Graph, command: QmpCommand | null, env: TxEnv, did: readonly GraphEvent[] = []): GraphEvent[] {
+export function knownFailureEvents(before: Graph, after: Graph, command: QmpCommand | null, env: TxEnv, did: readonly GraphEvent[] = [], ran = false): GraphEvent[] {
   const rules = rulesOf(after.model);
   if (!rules.qemu) return [];
   const version = `${rules.qemu.major}.${rules.qemu.minor}`;
   return rules.knownFailures
-    .filter((failure) => FAILURES[failure].meets(before, after, command, env, did))
+    .filter((failure) => FAILURES[failure].meets(before, after, command, env, did, ran))
     .map((failure): GraphEvent => {
       const { atExit, text } = FAILURES[failure];
       const when = atExit ? 'would die when it quits' : 'would die here';
