@@ -3,7 +3,7 @@
  * described as data, and the facts a real file with that content would show.
  */
 import { QCOW2_DEFAULTS, type Qcow2Facts } from '../graph/node-header.js';
-import { clustersPerL2, layoutOfWrites } from '../drivers/qcow2-layout.js';
+import { clustersPerL2, layoutOfWrites, METADATA_CLUSTERS } from '../drivers/qcow2-layout.js';
 import { cloopVirtualSize } from './cloop-header.js';
 import { FORMAT_FACTS, type DiskFormat } from './image-formats.js';
 import { ERRNO_TEXT, type Extent, type FileFacts } from './storage.js';
@@ -49,6 +49,37 @@ function qcow2FileSize(size: number, facts: Qcow2Facts | undefined): number {
   return 3 * c + 8 * Math.max(1, Math.ceil(size / (c * perL2)));
 }
 
+/** The file system's block: what SEEK_DATA and SEEK_HOLE tell apart. */
+const FS_BLOCK = 4096;
+
+/**
+ * Where a qcow2 image's file holds data (SEEK_DATA), as a raw node over it reads it: the header,
+ * refcount table and refcount block clusters and the L1 table's blocks (qcow2_co_create()), then
+ * each cluster its writes allocated, in the order they lie in the file.
+ */
+function qcow2Extents(facts: Qcow2Facts, virtualSize: number, fileSize: number): Extent[] | undefined {
+  const c = facts.clusterSize;
+  const l1Bytes = 8 * Math.max(1, Math.ceil(virtualSize / (c * clustersPerL2(facts))));
+  const extents: [number, number][] = [[0, 3 * c + Math.ceil(l1Bytes / FS_BLOCK) * FS_BLOCK]];
+  (facts.layout ?? []).forEach((cluster, at) => {
+    if (cluster === null) return;
+    const [from, to] = [(METADATA_CLUSTERS + at) * c, (METADATA_CLUSTERS + at + 1) * c];
+    const last = extents.at(-1)!;
+    if (from <= last[1]) last[1] = Math.max(last[1], to);
+    else extents.push([from, to]);
+  });
+  // none past the file's end; undefined where the file is data throughout
+  const within = extents.flatMap(([from, to]): Extent[] => (from < fileSize ? [[from, Math.min(to, fileSize)]] : []));
+  return within.length === 1 && within[0]![0] === 0 && within[0]![1] >= fileSize ? undefined : within;
+}
+
+/** Where the file holds data, where known and not all of it. */
+function dataExtents(file: VirtualFile, format: DiskFormat, virtualSize: number, size: number): { data?: readonly Extent[] } {
+  if (file.data) return { data: file.data };
+  const extents = format === 'qcow2' ? qcow2Extents(qcow2Facts(file), virtualSize, size) : undefined;
+  return extents ? { data: extents } : {};
+}
+
 /** A virtual qcow2 image's header facts, with where its clusters lie (what its writes allocated). */
 function qcow2Facts(file: VirtualFile): Qcow2Facts {
   const facts = file.qcow2 ?? QCOW2_DEFAULTS;
@@ -72,9 +103,10 @@ export function inspectFile(file: VirtualFile | undefined, path: string): FileFa
   }
   const format = file.format ?? 'raw';
   const virtualSize = file.size ?? DEFAULT_SIZE;
+  const size = file.fileSize ?? (format === 'qcow2' ? qcow2FileSize(virtualSize, file.qcow2) : FORMAT_FACTS[format].fileSize(virtualSize, file.backingFile));
   return {
     regular: file.regular ?? true,
-    size: file.fileSize ?? (format === 'qcow2' ? qcow2FileSize(virtualSize, file.qcow2) : FORMAT_FACTS[format].fileSize(virtualSize, file.backingFile)),
+    size,
     header: {
       format,
       virtualSize,
@@ -84,6 +116,6 @@ export function inspectFile(file: VirtualFile | undefined, path: string): FileFa
       ...(file.password !== undefined ? { password: file.password } : {}),
     },
     identity: `virtual:${path}`,
-    ...(file.data ? { data: file.data } : {}),
+    ...dataExtents(file, format, virtualSize, size),
   };
 }

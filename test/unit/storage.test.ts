@@ -71,6 +71,12 @@ describe('virtual storage', () => {
     });
   });
 
+  it("tells where a written qcow2 image's file holds data: its first clusters and the L1 table's block, a hole, then what its writes allocated", () => {
+    const storage = createVirtualStorage({ '/w.qcow2': { format: 'qcow2', size: MiB, clusters: [0, 1], fileSize: 7 * 64 * 1024 } });
+    const c = 64 * 1024;
+    expect(storage.inspect('/w.qcow2')).toMatchObject({ size: 7 * c, data: [[0, 3 * c + 4096], [4 * c, 7 * c]] });
+  });
+
   it('cannot look into a missing or unreadable file', () => {
     expect(files().inspect('/none')).toEqual({ error: 'No such file or directory' });
     expect(files().inspect('/secret.img')).toEqual({ error: 'Permission denied' });
